@@ -1,0 +1,49 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Thin wrapper around meson/ninja. `make check` and `make demo` install
+# missing Debian packages first (as root), configure, build and run.
+
+BUILD ?= build
+MESON_TEST_ARGS ?=
+
+.PHONY: all deps configure check check-unit check-qtest bench demo install clean
+
+all: $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+deps:
+	@./scripts/install-deps.sh
+
+$(BUILD)/build.ninja:
+	@./scripts/install-deps.sh
+	./configure $(if $(CI),--enable-werror)
+
+configure:
+	./configure $(if $(CI),--enable-werror)
+
+check: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+	@meson test -C $(BUILD) --no-rebuild --print-errorlogs $(MESON_TEST_ARGS) \
+	    > $(BUILD)/check.log 2>&1; rc=$$?; \
+	tail -n 40 $(BUILD)/check.log; \
+	python3 scripts/test-summary.py $(BUILD)/meson-logs/testlog.json || rc=1; \
+	exit $$rc
+
+check-unit: MESON_TEST_ARGS = --suite unit
+check-unit: check
+
+check-qtest: MESON_TEST_ARGS = --suite qtest
+check-qtest: check
+
+bench: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+	./bench/run-bench.sh $(BUILD)
+
+demo: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+	./scripts/demo.sh $(BUILD)
+
+install: all
+	meson install -C $(BUILD)
+
+clean:
+	rm -rf $(BUILD)

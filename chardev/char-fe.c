@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The front-end side of chardevs: attaching a CharBackend, installing
+ * handlers (with the deferred OPENED event), writing, fd passing and
+ * detaching.
+ */
+#include "qemu/osdep.h"
+#include "chardev-internal.h"
+#include "qapi/error.h"
+
+bool qemu_chr_fe_init(CharBackend *be, Chardev *chr, GError **errp)
+{
+    be->chr = NULL;
+    be->chr_can_read = NULL;
+    be->chr_read = NULL;
+    be->chr_event = NULL;
+    be->opaque = NULL;
+    be->context = NULL;
+    be->open_source = NULL;
+    be->tag = 0;
+    be->fe_open = false;
+    if (!chr) {
+        return true;
+    }
+    if (chr->is_mux) {
+        if (!qemu_chr_mux_attach(chr, be, errp)) {
+            return false;
+        }
+    } else {
+        if (chr->be) {
+            error_setg(errp, "Chardev '%s' is busy", chr->label);
+            return false;
+        }
+        chr->be = be;
+    }
+    be->chr = chr;
+    return true;
+}
+
+static void fe_cancel_open(CharBackend *be)
+{
+    if (be->open_source) {
+        g_source_destroy(be->open_source);
+        g_source_unref(be->open_source);
+        be->open_source = NULL;
+    }
+}
+
+static gboolean fe_open_idle(gpointer opaque)
+{
+    CharBackend *be = opaque;
+    GSource *self = be->open_source;
+
+    be->open_source = NULL;
+    g_source_unref(self);
+    if (be->chr && qemu_chr_is_open(be->chr)) {
+        qemu_chr_fe_deliver_event(be, CHR_EVENT_OPENED);
+    }
+    return G_SOURCE_REMOVE;
+}
+
+void qemu_chr_fe_deliver_event(CharBackend *be, QEMUChrEvent event)
+{
+    if (be->chr_event) {
+        be->chr_event(be->opaque, event);
+    }
+}
+
+void qemu_chr_fe_set_handlers(CharBackend *be, IOCanReadHandler *can_read,
+                              IOReadHandler *read, IOEventHandler *event,
+                              void *opaque, GMainContext *context)
+{
+    Chardev *chr = be->chr;
+
+    fe_cancel_open(be);
+    be->chr_can_read = can_read;
+    be->chr_read = read;
+    be->chr_event = event;
+    be->opaque = opaque;
+    be->context = context;
+    be->fe_open = can_read || read || event || opaque;
+    if (!chr) {
+        return;
+    }
+    if (chr->driver->fe_handlers_changed) {
+        chr->driver->fe_handlers_changed(chr, be);
+    } else {
+        chr->gcontext = context;
+        if (chr->driver->update_read_handler) {
+            chr->driver->update_read_handler(chr);
+        }
+    }
+    /*
+     * A connected backend announces itself from the front end's context,
+     * after this call returns, so the front end is fully set up first.
+     */
+    if (event && qemu_chr_is_open(chr)) {
+        GSource *src = g_idle_source_new();
+
+        g_source_set_callback(src, fe_open_idle, be, NULL);
+        g_source_set_name(src, "chardev-opened");
+        g_source_attach(src, context);
+        be->open_source = src;
+    }
+}
+
+void qemu_chr_fe_accept_input(CharBackend *be)
+{
+    Chardev *chr = be->chr;
+
+    if (!chr) {
+        return;
+    }
+    if (chr->driver->accept_input) {
+        chr->driver->accept_input(chr);
+    }
+    /* Re-run the sources' prepare so the fd is polled again. */
+    g_main_context_wakeup(chr->gcontext ? chr->gcontext
+                                        : g_main_context_default());
+}
+
+int qemu_chr_fe_write(CharBackend *be, const uint8_t *buf, int len)
+{
+    if (!be->chr) {
+        return len;
+    }
+    return qemu_chr_write(be->chr, buf, len, false);
+}
+
+int qemu_chr_fe_write_all(CharBackend *be, const uint8_t *buf, int len)
+{
+    if (!be->chr) {
+        return len;
+    }
+    return qemu_chr_write(be->chr, buf, len, true);
+}
+
+int qemu_chr_fe_get_msgfds(CharBackend *be, int *fds, int num)
+{
+    Chardev *chr = be->chr;
+
+    if (!chr || !chr->driver->get_msgfds || num <= 0) {
+        return 0;
+    }
+    return chr->driver->get_msgfds(chr, fds, num);
+}
+
+bool qemu_chr_fe_backend_connected(CharBackend *be)
+{
+    return be->chr != NULL;
+}
+
+bool qemu_chr_fe_backend_open(CharBackend *be)
+{
+    return be->chr && qemu_chr_is_open(be->chr);
+}
+
+Chardev *qemu_chr_fe_get_chr(CharBackend *be)
+{
+    return be->chr;
+}
+
+void qemu_chr_fe_disconnect(CharBackend *be)
+{
+    Chardev *chr = be->chr;
+
+    if (chr && chr->driver->disconnect) {
+        chr->driver->disconnect(chr);
+    }
+}
+
+void qemu_chr_fe_deinit(CharBackend *be, bool del)
+{
+    Chardev *chr = be->chr;
+
+    if (!chr) {
+        return;
+    }
+    qemu_chr_fe_set_handlers(be, NULL, NULL, NULL, NULL, NULL);
+    if (chr->is_mux) {
+        chr->driver->fe_detach(chr, be);
+    } else if (chr->be == be) {
+        chr->be = NULL;
+    }
+    be->chr = NULL;
+    /* A multiplexed chardev stays while other front ends use it. */
+    if (del && !chr->be && chr->mux_users == 0) {
+        qemu_chr_destroy(chr);
+    }
+}

@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Multiplexed chardevs (mux=on, "mon:SPEC"): up to four front ends share
+ * one backend. All of them write to it; input goes to the front end with
+ * the focus. Ctrl-A is the escape key: Ctrl-A c moves the focus, Ctrl-A h
+ * prints help, Ctrl-A x quits, Ctrl-A Ctrl-A sends one Ctrl-A.
+ */
+#include "qemu/osdep.h"
+#include "chardev-internal.h"
+#include "qapi/error.h"
+#include "system/runstate.h"
+
+#define MUX_MAX_FE      4
+#define MUX_BUF_SIZE    32      /* input held per front end */
+#define MUX_ESCAPE      0x01    /* Ctrl-A */
+
+typedef struct MuxChardev {
+    Chardev parent;
+    Chardev *inner;             /* the backend proper; owned */
+    CharBackend inner_be;       /* our front-end side on inner */
+    CharBackend *fes[MUX_MAX_FE];
+    int focus;                  /* index into fes, -1: none */
+    bool escape_pending;
+    /* Input for each front end that it could not take yet. */
+    uint8_t buf[MUX_MAX_FE][MUX_BUF_SIZE];
+    int head[MUX_MAX_FE];
+    int count[MUX_MAX_FE];
+} MuxChardev;
+
+/* Hand buffered input to front end i as far as it can take it. */
+static void mux_flush(MuxChardev *d, int i)
+{
+    CharBackend *be = d->fes[i];
+
+    while (be && d->count[i] > 0 && be->chr_read && be->chr_can_read) {
+        int room = be->chr_can_read(be->opaque);
+        int chunk = MIN(d->count[i], MUX_BUF_SIZE - d->head[i]);
+
+        if (room <= 0) {
+            break;
+        }
+        chunk = MIN(chunk, room);
+        /* Advance first: chr_read may re-enter can_read. */
+        {
+            int start = d->head[i];
+
+            d->head[i] = (d->head[i] + chunk) % MUX_BUF_SIZE;
+            d->count[i] -= chunk;
+            be->chr_read(be->opaque, &d->buf[i][start], chunk);
+        }
+    }
+}
+
+static void mux_queue(MuxChardev *d, uint8_t c)
+{
+    int i = d->focus;
+
+    if (i < 0 || !d->fes[i] || d->count[i] >= MUX_BUF_SIZE) {
+        return;
+    }
+    d->buf[i][(d->head[i] + d->count[i]) % MUX_BUF_SIZE] = c;
+    d->count[i]++;
+}
+
+static void mux_print(MuxChardev *d, const char *text)
+{
+    qemu_chr_write(d->inner, (const uint8_t *)text, strlen(text), true);
+}
+
+static void mux_next_focus(MuxChardev *d)
+{
+    int i;
+
+    for (i = 1; i <= MUX_MAX_FE; i++) {
+        int cand = (d->focus + i + MUX_MAX_FE) % MUX_MAX_FE;
+
+        if (d->fes[cand] && d->fes[cand]->fe_open) {
+            d->focus = cand;
+            return;
+        }
+    }
+    d->focus = -1;
+}
+
+/* Handle the key after Ctrl-A. */
+static void mux_escape(MuxChardev *d, uint8_t c)
+{
+    switch (c) {
+    case 'h':
+    case '?':
+        mux_print(d, "\r\nC-a h    print this help\r\n"
+                     "C-a x    exit emulator\r\n"
+                     "C-a c    switch between console and monitor\r\n"
+                     "C-a C-a  sends C-a\r\n");
+        break;
+    case 'x':
+        mux_print(d, "QEMU: Terminated\r\n");
+        qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_UI);
+        break;
+    case 'c':
+        mux_next_focus(d);
+        break;
+    case MUX_ESCAPE:
+        mux_queue(d, MUX_ESCAPE);
+        break;
+    default:
+        break;
+    }
+}
+
+static int mux_can_read(void *opaque)
+{
+    MuxChardev *d = opaque;
+
+    if (d->focus < 0) {
+        return 0;
+    }
+    /* Runs from the inner source's prepare: a good time to catch up. */
+    mux_flush(d, d->focus);
+    return MUX_BUF_SIZE - d->count[d->focus];
+}
+
+static void mux_read(void *opaque, const uint8_t *buf, int size)
+{
+    MuxChardev *d = opaque;
+    int i;
+
+    for (i = 0; i < size; i++) {
+        if (d->escape_pending) {
+            d->escape_pending = false;
+            mux_escape(d, buf[i]);
+        } else if (buf[i] == MUX_ESCAPE) {
+            d->escape_pending = true;
+        } else {
+            mux_queue(d, buf[i]);
+        }
+    }
+    if (d->focus >= 0) {
+        mux_flush(d, d->focus);
+    }
+}
+
+static void mux_event(void *opaque, QEMUChrEvent event)
+{
+    MuxChardev *d = opaque;
+    bool open = event == CHR_EVENT_OPENED;
+    int i;
+
+    /* Front ends already heard about the state they attached in. */
+    if (d->parent.be_open == open) {
+        return;
+    }
+    d->parent.be_open = open;
+    for (i = 0; i < MUX_MAX_FE; i++) {
+        if (d->fes[i]) {
+            qemu_chr_fe_deliver_event(d->fes[i], event);
+        }
+    }
+}
+
+static void mux_set_inner_handlers(MuxChardev *d, GMainContext *context)
+{
+    qemu_chr_fe_set_handlers(&d->inner_be, mux_can_read, mux_read, mux_event,
+                             d, context);
+}
+
+static bool mux_open(Chardev *chr, QemuOpts *opts, bool *be_opened,
+                     GError **errp)
+{
+    MuxChardev *d = (MuxChardev *)chr;
+
+    chr->is_mux = true;
+    d->focus = -1;
+    *be_opened = false;
+    return true;
+}
+
+static int mux_write(Chardev *chr, const uint8_t *buf, int len)
+{
+    return qemu_chr_write(((MuxChardev *)chr)->inner, buf, len, false);
+}
+
+static bool mux_wait_writable(Chardev *chr)
+{
+    return qemu_chr_wait_writable(((MuxChardev *)chr)->inner);
+}
+
+static int mux_get_msgfds(Chardev *chr, int *fds, int num)
+{
+    return qemu_chr_fe_get_msgfds(&((MuxChardev *)chr)->inner_be, fds, num);
+}
+
+static void mux_disconnect(Chardev *chr)
+{
+    qemu_chr_fe_disconnect(&((MuxChardev *)chr)->inner_be);
+}
+
+static void mux_fe_handlers_changed(Chardev *chr, CharBackend *be)
+{
+    MuxChardev *d = (MuxChardev *)chr;
+
+    chr->gcontext = be->context;
+    if (be->fe_open) {
+        d->focus = be->tag;
+    } else if (d->focus == be->tag) {
+        mux_next_focus(d);
+    }
+    mux_set_inner_handlers(d, be->context);
+}
+
+static void mux_fe_detach(Chardev *chr, CharBackend *be)
+{
+    MuxChardev *d = (MuxChardev *)chr;
+    int i = be->tag;
+
+    assert(i >= 0 && i < MUX_MAX_FE && d->fes[i] == be);
+    d->fes[i] = NULL;
+    d->count[i] = 0;
+    d->head[i] = 0;
+    chr->mux_users--;
+    if (d->focus == i) {
+        mux_next_focus(d);
+    }
+}
+
+static char *mux_describe(Chardev *chr)
+{
+    return qemu_chr_filename(((MuxChardev *)chr)->inner);
+}
+
+static void mux_close(Chardev *chr)
+{
+    MuxChardev *d = (MuxChardev *)chr;
+    int i;
+
+    for (i = 0; i < MUX_MAX_FE; i++) {
+        if (d->fes[i]) {
+            CharBackend *be = d->fes[i];
+
+            qemu_chr_fe_set_handlers(be, NULL, NULL, NULL, NULL, NULL);
+            d->fes[i] = NULL;
+            be->chr = NULL;
+        }
+    }
+    chr->mux_users = 0;
+    if (d->inner) {
+        qemu_chr_fe_deinit(&d->inner_be, true);
+        d->inner = NULL;
+    }
+}
+
+const ChardevDriver chardev_mux_driver = {
+    .name = "mux",
+    .instance_size = sizeof(MuxChardev),
+    .open = mux_open,
+    .write = mux_write,
+    .wait_writable = mux_wait_writable,
+    .get_msgfds = mux_get_msgfds,
+    .disconnect = mux_disconnect,
+    .fe_handlers_changed = mux_fe_handlers_changed,
+    .fe_detach = mux_fe_detach,
+    .close = mux_close,
+    .describe = mux_describe,
+};
+
+bool qemu_chr_mux_attach(Chardev *chr, CharBackend *be, GError **errp)
+{
+    MuxChardev *d = (MuxChardev *)chr;
+    int i;
+
+    for (i = 0; i < MUX_MAX_FE; i++) {
+        if (!d->fes[i]) {
+            d->fes[i] = be;
+            be->tag = i;
+            chr->mux_users++;
+            return true;
+        }
+    }
+    error_setg(errp, "Too many uses of multiplexed chardev '%s'", chr->label);
+    return false;
+}
+
+Chardev *qemu_chr_mux_new(const char *label, Chardev *inner, GError **errp)
+{
+    Chardev *chr = qemu_chr_create(&chardev_mux_driver, label, NULL, errp);
+    MuxChardev *d;
+    bool ok;
+
+    if (!chr) {
+        qemu_chr_destroy(inner);
+        return NULL;
+    }
+    d = (MuxChardev *)chr;
+    d->inner = inner;
+    ok = qemu_chr_fe_init(&d->inner_be, inner, NULL);
+    assert(ok);     /* inner is brand new, nobody else uses it */
+    /* Mirror the state now so the deferred OPENED is not repeated. */
+    chr->be_open = qemu_chr_is_open(inner);
+    mux_set_inner_handlers(d, NULL);
+    return chr;
+}

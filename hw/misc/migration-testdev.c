@@ -1,0 +1,304 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * migration-testdev: a register-less device whose migrated state is a
+ * blob of configurable size filled with a pattern derived from a sequence
+ * number, plus that sequence number and a checksum, and whose load can be
+ * slowed down or made to fail on request. Tests drive it through QOM
+ * properties (see include/hw/cr16/migration-testdev.h).
+ */
+#include "qemu/osdep.h"
+#include "qemu/error-report.h"
+#include "qapi/error.h"
+#include "hw/qdev-properties.h"
+#include "hw/cr16/migration-testdev.h"
+#include "migration/vmstate.h"
+
+/* ---- register map: none (QOM properties only) ---- */
+
+#define TESTDEV_DEFAULT_STATE 4096
+
+/* ---- state ---- */
+
+OBJECT_DECLARE_SIMPLE_TYPE(MigrationTestdevState, MIGRATION_TESTDEV)
+
+struct MigrationTestdevState {
+    DeviceState parent_obj;
+
+    uint32_t sequence;      /* architectural: pattern sequence number */
+    uint32_t checksum;      /* architectural: checksum the blob must have */
+    uint32_t blob_size;     /* architectural: blob bytes (= state_size) */
+    uint8_t *blob;          /* architectural: the state blob */
+    bool ack_loaded;        /* scratch: switchover-ack subsection seen */
+
+    uint32_t state_size;    /* configuration: "state-size" */
+    uint32_t load_delay_ms; /* configuration: "load-delay-ms" */
+    bool fail_load;         /* configuration: "fail-load" */
+    bool switchover_ack;    /* configuration: "switchover-ack" */
+};
+
+/* Byte i of the blob of sequence seq: a 32-bit LCG stream. */
+static void testdev_fill_pattern(uint8_t *buf, size_t len, uint32_t seq)
+{
+    uint32_t x = seq * 2654435761u + 0x9E3779B9u;
+
+    for (size_t i = 0; i < len; i++) {
+        x = x * 1664525u + 1013904223u;
+        buf[i] = x >> 24;
+    }
+}
+
+static uint32_t testdev_checksum(const uint8_t *buf, size_t len)
+{
+    uint32_t h = 2166136261u;
+
+    for (size_t i = 0; i < len; i++) {
+        h = (h ^ buf[i]) * 16777619u;
+    }
+    return h;
+}
+
+static void testdev_regenerate(MigrationTestdevState *s)
+{
+    if (s->blob_size && !s->blob) {
+        s->blob = g_malloc(s->blob_size);
+    }
+    testdev_fill_pattern(s->blob, s->blob_size, s->sequence);
+    s->checksum = testdev_checksum(s->blob, s->blob_size);
+}
+
+static bool testdev_pattern_ok(const MigrationTestdevState *s)
+{
+    g_autofree uint8_t *expect = NULL;
+
+    if (!s->blob_size) {
+        return s->checksum == testdev_checksum(NULL, 0);
+    }
+    if (!s->blob) {
+        return false;
+    }
+    expect = g_malloc(s->blob_size);
+    testdev_fill_pattern(expect, s->blob_size, s->sequence);
+    return memcmp(expect, s->blob, s->blob_size) == 0 &&
+           testdev_checksum(s->blob, s->blob_size) == s->checksum;
+}
+
+/* ---- MMIO handlers: none ---- */
+
+/* ---- reset ---- */
+
+/* The blob is memory content, not a register: reset keeps it. */
+
+/* ---- state table ---- */
+
+static int testdev_pre_save(void *opaque)
+{
+    MigrationTestdevState *s = opaque;
+
+    /* A failed earlier load may have left no blob: send a valid one. */
+    if (s->blob_size && !s->blob) {
+        testdev_regenerate(s);
+    }
+    return 0;
+}
+
+static int testdev_pre_load(void *opaque)
+{
+    MigrationTestdevState *s = opaque;
+
+    /* The engine allocates the incoming blob (VMS_ALLOC). */
+    g_free(s->blob);
+    s->blob = NULL;
+    s->ack_loaded = false;
+    return 0;
+}
+
+static int testdev_post_load(void *opaque, int version_id)
+{
+    MigrationTestdevState *s = opaque;
+
+    if (s->load_delay_ms) {
+        g_usleep((gulong)s->load_delay_ms * 1000);
+    }
+    if (s->fail_load) {
+        error_report("migration-testdev: load failure requested by "
+                     "fail-load");
+        return -EINVAL;
+    }
+    if (s->ack_loaded != s->switchover_ack) {
+        error_report("migration-testdev: switchover-ack is %s on the "
+                     "source but %s here",
+                     s->ack_loaded ? "on" : "off",
+                     s->switchover_ack ? "on" : "off");
+        return -EINVAL;
+    }
+    if (s->blob_size && !s->blob) {
+        error_report("migration-testdev: state blob missing from stream");
+        return -EINVAL;
+    }
+    if (testdev_checksum(s->blob, s->blob_size) != s->checksum) {
+        error_report("migration-testdev: state blob checksum mismatch "
+                     "(stream 0x%08x, data 0x%08x)", s->checksum,
+                     testdev_checksum(s->blob, s->blob_size));
+        return -EINVAL;
+    }
+    return 0;
+}
+
+static bool testdev_ack_needed(void *opaque)
+{
+    MigrationTestdevState *s = opaque;
+
+    return s->switchover_ack;
+}
+
+static int testdev_ack_post_load(void *opaque, int version_id)
+{
+    MigrationTestdevState *s = opaque;
+
+    s->ack_loaded = true;
+    return 0;
+}
+
+static const VMStateField testdev_ack_fields[] = {
+    VMSTATE_END_OF_LIST()
+};
+
+static const VMStateDescription vmstate_testdev_ack = {
+    .name = "migration-testdev/switchover-ack",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .needed = testdev_ack_needed,
+    .post_load = testdev_ack_post_load,
+    .fields = testdev_ack_fields,
+};
+
+static const VMStateDescription *const testdev_subsections[] = {
+    &vmstate_testdev_ack,
+    NULL
+};
+
+static const VMStateField testdev_fields[] = {
+    VMSTATE_UINT32(sequence, MigrationTestdevState),
+    VMSTATE_UINT32(checksum, MigrationTestdevState),
+    /* Checked before the blob is allocated: the stream cannot choose an
+     * arbitrary allocation size. */
+    VMSTATE_UINT32_EQUAL(blob_size, MigrationTestdevState),
+    VMSTATE_VBUFFER_ALLOC_UINT32(blob, MigrationTestdevState, 0, NULL,
+                                 blob_size),
+    VMSTATE_END_OF_LIST()
+};
+
+static const VMStateDescription vmstate_migration_testdev = {
+    .name = "migration-testdev",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .pre_save = testdev_pre_save,
+    .pre_load = testdev_pre_load,
+    .post_load = testdev_post_load,
+    .fields = testdev_fields,
+    .subsections = testdev_subsections,
+};
+
+/* ---- type registration ---- */
+
+static uint64_t testdev_get_sequence(Object *obj, GError **errp)
+{
+    return MIGRATION_TESTDEV(obj)->sequence;
+}
+
+static bool testdev_set_sequence(Object *obj, uint64_t value, GError **errp)
+{
+    MigrationTestdevState *s = MIGRATION_TESTDEV(obj);
+
+    s->sequence = value;
+    if (DEVICE(obj)->realized) {
+        testdev_regenerate(s);
+    }
+    return true;
+}
+
+static uint64_t testdev_get_checksum(Object *obj, GError **errp)
+{
+    return MIGRATION_TESTDEV(obj)->checksum;
+}
+
+static bool testdev_get_pattern_ok(Object *obj, GError **errp)
+{
+    return testdev_pattern_ok(MIGRATION_TESTDEV(obj));
+}
+
+static bool testdev_realize(DeviceState *dev, GError **errp)
+{
+    MigrationTestdevState *s = MIGRATION_TESTDEV(dev);
+
+    if (s->state_size > MIGRATION_TESTDEV_MAX_STATE) {
+        error_setg(errp, "migration-testdev: state-size %u is larger than "
+                   "the maximum %u", s->state_size,
+                   MIGRATION_TESTDEV_MAX_STATE);
+        return false;
+    }
+    s->blob_size = s->state_size;
+    testdev_regenerate(s);
+    return true;
+}
+
+static void testdev_unrealize(DeviceState *dev)
+{
+    MigrationTestdevState *s = MIGRATION_TESTDEV(dev);
+
+    g_free(s->blob);
+    s->blob = NULL;
+}
+
+static void testdev_finalize(Object *obj)
+{
+    MigrationTestdevState *s = MIGRATION_TESTDEV(obj);
+
+    g_free(s->blob);
+    s->blob = NULL;
+}
+
+static const Property testdev_props[] = {
+    DEFINE_PROP_UINT32("state-size", MigrationTestdevState, state_size,
+                       TESTDEV_DEFAULT_STATE),
+    DEFINE_PROP_UINT32("load-delay-ms", MigrationTestdevState,
+                       load_delay_ms, 0),
+    DEFINE_PROP_BOOL("fail-load", MigrationTestdevState, fail_load, false),
+    DEFINE_PROP_BOOL("switchover-ack", MigrationTestdevState,
+                     switchover_ack, false),
+    DEFINE_PROP_END_OF_LIST(),
+};
+
+static void testdev_class_init(ObjectClass *klass, const void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(klass);
+
+    dc->desc = "device with configurable migration behaviour (tests)";
+    dc->user_creatable = true;
+    dc->realize = testdev_realize;
+    dc->unrealize = testdev_unrealize;
+    dc->vmsd = &vmstate_migration_testdev;
+    device_class_set_props(dc, testdev_props);
+    object_class_property_add_uint(klass, "sequence", "uint32",
+                                   testdev_get_sequence,
+                                   testdev_set_sequence);
+    object_class_property_add_uint(klass, "checksum", "uint32",
+                                   testdev_get_checksum, NULL);
+    object_class_property_add_bool(klass, "pattern-ok",
+                                   testdev_get_pattern_ok, NULL);
+}
+
+static const TypeInfo testdev_info = {
+    .name = TYPE_MIGRATION_TESTDEV,
+    .parent = TYPE_DEVICE,
+    .instance_size = sizeof(MigrationTestdevState),
+    .instance_finalize = testdev_finalize,
+    .class_init = testdev_class_init,
+};
+
+static void testdev_register_types(void)
+{
+    type_register_static(&testdev_info);
+}
+
+type_init(testdev_register_types)

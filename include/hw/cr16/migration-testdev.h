@@ -1,0 +1,30 @@
+/*
+ * migration-testdev: a device that exists to exercise migration paths
+ * real guests rarely hit (-device migration-testdev,...). It has no
+ * registers; tests drive and check it through QOM properties.
+ *
+ * Configuration properties (set before realize):
+ *   "state-size"     uint32, bytes of the state blob (default 4096,
+ *                    at most MIGRATION_TESTDEV_MAX_STATE)
+ *   "load-delay-ms"  uint32, the destination sleeps this long while
+ *                    loading the device (default 0)
+ *   "fail-load"      bool, the destination's load of the device fails
+ *                    with "migration-testdev: load failure requested by
+ *                    fail-load" (default off)
+ *   "switchover-ack" bool, the device asks for switchover
+ *                    acknowledgement; source and destination must agree
+ *                    (default off)
+ * Run-time properties:
+ *   "sequence"       uint32, read/write: writing refills the blob with the
+ *                    pattern of that sequence number and updates checksum
+ *   "checksum"       uint32, read-only: the checksum the blob must have
+ *   "pattern-ok"     bool, read-only: the blob is exactly the pattern of
+ *                    "sequence" and matches "checksum"
+ */
+#ifndef HW_CR16_MIGRATION_TESTDEV_H
+#define HW_CR16_MIGRATION_TESTDEV_H
+
+#define TYPE_MIGRATION_TESTDEV "migration-testdev"
+#define MIGRATION_TESTDEV_MAX_STATE (256u * 1024 * 1024)
+
+#endif /* HW_CR16_MIGRATION_TESTDEV_H */

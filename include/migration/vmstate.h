@@ -1,0 +1,223 @@
+/*
+ * VMState: device and CPU state described as tables that one engine walks
+ * to save and load it in QEMU's stream encoding
+ * (spec/migration-wire-format.md section 2).
+ *
+ * A model declares a VMStateDescription with a list of fields built from
+ * the VMSTATE_* macros below; offsets and member types are checked at
+ * compile time. Nothing else about a device's migration is hand-written.
+ */
+#ifndef MIGRATION_VMSTATE_H
+#define MIGRATION_VMSTATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <glib.h>
+
+typedef struct QEMUFile QEMUFile;
+typedef struct VMStateField VMStateField;
+typedef struct VMStateDescription VMStateDescription;
+
+/* How an element is encoded on the wire (wire-format 2.3). */
+typedef enum VMStateInfoKind {
+    VMS_INFO_BOOL,
+    VMS_INFO_INT8, VMS_INFO_INT16, VMS_INFO_INT32, VMS_INFO_INT64,
+    VMS_INFO_UINT8, VMS_INFO_UINT16, VMS_INFO_UINT32, VMS_INFO_UINT64,
+    VMS_INFO_UINT8_EQUAL, VMS_INFO_UINT16_EQUAL, VMS_INFO_INT32_EQUAL,
+    VMS_INFO_UINT32_EQUAL, VMS_INFO_UINT64_EQUAL, VMS_INFO_INT32_LE,
+    VMS_INFO_BUFFER, VMS_INFO_UNUSED_BUFFER, VMS_INFO_BITMAP,
+    VMS_INFO_TIMER,
+    VMS_INFO_CUSTOM,        /* get/put hooks below */
+} VMStateInfoKind;
+
+/* An element encoder. `name` is the JSON "type" string. */
+typedef struct VMStateInfo {
+    const char *name;
+    VMStateInfoKind kind;
+    /* VMS_INFO_CUSTOM only: read/write `size` bytes of element pv. */
+    bool (*get)(QEMUFile *f, void *pv, size_t size, const VMStateField *field,
+                GError **errp);
+    bool (*put)(QEMUFile *f, void *pv, size_t size, const VMStateField *field,
+                GError **errp);
+} VMStateInfo;
+
+extern const VMStateInfo vmstate_info_bool;
+extern const VMStateInfo vmstate_info_int8;
+extern const VMStateInfo vmstate_info_int16;
+extern const VMStateInfo vmstate_info_int32;
+extern const VMStateInfo vmstate_info_int64;
+extern const VMStateInfo vmstate_info_uint8;
+extern const VMStateInfo vmstate_info_uint16;
+extern const VMStateInfo vmstate_info_uint32;
+extern const VMStateInfo vmstate_info_uint64;
+extern const VMStateInfo vmstate_info_uint8_equal;
+extern const VMStateInfo vmstate_info_uint16_equal;
+extern const VMStateInfo vmstate_info_int32_equal;
+extern const VMStateInfo vmstate_info_uint32_equal;
+extern const VMStateInfo vmstate_info_uint64_equal;
+extern const VMStateInfo vmstate_info_int32_le;
+extern const VMStateInfo vmstate_info_buffer;
+extern const VMStateInfo vmstate_info_unused_buffer;
+extern const VMStateInfo vmstate_info_bitmap;
+extern const VMStateInfo vmstate_info_timer;
+
+/* Field flags; values are QEMU's (wire-format 2.2). */
+enum VMStateFlags {
+    VMS_SINGLE           = 0x001,
+    VMS_POINTER          = 0x002,
+    VMS_ARRAY            = 0x004,
+    VMS_STRUCT           = 0x008,
+    VMS_VARRAY_INT32     = 0x010,
+    VMS_BUFFER           = 0x020,
+    VMS_ARRAY_OF_POINTER = 0x040,
+    VMS_VARRAY_UINT16    = 0x080,
+    VMS_VBUFFER          = 0x100,
+    VMS_MULTIPLY         = 0x200,
+    VMS_VARRAY_UINT8     = 0x400,
+    VMS_VARRAY_UINT32    = 0x800,
+    VMS_MUST_EXIST       = 0x1000,
+    VMS_ALLOC            = 0x2000,
+    VMS_MULTIPLY_ELEMENTS = 0x4000,
+    VMS_VSTRUCT          = 0x8000,
+    VMS_END              = 0x10000,
+};
+
+struct VMStateField {
+    const char *name;
+    size_t offset;
+    size_t size;                /* bytes per element */
+    size_t start;               /* partial buffers: first byte */
+    int num;                    /* VMS_ARRAY element count */
+    size_t num_offset;          /* VARRAY: offset of the count member */
+    size_t size_offset;         /* VBUFFER: offset of the size member */
+    const VMStateInfo *info;
+    enum VMStateFlags flags;
+    const VMStateDescription *vmsd;   /* VMS_STRUCT / VMS_VSTRUCT */
+    int version_id;
+    int struct_version_id;
+    bool (*field_exists)(void *opaque, int version_id);
+};
+
+struct VMStateDescription {
+    const char *name;
+    int version_id;
+    int minimum_version_id;
+    int priority;
+    bool unmigratable;
+    bool early_setup;
+    bool (*needed)(void *opaque);
+    int (*pre_load)(void *opaque);
+    int (*post_load)(void *opaque, int version_id);
+    int (*pre_save)(void *opaque);
+    int (*post_save)(void *opaque);
+    const VMStateField *fields;
+    const VMStateDescription * const *subsections;   /* NULL-terminated */
+};
+
+/* ---- field macros ---- */
+
+#define vmstate_offset_value(S, f, T) \
+    (offsetof(S, f) + 0 * sizeof(type_check(T, __typeof__(((S *)0)->f))))
+#define vmstate_offset_array(S, f, T, n) \
+    (offsetof(S, f) + \
+     0 * sizeof(type_check(T[n], __typeof__(((S *)0)->f))))
+#define vmstate_offset_pointer(S, f, T) \
+    (offsetof(S, f) + 0 * sizeof(type_check(T *, __typeof__(((S *)0)->f))))
+
+#define VMSTATE_SINGLE_V(_f, _S, _v, _info, _T) {                     \
+    .name = #_f, .version_id = (_v), .size = sizeof(_T),              \
+    .info = &(_info), .flags = VMS_SINGLE,                            \
+    .offset = vmstate_offset_value(_S, _f, _T),                       \
+}
+#define VMSTATE_ARRAY_V(_f, _S, _n, _v, _info, _T) {                  \
+    .name = #_f, .version_id = (_v), .num = (_n),                     \
+    .info = &(_info), .size = sizeof(_T), .flags = VMS_ARRAY,         \
+    .offset = vmstate_offset_array(_S, _f, _T, _n),                   \
+}
+
+#define VMSTATE_BOOL_V(f, S, v)    VMSTATE_SINGLE_V(f, S, v, vmstate_info_bool, bool)
+#define VMSTATE_INT8_V(f, S, v)    VMSTATE_SINGLE_V(f, S, v, vmstate_info_int8, int8_t)
+#define VMSTATE_INT16_V(f, S, v)   VMSTATE_SINGLE_V(f, S, v, vmstate_info_int16, int16_t)
+#define VMSTATE_INT32_V(f, S, v)   VMSTATE_SINGLE_V(f, S, v, vmstate_info_int32, int32_t)
+#define VMSTATE_INT64_V(f, S, v)   VMSTATE_SINGLE_V(f, S, v, vmstate_info_int64, int64_t)
+#define VMSTATE_UINT8_V(f, S, v)   VMSTATE_SINGLE_V(f, S, v, vmstate_info_uint8, uint8_t)
+#define VMSTATE_UINT16_V(f, S, v)  VMSTATE_SINGLE_V(f, S, v, vmstate_info_uint16, uint16_t)
+#define VMSTATE_UINT32_V(f, S, v)  VMSTATE_SINGLE_V(f, S, v, vmstate_info_uint32, uint32_t)
+#define VMSTATE_UINT64_V(f, S, v)  VMSTATE_SINGLE_V(f, S, v, vmstate_info_uint64, uint64_t)
+
+#define VMSTATE_BOOL(f, S)    VMSTATE_BOOL_V(f, S, 0)
+#define VMSTATE_INT8(f, S)    VMSTATE_INT8_V(f, S, 0)
+#define VMSTATE_INT16(f, S)   VMSTATE_INT16_V(f, S, 0)
+#define VMSTATE_INT32(f, S)   VMSTATE_INT32_V(f, S, 0)
+#define VMSTATE_INT64(f, S)   VMSTATE_INT64_V(f, S, 0)
+#define VMSTATE_UINT8(f, S)   VMSTATE_UINT8_V(f, S, 0)
+#define VMSTATE_UINT16(f, S)  VMSTATE_UINT16_V(f, S, 0)
+#define VMSTATE_UINT32(f, S)  VMSTATE_UINT32_V(f, S, 0)
+#define VMSTATE_UINT64(f, S)  VMSTATE_UINT64_V(f, S, 0)
+
+#define VMSTATE_UINT8_EQUAL(f, S)  VMSTATE_SINGLE_V(f, S, 0, vmstate_info_uint8_equal, uint8_t)
+#define VMSTATE_UINT32_EQUAL(f, S) VMSTATE_SINGLE_V(f, S, 0, vmstate_info_uint32_equal, uint32_t)
+#define VMSTATE_UINT64_EQUAL(f, S) VMSTATE_SINGLE_V(f, S, 0, vmstate_info_uint64_equal, uint64_t)
+#define VMSTATE_INT32_POSITIVE_LE(f, S) VMSTATE_SINGLE_V(f, S, 0, vmstate_info_int32_le, int32_t)
+
+#define VMSTATE_BOOL_ARRAY(f, S, n)   VMSTATE_ARRAY_V(f, S, n, 0, vmstate_info_bool, bool)
+#define VMSTATE_UINT8_ARRAY(f, S, n)  VMSTATE_ARRAY_V(f, S, n, 0, vmstate_info_uint8, uint8_t)
+#define VMSTATE_UINT16_ARRAY(f, S, n) VMSTATE_ARRAY_V(f, S, n, 0, vmstate_info_uint16, uint16_t)
+#define VMSTATE_UINT32_ARRAY(f, S, n) VMSTATE_ARRAY_V(f, S, n, 0, vmstate_info_uint32, uint32_t)
+#define VMSTATE_UINT64_ARRAY(f, S, n) VMSTATE_ARRAY_V(f, S, n, 0, vmstate_info_uint64, uint64_t)
+#define VMSTATE_INT32_ARRAY(f, S, n)  VMSTATE_ARRAY_V(f, S, n, 0, vmstate_info_int32, int32_t)
+
+/* A fixed byte array member, raw on the wire. */
+#define VMSTATE_BUFFER(_f, _S) {                                      \
+    .name = #_f, .size = sizeof(((_S *)0)->_f),                       \
+    .info = &vmstate_info_buffer, .flags = VMS_BUFFER,                \
+    .offset = offsetof(_S, _f),                                       \
+}
+
+/* A heap buffer `_f` (uint8_t *) of `_size_f` (uint32_t member) bytes. */
+#define VMSTATE_VBUFFER_ALLOC_UINT32(_f, _S, _v, _test, _size_f) {    \
+    .name = #_f, .version_id = (_v), .field_exists = (_test),         \
+    .size_offset = vmstate_offset_value(_S, _size_f, uint32_t),       \
+    .info = &vmstate_info_buffer,                                     \
+    .flags = VMS_VBUFFER | VMS_POINTER | VMS_ALLOC,                   \
+    .offset = offsetof(_S, _f),                                       \
+}
+
+/* A uint32 count member followed by an array of that many uint8. */
+#define VMSTATE_VARRAY_UINT32(_f, _S, _count_f, _v, _info, _T) {      \
+    .name = #_f, .version_id = (_v),                                  \
+    .num_offset = vmstate_offset_value(_S, _count_f, uint32_t),       \
+    .info = &(_info), .size = sizeof(_T),                             \
+    .flags = VMS_VARRAY_UINT32 | VMS_POINTER,                         \
+    .offset = vmstate_offset_pointer(_S, _f, _T),                     \
+}
+
+/* A nested struct member described by _vmsd (encoded at its own version). */
+#define VMSTATE_STRUCT(_f, _S, _v, _vmsd, _T) {                       \
+    .name = #_f, .version_id = (_v), .vmsd = &(_vmsd),                \
+    .size = sizeof(_T), .flags = VMS_STRUCT,                          \
+    .offset = vmstate_offset_value(_S, _f, _T),                       \
+}
+#define VMSTATE_STRUCT_ARRAY(_f, _S, _n, _v, _vmsd, _T) {             \
+    .name = #_f, .version_id = (_v), .num = (_n), .vmsd = &(_vmsd),   \
+    .size = sizeof(_T), .flags = VMS_STRUCT | VMS_ARRAY,              \
+    .offset = vmstate_offset_array(_S, _f, _T, _n),                   \
+}
+
+/* A QEMUTimer * member: its deadline (or "not armed") travels. */
+#define VMSTATE_TIMER_PTR(_f, _S) {                                   \
+    .name = #_f, .info = &vmstate_info_timer, .size = 8,              \
+    .flags = VMS_SINGLE | VMS_POINTER,                                \
+    .offset = vmstate_offset_pointer(_S, _f, QEMUTimer),              \
+}
+
+/* n filler bytes kept for stream compatibility. */
+#define VMSTATE_UNUSED(_n) {                                          \
+    .name = "unused", .size = (_n), .info = &vmstate_info_unused_buffer, \
+    .flags = VMS_BUFFER,                                              \
+}
+
+#define VMSTATE_END_OF_LIST() { .flags = VMS_END }
+
+#endif /* MIGRATION_VMSTATE_H */

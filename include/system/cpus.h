@@ -1,0 +1,46 @@
+/*
+ * The vCPU thread. The board registers its CPU through VCPUOps; this module
+ * owns the host thread that runs it in bounded slices, pauses it for
+ * vm_stop() and wakes it when an interrupt arrives for a halted CPU.
+ */
+#ifndef SYSTEM_CPUS_H
+#define SYSTEM_CPUS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef enum VCPUExit {
+    VCPU_EXIT_BUDGET,       /* slice used up */
+    VCPU_EXIT_REQUEST,      /* exit_request() was called */
+    VCPU_EXIT_HALTED,       /* waiting for an interrupt */
+} VCPUExit;
+
+typedef struct VCPUOps {
+    /* Run up to budget instructions; called without the BQL. */
+    VCPUExit (*exec)(void *cpu, uint64_t budget);
+    /* Make exec() return soon. Any thread. */
+    void (*exit_request)(void *cpu);
+    /* A halted CPU has an interrupt to take. Called with the BQL held. */
+    bool (*has_work)(void *cpu);
+} VCPUOps;
+
+/* Register the machine's CPU (BQL held, before the VM starts). */
+void cpus_register_vcpu(const VCPUOps *ops, void *cpu);
+/* True once a CPU was registered. */
+bool cpus_have_vcpu(void);
+/* Whether guest code executes at all (false under -accel qtest). */
+void cpus_set_execution_enabled(bool enabled);
+bool cpus_execution_enabled(void);
+/* Host thread id of the vCPU thread (or of the main thread when none). */
+int64_t cpus_vcpu_thread_id(void);
+
+/* Wake a halted vCPU (an interrupt arrived). Any thread. */
+void cpus_kick(void);
+/* Stop the vCPU and wait until it is outside guest code. BQL held. */
+void cpus_pause(void);
+/* Let the vCPU run. BQL held. */
+void cpus_resume(void);
+/* Stop and join the vCPU thread at exit. BQL held. */
+void cpus_cleanup(void);
+
+#endif /* SYSTEM_CPUS_H */

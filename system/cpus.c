@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The vCPU thread: runs the registered CPU in bounded slices without the
+ * BQL, and parks (with the BQL as the condition mutex) while the VM is
+ * stopped or the CPU is halted. Pausing is a handshake: cpus_pause()
+ * returns only once the thread is outside guest code.
+ */
+#include "qemu/osdep.h"
+#include "qemu/main-loop.h"
+#include "system/cpus.h"
+#include <sys/syscall.h>
+
+/* Instructions per slice: small enough that stop requests are checked often. */
+#define VCPU_SLICE 200000
+
+static const VCPUOps *vcpu_ops;
+static void *vcpu;
+static bool execution_enabled = true;
+
+/* All guarded by the BQL. */
+static GThread *vcpu_thread;
+static bool vcpu_should_run;    /* the VM is running */
+static bool vcpu_parked;        /* the thread is waiting, outside guest code */
+static bool vcpu_halted;        /* the CPU waits for an interrupt */
+static bool vcpu_quit;
+static int64_t vcpu_tid;
+static GCond vcpu_cond;         /* wakes the vCPU thread */
+static GCond parked_cond;       /* tells waiters that it parked */
+
+void cpus_register_vcpu(const VCPUOps *ops, void *cpu)
+{
+    vcpu_ops = ops;
+    vcpu = cpu;
+}
+
+bool cpus_have_vcpu(void)
+{
+    return vcpu_ops != NULL;
+}
+
+void cpus_set_execution_enabled(bool enabled)
+{
+    execution_enabled = enabled;
+}
+
+bool cpus_execution_enabled(void)
+{
+    return execution_enabled;
+}
+
+int64_t cpus_vcpu_thread_id(void)
+{
+    return vcpu_tid ? vcpu_tid : (int64_t)getpid();
+}
+
+static gpointer vcpu_thread_fn(gpointer data)
+{
+    bql_lock();
+    vcpu_tid = syscall(SYS_gettid);
+    for (;;) {
+        VCPUExit why;
+
+        while (!vcpu_quit &&
+               (!vcpu_should_run ||
+                (vcpu_halted && !vcpu_ops->has_work(vcpu)))) {
+            vcpu_parked = true;
+            g_cond_broadcast(&parked_cond);
+            bql_cond_wait(&vcpu_cond);
+        }
+        if (vcpu_quit) {
+            break;
+        }
+        vcpu_parked = false;
+        vcpu_halted = false;
+        bql_unlock();
+        why = vcpu_ops->exec(vcpu, VCPU_SLICE);
+        bql_lock();
+        if (why == VCPU_EXIT_HALTED) {
+            vcpu_halted = true;
+        }
+    }
+    vcpu_parked = true;
+    g_cond_broadcast(&parked_cond);
+    bql_unlock();
+    return NULL;
+}
+
+void cpus_kick(void)
+{
+    /* The waiter re-checks has_work() under the BQL. */
+    g_cond_broadcast(&vcpu_cond);
+}
+
+void cpus_resume(void)
+{
+    if (!vcpu_ops || !execution_enabled) {
+        return;
+    }
+    vcpu_should_run = true;
+    if (!vcpu_thread) {
+        vcpu_parked = true;
+        vcpu_thread = g_thread_new("CPU 0/TCG", vcpu_thread_fn, NULL);
+    }
+    g_cond_broadcast(&vcpu_cond);
+}
+
+void cpus_pause(void)
+{
+    if (!vcpu_thread) {
+        return;
+    }
+    vcpu_should_run = false;
+    while (!vcpu_parked) {
+        vcpu_ops->exit_request(vcpu);
+        /* The thread needs the BQL to park: wait with it released. */
+        bql_cond_wait_until(&parked_cond, g_get_monotonic_time() + 1000);
+    }
+}
+
+void cpus_cleanup(void)
+{
+    GThread *t = vcpu_thread;
+
+    if (!t) {
+        return;
+    }
+    vcpu_quit = true;
+    vcpu_ops->exit_request(vcpu);
+    g_cond_broadcast(&vcpu_cond);
+    bql_unlock();
+    g_thread_join(t);
+    bql_lock();
+    vcpu_thread = NULL;
+}

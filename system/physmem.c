@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * RAM blocks: host mappings (anonymous, shared anonymous or file/memfd
+ * backed) with a name, a used length, 4 KiB target pages and one dirty
+ * bitmap per dirty-tracking client.
+ */
+#include "qemu/osdep.h"
+
+#include <sys/mman.h>
+
+#include "qapi/error.h"
+#include "system/memory.h"
+#include "memory-internal.h"
+
+#define BITS_PER_LONG   (sizeof(unsigned long) * 8)
+
+struct RAMBlock {
+    char *name;
+    void *host;
+    uint64_t used_length;
+    int fd;                     /* our own dup, or -1 */
+    uint64_t fd_offset;
+    bool shared;
+    hwaddr phys_base;           /* (hwaddr)-1 while unmapped; BQL */
+    /*
+     * One bit per target page. The pointer never changes for the life of
+     * the block; writers set bits with atomic OR, the sync side moves
+     * words out with atomic exchange, so no bit set concurrently with a
+     * sync is lost: it lands either in the returned copy or stays for the
+     * next sync.
+     */
+    unsigned long *dirty[DIRTY_MEMORY_NUM];
+    RAMBlock *next;             /* creation order; ram_list_lock */
+};
+
+/* Guards the list structure; readers iterate without it (see header). */
+static GMutex ram_list_lock;
+static RAMBlock *ram_list_head;
+static bool dirty_log_on;
+
+static uint64_t ram_block_nr_pages(const RAMBlock *rb)
+{
+    return rb->used_length >> TARGET_PAGE_BITS;
+}
+
+static size_t ram_block_bitmap_words(const RAMBlock *rb)
+{
+    return DIV_ROUND_UP(ram_block_nr_pages(rb), BITS_PER_LONG);
+}
+
+RAMBlock *ram_block_new(const char *name, uint64_t size, bool shared,
+                        int fd, uint64_t fd_offset, GError **errp)
+{
+    RAMBlock *rb;
+    void *host;
+    int flags;
+    int own_fd = -1;
+    long host_page = sysconf(_SC_PAGESIZE);
+
+    if (!name || !*name) {
+        error_setg(errp, "RAM block needs a name");
+        return NULL;
+    }
+    if (size == 0 || size % TARGET_PAGE_SIZE) {
+        error_setg(errp, "RAM block '%s': size 0x%" PRIx64
+                   " is not a non-zero multiple of %u", name, size,
+                   TARGET_PAGE_SIZE);
+        return NULL;
+    }
+    if (size > SIZE_MAX) {
+        error_setg(errp, "RAM block '%s': size 0x%" PRIx64 " is too large",
+                   name, size);
+        return NULL;
+    }
+    if (ram_block_find(name)) {
+        error_setg(errp, "RAM block '%s' already exists", name);
+        return NULL;
+    }
+
+    if (fd >= 0) {
+        if (host_page > 0 && fd_offset % (uint64_t)host_page) {
+            error_setg(errp, "RAM block '%s': offset 0x%" PRIx64
+                       " is not aligned to the host page size", name,
+                       fd_offset);
+            return NULL;
+        }
+        own_fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+        if (own_fd < 0) {
+            error_setg_errno(errp, errno, "RAM block '%s': cannot dup fd",
+                             name);
+            return NULL;
+        }
+        flags = shared ? MAP_SHARED : MAP_PRIVATE;
+        host = mmap(NULL, size, PROT_READ | PROT_WRITE, flags, own_fd,
+                    (off_t)fd_offset);
+    } else {
+        flags = MAP_ANONYMOUS | (shared ? MAP_SHARED : MAP_PRIVATE);
+        if (!shared) {
+            flags |= MAP_NORESERVE;
+        }
+        host = mmap(NULL, size, PROT_READ | PROT_WRITE, flags, -1, 0);
+    }
+    if (host == MAP_FAILED) {
+        int err = errno;
+
+        if (own_fd >= 0) {
+            close(own_fd);
+        }
+        error_setg_errno(errp, err, "RAM block '%s': cannot map 0x%" PRIx64
+                         " bytes", name, size);
+        return NULL;
+    }
+
+    rb = g_new0(RAMBlock, 1);
+    rb->name = g_strdup(name);
+    rb->host = host;
+    rb->used_length = size;
+    rb->fd = own_fd;
+    rb->fd_offset = fd >= 0 ? fd_offset : 0;
+    rb->shared = shared;
+    rb->phys_base = (hwaddr)-1;
+    for (int i = 0; i < DIRTY_MEMORY_NUM; i++) {
+        rb->dirty[i] = g_new0(unsigned long, ram_block_bitmap_words(rb));
+    }
+
+    g_mutex_lock(&ram_list_lock);
+    if (!ram_list_head) {
+        qatomic_set(&ram_list_head, rb);
+    } else {
+        RAMBlock *last = ram_list_head;
+
+        while (last->next) {
+            last = last->next;
+        }
+        qatomic_set(&last->next, rb);
+    }
+    g_mutex_unlock(&ram_list_lock);
+    return rb;
+}
+
+void ram_block_free(RAMBlock *rb)
+{
+    RAMBlock **pp;
+
+    if (!rb) {
+        return;
+    }
+    memory_unmap_ram_block(rb);
+
+    g_mutex_lock(&ram_list_lock);
+    for (pp = &ram_list_head; *pp; pp = &(*pp)->next) {
+        if (*pp == rb) {
+            qatomic_set(pp, rb->next);
+            break;
+        }
+    }
+    g_mutex_unlock(&ram_list_lock);
+
+    munmap(rb->host, rb->used_length);
+    if (rb->fd >= 0) {
+        close(rb->fd);
+    }
+    for (int i = 0; i < DIRTY_MEMORY_NUM; i++) {
+        g_free(rb->dirty[i]);
+    }
+    g_free(rb->name);
+    g_free(rb);
+}
+
+const char *ram_block_name(const RAMBlock *rb)
+{
+    return rb->name;
+}
+
+void *ram_block_host(const RAMBlock *rb)
+{
+    return rb->host;
+}
+
+uint64_t ram_block_used_length(const RAMBlock *rb)
+{
+    return rb->used_length;
+}
+
+uint64_t ram_block_page_size(const RAMBlock *rb)
+{
+    return TARGET_PAGE_SIZE;
+}
+
+int ram_block_fd(const RAMBlock *rb)
+{
+    return rb->fd;
+}
+
+uint64_t ram_block_fd_offset(const RAMBlock *rb)
+{
+    return rb->fd_offset;
+}
+
+bool ram_block_is_shared(const RAMBlock *rb)
+{
+    return rb->shared;
+}
+
+hwaddr ram_block_phys_base(const RAMBlock *rb)
+{
+    return rb->phys_base;
+}
+
+void ram_block_set_phys_base(RAMBlock *rb, hwaddr base)
+{
+    rb->phys_base = base;
+}
+
+RAMBlock *ram_block_first(void)
+{
+    return qatomic_read(&ram_list_head);
+}
+
+RAMBlock *ram_block_next(RAMBlock *rb)
+{
+    return qatomic_read(&rb->next);
+}
+
+RAMBlock *ram_block_find(const char *name)
+{
+    RAMBlock *rb;
+
+    for (rb = ram_block_first(); rb; rb = ram_block_next(rb)) {
+        if (!strcmp(rb->name, name)) {
+            return rb;
+        }
+    }
+    return NULL;
+}
+
+/* ---- dirty tracking ---- */
+
+static void dirty_set_range(unsigned long *bm, uint64_t first, uint64_t last)
+{
+    uint64_t page = first;
+
+    while (page <= last) {
+        size_t word = page / BITS_PER_LONG;
+        unsigned bit = page % BITS_PER_LONG;
+        uint64_t n = MIN(BITS_PER_LONG - bit, last - page + 1);
+        unsigned long mask;
+
+        if (n == BITS_PER_LONG) {
+            mask = ~0UL;
+        } else {
+            mask = ((1UL << n) - 1) << bit;
+        }
+        /* Avoid the locked RMW when the bits are already there. */
+        if ((qatomic_read(&bm[word]) & mask) != mask) {
+            qatomic_or(&bm[word], mask);
+        }
+        page += n;
+    }
+}
+
+void ram_block_set_dirty(RAMBlock *rb, ram_addr_t offset, uint64_t len)
+{
+    uint64_t end;
+
+    if (!qatomic_read(&dirty_log_on) || len == 0 ||
+        offset >= rb->used_length) {
+        return;
+    }
+    end = len > rb->used_length - offset ? rb->used_length : offset + len;
+    dirty_set_range(rb->dirty[DIRTY_MEMORY_MIGRATION],
+                    offset >> TARGET_PAGE_BITS,
+                    (end - 1) >> TARGET_PAGE_BITS);
+}
+
+void ram_block_dirty_set_all(RAMBlock *rb)
+{
+    dirty_set_range(rb->dirty[DIRTY_MEMORY_MIGRATION], 0,
+                    ram_block_nr_pages(rb) - 1);
+}
+
+bool ram_block_test_dirty(RAMBlock *rb, ram_addr_t offset)
+{
+    uint64_t page = offset >> TARGET_PAGE_BITS;
+    unsigned long *bm = rb->dirty[DIRTY_MEMORY_MIGRATION];
+
+    if (offset >= rb->used_length) {
+        return false;
+    }
+    return (qatomic_read(&bm[page / BITS_PER_LONG])
+            >> (page % BITS_PER_LONG)) & 1;
+}
+
+void memory_global_dirty_log_start(void)
+{
+    qatomic_set(&dirty_log_on, true);
+}
+
+void memory_global_dirty_log_stop(void)
+{
+    qatomic_set(&dirty_log_on, false);
+}
+
+bool memory_global_dirty_log_enabled(void)
+{
+    return qatomic_read(&dirty_log_on);
+}
+
+unsigned long *ram_block_dirty_swap(RAMBlock *rb)
+{
+    size_t words = ram_block_bitmap_words(rb);
+    unsigned long *live = rb->dirty[DIRTY_MEMORY_MIGRATION];
+    unsigned long *old = g_new(unsigned long, words);
+
+    for (size_t i = 0; i < words; i++) {
+        old[i] = qatomic_read(&live[i]) ? qatomic_xchg(&live[i], 0UL) : 0;
+    }
+    return old;
+}
