@@ -62,7 +62,7 @@ void chr_fd_update_read_handler(Chardev *chr)
 
     chr_io_watch_remove(&s->in_watch);
     if (s->fd_in >= 0 && !s->in_eof) {
-        s->in_watch = chr_io_watch_add(chr, s->fd_in, chr_fd_readable, s);
+        chr_io_watch_add(chr, &s->in_watch, s->fd_in, chr_fd_readable, s);
     }
 }
 

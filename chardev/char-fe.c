@@ -37,21 +37,29 @@ bool qemu_chr_fe_init(CharBackend *be, Chardev *chr, GError **errp)
     return true;
 }
 
-static void fe_cancel_open(CharBackend *be)
+/*
+ * be->open_source is shared between the thread that sets handlers and the
+ * front end's context thread that runs the idle: whoever swaps it out owns
+ * (and drops) the reference.
+ */
+void qemu_chr_fe_cancel_open(CharBackend *be)
 {
-    if (be->open_source) {
-        g_source_destroy(be->open_source);
-        g_source_unref(be->open_source);
-        be->open_source = NULL;
+    GSource *src = qatomic_xchg(&be->open_source, NULL);
+
+    if (src) {
+        g_source_destroy(src);
+        g_source_unref(src);
     }
 }
 
 static gboolean fe_open_idle(gpointer opaque)
 {
     CharBackend *be = opaque;
-    GSource *self = be->open_source;
+    GSource *self = qatomic_xchg(&be->open_source, NULL);
 
-    be->open_source = NULL;
+    if (!self) {
+        return G_SOURCE_REMOVE;     /* superseded meanwhile */
+    }
     g_source_unref(self);
     if (be->chr && qemu_chr_is_open(be->chr)) {
         qemu_chr_fe_deliver_event(be, CHR_EVENT_OPENED);
@@ -72,7 +80,7 @@ void qemu_chr_fe_set_handlers(CharBackend *be, IOCanReadHandler *can_read,
 {
     Chardev *chr = be->chr;
 
-    fe_cancel_open(be);
+    qemu_chr_fe_cancel_open(be);
     be->chr_can_read = can_read;
     be->chr_read = read;
     be->chr_event = event;
@@ -99,8 +107,9 @@ void qemu_chr_fe_set_handlers(CharBackend *be, IOCanReadHandler *can_read,
 
         g_source_set_callback(src, fe_open_idle, be, NULL);
         g_source_set_name(src, "chardev-opened");
+        /* Published first: another thread may run the idle at once. */
+        qatomic_set(&be->open_source, src);
         g_source_attach(src, context);
-        be->open_source = src;
     }
 }
 
@@ -111,10 +120,10 @@ void qemu_chr_fe_accept_input(CharBackend *be)
     if (!chr) {
         return;
     }
-    if (chr->driver->accept_input) {
-        chr->driver->accept_input(chr);
-    }
-    /* Re-run the sources' prepare so the fd is polled again. */
+    /*
+     * Re-run the sources' prepare, which asks can_read again and polls the
+     * fd again (a mux also flushes the input it holds from there).
+     */
     g_main_context_wakeup(chr->gcontext ? chr->gcontext
                                         : g_main_context_default());
 }

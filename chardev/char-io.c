@@ -67,8 +67,17 @@ static GSourceFuncs chr_io_funcs = {
     .dispatch = chr_io_dispatch,
 };
 
-static GSource *chr_io_source_new(Chardev *chr, int fd, GIOCondition cond,
-                                  bool gated, ChrIOFunc fn, void *opaque)
+/* Publish in *slot, then attach: the callback may run at once elsewhere. */
+static void chr_source_publish(Chardev *chr, GSource **slot, GSource *source)
+{
+    assert(*slot == NULL);
+    *slot = source;
+    g_source_attach(source, chr->gcontext);
+}
+
+static void chr_io_source_add(Chardev *chr, GSource **slot, int fd,
+                              GIOCondition cond, bool gated, ChrIOFunc fn,
+                              void *opaque)
 {
     GSource *source = g_source_new(&chr_io_funcs, sizeof(ChrIOSource));
     ChrIOSource *s = (ChrIOSource *)source;
@@ -83,38 +92,38 @@ static GSource *chr_io_source_new(Chardev *chr, int fd, GIOCondition cond,
         s->tag = g_source_add_unix_fd(source, fd, cond);
     }
     g_source_set_name(source, "chardev-io");
-    g_source_attach(source, chr->gcontext);
-    return source;
+    chr_source_publish(chr, slot, source);
 }
 
-GSource *chr_io_watch_add(Chardev *chr, int fd, ChrIOFunc fn, void *opaque)
+void chr_io_watch_add(Chardev *chr, GSource **slot, int fd, ChrIOFunc fn,
+                      void *opaque)
 {
-    return chr_io_source_new(chr, fd, G_IO_IN | G_IO_HUP | G_IO_ERR, true,
-                             fn, opaque);
+    chr_io_source_add(chr, slot, fd, G_IO_IN | G_IO_HUP | G_IO_ERR, true,
+                      fn, opaque);
 }
 
-GSource *chr_fd_watch_add(Chardev *chr, int fd, GIOCondition cond,
-                          ChrIOFunc fn, void *opaque)
+void chr_fd_watch_add(Chardev *chr, GSource **slot, int fd,
+                      GIOCondition cond, ChrIOFunc fn, void *opaque)
 {
-    return chr_io_source_new(chr, fd, cond, false, fn, opaque);
+    chr_io_source_add(chr, slot, fd, cond, false, fn, opaque);
 }
 
-GSource *chr_timer_add(Chardev *chr, guint ms, GSourceFunc fn, void *opaque)
+void chr_timer_add(Chardev *chr, GSource **slot, guint ms, GSourceFunc fn,
+                   void *opaque)
 {
     GSource *source = g_timeout_source_new(ms);
 
     g_source_set_callback(source, fn, opaque, NULL);
     g_source_set_name(source, "chardev-timer");
-    g_source_attach(source, chr->gcontext);
-    return source;
+    chr_source_publish(chr, slot, source);
 }
 
-void chr_io_watch_remove(GSource **src)
+void chr_io_watch_remove(GSource **slot)
 {
-    if (*src) {
-        g_source_destroy(*src);
-        g_source_unref(*src);
-        *src = NULL;
+    if (*slot) {
+        g_source_destroy(*slot);
+        g_source_unref(*slot);
+        *slot = NULL;
     }
 }
 

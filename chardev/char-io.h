@@ -12,23 +12,31 @@
 typedef gboolean (*ChrIOFunc)(void *opaque, GIOCondition cond);
 
 /*
- * Watch fd for input (G_IO_IN, plus G_IO_HUP / G_IO_ERR) in chr->gcontext,
- * but only while qemu_chr_be_can_write(chr) > 0, so a busy front end
- * leaves data in the kernel. Returns the attached source; the caller holds
- * a reference and releases it with chr_io_watch_remove().
+ * The add functions create a source in chr->gcontext and store it in
+ * *slot (which must be NULL) BEFORE attaching it: the context may be run
+ * by another thread that dispatches the source at once, and its callback
+ * must find itself in the slot. The slot holds a reference, released by
+ * chr_io_watch_remove().
  */
-GSource *chr_io_watch_add(Chardev *chr, int fd, ChrIOFunc fn, void *opaque);
 
-/* Watch fd for cond unconditionally (listening sockets, hang-ups). */
-GSource *chr_fd_watch_add(Chardev *chr, int fd, GIOCondition cond,
-                          ChrIOFunc fn, void *opaque);
+/*
+ * Watch fd for input (G_IO_IN, plus G_IO_HUP / G_IO_ERR), but only while
+ * qemu_chr_be_can_write(chr) > 0, so a busy front end leaves data in the
+ * kernel.
+ */
+void chr_io_watch_add(Chardev *chr, GSource **slot, int fd, ChrIOFunc fn,
+                      void *opaque);
 
-/* A one-shot or periodic timer in chr->gcontext (fn returns whether to
- * continue). Same ownership as chr_io_watch_add. */
-GSource *chr_timer_add(Chardev *chr, guint ms, GSourceFunc fn, void *opaque);
+/* Watch fd for cond unconditionally (listening sockets). */
+void chr_fd_watch_add(Chardev *chr, GSource **slot, int fd,
+                      GIOCondition cond, ChrIOFunc fn, void *opaque);
 
-/* Destroy and release *src (NULL is ignored) and clear the pointer. */
-void chr_io_watch_remove(GSource **src);
+/* A timer (fn returns whether to continue). */
+void chr_timer_add(Chardev *chr, GSource **slot, guint ms, GSourceFunc fn,
+                   void *opaque);
+
+/* Destroy and release *slot (NULL is ignored) and clear it. */
+void chr_io_watch_remove(GSource **slot);
 
 /*
  * Block until fd is writable. Returns true when writable, false when the

@@ -237,9 +237,10 @@ static void mux_close(Chardev *chr)
         if (d->fes[i]) {
             CharBackend *be = d->fes[i];
 
-            qemu_chr_fe_set_handlers(be, NULL, NULL, NULL, NULL, NULL);
+            /* Detached first, so clearing its handlers stays local. */
             d->fes[i] = NULL;
             be->chr = NULL;
+            qemu_chr_fe_set_handlers(be, NULL, NULL, NULL, NULL, NULL);
         }
     }
     chr->mux_users = 0;

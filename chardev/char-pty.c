@@ -47,7 +47,7 @@ static void pty_set_connected(PtyChardev *s, bool connected)
         qemu_chr_be_event(chr, CHR_EVENT_OPENED);
     } else {
         chr_io_watch_remove(&s->fd.in_watch);
-        s->recheck = chr_timer_add(chr, PTY_RECHECK_MS, pty_recheck, s);
+        chr_timer_add(chr, &s->recheck, PTY_RECHECK_MS, pty_recheck, s);
         qemu_chr_be_event(chr, CHR_EVENT_CLOSED);
     }
 }
@@ -95,9 +95,9 @@ static void pty_update_read_handler(Chardev *chr)
     chr_io_watch_remove(&s->fd.in_watch);
     chr_io_watch_remove(&s->recheck);
     if (qatomic_read(&s->connected)) {
-        s->fd.in_watch = chr_io_watch_add(chr, s->fd.fd_in, pty_readable, s);
+        chr_io_watch_add(chr, &s->fd.in_watch, s->fd.fd_in, pty_readable, s);
     } else {
-        s->recheck = chr_timer_add(chr, PTY_RECHECK_MS, pty_recheck, s);
+        chr_timer_add(chr, &s->recheck, PTY_RECHECK_MS, pty_recheck, s);
     }
 }
 

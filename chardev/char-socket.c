@@ -121,15 +121,15 @@ static void socket_update_sources(Chardev *chr)
     chr_io_watch_remove(&s->listen_watch);
     chr_io_watch_remove(&s->io_watch);
     if (s->fd >= 0) {
-        s->io_watch = chr_io_watch_add(chr, s->fd, socket_readable, s);
+        chr_io_watch_add(chr, &s->io_watch, s->fd, socket_readable, s);
     } else if (s->is_server) {
-        s->listen_watch = chr_fd_watch_add(chr, s->listen_fd, G_IO_IN,
-                                           socket_accept_ready, s);
+        chr_fd_watch_add(chr, &s->listen_watch, s->listen_fd, G_IO_IN,
+                         socket_accept_ready, s);
     }
     if (s->reconnect_timer) {
         chr_io_watch_remove(&s->reconnect_timer);
-        s->reconnect_timer = chr_timer_add(chr, s->reconnect_ms,
-                                           socket_reconnect, s);
+        chr_timer_add(chr, &s->reconnect_timer, s->reconnect_ms,
+                      socket_reconnect, s);
     }
 }
 
@@ -157,8 +157,8 @@ static void socket_set_connected(SocketChardev *s, int fd, bool announce)
 static void socket_schedule_reconnect(SocketChardev *s)
 {
     chr_io_watch_remove(&s->reconnect_timer);
-    s->reconnect_timer = chr_timer_add(&s->parent, s->reconnect_ms,
-                                       socket_reconnect, s);
+    chr_timer_add(&s->parent, &s->reconnect_timer, s->reconnect_ms,
+                  socket_reconnect, s);
 }
 
 static void socket_do_disconnect(SocketChardev *s)

@@ -284,9 +284,10 @@ void qemu_chr_cleanup(void)
         if (chr->be) {
             CharBackend *be = chr->be;
 
-            qemu_chr_fe_set_handlers(be, NULL, NULL, NULL, NULL, NULL);
+            /* Detached first, so clearing its handlers stays local. */
             chr->be = NULL;
             be->chr = NULL;
+            qemu_chr_fe_set_handlers(be, NULL, NULL, NULL, NULL, NULL);
         }
         qemu_chr_destroy(chr);
     }
@@ -324,11 +325,7 @@ void qemu_chr_be_event(Chardev *chr, QEMUChrEvent event)
         return;
     }
     /* This event supersedes an OPENED still queued by set_handlers. */
-    if (be->open_source) {
-        g_source_destroy(be->open_source);
-        g_source_unref(be->open_source);
-        be->open_source = NULL;
-    }
+    qemu_chr_fe_cancel_open(be);
     qemu_chr_fe_deliver_event(be, event);
 }
 

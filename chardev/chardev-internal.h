@@ -42,8 +42,6 @@ typedef struct ChardevDriver {
     int (*get_msgfds)(Chardev *chr, int *fds, int num);
     /* Drop the current connection (socket). */
     void (*disconnect)(Chardev *chr);
-    /* Front end has room again (mux flushes its buffers). Any thread. */
-    void (*accept_input)(Chardev *chr);
     /* The front end set handlers (mux tracks focus). */
     void (*fe_handlers_changed)(Chardev *chr, CharBackend *be);
     /* Detach a front end (mux frees its slot). */
@@ -109,6 +107,8 @@ Chardev *qemu_chr_create(const ChardevDriver *driver, const char *label,
 /* Unregister, close and free chr (no front end may remain attached). */
 void qemu_chr_destroy(Chardev *chr);
 
+/* Drop an OPENED that qemu_chr_fe_set_handlers() queued. Any thread. */
+void qemu_chr_fe_cancel_open(CharBackend *be);
 /* Deliver an event to one front end (mux uses it). */
 void qemu_chr_fe_deliver_event(CharBackend *be, QEMUChrEvent event);
 

@@ -49,8 +49,11 @@ static gboolean monitor_qmp_retry_cb(gpointer opaque)
     Monitor *mon = opaque;
 
     g_mutex_lock(&mon->lock);
-    g_source_unref(mon->retry_source);
-    mon->retry_source = NULL;
+    /* A concurrent cancel may already have dropped the source. */
+    if (mon->retry_source) {
+        g_source_unref(mon->retry_source);
+        mon->retry_source = NULL;
+    }
     g_mutex_unlock(&mon->lock);
     monitor_qmp_flush_cb(mon);
     return G_SOURCE_REMOVE;

@@ -9,6 +9,7 @@
 #include "qapi/qapi-visit.h"
 #include "qemu/cutils.h"
 #include "qemu/option.h"
+#include "qobject/json-parser.h"
 #include "qom/object_interfaces.h"
 #include "qom/qom-internal.h"
 
@@ -223,19 +224,14 @@ bool user_creatable_add_from_json_object(JsonObject *args, GError **errp)
 
 bool user_creatable_add_json(const char *json_text, GError **errp)
 {
-    g_autoptr(JsonParser) parser = json_parser_new();
-    GError *err = NULL;
-    JsonNode *root;
+    g_autoptr(JsonNode) root = json_parse_string(json_text, errp);
     ObjectOptions *options;
     bool ok;
 
-    if (!json_parser_load_from_data(parser, json_text, -1, &err)) {
-        error_setg(errp, "JSON parse error, %s", err->message);
-        g_error_free(err);
+    if (!root) {
         return false;
     }
-    root = json_parser_get_root(parser);
-    if (!root || !JSON_NODE_HOLDS_OBJECT(root)) {
+    if (!JSON_NODE_HOLDS_OBJECT(root)) {
         error_setg(errp, "Invalid parameter type, expected: object");
         return false;
     }
@@ -247,6 +243,11 @@ bool user_creatable_add_json(const char *json_text, GError **errp)
          user_creatable_add_qapi(options, errp);
     qapi_free_ObjectOptions(options);
     return ok;
+}
+
+static int cmp_str_ptr(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 void user_creatable_print_type_props(const char *type)
@@ -278,7 +279,7 @@ void user_creatable_print_type_props(const char *type)
         }
         g_ptr_array_add(lines, g_string_free(line, false));
     }
-    g_ptr_array_sort(lines, (GCompareFunc)g_ascii_strcasecmp);
+    g_ptr_array_sort(lines, cmp_str_ptr);
     printf("%s options:\n", type);
     for (guint i = 0; i < lines->len; i++) {
         printf("%s\n", (char *)g_ptr_array_index(lines, i));
@@ -286,10 +287,6 @@ void user_creatable_print_type_props(const char *type)
     object_unref(obj);
 }
 
-static int cmp_str_ptr(gconstpointer a, gconstpointer b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
 
 bool user_creatable_print_help(const char *type, QemuOpts *opts)
 {

@@ -69,6 +69,10 @@ Type type_register_static(const TypeInfo *info)
     ti->instance_post_init = info->instance_post_init;
     ti->instance_finalize = info->instance_finalize;
     ti->abstract = info->abstract;
+    /* Interfaces cannot be instantiated: list them as abstract. */
+    if (info->parent && !strcmp(info->parent, TYPE_INTERFACE)) {
+        ti->abstract = true;
+    }
     for (int i = 0; info->interfaces && info->interfaces[i].type; i++) {
         assert(i < MAX_INTERFACES);
         ti->interfaces[i] = info->interfaces[i].type;

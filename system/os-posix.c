@@ -140,12 +140,54 @@ bool os_set_exit_with_parent(GError **errp)
     return true;
 }
 
-static gboolean on_signal(gpointer data)
-{
-    int sig = GPOINTER_TO_INT(data);
+/*
+ * Termination signals: the handler only records who sent what and writes
+ * one byte to a pipe; the main loop reports and requests the shutdown.
+ */
+static int signal_pipe[2] = { -1, -1 };
+static volatile sig_atomic_t last_signo;
+static volatile sig_atomic_t last_pid;
 
+static void termsig_handler(int sig, siginfo_t *info, void *ctx)
+{
+    char b = 0;
+
+    last_signo = sig;
+    last_pid = info ? info->si_pid : 0;
+    if (write(signal_pipe[1], &b, 1) < 0) {
+        /* The pipe is full: a wake-up is already pending. */
+    }
+}
+
+static char *process_name(pid_t pid)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/comm", (int)pid);
+    char *name = NULL;
+
+    if (g_file_get_contents(path, &name, NULL, NULL)) {
+        g_strchomp(name);
+    }
+    return name;
+}
+
+static gboolean on_signal(gint fd, GIOCondition cond, gpointer data)
+{
+    char buf[64];
+    int sig = last_signo;
+    pid_t pid = last_pid;
+
+    while (read(fd, buf, sizeof(buf)) > 0) {
+        /* drain */
+    }
     if (!qtest_enabled()) {
-        error_report("terminating on signal %d", sig);
+        if (pid > 0) {
+            g_autofree char *name = process_name(pid);
+
+            error_report("terminating on signal %d from pid %d (%s)", sig,
+                         (int)pid, name ? name : "<unknown process>");
+        } else {
+            error_report("terminating on signal %d", sig);
+        }
     }
     qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_SIGNAL);
     return G_SOURCE_CONTINUE;
@@ -153,8 +195,18 @@ static gboolean on_signal(gpointer data)
 
 void os_setup_signal_handling(void)
 {
-    g_unix_signal_add(SIGTERM, on_signal, GINT_TO_POINTER(SIGTERM));
-    g_unix_signal_add(SIGINT, on_signal, GINT_TO_POINTER(SIGINT));
-    g_unix_signal_add(SIGHUP, on_signal, GINT_TO_POINTER(SIGHUP));
+    struct sigaction sa = { .sa_sigaction = termsig_handler,
+                            .sa_flags = SA_SIGINFO };
+
+    if (!g_unix_open_pipe(signal_pipe, FD_CLOEXEC, NULL)) {
+        return;
+    }
+    g_unix_set_fd_nonblocking(signal_pipe[0], TRUE, NULL);
+    g_unix_set_fd_nonblocking(signal_pipe[1], TRUE, NULL);
+    g_unix_fd_add(signal_pipe[0], G_IO_IN, on_signal, NULL);
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 }

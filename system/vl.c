@@ -676,7 +676,17 @@ static void parse_command_line(Config *cfg, int argc, char **argv)
             if (optarg[0] == '{') {
                 cfg->objects = g_list_append(cfg->objects, defer("-object", optarg, NULL));
             } else {
-                QemuOpts *opts = parse_opts_or_die(&qemu_object_opts, optarg, true);
+                /*
+                 * Each -object gets its own list so that a repeated id is
+                 * reported by the object tree, as QEMU does, not as a
+                 * QemuOpts duplicate.
+                 */
+                QemuOptsList *list = g_malloc0(sizeof(QemuOptsList) +
+                                               sizeof(QemuOptDesc));
+                QemuOpts *opts;
+
+                *list = qemu_object_opts;
+                opts = parse_opts_or_die(list, optarg, true);
 
                 if (user_creatable_print_help(qemu_opt_get(opts, "qom-type"), opts)) {
                     exit(0);

@@ -19,10 +19,41 @@ static void usage(FILE *f)
             "  --listing    print a listing (address, bytes, source) to "
             "stdout\n"
             "  -I DIR       search DIR for .include files\n"
+            "  --MD FILE    write a make-style dependency file\n"
             "  --help       show this help and exit\n"
             "  --version    show the version and exit\n"
             "\n"
             "Several input files are assembled as if concatenated.\n");
+}
+
+/* "OUT: SRC..." for build systems; spaces in names are escaped. */
+static bool write_depfile(const Cr16Asm *as, const char *depfile,
+                          const char *output, GError **errp)
+{
+    g_autofree const char **files = cr16_asm_source_files(as);
+    GString *s = g_string_new(NULL);
+    const char *const *f;
+    const char *p;
+    bool ok;
+
+    for (p = output; *p; p++) {
+        g_string_append_printf(s, "%s%c", *p == ' ' ? "\\" : "", *p);
+    }
+    g_string_append_c(s, ':');
+    for (f = files; *f; f++) {
+        /* Skip the synthetic file that lists several inputs. */
+        if (strcmp(*f, "<command line>") == 0) {
+            continue;
+        }
+        g_string_append_c(s, ' ');
+        for (p = *f; *p; p++) {
+            g_string_append_printf(s, "%s%c", *p == ' ' ? "\\" : "", *p);
+        }
+    }
+    g_string_append_c(s, '\n');
+    ok = g_file_set_contents(depfile, s->str, s->len, errp);
+    g_string_free(s, true);
+    return ok;
 }
 
 /* Quote @path for a .include line. */
@@ -46,6 +77,7 @@ int main(int argc, char **argv)
     g_autoptr(GPtrArray) inputs = g_ptr_array_new();
     g_autoptr(GError) err = NULL;
     const char *output = "a.out";
+    const char *depfile = NULL;
     bool raw = false, listing = false, ok;
     int i;
 
@@ -62,15 +94,18 @@ int main(int argc, char **argv)
             raw = true;
         } else if (strcmp(a, "--listing") == 0) {
             listing = true;
-        } else if (strcmp(a, "-o") == 0 || strcmp(a, "-I") == 0) {
+        } else if (strcmp(a, "-o") == 0 || strcmp(a, "-I") == 0 ||
+                   strcmp(a, "--MD") == 0) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "cr16-as: option %s needs an argument\n", a);
                 return 1;
             }
-            if (a[1] == 'o') {
+            if (strcmp(a, "-o") == 0) {
                 output = argv[++i];
-            } else {
+            } else if (strcmp(a, "-I") == 0) {
                 cr16_asm_add_include_dir(as, argv[++i]);
+            } else {
+                depfile = argv[++i];
             }
         } else if (strncmp(a, "-I", 2) == 0) {
             cr16_asm_add_include_dir(as, a + 2);
@@ -125,6 +160,11 @@ int main(int argc, char **argv)
     }
     if (!ok) {
         fprintf(stderr, "cr16-as: Error: can't write %s: %s\n", output,
+                err->message);
+        return 1;
+    }
+    if (depfile && !write_depfile(as, depfile, output, &err)) {
+        fprintf(stderr, "cr16-as: Error: can't write %s: %s\n", depfile,
                 err->message);
         return 1;
     }

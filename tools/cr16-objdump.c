@@ -70,6 +70,22 @@ static bool is_opt(const char *a, const char *lng, const char *shrt)
            (shrt && strncmp(a, shrt, 2) == 0);
 }
 
+/* The long name of an address option spelled by @a, or NULL. */
+static const char *address_option(const char *a)
+{
+    static const char *const names[] = {
+        "--start-address", "--stop-address", "--adjust-vma",
+    };
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(names); i++) {
+        if (is_opt(a, names[i], NULL)) {
+            return names[i];
+        }
+    }
+    return NULL;
+}
+
 int main(int argc, char **argv)
 {
     Cr16DumpOptions opts = { 0 };
@@ -80,7 +96,7 @@ int main(int argc, char **argv)
 
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
-        const char *v;
+        const char *v, *lng;
         int64_t n;
 
         if (strcmp(a, "--help") == 0 || strcmp(a, "-H") == 0) {
@@ -118,13 +134,7 @@ int main(int argc, char **argv)
                         "%s\n", v);
                 return 1;
             }
-        } else if (is_opt(a, "--start-address", NULL) ||
-                   is_opt(a, "--stop-address", NULL) ||
-                   is_opt(a, "--adjust-vma", NULL)) {
-            const char *lng = a[2] == 'a' ? "--adjust-vma"
-                            : a[4] == 'a' ? "--start-address"
-                                          : "--stop-address";
-
+        } else if ((lng = address_option(a))) {
             if (!(v = opt_arg(argc, argv, &i, lng, NULL))) {
                 return 1;
             }
@@ -133,9 +143,9 @@ int main(int argc, char **argv)
                         lng);
                 return 1;
             }
-            if (lng[2] == 'a') {
+            if (strcmp(lng, "--adjust-vma") == 0) {
                 opts.adjust_vma = n;
-            } else if (lng[4] == 'a') {
+            } else if (strcmp(lng, "--start-address") == 0) {
                 opts.has_start = true;
                 opts.start = n;
             } else {

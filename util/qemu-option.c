@@ -315,7 +315,7 @@ QemuOpts *qemu_opts_create(QemuOptsList *list, const char *id,
     }
     if (id || list->merge_lists) {
         opts = qemu_opts_find(list, id);
-        if (opts) {
+        if (opts && !(fail_if_exists && list->allow_duplicate_ids)) {
             if (fail_if_exists && id) {
                 error_setg(errp, "Duplicate ID '%s' for %s", id, list->name);
                 return NULL;

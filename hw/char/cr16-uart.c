@@ -206,7 +206,7 @@ static int uart_post_load(void *opaque, int version_id)
 }
 
 static const VMStateField uart_fields[] = {
-    VMSTATE_UINT8_ARRAY(fifo, Cr16UartState, VIRT_UART_FIFO_SIZE),
+    VMSTATE_BUFFER(fifo, Cr16UartState),
     VMSTATE_UINT32(fifo_head, Cr16UartState),
     VMSTATE_UINT32(fifo_count, Cr16UartState),
     VMSTATE_UINT32(ctrl, Cr16UartState),

@@ -86,7 +86,7 @@ static bool cpu_object_realize(DeviceState *dev, GError **errp)
     Cr16CpuObject *s = CR16C_CPU(dev);
 
     if (!s->cpu) {
-        error_setg(errp, "cr16c-cpu: no CPU attached");
+        error_setg(errp, TYPE_CR16C_CPU ": no CPU attached");
         return false;
     }
     vmstate_register_device(dev, &vmstate_cr16_cpu, s->cpu);
@@ -119,7 +119,7 @@ static const TypeInfo cpu_object_info = {
 static void cpu_object_register_types(void)
 {
     type_register_static(&cpu_object_info);
-    machine_register_cpu_model(CR16C_CPU_MODEL, NULL);
+    machine_register_cpu_model(CR16C_CPU_MODEL);
 }
 
 type_init(cpu_object_register_types)

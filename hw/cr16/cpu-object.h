@@ -1,6 +1,6 @@
 /*
  * The QOM face of the CR16C CPU on the virt board (private to hw/cr16):
- * a device "cr16c-cpu" that owns a CR16CPU, registers its VMState, and
+ * a device "cr16c-cr16-cpu" that owns a CR16CPU, registers its VMState, and
  * shows its registers as read-only uint32 properties named after them
  * ("r0".."r11", "r12", "r13", "ra", "sp", "pc", "psr", "cfg", "intbase",
  * "isp", "usp", ...), readable while the guest is not executing.
@@ -11,9 +11,10 @@
 #include "hw/qdev-core.h"
 #include "target/cr16/cpu.h"
 
-#define TYPE_CR16C_CPU "cr16c-cpu"
-/* The model name for -cpu and query-cpu-definitions. */
+/* The model name for -cpu and query-cpu-definitions, and the QOM type
+ * name those report for it ("<model>-cr16-cpu"). */
 #define CR16C_CPU_MODEL "cr16c"
+#define TYPE_CR16C_CPU CR16C_CPU_MODEL "-cr16-cpu"
 
 /* Hand cpu over to dev (before realize); dev frees it when finalized. */
 void cr16_cpu_object_set_cpu(DeviceState *dev, CR16CPU *cpu);

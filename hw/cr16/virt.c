@@ -140,7 +140,7 @@ static bool virt_check_config(MachineState *ms, GError **errp)
                    VIRT_RAM_MAX_SIZE, VIRT_RAM_MAX_SIZE >> 20);
         return false;
     }
-    if (ms->cpu_type && strcmp(ms->cpu_type, CR16C_CPU_MODEL) &&
+    if (ms->cpu_type && !machine_cpu_model_resolve(ms->cpu_type) &&
         strcmp(ms->cpu_type, TYPE_CR16C_CPU)) {
         error_setg(errp, "unable to find CPU model '%s'", ms->cpu_type);
         return false;

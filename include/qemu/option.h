@@ -38,6 +38,12 @@ typedef struct QemuOptsList {
     const char *name;               /* "chardev": used in messages */
     const char *implied_opt_name;   /* key of a first element without '=' */
     bool merge_lists;               /* same id -> one QemuOpts, merged */
+    /*
+     * Ids may repeat: qemu_opts_parse() adds a new QemuOpts even if one
+     * with the id exists, leaving the duplicate for the consumer to report
+     * in its own words (-object's "attempt to add duplicate property").
+     */
+    bool allow_duplicate_ids;
     GList *head;                    /* private: QemuOpts in creation order */
     /*
      * Accepted keys, terminated by { NULL }. An EMPTY desc accepts any key;
@@ -69,8 +75,9 @@ bool qemu_opts_do_parse(QemuOpts *opts, const char *params,
 
 /*
  * Create an empty QemuOpts with the given id (NULL: none). If one with this
- * id exists: error "Duplicate ID '<id>' for <list>" when fail_if_exists,
- * else that one is returned. An id must be well-formed
+ * id exists: error "Duplicate ID '<id>' for <list>" when fail_if_exists
+ * (a new one is created instead if list->allow_duplicate_ids), else that
+ * one is returned. An id must be well-formed
  * ("Parameter 'id' expects an identifier").
  */
 QemuOpts *qemu_opts_create(QemuOptsList *list, const char *id,

@@ -3,7 +3,8 @@
 and the dispatch table."""
 
 from .common import c_name, c_string, indent, wrap_if
-from .gen import GenFile, free_stmt, param_list, to_json_expr
+from .gen import (GenFile, doc_comment, free_stmt, param_list,
+                  to_json_expr)
 
 
 def _ret_ctype(cmd):
@@ -101,7 +102,7 @@ def gen_commands(schema, prefix):
         text = gen_marshal_proto(cmd)
         if cmd.gen:
             text = gen_proto(cmd) + text
-        h.add(wrap_if(cmd.ifcond, text))
+        h.add(wrap_if(cmd.ifcond, doc_comment(cmd) + text) + '\n')
         if cmd.gen:
             c.add(wrap_if(cmd.ifcond, gen_marshal(cmd)))
     if prefix:

@@ -3,7 +3,7 @@
 qapi_event_send_<name>() per event."""
 
 from .common import c_enum_const, c_name, c_string, indent, wrap_if
-from .gen import GenFile, param_list
+from .gen import GenFile, doc_comment, param_list
 
 
 def _send_name(ev):
@@ -67,7 +67,7 @@ def gen_events(schema, prefix):
     for ev in schema.events:
         const = c_enum_const(enum_name, ev.name, const_prefix)
         proto = 'void %s(%s)' % (_send_name(ev), _params(ev))
-        h.add(wrap_if(ev.ifcond, proto + ';\n'))
+        h.add(wrap_if(ev.ifcond, doc_comment(ev) + proto + ';\n') + '\n')
         if ev.arg_type is None:
             body = '    %s(%s, NULL);\n' % (emit, const)
         elif ev.boxed:

@@ -2,10 +2,11 @@
 """Output files and the per-type C snippets every generator needs."""
 
 import os
+import textwrap
 
 from .common import c_name, wrap_if
-from .schema import (AlternateType, ArrayType, BuiltinType, EnumType,
-                     ObjectType)
+from .entities import (AlternateType, ArrayType, BuiltinType, EnumType,
+                       ObjectType)
 
 
 class GenFile:
@@ -43,14 +44,34 @@ class GenFile:
             f.write(text)
 
 
-def is_pointer_type(t):
-    return t.is_pointer()
-
-
 def uses_bool_input(t):
     """Builtins and enums parse through 'bool qapi_T_from_json(node, path,
     T *out, errp)'; generated pointer types return the new object."""
     return isinstance(t, (BuiltinType, EnumType))
+
+
+def doc_comment(ent):
+    """A C comment with the first paragraph of ent's documentation and its
+    'Since', or ''."""
+    doc = getattr(ent, 'doc', None)
+    if doc is None:
+        return ''
+    para = []
+    for line in doc.body:
+        if not line.strip():
+            if para:
+                break
+            continue
+        para.append(line.strip())
+    lines = textwrap.wrap(' '.join(para), 72) if para else []
+    if doc.since:
+        if lines:
+            lines.append('')
+        lines.append('Since: %s' % doc.since)
+    if not lines:
+        return ''
+    return '/*\n' + ''.join((' * %s' % ln).rstrip() + '\n'
+                            for ln in lines) + ' */\n'
 
 
 def free_stmt(t, expr):

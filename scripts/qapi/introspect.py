@@ -11,8 +11,9 @@ when it parses the text (qapi_json_parse_static()).
 import json
 
 from .common import c_name, c_string, gen_endif, gen_if
-from .schema import (AlternateType, ArrayType, BuiltinType, EnumType,
-                     ObjectType)
+from .entities import (AlternateType, ArrayType, BuiltinType, EnumType,
+                       ObjectType)
+from .gen import GenFile
 
 
 class Cond:
@@ -156,7 +157,6 @@ def _type_entry(t):
 
 
 def gen_introspect(schema, prefix):
-    from .gen import GenFile
     cp = c_name(prefix)
     col = _Collector(schema)
     entries = []

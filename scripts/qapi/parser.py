@@ -19,7 +19,8 @@ class QAPIDoc:
     def __init__(self, info):
         self.info = info
         self.symbol = None
-        self.body = []          # free text lines
+        self.body = []          # the free text before @args and sections
+        self.extra = []         # later free text (examples, notes)
         self.args = {}          # member / argument name -> text
         self.features = {}      # feature name -> text
         self.sections = []      # (tag, text) such as ('Since', '10.2')
@@ -50,13 +51,17 @@ def parse_doc(info, lines):
             first += 1
     target = None           # (dict, key) receiving continuation lines
     in_features = False
+    in_intro = True         # still in the free text before @args/sections
     for i in range(first, len(lines)):
         line = lines[i]
         if not line.strip():
             target = None
+            if in_intro:
+                doc.body.append('')
             continue
         m = _SECTION_RE.match(line)
         if m:
+            in_intro = False
             tag = m.group(1)
             in_features = tag == 'Features'
             doc.sections.append([tag, m.group(2)])
@@ -64,6 +69,7 @@ def parse_doc(info, lines):
             continue
         m = _ARG_RE.match(line)
         if m and doc.symbol is not None:
+            in_intro = False
             name = m.group(1)
             table = doc.features if in_features else doc.args
             if name in table:
@@ -80,7 +86,10 @@ def parse_doc(info, lines):
                 getattr(doc, kind)[key] += ' ' + line.strip()
             continue
         target = None
-        doc.body.append(line)
+        if in_intro:
+            doc.body.append(line)
+        else:
+            doc.extra.append(line)
     doc.sections = [tuple(s) for s in doc.sections]
     return doc
 

@@ -2,8 +2,9 @@
 """Generate <prefix>qapi-types.{h,c}: C types, enum tables, free functions."""
 
 from .common import c_string, indent, wrap_if
-from .gen import GenFile, free_stmt, member_decl, type_order
-from .schema import AlternateType, ArrayType, EnumType, ObjectType
+from .entities import AlternateType, ArrayType, EnumType, ObjectType
+from .gen import (GenFile, doc_comment, free_stmt, member_decl,
+                  type_order)
 
 
 def gen_enum_decl(t):
@@ -11,8 +12,8 @@ def gen_enum_decl(t):
     for i, m in enumerate(t.members):
         body += wrap_if(m.ifcond, '    %s%s,\n'
                         % (t.const(m.name), ' = 0' if i == 0 else ''))
-    text = ('typedef enum %s {\n%s    %s,\n} %s;\n\n'
-            % (t.c_name(), body, t.max_const(), t.c_name()))
+    text = doc_comment(t) + ('typedef enum %s {\n%s    %s,\n} %s;\n\n'
+                             % (t.c_name(), body, t.max_const(), t.c_name()))
     text += ('/* Wire names of %s values. */\n'
              'extern const QEnumLookup %s_lookup;\n'
              '/* The wire name of a value, or NULL when out of range. */\n'
@@ -56,8 +57,9 @@ def gen_struct_defn(t):
             sep = '' if ctype.endswith('*') else ' '
             body += wrap_if(v.ifcond, '        %s%s%s;\n'
                             % (ctype, sep, v.c_name()))
-        text = ('struct %s {\n    QType type;\n    union {\n%s    } u;\n};\n\n'
-                % (cn, body))
+        text = doc_comment(t) + ('struct %s {\n    QType type;\n'
+                                 '    union {\n%s    } u;\n};\n\n'
+                                 % (cn, body))
         return wrap_if(t.ifcond, text)
     body = ''
     for m in t.members:
@@ -74,7 +76,8 @@ def gen_struct_defn(t):
                      % (t.tag_member.c_name(), branches))
     if not body.strip():
         body = '    char qapi_unused; /* C forbids empty structs */\n'
-    return wrap_if(t.ifcond, 'struct %s {\n%s};\n\n' % (cn, body))
+    return wrap_if(t.ifcond, doc_comment(t) + 'struct %s {\n%s};\n\n'
+                   % (cn, body))
 
 
 def gen_free_decl(t):
@@ -131,8 +134,8 @@ def gen_free_defn(t):
                              % (v.type.qtype(), indent(fs, 8)))
         body = ''
         if cases:
-            body = ('    switch (obj->type) {\n%s    default:\n        break;\n'
-                    '    }\n' % cases)
+            body = ('    switch (obj->type) {\n%s'
+                    '    default:\n        break;\n    }\n' % cases)
         text = ('void qapi_free_%s(%s *obj)\n{\n'
                 '    if (!obj) {\n        return;\n    }\n%s'
                 '    g_free(obj);\n}\n\n' % (cn, cn, body))

@@ -3,9 +3,9 @@
 json-glib trees, with QMP's argument-checking messages on input."""
 
 from .common import c_string, indent, wrap_if
+from .entities import (AlternateType, ArrayType, BuiltinType, EnumType,
+                       ObjectType)
 from .gen import GenFile, from_json_stmt, to_json_expr, type_order
-from .schema import (AlternateType, ArrayType, BuiltinType, EnumType,
-                     ObjectType)
 
 
 def gen_decl(t):
@@ -13,8 +13,9 @@ def gen_decl(t):
     if isinstance(t, EnumType):
         text = ('/* The JSON string for a %s value. */\n'
                 'JsonNode *qapi_%s_to_json(%s value);\n'
-                '/*\n * Parse a JSON string into *out; path names the value in '
-                'errors.\n * Returns false with errp set on failure.\n */\n'
+                '/*\n * Parse a JSON string into *out; path names the value '
+                'in errors.\n * Returns false with errp set on failure.\n'
+                ' */\n'
                 'bool qapi_%s_from_json(JsonNode *node, const char *path, '
                 '%s *out, GError **errp);\n\n' % (t.name, cn, cn, cn, cn))
     else:

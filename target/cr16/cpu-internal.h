@@ -85,6 +85,9 @@ struct CR16CPU {
 
     /* scratch: run-loop state of the vCPU thread */
     const CR16DInsn *exit_insn; /* last executed insn of the block */
+    const CR16Block *cur;       /* block being executed */
+    uint64_t budget;            /* instructions left after cur's */
+    bool chain_ok;              /* blocks may chain (no per-block log) */
     bool stop_block;            /* end the current block after this insn */
     bool irq_check;             /* re-evaluate interrupt acceptance */
     bool in_exec;               /* inside cr16_cpu_exec */
@@ -269,6 +272,39 @@ static inline const CR16DInsn *cr16_block_exit(CR16CPU *cpu,
                                                uint32_t next_pc)
 {
     cpu->env.pc = next_pc & CR16_ADDR_MASK;
+    cpu->exit_insn = d;
+    return NULL;
+}
+
+/* Cached block at pc, or NULL (no decoding). */
+static inline const CR16Block *cr16_block_lookup(CR16CPU *cpu, uint32_t pc)
+{
+    const CR16CodePage *cp = cpu->code[pc >> CR16_PAGE_BITS];
+
+    return cp ? cp->entry[(pc & (CR16_PAGE_SIZE - 1)) >> 1] : NULL;
+}
+
+/*
+ * Control transfer from d (the last instruction of its block) to pc:
+ * continue directly with the next block when it is decoded, fits the
+ * budget and nobody asked for attention; otherwise end the run.
+ */
+static inline const CR16DInsn *cr16_chain(CR16CPU *cpu, const CR16DInsn *d,
+                                          uint32_t pc)
+{
+    const CR16Block *b;
+
+    pc &= CR16_ADDR_MASK;
+    cpu->env.pc = pc;
+    if (likely(cpu->chain_ok &&
+               !__atomic_load_n(&cpu->pending, __ATOMIC_RELAXED))) {
+        b = cr16_block_lookup(cpu, pc);
+        if (likely(b && b->n <= cpu->budget)) {
+            cpu->budget -= b->n;
+            cpu->cur = b;
+            return b->insns;
+        }
+    }
     cpu->exit_insn = d;
     return NULL;
 }

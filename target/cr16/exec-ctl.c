@@ -28,13 +28,12 @@
 
 static const CR16DInsn *h_bcond(CR16CPU *cpu, const CR16DInsn *d)
 {
-    return cr16_block_exit(cpu, d, cr16_cond(cpu, d->aux) ? d->imm
-                                                         : NEXT(d));
+    return cr16_chain(cpu, d, cr16_cond(cpu, d->aux) ? d->imm : NEXT(d));
 }
 
 static const CR16DInsn *h_br(CR16CPU *cpu, const CR16DInsn *d)
 {
-    return cr16_block_exit(cpu, d, d->imm);
+    return cr16_chain(cpu, d, d->imm);
 }
 
 /* beq0/bne0: d->a = register, d->aux = size, d->c = branch if nonzero */
@@ -42,14 +41,14 @@ static const CR16DInsn *h_beq0(CR16CPU *cpu, const CR16DInsn *d)
 {
     uint32_t v = d->aux == 1 ? cr16_rb(cpu, d->a) : cr16_rw(cpu, d->a);
 
-    return cr16_block_exit(cpu, d, (v != 0) == d->c ? d->imm : NEXT(d));
+    return cr16_chain(cpu, d, (v != 0) == d->c ? d->imm : NEXT(d));
 }
 
 /* bal: d->b = link pair */
 static const CR16DInsn *h_bal(CR16CPU *cpu, const CR16DInsn *d)
 {
     cr16_set_rp(cpu, d->b, NEXT(d) >> 1);
-    return cr16_block_exit(cpu, d, d->imm);
+    return cr16_chain(cpu, d, d->imm);
 }
 
 /* jal: d->a = target pair, d->b = link pair */
@@ -58,14 +57,14 @@ static const CR16DInsn *h_jal(CR16CPU *cpu, const CR16DInsn *d)
     uint32_t target = cr16_rp(cpu, d->a);
 
     cr16_set_rp(cpu, d->b, NEXT(d) >> 1);
-    return cr16_block_exit(cpu, d, CODE(target));
+    return cr16_chain(cpu, d, CODE(target));
 }
 
 /* jcond: d->a = target pair, d->aux = condition */
 static const CR16DInsn *h_jcond(CR16CPU *cpu, const CR16DInsn *d)
 {
-    return cr16_block_exit(cpu, d, cr16_cond(cpu, d->aux)
-                           ? CODE(cr16_rp(cpu, d->a)) : NEXT(d));
+    return cr16_chain(cpu, d, cr16_cond(cpu, d->aux)
+                              ? CODE(cr16_rp(cpu, d->a)) : NEXT(d));
 }
 
 static const CR16DInsn *h_jusr(CR16CPU *cpu, const CR16DInsn *d)
@@ -165,7 +164,7 @@ const CR16DInsn *cr16_h_und(CR16CPU *cpu, const CR16DInsn *d)
 
 const CR16DInsn *cr16_h_end(CR16CPU *cpu, const CR16DInsn *d)
 {
-    return cr16_block_exit(cpu, d - 1, d->pc);
+    return cr16_chain(cpu, d - 1, d->pc);
 }
 
 static uint32_t branch_target(const CR16DInsn *d, const CR16Operand *op)

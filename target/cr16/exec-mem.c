@@ -222,7 +222,10 @@ static const CR16DInsn *h_pop(CR16CPU *cpu, const CR16DInsn *d)
 static const CR16DInsn *h_popret(CR16CPU *cpu, const CR16DInsn *d)
 {
     push_pop(cpu, d, false);
-    return cr16_block_exit(cpu, d, cpu->env.r[14] << 1);
+    if (unlikely(cpu->stop_block)) {
+        return cr16_block_exit(cpu, d, cpu->env.r[14] << 1);
+    }
+    return cr16_chain(cpu, d, cpu->env.r[14] << 1);
 }
 
 /* ---- load/store multiple (4.12): d->aux = count ---- */

@@ -38,24 +38,33 @@ void cr16_exec_init(void)
     g_once(&once, cond_tab_init, NULL);
 }
 
-/* Run a whole block; returns the number of instructions executed. */
-static inline unsigned run_block(CR16CPU *cpu, const CR16Block *b)
+/*
+ * Run block b and, while the budget allows, the blocks it chains to.
+ * avail >= b->n instructions may run; returns how many did.
+ */
+static uint64_t run_chained(CR16CPU *cpu, const CR16Block *b, uint64_t avail)
 {
     const CR16DInsn *d = b->insns;
 
+    cpu->budget = avail - b->n;
+    cpu->cur = b;
     cpu->stop_block = false;
     while ((d = d->fn(cpu, d))) {
         /* handlers return the next instruction */
     }
-    return cpu->exit_insn - b->insns + 1;
+    b = cpu->cur;
+    /* the last block was charged in full; refund what did not run */
+    return avail - cpu->budget - (b->n - (cpu->exit_insn - b->insns + 1));
 }
 
-/* Run at most limit (>= 1) instructions of a block. */
+/* Run at most limit (>= 1) instructions of a block, without chaining. */
 static unsigned run_partial(CR16CPU *cpu, const CR16Block *b, unsigned limit)
 {
     const CR16DInsn *d = b->insns;
     unsigned count = 0;
 
+    cpu->budget = 0;
+    cpu->cur = b;
     cpu->stop_block = false;
     while (count < limit) {
         const CR16DInsn *next = d->fn(cpu, d);
@@ -123,6 +132,9 @@ CR16ExitReason cr16_cpu_exec(CR16CPU *cpu, uint64_t max_insns,
     uint64_t n = 0;
 
     cpu->log_mask = qemu_loglevel;
+    /* per-block logging needs the run loop between blocks */
+    cpu->chain_ok = !(cpu->log_mask & (CPU_LOG_EXEC | CPU_LOG_TB_CPU |
+                                       CPU_LOG_TB_NOCHAIN));
     cpu->in_exec = true;
     /* publish before looking at pending (see cr16_cpu_write_barrier) */
     qatomic_set(&cpu->exec_state, 1);
@@ -137,6 +149,12 @@ CR16ExitReason cr16_cpu_exec(CR16CPU *cpu, uint64_t max_insns,
         if (unlikely(cpu->zombies)) {
             cr16_code_reap(cpu);
         }
+        /* interrupts and traps are taken when the next instruction is
+         * due, so a budget of n leaves the CPU right after n */
+        if (unlikely(n >= max_insns)) {
+            reason = CR16_EXIT_BUDGET;
+            break;
+        }
         if (unlikely(cpu->irq_check | env->halted)) {
             cpu->irq_check = false;
             cr16_check_interrupts(cpu);
@@ -146,13 +164,11 @@ CR16ExitReason cr16_cpu_exec(CR16CPU *cpu, uint64_t max_insns,
             }
         }
         if (unlikely(env->psr & CR16_PSR_P)) {
-            /* trace trap after the traced instruction (ISA 5.3) */
+            /* trace trap after the traced instruction (ISA 5.3); the
+             * trap consumes P, so the saved PSR does not re-trigger it */
+            env->psr &= ~CR16_PSR_P;
             cr16_raise(cpu, CR16_EXCP_TRC, env->pc);
             continue;
-        }
-        if (unlikely(n >= max_insns)) {
-            reason = CR16_EXIT_BUDGET;
-            break;
         }
         if (unlikely(env->pc & 1)) {
             qemu_log_mask(LOG_GUEST_ERROR, "cr16: odd PC 0x%06x\n", env->pc);
@@ -170,7 +186,7 @@ CR16ExitReason cr16_cpu_exec(CR16CPU *cpu, uint64_t max_insns,
         } else if (unlikely(b->n > max_insns - n)) {
             n += run_partial(cpu, b, max_insns - n);
         } else {
-            n += run_block(cpu, b);
+            n += run_chained(cpu, b, max_insns - n);
         }
     }
 

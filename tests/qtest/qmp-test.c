@@ -133,7 +133,11 @@ static int raw_connect_negotiated(const char *name, bool oob)
     return fd;
 }
 
-/* Read raw bytes up to and including the next LF. */
+/*
+ * Read raw bytes up to and including the next LF.  A bare CR LF is
+ * skipped: it is the end of a message that qmp_fd_receive() (which stops
+ * at the closing brace) has already consumed.
+ */
 static char *raw_read_line(int fd)
 {
     GString *line = g_string_new(NULL);
@@ -148,6 +152,10 @@ static char *raw_read_line(int fd)
         g_assert_cmpint(n, ==, 1);
         g_string_append_c(line, c);
         if (c == '\n') {
+            if (!strcmp(line->str, "\r\n")) {
+                g_string_truncate(line, 0);
+                continue;
+            }
             return g_string_free(line, FALSE);
         }
     }

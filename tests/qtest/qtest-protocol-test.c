@@ -8,6 +8,7 @@
  */
 #include "qemu/osdep.h"
 
+#include <poll.h>
 #include <sys/wait.h>
 
 #include "libqtest.h"
@@ -521,7 +522,6 @@ static void test_irq_virt_icu(void)
     rsp = qtest_rsp_line(s, "irq_intercept_in %s extra", icu);
     g_assert_cmpstr(rsp, ==, "FAIL Interception of named in-GPIOs not yet "
                     "supported");
-    g_free(rsp);
     g_assert_false(qtest_get_irq(s, 0));
 
     /* Software source 5, enabled: the CPU line goes high. */
@@ -543,10 +543,57 @@ static void test_irq_virt_icu(void)
     g_assert_cmphex(qtest_readl(s, base + VIRT_ICU_PENDING) & (1 << 3), ==, 0);
     g_assert_false(qtest_get_irq(s, 0));
 
-    /* A second device cannot be intercepted in the same session. */
+    /* Repeating for the same device is fine; another one is refused. */
     req = g_strdup_printf("irq_intercept_in %s", icu);
     check_rsp(s, req, "OK");
-    check_rsp(s, "irq_intercept_in /machine", "FAIL Unknown device");
+    check_rsp(s, "irq_intercept_out /machine/timer",
+              "FAIL IRQ intercept already enabled");
+    check_rsp(s, "irq_intercept_in /machine/timer",
+              "FAIL IRQ intercept already enabled");
+    qtest_quit(s);
+}
+
+/*
+ * The timer drives ICU input VIRT_IRQ_TIMER when COUNT reaches COMPARE;
+ * clock_step without argument jumps exactly to that deadline.
+ */
+static void test_irq_virt_timer(void)
+{
+    const uint64_t timer = VIRT_TIMER_PHYS;
+    QTestState *s;
+    g_autofree char *icu = NULL;
+    int64_t t0, t1;
+
+    if (!qtest_has_machine("virt")) {
+        g_test_skip("machine 'virt' not available");
+        return;
+    }
+    s = qtest_init("-M virt");
+    icu = find_object(s, "/machine", "cr16-icu");
+    g_assert_nonnull(icu);
+    qtest_irq_intercept_in(s, icu);
+    g_assert_false(qtest_get_irq(s, VIRT_IRQ_TIMER));
+
+    t0 = qtest_clock_step(s, 0);
+    qtest_writel(s, timer + VIRT_TIMER_COMPARE, 10);
+    qtest_writel(s, timer + VIRT_TIMER_CTRL,
+                 VIRT_TIMER_CTRL_EN | VIRT_TIMER_CTRL_IE);
+    g_assert_false(qtest_get_irq(s, VIRT_IRQ_TIMER));
+    t1 = qtest_clock_step_next(s);
+    g_assert_cmpint(t1, >, t0);
+    g_assert_cmpint(t1, <=, t0 + 10 * VIRT_TIMER_TICK_NS);
+    /* Step on until the match (a model may arm intermediate deadlines). */
+    while (!qtest_get_irq(s, VIRT_IRQ_TIMER) &&
+           t1 < t0 + 10 * VIRT_TIMER_TICK_NS) {
+        t1 = qtest_clock_step_next(s);
+    }
+    g_assert_cmpint(t1, ==, t0 + 10 * VIRT_TIMER_TICK_NS);
+    g_assert_true(qtest_get_irq(s, VIRT_IRQ_TIMER));
+    g_assert_cmphex(qtest_readl(s, timer + VIRT_TIMER_STATUS) &
+                    VIRT_TIMER_STATUS_MATCH, ==, VIRT_TIMER_STATUS_MATCH);
+    /* Acknowledging the match lowers the line. */
+    qtest_writel(s, timer + VIRT_TIMER_STATUS, VIRT_TIMER_STATUS_MATCH);
+    g_assert_false(qtest_get_irq(s, VIRT_IRQ_TIMER));
     qtest_quit(s);
 }
 
@@ -747,6 +794,40 @@ static void test_harness_extra_monitor(void)
     qtest_quit(s);
 }
 
+static void test_harness_serial(void)
+{
+    const uint64_t uart = VIRT_UART_PHYS;
+    struct pollfd pfd = { .events = POLLIN };
+    gint64 deadline;
+    QTestState *s;
+    char c = 0;
+    int fd;
+
+    if (!qtest_has_machine("virt")) {
+        g_test_skip("machine 'virt' not available");
+        return;
+    }
+    s = qtest_init_with_serial("-M virt", &fd);
+    /* Guest-side output reaches the harness's end of the socket. */
+    qtest_writeb(s, uart + VIRT_UART_DATA, 'A');
+    pfd.fd = fd;
+    g_assert_cmpint(poll(&pfd, 1, 10 * 1000), ==, 1);
+    g_assert_cmpint(read(fd, &c, 1), ==, 1);
+    g_assert_cmpint(c, ==, 'A');
+
+    /* Input arrives in the receive FIFO (polled with a deadline). */
+    g_assert_cmpint(write(fd, "B", 1), ==, 1);
+    deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+    while (!(qtest_readl(s, uart + VIRT_UART_STATUS) &
+             VIRT_UART_STATUS_RXAVAIL)) {
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        g_usleep(1000);
+    }
+    g_assert_cmphex(qtest_readl(s, uart + VIRT_UART_DATA), ==, 'B');
+    close(fd);
+    qtest_quit(s);
+}
+
 static void test_harness_probes(void)
 {
     g_assert_true(qtest_has_machine("none"));
@@ -859,10 +940,12 @@ int main(int argc, char **argv)
     qtest_add_func("/qtest/protocol/irq/unknown-device",
                    test_irq_unknown_device);
     qtest_add_func("/qtest/protocol/irq/virt-icu", test_irq_virt_icu);
+    qtest_add_func("/qtest/protocol/irq/virt-timer", test_irq_virt_timer);
     qtest_add_func("/qtest/protocol/trace-log", test_trace_log);
     qtest_add_func("/qtest/harness/bulk", test_harness_bulk);
     qtest_add_func("/qtest/harness/qmp", test_harness_qmp);
     qtest_add_func("/qtest/harness/extra-monitor", test_harness_extra_monitor);
+    qtest_add_func("/qtest/harness/serial", test_harness_serial);
     qtest_add_func("/qtest/harness/probes", test_harness_probes);
     qtest_add_func("/qtest/harness/self-exit", test_harness_self_exit);
     qtest_add_func("/qtest/harness/fail-fast", test_harness_fail_fast);

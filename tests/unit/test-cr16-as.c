@@ -579,6 +579,11 @@ static void test_errors(void)
     check_error("br nowhere", "undefined symbol `nowhere'");
     check_error("br 1b", "undefined symbol `1b'");
     check_error(".equ a, b + 1\n.byte a", "t.s:1: Error: undefined symbol `b'");
+    check_error(".equ a, b\n.equ b, a + 1\n.byte a",
+                "t.s:1: Error: symbol `b' has no value");
+    check_error(".equ a, a + 1", "has no value");
+    check_words_at(0, ".equ a, b + 1\n.equ b, c * 2\nmovw $a,r1\n"
+                   "c: .word a", "5A51 0005");
     check_error(".bogus 1", "t.s:1: Error: unknown directive `.bogus'");
     check_error(".include \"no-such-file.s\"",
                 "t.s:1: Error: can't open include file `no-such-file.s'");
@@ -1155,6 +1160,7 @@ static void test_roundtrip_sweep(void)
             checked++;
         }
     }
+    g_test_message("%u encodings round-tripped", checked);
     g_assert_cmpuint(checked, >, 40000);
 }
 

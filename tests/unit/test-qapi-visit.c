@@ -107,6 +107,12 @@ DEFINE_HELPERS(TestContainer)
 DEFINE_HELPERS(TestFeatured)
 DEFINE_HELPERS(TestParams)
 DEFINE_HELPERS(TestIncluded)
+DEFINE_HELPERS(TestBranchA)
+DEFINE_HELPERS(TestBranchB)
+DEFINE_HELPERS(TestUnionBase)
+DEFINE_HELPERS(TestAddress)
+DEFINE_HELPERS(TestChannel)
+DEFINE_HELPERS(TestUnused)
 DEFINE_HELPERS(TestInnerList)
 DEFINE_HELPERS(TestUnionList)
 DEFINE_HELPERS(TestEnumList)
@@ -702,6 +708,29 @@ static void test_migration_like(void)
                                  "expected: TestAltStrNull");
 }
 
+static void test_other_types(void)
+{
+    g_autoptr(TestBranchA) a = round_trip_TestBranchA("{'a': 1}");
+    g_autoptr(TestBranchB) b = round_trip_TestBranchB(
+        "{'b': {'name': 'x', 'value': 0}}");
+    g_autoptr(TestUnionBase) ub = round_trip_TestUnionBase(
+        "{'tag': 'feat-value', 'opt': -1}");
+    g_autoptr(TestAddress) addr = round_trip_TestAddress(
+        "{'transport': 'file', 'filename': 'f'}");
+    g_autoptr(TestChannel) ch = round_trip_TestChannel(
+        "{'channel-type': 'cpr', 'addr': {'transport': 'socket',"
+        " 'path': 'p'}}");
+    g_autoptr(TestUnused) un = round_trip_TestUnused("{'x': 0}");
+
+    g_assert_cmpint(a->a, ==, 1);
+    g_assert_cmpstr(b->b->name, ==, "x");
+    g_assert_null(b->c);
+    g_assert_cmpint(ub->tag, ==, TEST_ENUM_FEAT_VALUE);
+    g_assert_false(addr->u.file.has_offset);
+    g_assert_cmpint(ch->channel_type, ==, TEST_CHANNEL_TYPE_CPR);
+    g_assert_cmpint(un->x, ==, 0);
+}
+
 static void test_lists(void)
 {
     g_autoptr(TestInnerList) il = round_trip_TestInnerList(
@@ -774,6 +803,7 @@ int main(int argc, char **argv)
     g_test_add_func("/qapi/visit/featured-conditional",
                     test_featured_and_conditional);
     g_test_add_func("/qapi/visit/migration-like", test_migration_like);
+    g_test_add_func("/qapi/visit/other-types", test_other_types);
     g_test_add_func("/qapi/visit/lists", test_lists);
     g_test_add_func("/qapi/visit/free-null", test_free_null);
     return g_test_run();

@@ -46,6 +46,13 @@ static QemuOptsList opts_list_any = {
     .desc = { { NULL } },
 };
 
+/* Duplicate ids left to the consumer (like -object). */
+static QemuOptsList opts_list_dup = {
+    .name = "dup",
+    .allow_duplicate_ids = true,
+    .desc = { { NULL } },
+};
+
 static const QemuOptDesc any_validate_desc[] = {
     { .name = "qom-type", .type = QEMU_OPT_STRING },
     { .name = "size", .type = QEMU_OPT_SIZE, .def_value_str = "4k" },
@@ -217,6 +224,23 @@ static void test_id(void)
     g_assert_true(g_str_has_prefix(err->message,
                                    "Parameter 'id' expects an identifier"));
     reset_lists();
+}
+
+static void test_allow_duplicate_ids(void)
+{
+    g_autoptr(GError) err = NULL;
+    QemuOpts *a = qemu_opts_parse(&opts_list_dup, "id=x,k=1", false, &err);
+    QemuOpts *b = qemu_opts_parse(&opts_list_dup, "id=x,k=2", false, &err);
+
+    g_assert_no_error(err);
+    g_assert_nonnull(a);
+    g_assert_nonnull(b);
+    g_assert_true(a != b);
+    g_assert_cmpstr(qemu_opt_get(b, "k"), ==, "2");
+    g_assert_true(qemu_opts_find(&opts_list_dup, "x") == a);
+    /* The id rule still holds. */
+    g_assert_null(qemu_opts_parse(&opts_list_dup, "id=9", false, &err));
+    qemu_opts_reset(&opts_list_dup);
 }
 
 static void test_merge_lists(void)
@@ -464,6 +488,8 @@ int main(int argc, char **argv)
     g_test_add_func("/qemu-opts/size-error-hint", test_size_error_hint);
     g_test_add_func("/qemu-opts/id", test_id);
     g_test_add_func("/qemu-opts/merge-lists", test_merge_lists);
+    g_test_add_func("/qemu-opts/allow-duplicate-ids",
+                    test_allow_duplicate_ids);
     g_test_add_func("/qemu-opts/short-form-bool", test_short_form_bool);
     g_test_add_func("/qemu-opts/short-form-bool/subprocess",
                     test_short_form_bool_subprocess);

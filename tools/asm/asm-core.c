@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cr16-as driver: source files, statements, the pass loop (repeat until
- * no label moves and no instruction grows), image emission, diagnostics
- * and the results API of asm.h.
+ * no label moves and no instruction grows), diagnostics and the results
+ * API of asm.h.
  */
 #include "qemu/osdep.h"
 #include "qapi/error.h"
@@ -53,6 +53,7 @@ Cr16Asm *cr16_asm_new(void)
     as->include_dirs = g_ptr_array_new_with_free_func(g_free);
     as->files = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                       (GDestroyNotify)g_bytes_unref);
+    as->file_order = g_ptr_array_new();
     as->syms = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
                                      sym_free);
     as->min_sizes = g_array_new(false, true, sizeof(guint8));
@@ -73,6 +74,7 @@ void cr16_asm_free(Cr16Asm *as)
     }
     g_ptr_array_unref(as->include_dirs);
     g_hash_table_unref(as->files);
+    g_ptr_array_unref(as->file_order);
     g_hash_table_unref(as->syms);
     g_array_unref(as->min_sizes);
     g_byte_array_unref(as->image);
@@ -104,99 +106,6 @@ void asm_error(Cr16Asm *as, const char *fmt, ...)
     } else {
         g_ptr_array_add(as->diags, g_strdup_printf("Error: %s", msg));
     }
-}
-
-/* Make sure the image covers [base, loc + len); false when out of range. */
-static bool image_reserve(Cr16Asm *as, uint64_t len)
-{
-    uint64_t end = (uint64_t)as->loc + len;
-    uint64_t off;
-    guint old;
-
-    if (as->loc < 0 || end > ASM_ADDR_LIMIT) {
-        if (!as->overflow_reported) {
-            asm_error(as, "address 0x%" PRIx64 " is beyond the 24-bit "
-                      "address space", end - 1);
-            as->overflow_reported = true;
-        }
-        return false;
-    }
-    if (!as->base_fixed) {
-        as->base = 0;
-        as->base_fixed = true;
-    }
-    /* .org never moves backwards, so loc >= base here. */
-    g_assert(as->loc >= as->base);
-    off = as->loc - as->base;
-    old = as->image->len;
-    if (off + len > old) {
-        g_byte_array_set_size(as->image, off + len);
-        memset(as->image->data + old, 0, off + len - old);
-    }
-    as->emitted = true;
-    return true;
-}
-
-static void list_bytes(Cr16Asm *as, const uint8_t *buf, size_t len,
-                       uint8_t fill)
-{
-    AsmListLine *l = as->cur_list;
-    size_t i;
-
-    if (!l || len == 0) {
-        return;
-    }
-    if (!l->has_bytes) {
-        l->has_bytes = true;
-        l->addr = as->loc;
-        l->bytes = g_byte_array_new();
-    }
-    for (i = 0; i < len; i++) {
-        g_byte_array_append(l->bytes, buf ? &buf[i] : &fill, 1);
-    }
-}
-
-void asm_emit(Cr16Asm *as, const uint8_t *buf, size_t len)
-{
-    if (len == 0 || !image_reserve(as, len)) {
-        return;
-    }
-    memcpy(as->image->data + (as->loc - as->base), buf, len);
-    list_bytes(as, buf, len, 0);
-    as->loc += len;
-}
-
-void asm_emit_fill(Cr16Asm *as, uint8_t fill, uint64_t len)
-{
-    if (len == 0 || !image_reserve(as, len)) {
-        return;
-    }
-    memset(as->image->data + (as->loc - as->base), fill, len);
-    /* Listing shows at most a line's worth of long fills. */
-    list_bytes(as, NULL, MIN(len, 8), fill);
-    as->loc += len;
-}
-
-bool asm_set_loc(Cr16Asm *as, int64_t addr, uint8_t fill)
-{
-    if (addr < as->loc) {
-        asm_error(as, "attempt to move .org backwards (from 0x%" PRIx64
-                  " to 0x%" PRIx64 ")", as->loc, addr);
-        return false;
-    }
-    if (addr > ASM_ADDR_LIMIT) {
-        asm_error(as, "address 0x%" PRIx64 " is beyond the 24-bit address "
-                  "space", addr);
-        return false;
-    }
-    if (!as->base_fixed) {
-        as->base = addr;
-        as->base_fixed = true;
-        as->loc = addr;
-        return true;
-    }
-    asm_emit_fill(as, fill, addr - as->loc);
-    return true;
 }
 
 unsigned asm_insn_min_size(Cr16Asm *as)
@@ -379,6 +288,7 @@ static GBytes *load_file(Cr16Asm *as, const char *path, const char **key,
     *key = g_strdup(path);
     g_hash_table_insert(as->files, (char *)*key,
                         g_bytes_new_take(data, len));
+    g_ptr_array_add(as->file_order, (char *)*key);
     return g_hash_table_lookup(as->files, path);
 }
 
@@ -410,7 +320,6 @@ static void begin_pass(Cr16Asm *as)
     as->loc = 0;
     as->base = 0;
     as->base_fixed = false;
-    as->emitted = false;
     g_byte_array_set_size(as->image, 0);
     as->insn_index = 0;
     g_hash_table_remove_all(as->local_counts);
@@ -440,7 +349,7 @@ static void end_pass(Cr16Asm *as)
         AsmSym *s = g_hash_table_lookup(as->syms, u->key);
         char *where;
 
-        if (s && s->def_pass == as->pass) {
+        if (s && s->def_pass == as->pass && !s->unknown) {
             as->changed = true;
             continue;
         }
@@ -451,7 +360,12 @@ static void end_pass(Cr16Asm *as)
         }
         as->cur_file = u->file;
         as->cur_line = u->line;
-        asm_error(as, "undefined symbol `%s'", u->name);
+        if (s && s->def_pass == as->pass) {
+            asm_error(as, "symbol `%s' has no value (its definition "
+                      "depends on itself)", u->name);
+        } else {
+            asm_error(as, "undefined symbol `%s'", u->name);
+        }
     }
     as->cur_file = NULL;
     g_hash_table_unref(seen);
@@ -573,15 +487,19 @@ bool cr16_asm_assemble_string(Cr16Asm *as, const char *name,
     key = g_strdup(name);
     g_hash_table_insert(as->files, (char *)key,
                         g_bytes_new(text, strlen(text)));
+    g_ptr_array_add(as->file_order, (char *)key);
     return asm_run(as, key, g_hash_table_lookup(as->files, key), errp);
 }
 
-const uint8_t *cr16_asm_image(const Cr16Asm *as, uint32_t *base,
-                              size_t *len)
+const char **cr16_asm_source_files(const Cr16Asm *as)
 {
-    *base = as->base;
-    *len = as->image->len;
-    return as->image->data;
+    const char **list = g_new0(const char *, as->file_order->len + 1);
+    guint i;
+
+    for (i = 0; i < as->file_order->len; i++) {
+        list[i] = g_ptr_array_index(as->file_order, i);
+    }
+    return list;
 }
 
 uint32_t cr16_asm_entry(const Cr16Asm *as)
@@ -613,44 +531,4 @@ bool cr16_asm_lookup(const Cr16Asm *as, const char *name, int64_t *value)
         }
     }
     return false;
-}
-
-char *cr16_asm_listing(const Cr16Asm *as)
-{
-    GString *out = g_string_new(NULL);
-    const char *file = NULL;
-    guint i;
-
-    for (i = 0; i < as->listing->len; i++) {
-        AsmListLine *l = g_ptr_array_index(as->listing, i);
-        guint nb = l->has_bytes ? l->bytes->len : 0;
-        GString *hex = g_string_new(NULL);
-        guint j, k;
-
-        if (file != l->file) {
-            g_string_append_printf(out, "%s# file \"%s\"\n",
-                                   file ? "\n" : "", l->file);
-            file = l->file;
-        }
-        for (j = 0; j < nb && j < 6; j++) {
-            g_string_append_printf(hex, "%02x ", l->bytes->data[j]);
-        }
-        if (l->has_stmt || nb) {
-            g_string_append_printf(out, "%5u %06" PRIx32 " %-18s %s\n",
-                                   l->line, l->addr, hex->str, l->text);
-        } else {
-            g_string_append_printf(out, "%5u %6s %-18s %s\n", l->line, "",
-                                   "", l->text);
-        }
-        for (j = 6; j < nb; j += 6) {
-            g_string_truncate(hex, 0);
-            for (k = j; k < nb && k < j + 6; k++) {
-                g_string_append_printf(hex, "%02x ", l->bytes->data[k]);
-            }
-            g_string_append_printf(out, "%5s %06" PRIx32 " %s\n", "",
-                                   l->addr + j, hex->str);
-        }
-        g_string_free(hex, true);
-    }
-    return g_string_free(out, false);
 }

@@ -57,6 +57,7 @@ typedef struct AsmUnresolved {
 struct Cr16Asm {
     GPtrArray *include_dirs;    /* char* */
     GHashTable *files;          /* path -> contents (read once) */
+    GPtrArray *file_order;      /* keys of files, in first-read order */
     GHashTable *syms;           /* name -> AsmSym* */
     GArray *min_sizes;          /* guint8 per instruction, grows only */
     bool used;                  /* an assembly was started */
@@ -66,7 +67,6 @@ struct Cr16Asm {
     int64_t loc;                /* location counter */
     uint32_t base;
     bool base_fixed;
-    bool emitted;
     GByteArray *image;          /* bytes of [base, base + len) */
     guint insn_index;
     GHashTable *local_counts;   /* "N" -> count of N: labels so far */

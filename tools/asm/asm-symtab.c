@@ -82,10 +82,11 @@ AsmValue asm_sym_value(Cr16Asm *as, const char *name)
     }
     s = g_hash_table_lookup(as->syms, key);
     if (s && s->def_pass == as->pass && s->unknown) {
-        /* Its own definition already reported why it is unknown. */
+        /* Its own definition already recorded why it is unknown. */
         return v;
     }
-    if (s && (s->def_pass == as->pass || s->def_pass == as->pass - 1)) {
+    if (s && !s->unknown &&
+        (s->def_pass == as->pass || s->def_pass == as->pass - 1)) {
         v.v = s->value;
         v.known = true;
         return v;

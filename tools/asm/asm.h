@@ -76,6 +76,13 @@ bool cr16_asm_lookup(const Cr16Asm *as, const char *name, int64_t *value);
 char *cr16_asm_listing(const Cr16Asm *as);
 
 /*
+ * The source files read by the last assembly (the main file first, then
+ * included files in the order first read); NULL-terminated array, caller
+ * frees the array only (g_free), the strings belong to the assembler.
+ */
+const char **cr16_asm_source_files(const Cr16Asm *as);
+
+/*
  * The finished assembly as an ELF32 little-endian EM_CR16 executable: one
  * PT_LOAD segment (RWX) holding the image at its base address, entry =
  * cr16_asm_entry(), sections .text (the image), .symtab, .strtab and

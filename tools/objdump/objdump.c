@@ -158,7 +158,7 @@ static void disas_block(const uint8_t *data, size_t len, uint64_t vma,
             words[i] = data[off + 2 * i] | data[off + 2 * i + 1] << 8;
         }
         n = cr16_disas((uint32_t)addr, words, nwords, text, sizeof(text));
-        if (n == 0) {
+        if (n == 0 || n > 2 * nwords) {
             /* The instruction runs past the end of the data. */
             g_snprintf(text, sizeof(text), ".word 0x%04x", words[0]);
             n = 2;

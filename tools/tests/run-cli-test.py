@@ -82,6 +82,17 @@ with tempfile.TemporaryDirectory() as d:
     check(rc == 0 and '     10a:\tc5 00       \texcp\tsvc' in out and
           '     100:' not in out, '--adjust-vma and --start-address', out)
 
+    dep = os.path.join(d, 'small.d')
+    rc, out, err = run(AS, '--raw', '-o', raw, '--MD', dep, src)
+    text = open(dep).read() if rc == 0 else ''
+    check(text == '%s: %s %s\n' % (raw, src, os.path.join(d, 'defs.inc')),
+          '--MD dependency file', text + err)
+
+    rc, out, err = run(OBJDUMP, '-b', 'binary', '-d', '--stop-address=0x4',
+                       raw)
+    check(rc == 0 and '       0:' in out and '       4:' not in out,
+          '--stop-address', out)
+
     rc, out, err = run(AS, '-o', elf, '--listing', src)
     check(rc == 0, 'cr16-as -o ELF exits 0', err)
     check('    3 000000 b4 32 34 12' in out and 'addw $0x1234,r4' in out,
