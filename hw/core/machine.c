@@ -449,8 +449,11 @@ static void machine_class_base_init(ObjectClass *oc, const void *data)
     /* Default name: the type name without "-machine"; class_init may
      * override it (it runs after this). */
     if (g_str_has_suffix(type, TYPE_MACHINE_SUFFIX)) {
-        mc->name = g_strndup(type, strlen(type) -
-                             strlen(TYPE_MACHINE_SUFFIX));
+        g_autofree char *name = g_strndup(type, strlen(type) -
+                                          strlen(TYPE_MACHINE_SUFFIX));
+
+        /* Interned: a class_init that sets its own name leaks nothing. */
+        mc->name = g_intern_string(name);
     } else {
         mc->name = type;
     }

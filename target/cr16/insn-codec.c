@@ -468,7 +468,9 @@ static gpointer tables_build(gpointer unused)
                 g_ptr_array_add(arr, (gpointer)f);
             }
         }
-        qsort(arr->pdata, arr->len, sizeof(gpointer), spec_cmp);
+        if (arr->len) {
+            qsort(arr->pdata, arr->len, sizeof(gpointer), spec_cmp);
+        }
         t->nbucket[b] = arr->len;
         t->bucket[b] = (const CR16Form **)g_ptr_array_free(arr, FALSE);
     }

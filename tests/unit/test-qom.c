@@ -536,7 +536,11 @@ static void test_tree_and_paths(void)
 
     path = object_get_canonical_path(x2);
     g_assert_cmpstr(path, ==, "/qomtest/b/x");
-    g_assert_cmpstr(object_get_canonical_path_component(only), ==, "only");
+    {
+        g_autofree char *comp = object_get_canonical_path_component(only);
+
+        g_assert_cmpstr(comp, ==, "only");
+    }
     g_assert_true(object_get_parent(only) == b);
     node = object_property_get(b, "only", NULL);
     g_assert_cmpstr(json_node_get_string(node), ==, "/qomtest/b/only");
