@@ -135,8 +135,10 @@ static QemuOptsList qemu_trace_opts = {
     },
 };
 
+/* Repeated ids are reported by the object tree, as QEMU does. */
 static QemuOptsList qemu_object_opts = {
     .name = "object", .implied_opt_name = "qom-type",
+    .allow_duplicate_ids = true,
     .desc = { { NULL } },
 };
 
@@ -612,6 +614,10 @@ static void parse_command_line(Config *cfg, int argc, char **argv)
                 exit(0);
             }
             opts = parse_opts_or_die(&qemu_chardev_opts, optarg, true);
+            if (qemu_opt_has_help_opt(opts)) {
+                qemu_opts_print_help(&qemu_chardev_opts);
+                exit(0);
+            }
             cfg->chardevs = g_list_append(cfg->chardevs, defer("-chardev", optarg, opts));
             break;
         }
@@ -676,17 +682,7 @@ static void parse_command_line(Config *cfg, int argc, char **argv)
             if (optarg[0] == '{') {
                 cfg->objects = g_list_append(cfg->objects, defer("-object", optarg, NULL));
             } else {
-                /*
-                 * Each -object gets its own list so that a repeated id is
-                 * reported by the object tree, as QEMU does, not as a
-                 * QemuOpts duplicate.
-                 */
-                QemuOptsList *list = g_malloc0(sizeof(QemuOptsList) +
-                                               sizeof(QemuOptDesc));
-                QemuOpts *opts;
-
-                *list = qemu_object_opts;
-                opts = parse_opts_or_die(list, optarg, true);
+                QemuOpts *opts = parse_opts_or_die(&qemu_object_opts, optarg, true);
 
                 if (user_creatable_print_help(qemu_opt_get(opts, "qom-type"), opts)) {
                     exit(0);

@@ -87,11 +87,16 @@ void timer_free(QEMUTimer *t)
     }
 }
 
+/*
+ * Insertion order for g_list_insert_sorted(): a new timer goes after every
+ * armed timer with the same deadline (glib inserts before the first element
+ * that does not compare greater), so equal deadlines fire in arming order.
+ */
 static gint cmp_expire(gconstpointer a, gconstpointer b)
 {
     const QEMUTimer *ta = a, *tb = b;
 
-    return ta->expire < tb->expire ? -1 : ta->expire > tb->expire;
+    return ta->expire < tb->expire ? -1 : 1;
 }
 
 void timer_mod(QEMUTimer *t, int64_t expire_ns)

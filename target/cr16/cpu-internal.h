@@ -56,7 +56,7 @@ enum {
     CR16_PEND_IRQ     = 1 << 1,
     CR16_PEND_BARRIER = 1 << 2,
     CR16_PEND_INVAL   = 1 << 3,
-    CR16_PEND_FLUSH   = 1 << 4,
+    CR16_PEND_RESET   = 1 << 4,   /* reset requested from inside exec */
 };
 
 typedef struct CR16InvalRange {
@@ -319,6 +319,9 @@ static inline const CR16DInsn *cr16_block_raise(CR16CPU *cpu,
     cpu->exit_insn = d;
     return NULL;
 }
+
+/* Reset the architectural state now (vCPU not inside a block). */
+void cr16_cpu_do_reset(CR16CPU *cpu);
 
 /* Build the condition table (idempotent, thread-safe). */
 void cr16_exec_init(void);

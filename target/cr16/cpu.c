@@ -37,6 +37,18 @@ void cr16_cpu_free(CR16CPU *cpu)
 
 void cr16_cpu_reset(CR16CPU *cpu)
 {
+    if (cpu->in_exec) {
+        /* from a device callback on the vCPU thread: finish the current
+         * instruction, reset at the block boundary */
+        qatomic_or(&cpu->pending, CR16_PEND_RESET);
+        cpu->stop_block = true;
+        return;
+    }
+    cr16_cpu_do_reset(cpu);
+}
+
+void cr16_cpu_do_reset(CR16CPU *cpu)
+{
     CR16CPUState *env = &cpu->env;
     /* the INT input is a wire driven from outside: it survives reset */
     uint8_t irq_level = qatomic_read(&env->irq_level);

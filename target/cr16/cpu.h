@@ -136,7 +136,8 @@ void cr16_cpu_free(CR16CPU *cpu);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CR16CPU, cr16_cpu_free)
 
 /* Reset per ISA 1.5: PC 0, PSR 0x0200, CFG 0, other registers 0; drops
- * decoded code and the TLB. vCPU thread or CPU stopped. */
+ * decoded code and the TLB. CPU stopped, or from a device callback on the
+ * vCPU thread (then the reset happens after the current instruction). */
 void cr16_cpu_reset(CR16CPU *cpu);
 
 /* ---- execution ---- */

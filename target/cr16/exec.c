@@ -104,6 +104,9 @@ static bool handle_pending(CR16CPU *cpu)
         }
         g_array_free(ranges, TRUE);
     }
+    if (p & CR16_PEND_RESET) {
+        cr16_cpu_do_reset(cpu);
+    }
     if (p & CR16_PEND_IRQ) {
         cpu->irq_check = true;
     }

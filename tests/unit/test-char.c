@@ -809,6 +809,153 @@ static void test_write_all_blocking(void)
     end_test();
 }
 
+/* A front end whose handlers run in its own context and thread. */
+typedef struct ThreadFe {
+    CharBackend be;
+    GMutex lock;
+    GCond cond;
+    GByteArray *rx;
+    int opened;
+    int closed;
+    bool wrong_thread;
+    GMainContext *ctx;
+    GMainLoop *loop;
+    GThread *thread;
+} ThreadFe;
+
+static int tfe_can_read(void *opaque)
+{
+    return 4096;
+}
+
+static void tfe_read(void *opaque, const uint8_t *buf, int size)
+{
+    ThreadFe *t = opaque;
+
+    g_mutex_lock(&t->lock);
+    t->wrong_thread |= !g_main_context_is_owner(t->ctx);
+    g_byte_array_append(t->rx, buf, size);
+    g_cond_broadcast(&t->cond);
+    g_mutex_unlock(&t->lock);
+}
+
+static void tfe_event(void *opaque, QEMUChrEvent event)
+{
+    ThreadFe *t = opaque;
+
+    g_mutex_lock(&t->lock);
+    t->wrong_thread |= !g_main_context_is_owner(t->ctx);
+    if (event == CHR_EVENT_OPENED) {
+        t->opened++;
+    } else {
+        t->closed++;
+    }
+    g_cond_broadcast(&t->cond);
+    g_mutex_unlock(&t->lock);
+}
+
+static gpointer tfe_thread(gpointer opaque)
+{
+    ThreadFe *t = opaque;
+
+    g_main_context_push_thread_default(t->ctx);
+    g_main_loop_run(t->loop);
+    g_main_context_pop_thread_default(t->ctx);
+    return NULL;
+}
+
+static void tfe_start(ThreadFe *t, Chardev *chr)
+{
+    g_autoptr(GError) err = NULL;
+
+    memset(t, 0, sizeof(*t));
+    g_mutex_init(&t->lock);
+    g_cond_init(&t->cond);
+    t->rx = g_byte_array_new();
+    t->ctx = g_main_context_new();
+    t->loop = g_main_loop_new(t->ctx, FALSE);
+    t->thread = g_thread_new("fe-context", tfe_thread, t);
+    g_assert_true(qemu_chr_fe_init(&t->be, chr, &err));
+    /* From the main thread, while the other context already runs. */
+    qemu_chr_fe_set_handlers(&t->be, tfe_can_read, tfe_read, tfe_event, t,
+                             t->ctx);
+}
+
+static void tfe_wait(ThreadFe *t, int opened, int closed, guint rx_len)
+{
+    gint64 deadline = g_get_monotonic_time() + WAIT_MS * 1000;
+
+    g_mutex_lock(&t->lock);
+    while (t->opened < opened || t->closed < closed || t->rx->len < rx_len) {
+        if (!g_cond_wait_until(&t->cond, &t->lock, deadline)) {
+            break;
+        }
+    }
+    g_assert_cmpint(t->opened, >=, opened);
+    g_assert_cmpint(t->closed, >=, closed);
+    g_assert_cmpuint(t->rx->len, >=, rx_len);
+    g_assert_false(t->wrong_thread);
+    g_mutex_unlock(&t->lock);
+}
+
+static void tfe_stop(ThreadFe *t)
+{
+    g_main_loop_quit(t->loop);
+    g_thread_join(t->thread);
+    qemu_chr_fe_deinit(&t->be, false);
+    g_main_loop_unref(t->loop);
+    g_main_context_unref(t->ctx);
+    g_byte_array_unref(t->rx);
+    g_mutex_clear(&t->lock);
+    g_cond_clear(&t->cond);
+}
+
+static void test_fe_other_context(void)
+{
+    g_autofree char *spath = tmp_path("ctx-srv.sock");
+    g_autofree char *cpath = tmp_path("ctx-cli.sock");
+    g_autofree char *sparams = g_strdup_printf(
+        "socket,id=cs,path=%s,server=on,wait=off", spath);
+    g_autofree char *cparams = g_strdup_printf("socket,id=cc,path=%s",
+                                               cpath);
+    g_autoptr(GError) err = NULL;
+    ThreadFe ts, tc;
+    int peer, lfd, cpeer;
+    char buf[4];
+
+    /* A server whose client comes later, and a client connected already. */
+    tfe_start(&ts, chr_from_opts_ok(sparams));
+    lfd = socket_listen_unix(cpath, &err);
+    g_assert_no_error(err);
+    tfe_start(&tc, chr_from_opts_ok(cparams));
+    tfe_wait(&tc, 1, 0, 0);
+    cpeer = socket_accept(lfd);
+    g_assert_cmpint(cpeer, >=, 0);
+
+    peer = socket_connect_unix(spath, &err);
+    g_assert_no_error(err);
+    tfe_wait(&ts, 1, 0, 0);
+    peer_write(peer, "ctx!");
+    tfe_wait(&ts, 1, 0, 4);
+    peer_write(cpeer, "cli");
+    tfe_wait(&tc, 1, 0, 3);
+    g_assert_cmpint(qemu_chr_fe_write_all(&ts.be, (const uint8_t *)"back", 4),
+                    ==, 4);
+    peer_read_exact(peer, buf, 4);
+    g_assert_cmpint(memcmp(buf, "back", 4), ==, 0);
+    close(peer);
+    tfe_wait(&ts, 1, 1, 4);
+    close(cpeer);
+    tfe_wait(&tc, 1, 1, 3);
+    g_assert_cmpint(ts.opened, ==, 1);
+    g_assert_cmpint(tc.opened, ==, 1);
+    tfe_stop(&ts);
+    tfe_stop(&tc);
+    close(lfd);
+    unlink(cpath);
+    end_test();
+}
+
 /* ---- pipe, pty, ringbuf ---- */
 
 static void test_pipe(void)
@@ -1342,6 +1489,7 @@ int main(int argc, char **argv)
     g_test_add_func("/char/socket/can-read-gating", test_can_read_gating);
     g_test_add_func("/char/socket/write-all-blocking",
                     test_write_all_blocking);
+    g_test_add_func("/char/socket/fe-other-context", test_fe_other_context);
     g_test_add_func("/char/pipe", test_pipe);
     g_test_add_func("/char/pty", test_pty);
     g_test_add_func("/char/ringbuf", test_ringbuf);

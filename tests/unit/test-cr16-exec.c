@@ -4,6 +4,8 @@
  * the table-driven encoder) run on a flat 16 MiB test bus.
  */
 #include "qemu/osdep.h"
+#include "qemu/log.h"
+#include "migration/vmstate.h"
 #include "target/cr16/cpu.h"
 #include "target/cr16/insn.h"
 
@@ -15,6 +17,8 @@
 #define MMIO_BASE   0xFFF000u
 #define IO_BANK     0xFFF000u   /* write: select window bank, flush TLB */
 #define IO_DATA     0xFFF004u   /* scratch register */
+#define IO_RESET    0xFFF008u   /* write: reset the CPU */
+#define IO_CODE     0xFFF100u   /* reads as "movw $0x3,r9" */
 #define WIN_BASE    0x800000u
 
 typedef struct TestBus {
@@ -63,6 +67,12 @@ static uint32_t bus_io_read(void *opaque, uint32_t addr, unsigned size)
     if (addr == IO_DATA) {
         return tb->io_data;
     }
+    if (addr == IO_CODE && size == 2) {
+        return 0x5A39;                      /* movw $0x3,r9 */
+    }
+    if (addr == IO_CODE + 2 && size == 2) {
+        return 0x00C8;                      /* excp bpt */
+    }
     return 0xA5A5A5A5u & (size == 4 ? 0xFFFFFFFFu : (1u << (8 * size)) - 1);
 }
 
@@ -79,6 +89,8 @@ static void bus_io_write(void *opaque, uint32_t addr, uint32_t val,
         cr16_cpu_tlb_flush(tb->cpu);
     } else if (addr == IO_DATA) {
         tb->io_data = val;
+    } else if (addr == IO_RESET) {
+        cr16_cpu_reset(tb->cpu);
     }
 }
 
@@ -1611,6 +1623,133 @@ static void test_state_api(void)
     fx_free(&f);
 }
 
+/* Instructions fetched through MMIO and across a page boundary, and a
+ * reset requested by a device in the middle of a block. */
+static void test_odd_fetches(void)
+{
+    Fixture f;
+
+    fx_init(&f);
+    setup_vectors(&f, true);
+    /* a 3-word instruction straddling 0x1FFE/0x2000 */
+    f.pc = 0x1FFC;
+    A(&f, "movw", I(1), R(1));
+    A(&f, "movd", IK(CR16_OPK_IMM32, 0x12345678), P(2));
+    A(&f, "movw", I(2), R(4));
+    cr16_cpu_set_reg(f.cpu, CR16_REG_PC, 0x1FFC);
+    run_n(&f, 3);
+    g_assert_cmphex(REG(&f, 2) | REG(&f, 3) << 16, ==, 0x12345678);
+    g_assert_cmphex(REG(&f, 4), ==, 2);
+    /* and it is not cached stale: patch the straddling immediate */
+    wr16(&f, 0x2000, 0x1111);
+    cr16_cpu_invalidate_code(f.cpu, 0x2000, 2);
+    cr16_cpu_set_reg(f.cpu, CR16_REG_PC, 0x1FFE);
+    run_n(&f, 1);
+    g_assert_cmphex(REG(&f, 3), ==, 0x1111);       /* W1 = high half */
+
+    /* code in MMIO */
+    cr16_cpu_set_reg(f.cpu, CR16_REG_PC, IO_CODE);
+    run_n(&f, 2);
+    g_assert_cmphex(REG(&f, 9), ==, 3);
+    g_assert_cmphex(PC(&f), ==, HANDLER(CR16_EXCP_BPT));
+
+    /* reset from a device callback while running */
+    f.pc = 0x3000;
+    A(&f, "movw", I(5), R(6));
+    A(&f, "storb", R(6), MABS(IO_RESET));
+    A(&f, "movw", I(6), R(6));
+    f.pc = 0;
+    A(&f, "movw", I(7), R(7));
+    cr16_cpu_set_reg(f.cpu, CR16_REG_PC, 0x3000);
+    run_n(&f, 3);
+    g_assert_cmphex(REG(&f, 6), ==, 0);         /* reset cleared it */
+    g_assert_cmphex(REG(&f, 7), ==, 7);         /* then ran from 0 */
+    g_assert_cmphex(PC(&f), ==, 2);
+    fx_free(&f);
+}
+
+static void test_logging(void)
+{
+    Fixture f;
+    g_autofree char *path = g_build_filename(g_get_tmp_dir(),
+                                             "test-cr16-exec-log.XXXXXX",
+                                             NULL);
+    g_autofree char *text = NULL;
+    int fd = g_mkstemp(path);
+    GError *err = NULL;
+
+    g_assert_cmpint(fd, >=, 0);
+    close(fd);
+    fx_init(&f);
+    setup_vectors(&f, true);
+    f.pc = 0x1000;
+    A(&f, "addw", I(5), R(1));
+    A(&f, "loadw", MRP(4, 0), R(2));
+    A(&f, "bal", P(14), T(0x1234));
+    f.pc = 0x1234;
+    wr16(&f, 0x1234, 0x0000);                   /* undefined */
+    g_assert_true(qemu_log_set(CPU_LOG_TB_IN_ASM | CPU_LOG_EXEC |
+                               CPU_LOG_INT | LOG_GUEST_ERROR |
+                               CPU_LOG_TB_CPU, path, &err));
+    cr16_cpu_set_reg(f.cpu, CR16_REG_PC, 0x1000);
+    run_n(&f, 4);
+    g_assert_true(qemu_log_set(0, NULL, &err));
+    g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    g_assert_nonnull(strstr(text, "0x001000:  addw $0x5,r1"));
+    g_assert_nonnull(strstr(text, "loadw 0x4(r1,r0),r2"));
+    g_assert_nonnull(strstr(text, "bal (ra),0x1234"));
+    g_assert_nonnull(strstr(text, ".word 0x0000"));
+    g_assert_nonnull(strstr(text, "Trace 0x001234"));
+    g_assert_nonnull(strstr(text, "undefined instruction"));
+    g_assert_nonnull(strstr(text, "exception 10 (UND)"));
+    g_assert_nonnull(strstr(text, "PC=001000"));
+    unlink(path);
+    fx_free(&f);
+}
+
+/* Migration: the field table covers the architectural state, and
+ * post_load sanitises it and drops decoded code. */
+static void test_vmstate(void)
+{
+    Fixture f;
+    const VMStateField *fl;
+    size_t sum = 0;
+    CR16CPUState *env;
+
+    for (fl = vmstate_cr16_cpu.fields; !(fl->flags & VMS_END); fl++) {
+        size_t n = (fl->flags & VMS_ARRAY) ? fl->num : 1;
+
+        g_assert_cmpuint(fl->offset + fl->size * n, <=,
+                         sizeof(CR16CPUState));
+        sum += fl->size * n;
+    }
+    /* everything but padding */
+    g_assert_cmpuint(sizeof(CR16CPUState) - sum, <, 4);
+    g_assert_cmpstr(vmstate_cr16_cpu.name, ==, "cpu");
+    g_assert_nonnull(vmstate_cr16_cpu.post_load);
+
+    fx_init(&f);
+    A(&f, "movw", I(1), R(1));
+    A(&f, "br", T(0));
+    run_n(&f, 2);
+    g_assert_cmphex(REG(&f, 1), ==, 1);
+    /* a migration load writes RAM and state behind the CPU's back */
+    f.pc = 0;
+    A(&f, "movw", I(2), R(1));
+    env = (CR16CPUState *)cr16_cpu_state(f.cpu);
+    env->r[3] = 0xFFFFFFFF;
+    env->pc = 0x1000001;
+    env->psr = 0xFFFF;
+    g_assert_cmpint(vmstate_cr16_cpu.post_load(f.cpu, 1), ==, 0);
+    g_assert_cmphex(REG(&f, 3), ==, 0xFFFF);
+    g_assert_cmphex(PC(&f), ==, 0);
+    g_assert_cmphex(PSR(&f), ==, 0x0EEF);
+    cr16_cpu_set_reg(f.cpu, CR16_REG_PSR, 0x0200);
+    run_n(&f, 1);
+    g_assert_cmphex(REG(&f, 1), ==, 2);
+    fx_free(&f);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -1635,5 +1774,8 @@ int main(int argc, char **argv)
     g_test_add_func("/cr16/exec/budget-and-exit", test_budget_and_exit);
     g_test_add_func("/cr16/exec/write-barrier", test_write_barrier);
     g_test_add_func("/cr16/exec/state-api", test_state_api);
+    g_test_add_func("/cr16/exec/odd-fetches", test_odd_fetches);
+    g_test_add_func("/cr16/exec/logging", test_logging);
+    g_test_add_func("/cr16/exec/vmstate", test_vmstate);
     return g_test_run();
 }
