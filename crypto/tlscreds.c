@@ -33,7 +33,11 @@ struct QCryptoTLSCreds {
         gnutls_anon_client_credentials_t anon_client;
         gnutls_anon_server_credentials_t anon_server;
     } cred;
-    bool loaded;
+    /*
+     * cred was allocated: set as soon as it is, so that finalize frees it
+     * also when a later step of the completion fails.
+     */
+    bool allocated;
 };
 
 static const char *const endpoints[] = { "client", "server", NULL };
@@ -122,6 +126,7 @@ static bool load_psk(QCryptoTLSCreds *c, GError **errp)
     }
     if (c->endpoint == 1) {
         gnutls_psk_allocate_server_credentials(&c->cred.psk_server);
+        c->allocated = true;
         return gnutls_ok(gnutls_psk_set_server_credentials_file(c->cred.psk_server, path),
                          "PSK credentials", path, errp);
     }
@@ -143,6 +148,7 @@ static bool load_psk(QCryptoTLSCreds *c, GError **errp)
         key.data = (unsigned char *)colon + 1;
         key.size = strlen(colon + 1);
         gnutls_psk_allocate_client_credentials(&c->cred.psk_client);
+        c->allocated = true;
         return gnutls_ok(gnutls_psk_set_client_credentials(c->cred.psk_client, user,
                                                            &key, GNUTLS_PSK_KEY_HEX),
                          "PSK key for user", user, errp);
@@ -172,9 +178,13 @@ static bool load_x509(QCryptoTLSCreds *c, GError **errp)
         g_propagate_error(errp, err);
         return false;
     }
-    /* A client certificate is optional unless the server verifies peers. */
-    cert = creds_file(c, certname, c->endpoint == 1, errp);
-    if (!cert && c->endpoint == 1) {
+    /*
+     * A client certificate is optional (a missing one is not an error), but
+     * one that exists and cannot be read is.
+     */
+    cert = creds_file(c, certname, c->endpoint == 1, &err);
+    if (err) {
+        g_propagate_error(errp, err);
         return false;
     }
     if (cert) {
@@ -190,6 +200,7 @@ static bool load_x509(QCryptoTLSCreds *c, GError **errp)
         }
     }
     gnutls_certificate_allocate_credentials(&c->cred.x509);
+    c->allocated = true;
     rc = gnutls_certificate_set_x509_trust_file(c->cred.x509, ca, GNUTLS_X509_FMT_PEM);
     if (!gnutls_ok(rc, "CA certificate", ca, errp)) {
         return false;
@@ -236,11 +247,11 @@ static bool creds_complete(UserCreatable *uc, GError **errp)
         } else {
             gnutls_anon_allocate_client_credentials(&c->cred.anon_client);
         }
+        c->allocated = true;
         ok = true;
         break;
     }
     if (ok) {
-        c->loaded = true;
         c->effective_priority = g_strdup_printf("%s%s",
             c->priority ? c->priority : "NORMAL", kind_prio[c->kind]);
     }
@@ -251,7 +262,7 @@ static void creds_finalize(Object *obj)
 {
     QCryptoTLSCreds *c = creds_cast(obj);
 
-    if (c->loaded) {
+    if (c->allocated) {
         switch (c->kind) {
         case QCRYPTO_TLS_CREDS_PSK:
             if (c->endpoint == 1) {

@@ -842,11 +842,23 @@ bool object_property_parse(Object *obj, const char *name, const char *string,
 
 /* ---- the root types ---- */
 
+static char *object_get_type_prop(Object *obj, GError **errp)
+{
+    return g_strdup(object_get_typename(obj));
+}
+
+static void object_class_init(ObjectClass *oc, const void *data)
+{
+    /* Every object reports its type, as "qom-get path type". */
+    object_class_property_add_str(oc, "type", object_get_type_prop, NULL);
+}
+
 static const TypeInfo object_root_types[] = {
     {
         .name = TYPE_OBJECT,
         .instance_size = sizeof(Object),
         .class_size = sizeof(ObjectClass),
+        .class_init = object_class_init,
         .abstract = true,
     },
     {

@@ -694,12 +694,34 @@ static int qtest_can_read(void *opaque)
     return QTEST_READ_CHUNK;
 }
 
+/* A client connected: fresh IRQ table and trace clock (qtest.md 1.9). */
+static void qtest_session_open(QTestServer *q)
+{
+    memset(q->irq_levels, 0, sizeof(q->irq_levels));
+    q->open_time_us = g_get_monotonic_time();
+    q->connected = true;
+    if (q->log) {
+        gint64 now = g_get_real_time();
+
+        fprintf(q->log, "[I %" PRId64 ".%06" PRId64 "] OPENED\n",
+                (int64_t)(now / G_USEC_PER_SEC),
+                (int64_t)(now % G_USEC_PER_SEC));
+    }
+}
+
 static void qtest_read(void *opaque, const uint8_t *buf, int size)
 {
     QTestServer *q = opaque;
     size_t start = 0;
     char *nl;
 
+    /*
+     * Data proves a peer even if the OPENED event has not been seen yet;
+     * a late OPENED is then ignored, so levels are not reset mid-session.
+     */
+    if (!q->connected) {
+        qtest_session_open(q);
+    }
     g_string_append_len(q->inbuf, (const char *)buf, size);
     for (;;) {
         nl = memchr(q->inbuf->str + q->scanned, '\n',
@@ -735,15 +757,8 @@ static void qtest_event(void *opaque, QEMUChrEvent event)
 
     switch (event) {
     case CHR_EVENT_OPENED:
-        memset(q->irq_levels, 0, sizeof(q->irq_levels));
-        q->open_time_us = g_get_monotonic_time();
-        q->connected = true;
-        if (q->log) {
-            gint64 now = g_get_real_time();
-
-            fprintf(q->log, "[I %" PRId64 ".%06" PRId64 "] OPENED\n",
-                    (int64_t)(now / G_USEC_PER_SEC),
-                    (int64_t)(now % G_USEC_PER_SEC));
+        if (!q->connected) {
+            qtest_session_open(q);
         }
         break;
     case CHR_EVENT_CLOSED:

@@ -38,8 +38,8 @@ static const struct {
                              RUN_STATE_WATCHDOG, RUN_STATE_GUEST_PANICKED,
                              RUN_STATE_PRELAUNCH, RUN_STATE_POSTMIGRATE,
                              RUN_STATE_FINISH_MIGRATE, RUN_STATE__MAX } },
-    { RUN_STATE_INTERNAL_ERROR, { RUN_STATE_PAUSED, RUN_STATE_RUNNING,
-                                  RUN_STATE_FINISH_MIGRATE,
+    /* No way back to running but through a reset (prelaunch). */
+    { RUN_STATE_INTERNAL_ERROR, { RUN_STATE_PAUSED, RUN_STATE_FINISH_MIGRATE,
                                   RUN_STATE_PRELAUNCH, RUN_STATE__MAX } },
     { RUN_STATE_IO_ERROR, { RUN_STATE_RUNNING, RUN_STATE_FINISH_MIGRATE,
                             RUN_STATE_PRELAUNCH, RUN_STATE__MAX } },
@@ -198,22 +198,30 @@ void vm_start(void)
     cpus_resume();
 }
 
+static bool runstate_is_live(void)
+{
+    return current_state == RUN_STATE_RUNNING ||
+           current_state == RUN_STATE_SUSPENDED;
+}
+
 static int do_vm_stop(RunState state, bool send_stop)
 {
-    bool was_live = current_state == RUN_STATE_RUNNING ||
-                    current_state == RUN_STATE_SUSPENDED;
-
-    if (was_live) {
-        resume_state = current_state;
-        cpus_pause();
-        qemu_virtual_clock_stop();
-        runstate_set_or_die(state);
-        notify_change(false, state);
-        if (send_stop) {
-            qapi_event_send_stop();
-        }
-    } else {
-        runstate_set_or_die(state);
+    /*
+     * A stopped VM keeps its state (qmp.md 9.5 "stop"): moving it would let
+     * shutdown/internal-error reach paused and then cont without a reset,
+     * and a request queued before a migration stop could ask for a
+     * transition the table refuses (postmigrate -> shutdown).
+     */
+    if (!runstate_is_live()) {
+        return 0;
+    }
+    resume_state = current_state;
+    cpus_pause();
+    qemu_virtual_clock_stop();
+    runstate_set_or_die(state);
+    notify_change(false, state);
+    if (send_stop) {
+        qapi_event_send_stop();
     }
     return 0;
 }
@@ -225,7 +233,7 @@ int vm_stop(RunState state)
 
 int vm_stop_force_state(RunState state)
 {
-    if (runstate_is_running()) {
+    if (runstate_is_live()) {
         return vm_stop(state);
     }
     runstate_set_or_die(state);

@@ -901,7 +901,10 @@ static void create_machine(Config *cfg, MachineClass *mc)
     ms->bios_filename = g_strdup(cfg->bios);
     ms->kernel_cmdline = g_strdup(cfg->append);
     ms->initrd_filename = g_strdup(cfg->initrd);
-    ms->cpu_type = g_strdup(cfg->cpu_model);
+    if (cfg->cpu_model) {
+        g_free(ms->cpu_type);
+        ms->cpu_type = g_strdup(cfg->cpu_model);
+    }
     ms->smp_cpus = smp_cpus_requested();
     if (!machine_run_board_init(ms, &err)) {
         fail(err);

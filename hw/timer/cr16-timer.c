@@ -56,17 +56,33 @@ static uint64_t cr16_timer_elapsed_ticks(const Cr16TimerState *s, int64_t now)
     return (uint64_t)(now - s->ref_ns) / VIRT_TIMER_TICK_NS;
 }
 
-static uint32_t cr16_timer_count(const Cr16TimerState *s, int64_t now)
-{
-    return s->ref_count + (uint32_t)cr16_timer_elapsed_ticks(s, now);
-}
-
 /* Ticks from ref_count until the counter next advances to COMPARE. */
 static uint64_t cr16_timer_ticks_to_match(const Cr16TimerState *s)
 {
     uint32_t k = s->compare - s->ref_count;
 
     return k ? k : TIMER_WRAP_TICKS;
+}
+
+/*
+ * The counter `ticks` ticks after the reference. In periodic mode it
+ * restarts at 0 on every match, so it runs modulo COMPARE (2^32 for 0)
+ * once the first match is behind.
+ */
+static uint32_t cr16_timer_advance(const Cr16TimerState *s, uint64_t ticks)
+{
+    uint64_t first = cr16_timer_ticks_to_match(s);
+    uint64_t period = s->compare ? s->compare : TIMER_WRAP_TICKS;
+
+    if (!(s->ctrl & VIRT_TIMER_CTRL_PERIODIC) || ticks < first) {
+        return s->ref_count + (uint32_t)ticks;
+    }
+    return (uint32_t)((ticks - first) % period);
+}
+
+static uint32_t cr16_timer_count(const Cr16TimerState *s, int64_t now)
+{
+    return cr16_timer_advance(s, cr16_timer_elapsed_ticks(s, now));
 }
 
 static void cr16_timer_update_irq(Cr16TimerState *s)
@@ -77,19 +93,24 @@ static void cr16_timer_update_irq(Cr16TimerState *s)
 
 /*
  * Move the reference to the last tick at or before now (keeping the tick
- * phase), so that the next match is the first one after the reference,
- * then arm the host timer for it.
+ * phase) under the current settings. Afterwards the next match is the
+ * first one after the reference.
  */
-static void cr16_timer_rearm(Cr16TimerState *s, int64_t now)
+static void cr16_timer_sync(Cr16TimerState *s, int64_t now)
 {
     uint64_t elapsed = cr16_timer_elapsed_ticks(s, now);
 
+    s->ref_count = cr16_timer_advance(s, elapsed);
+    s->ref_ns += (int64_t)(elapsed * VIRT_TIMER_TICK_NS);
+}
+
+/* Arm the host timer for the next match (synced reference), or disarm. */
+static void cr16_timer_arm(Cr16TimerState *s)
+{
     if (!cr16_timer_running(s)) {
         timer_del(s->timer);
         return;
     }
-    s->ref_count += (uint32_t)elapsed;
-    s->ref_ns += (int64_t)(elapsed * VIRT_TIMER_TICK_NS);
     timer_mod(s->timer, s->ref_ns +
               (int64_t)(cr16_timer_ticks_to_match(s) * VIRT_TIMER_TICK_NS));
 }
@@ -102,14 +123,16 @@ static void cr16_timer_expired(void *opaque)
     if (!cr16_timer_running(s)) {
         return;
     }
-    /* Every register write re-arms, so the match that fired is the first
-     * one after the reference. */
+    /* Every register write syncs and re-arms, so the match that fired is
+     * the first one after the reference. */
     match_ns = s->ref_ns +
                (int64_t)(cr16_timer_ticks_to_match(s) * VIRT_TIMER_TICK_NS);
     s->status |= VIRT_TIMER_STATUS_MATCH;
     s->ref_count = (s->ctrl & VIRT_TIMER_CTRL_PERIODIC) ? 0 : s->compare;
     s->ref_ns = match_ns;
-    cr16_timer_rearm(s, qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL));
+    /* The callback may run late: catch up (periodic mode wraps). */
+    cr16_timer_sync(s, qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL));
+    cr16_timer_arm(s);
     cr16_timer_update_irq(s);
 }
 
@@ -143,19 +166,19 @@ static uint64_t cr16_timer_read(void *opaque, hwaddr addr, unsigned size)
 }
 
 static void cr16_timer_write(void *opaque, hwaddr addr, uint64_t val,
-                        unsigned size)
+                             unsigned size)
 {
     Cr16TimerState *s = CR16_TIMER(opaque);
     int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
     uint32_t ctrl;
 
+    /* Account for the time so far under the old settings. */
+    cr16_timer_sync(s, now);
     switch (cr16_reg_base(addr)) {
     case VIRT_TIMER_CTRL:
         ctrl = cr16_reg_merge(s->ctrl, addr, size, val) & TIMER_CTRL_MASK;
-        if (!cr16_timer_running(s) && (ctrl & VIRT_TIMER_CTRL_EN)) {
-            s->ref_ns = now;        /* starts counting from here */
-        } else if (cr16_timer_running(s) && !(ctrl & VIRT_TIMER_CTRL_EN)) {
-            s->ref_count = cr16_timer_count(s, now);   /* freezes */
+        if ((ctrl ^ s->ctrl) & VIRT_TIMER_CTRL_EN) {
+            /* Starting counts from now; stopping froze the count above. */
             s->ref_ns = now;
         }
         s->ctrl = ctrl;
@@ -164,7 +187,7 @@ static void cr16_timer_write(void *opaque, hwaddr addr, uint64_t val,
         s->status &= ~cr16_reg_write_value(addr, size, val);
         break;
     case VIRT_TIMER_COUNT:
-        s->ref_count = cr16_reg_merge(cr16_timer_count(s, now), addr, size, val);
+        s->ref_count = cr16_reg_merge(s->ref_count, addr, size, val);
         s->ref_ns = now;
         break;
     case VIRT_TIMER_COMPARE:
@@ -176,7 +199,7 @@ static void cr16_timer_write(void *opaque, hwaddr addr, uint64_t val,
                       "\n", (uint64_t)addr);
         return;
     }
-    cr16_timer_rearm(s, now);
+    cr16_timer_arm(s);
     cr16_timer_update_irq(s);
 }
 

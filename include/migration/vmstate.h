@@ -119,9 +119,11 @@ struct VMStateDescription {
 
 #define vmstate_offset_value(S, f, T) \
     (offsetof(S, f) + 0 * sizeof(type_check(T, __typeof__(((S *)0)->f))))
+/* Pointer-to-array difference: only compiles when the member is T[n]. */
+#define type_check_array(T, n, t2) ((T(*)[n])0 - (t2 *)0)
 #define vmstate_offset_array(S, f, T, n) \
     (offsetof(S, f) + \
-     0 * sizeof(type_check(T[n], __typeof__(((S *)0)->f))))
+     0 * sizeof(type_check_array(T, n, __typeof__(((S *)0)->f))))
 #define vmstate_offset_pointer(S, f, T) \
     (offsetof(S, f) + 0 * sizeof(type_check(T *, __typeof__(((S *)0)->f))))
 

@@ -13,7 +13,7 @@
 
 RunState runstate_get(void);
 bool runstate_check(RunState state);
-/* True in the live states (running, suspended). */
+/* True only in "running" (query-status "running"); not when suspended. */
 bool runstate_is_running(void);
 /* Is the transition from the current state to new_state allowed? */
 bool runstate_transition_allowed(RunState from, RunState to);
@@ -26,12 +26,12 @@ bool runstate_set(RunState new_state, GError **errp);
 /* Start the vCPUs: state running, RESUME event, virtual clock starts. */
 void vm_start(void);
 /*
- * Stop the vCPUs (waits until the vCPU thread is quiescent), stop the
- * virtual clock, set `state`, and emit STOP if the VM was live.
- * Returns 0. Stopping an already stopped VM only changes the state.
+ * Stop a live VM (running or suspended): stop the vCPUs (waits until the
+ * vCPU thread is quiescent), stop the virtual clock, set `state`, and emit
+ * STOP. Returns 0. An already stopped VM is left as it is.
  */
 int vm_stop(RunState state);
-/* Like vm_stop, but a no-op state change if already stopped. */
+/* Like vm_stop, but an already stopped VM still moves to `state`. */
 int vm_stop_force_state(RunState state);
 
 /* Whether the guest should start when an incoming migration completes. */

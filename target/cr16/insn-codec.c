@@ -601,12 +601,18 @@ const CR16Form *cr16_decode(const uint16_t *words, unsigned nwords,
                             unsigned *needed)
 {
     const DecodeTables *t = get_tables();
-    unsigned b = words[0] >> 8;
+    unsigned b = nwords ? words[0] >> 8 : 0;
     unsigned need = 0;
     CR16Operand tmp[CR16_MAX_OPERANDS];
 
     if (!ops) {
         ops = tmp;
+    }
+    if (nwords == 0) {
+        if (needed) {
+            *needed = 1;
+        }
+        return NULL;
     }
     for (unsigned i = 0; i < t->nbucket[b]; i++) {
         const CR16Form *f = t->bucket[b][i];

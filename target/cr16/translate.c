@@ -142,12 +142,21 @@ static void drop_page(CR16CPU *cpu, uint32_t page)
     cpu->stop_block = true;
 }
 
-/* Drop every CPU page decoded from host page `host` (aliases included). */
-static void drop_host(CR16CPU *cpu, uint8_t *host)
+/* Drop every CPU page decoded from host page `host` (aliases included);
+ * `hint` is a CPU page likely to be one of them. */
+static void drop_host(CR16CPU *cpu, uint8_t *host, uint32_t hint)
 {
-    for (uint32_t p = 0; p < CR16_NUM_PAGES && host_count(cpu, host); p++) {
+    unsigned left = host_count(cpu, host);
+
+    /* usually the only mapping is the page being written */
+    if (cpu->code[hint] && cpu->code[hint]->host == host) {
+        drop_page(cpu, hint);
+        left--;
+    }
+    for (uint32_t p = 0; p < CR16_NUM_PAGES && left; p++) {
         if (cpu->code[p] && cpu->code[p]->host == host) {
             drop_page(cpu, p);
+            left--;
         }
     }
 }
@@ -285,7 +294,7 @@ void cr16_code_write(CR16CPU *cpu, uint32_t page, uint8_t *host,
         }
     }
     if (hit) {
-        drop_host(cpu, host);
+        drop_host(cpu, host, page);
     }
 }
 
@@ -302,7 +311,7 @@ bool cr16_code_invalidate(CR16CPU *cpu, uint32_t addr, uint32_t len)
         CR16CodePage *cp = cpu->code[page];
 
         if (cp && chunks_overlap(cp, off, n)) {
-            drop_host(cpu, cp->host);
+            drop_host(cpu, cp->host, page);
             dropped = true;
         }
         len -= n;

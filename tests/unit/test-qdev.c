@@ -282,8 +282,8 @@ static void test_subclass_props(void)
     g_assert_cmpuint(TEST_DEV(dev)->extra, ==, 99);
     g_assert_cmpuint(TEST_DEV(dev)->fifo, ==, 16);
     g_assert_nonnull(object_property_find(OBJECT(dev), "mode"));
-    /* realized + 8 inherited + 1 own, each once. */
-    g_assert_cmpuint(props->len, ==, 10);
+    /* realized + 8 inherited + 1 own, each once, and "type". */
+    g_assert_cmpuint(props->len, ==, 11);
     object_unref(dev);
 }
 

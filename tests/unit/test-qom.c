@@ -397,6 +397,7 @@ static void test_properties(void)
     Object *obj = object_new(TYPE_TEST_CHILD);
     GError *err = NULL;
     g_autofree char *s = NULL;
+    g_autofree char *s2 = NULL;
     JsonNode *node;
     g_autoptr(GPtrArray) props = NULL;
 
@@ -497,7 +498,11 @@ static void test_properties(void)
     g_assert_cmpstr(((ObjectProperty *)props->pdata[0])->name, ==, "counter");
     g_assert_cmpstr(((ObjectProperty *)props->pdata[1])->name, ==, "peer");
     g_assert_cmpstr(((ObjectProperty *)props->pdata[2])->name, ==, "flag");
-    g_assert_cmpuint(props->len, ==, 8);
+    /* ... ending with "type" from the root class. */
+    g_assert_cmpuint(props->len, ==, 9);
+    g_assert_cmpstr(((ObjectProperty *)props->pdata[8])->name, ==, "type");
+    s2 = object_property_get_str(obj, "type", NULL);
+    g_assert_cmpstr(s2, ==, "test-child");
 
     /* A duplicate instance property is refused. */
     g_assert_null(object_property_try_add(obj, "flag", "bool", NULL, NULL,

@@ -526,7 +526,7 @@ static void test_main_loop_realtime(void)
 static void test_main_loop_virtual(void)
 {
     Fired log = { 0 };
-    TagTimer a;
+    TagTimer a, r;
     int64_t deadline;
 
     vclock_reset(0);
@@ -540,17 +540,27 @@ static void test_main_loop_virtual(void)
     g_assert_true(iterate_until(&log.count, 1));
     g_assert_cmpint(log.clock_at[0], >=, deadline);
 
-    /* Manual: a due virtual timer waits for qemu_clock_advance_virtual. */
+    /*
+     * Manual: a due virtual timer waits for qemu_clock_advance_virtual,
+     * even when the source dispatches for a due realtime timer.
+     */
     qemu_virtual_clock_set_manual(true);
+    tag_init(&r, QEMU_CLOCK_REALTIME, &log, 2);
     timer_mod(a.timer, 0);
+    timer_mod(r.timer, 0);
+    g_assert_true(iterate_until(&log.count, 2));
     for (int i = 0; i < 10; i++) {
         g_main_context_iteration(NULL, FALSE);
     }
-    g_assert_cmpint(log.count, ==, 1);
-    qemu_clock_advance_virtual(qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL));
     g_assert_cmpint(log.count, ==, 2);
+    g_assert_cmpint(log.order[1], ==, 2);
+    g_assert_true(timer_pending(a.timer));
+    qemu_clock_advance_virtual(qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL));
+    g_assert_cmpint(log.count, ==, 3);
+    g_assert_cmpint(log.order[2], ==, 1);
     qemu_virtual_clock_set_manual(false);
     tag_cleanup(&a);
+    tag_cleanup(&r);
 }
 
 typedef struct ArmFromThread {

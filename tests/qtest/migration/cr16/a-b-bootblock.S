@@ -17,7 +17,7 @@
 # the byte, 1,0xff increments it); r10 sweeps since the last 'B'.
 #
 # After editing, regenerate a-b-bootblock.h:
-#   scripts/gen-bootblock-header.py BUILD/tests/qtest/migration/cr16/a-b-bootblock.bin \
+#   scripts/gen-bootblock-header.py BUILD/tests/tcg/cr16/a-b-bootblock.bin \
 #       tests/qtest/migration/cr16/a-b-bootblock.h
 # (the meson test 'cr16-a-b-bootblock-header' fails while they differ).
 

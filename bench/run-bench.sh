@@ -1,0 +1,42 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# `make bench`: guest MIPS of the CR16C interpreter.
+#  1. bench/cr16-mips: three loops on a flat RAM bus (CPU alone).
+#  2. The migration suite's A-B guest on the real virt board: it bumps one
+#     byte in each of 25 344 pages per sweep (7 instructions per page plus
+#     a little bank-switching), printing 'B' every 64 sweeps. B's per second
+#     times the instructions per B gives whole-system MIPS, which is then
+#     compared with the counter loop measured in the same run.
+set -e
+build=${1:-build}
+secs=${BENCH_SECONDS:-5}
+dir=$(mktemp -d /tmp/cr16-bench.XXXXXX)
+trap 'kill $pid 2>/dev/null || true; rm -rf "$dir"' EXIT INT TERM
+
+echo "== CPU alone (bench/cr16-mips)"
+out=$("$build/bench/cr16-mips" 1.0)
+echo "$out"
+counter=$(echo "$out" | sed -n 's/.*per CPU-second.*counter-loop \([0-9]*\).*/\1/p')
+
+echo "== A-B guest on -M virt -m 128M ($secs s)"
+"$build/tools/cr16-as" --raw -I "$build/hw/cr16" -o "$dir/ab.bin" \
+    tests/qtest/migration/cr16/a-b-bootblock.S
+"$build/qemu-system-cr16" -M virt -m 128M -display none -nodefaults \
+    -kernel "$dir/ab.bin" -serial file:"$dir/serial" &
+pid=$!
+count_b() { tr -cd B < "$dir/serial" | wc -c; }
+# Warm up until the first B, then measure over $secs seconds.
+i=0
+while [ "$(count_b)" -lt 1 ]; do i=$((i + 1)); [ $i -gt 300 ] && exit 1; sleep 0.1; done
+t0=$(date +%s%N); b0=$(count_b)
+sleep "$secs"
+t1=$(date +%s%N); b1=$(count_b)
+kill $pid; wait $pid 2>/dev/null || true
+# Instructions per B: 64 sweeps x (25344 pages x 7 + 25 banks x 8 + 8).
+per_b=$((64 * (25344 * 7 + 25 * 8 + 8)))
+awk -v b="$((b1 - b0))" -v ns="$((t1 - t0))" -v per="$per_b" -v c="$counter" 'BEGIN {
+    mips = b * per / (ns / 1000.0);
+    printf "A-B guest: %d B in %.2f s = %.1f MIPS, %.0f pages dirtied/s\n",
+           b, ns / 1e9, mips, b * 64 * 25344 / (ns / 1e9);
+    if (c > 0) printf "ratio A-B system / counter loop (same run): %.2f\n", mips / c;
+}'
