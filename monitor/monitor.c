@@ -33,10 +33,19 @@ QemuOptsList qemu_mon_opts = {
     },
 };
 
+/*
+ * Set by monitor_cleanup(). A flag rather than g_main_loop_quit(): a quit
+ * that arrives before the thread has entered g_main_loop_run() would be
+ * lost and the join would hang (a guest can power off that early).
+ */
+static bool io_quit;
+
 static gpointer monitor_io_thread_run(gpointer opaque)
 {
     g_main_context_push_thread_default(io_context);
-    g_main_loop_run(io_loop);
+    while (!qatomic_read(&io_quit)) {
+        g_main_context_iteration(io_context, TRUE);
+    }
     g_main_context_pop_thread_default(io_context);
     return NULL;
 }
@@ -166,7 +175,7 @@ void monitor_cleanup(void)
     monitor_dispatcher_shutdown();
 
     if (io_thread) {
-        g_main_loop_quit(io_loop);
+        qatomic_set(&io_quit, true);
         g_main_context_wakeup(io_context);
         g_thread_join(io_thread);
         io_thread = NULL;

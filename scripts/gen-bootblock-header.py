@@ -3,24 +3,44 @@
 """Turn the assembled CR16 A-B guest into the C header the tests embed.
 
 usage:
-  gen-bootblock-header.py IMAGE.bin OUTPUT.h       write the header
-  gen-bootblock-header.py --check IMAGE.bin HEADER.h
-                                                   exit 1 (with a hint) if
-                                                   HEADER.h is not what
-                                                   IMAGE.bin produces
+  gen-bootblock-header.py IMAGE.bin SOURCE.S OUTPUT.h
+                                   write the header
+  gen-bootblock-header.py --check IMAGE.bin SOURCE.S HEADER.h
+                                   exit 1 (with a hint) if HEADER.h is not
+                                   what IMAGE.bin and SOURCE.S produce
+
+Besides the image bytes, the header carries the guest's parameters
+(".equ START/END/STRIDE/BATCH, <integer>" in SOURCE.S) as CR16_AB_*
+macros, so that the tests do not repeat them.
 
 The header is committed (tests/qtest/migration/cr16/a-b-bootblock.h) so
 that the migration tests build without the assembler; the --check form
 runs as a meson test so that it cannot go stale.
 """
 
+import re
 import sys
 
 ARRAY = 'cr16_kernel'
 SOURCE = 'tests/qtest/migration/cr16/a-b-bootblock.S'
+PARAMS = ('START', 'END', 'STRIDE', 'BATCH')
+EQU_RE = re.compile(r'^\s*\.equ\s+(\w+)\s*,\s*(0[xX][0-9a-fA-F]+|\d+)\s*(#.*)?$')
 
 
-def render(image):
+def parse_params(text):
+    found = {}
+    for line in text.split('\n'):
+        m = EQU_RE.match(line)
+        if m and m.group(1) in PARAMS:
+            found[m.group(1)] = int(m.group(2), 0)
+    missing = [p for p in PARAMS if p not in found]
+    if missing:
+        raise ValueError('no ".equ %s, <integer>" in the source' %
+                         ', '.join(missing))
+    return found
+
+
+def render(image, params):
     lines = [
         '/* SPDX-License-Identifier: GPL-2.0-or-later */',
         '/*',
@@ -29,6 +49,11 @@ def render(image):
         ' * the .S file and regenerate (see its header comment).',
         ' * Boot it as a raw image: -kernel <file>.',
         ' */',
+        '',
+    ]
+    for name in PARAMS:
+        lines.append('#define CR16_AB_%s 0x%08x' % (name, params[name]))
+    lines += [
         '',
         'unsigned char %s[] = {' % ARRAY,
     ]
@@ -42,21 +67,23 @@ def render(image):
 def main(argv):
     check = len(argv) > 1 and argv[1] == '--check'
     args = argv[2:] if check else argv[1:]
-    if len(args) != 2:
+    if len(args) != 3:
         sys.stderr.write(__doc__)
         return 2
-    image_path, header_path = args
+    image_path, source_path, header_path = args
     try:
         with open(image_path, 'rb') as f:
             image = f.read()
-    except OSError as e:
+        with open(source_path, encoding='utf-8') as f:
+            params = parse_params(f.read())
+    except (OSError, ValueError) as e:
         sys.stderr.write('gen-bootblock-header.py: %s\n' % e)
         return 1
     if not image:
         sys.stderr.write('gen-bootblock-header.py: %s is empty\n' %
                          image_path)
         return 1
-    text = render(image)
+    text = render(image, params)
     if check:
         try:
             with open(header_path, encoding='utf-8') as f:
@@ -67,9 +94,9 @@ def main(argv):
         if current != text:
             sys.stderr.write(
                 '%s is stale: it does not match the assembled %s.\n'
-                'Regenerate it with:\n  %s %s %s\n' %
+                'Regenerate it with:\n  %s %s %s %s\n' %
                 (header_path, SOURCE, 'scripts/gen-bootblock-header.py',
-                 image_path, header_path))
+                 image_path, source_path, header_path))
             return 1
         return 0
     try:

@@ -41,6 +41,7 @@ typedef struct QTestServer {
     GString *inbuf;             /* received bytes not yet executed */
     size_t scanned;             /* prefix of inbuf known to hold no LF */
     bool discarding;            /* skipping the rest of an over-long line */
+    bool reading;               /* inside qtest_read(): inbuf is in use */
     bool irq_levels[QTEST_IRQ_TRACKED];
     DeviceState *irq_intercept_dev; /* the one intercepted device */
 } QTestServer;
@@ -709,6 +710,14 @@ static void qtest_session_open(QTestServer *q)
     }
 }
 
+/* Forget partial input (the client went away). */
+static void qtest_drop_input(QTestServer *q)
+{
+    g_string_truncate(q->inbuf, 0);
+    q->scanned = 0;
+    q->discarding = false;
+}
+
 static void qtest_read(void *opaque, const uint8_t *buf, int size)
 {
     QTestServer *q = opaque;
@@ -723,6 +732,7 @@ static void qtest_read(void *opaque, const uint8_t *buf, int size)
         qtest_session_open(q);
     }
     g_string_append_len(q->inbuf, (const char *)buf, size);
+    q->reading = true;
     for (;;) {
         nl = memchr(q->inbuf->str + q->scanned, '\n',
                     q->inbuf->len - q->scanned);
@@ -740,7 +750,14 @@ static void qtest_read(void *opaque, const uint8_t *buf, int size)
         }
         start = nl - q->inbuf->str + 1;
         q->scanned = start;
+        if (!q->connected) {
+            /* A reply write noticed the client is gone: drop the rest. */
+            q->reading = false;
+            qtest_drop_input(q);
+            return;
+        }
     }
+    q->reading = false;
     g_string_erase(q->inbuf, 0, start);
     q->scanned = q->inbuf->len;
     if (q->inbuf->len > QTEST_MAX_LINE) {
@@ -764,9 +781,10 @@ static void qtest_event(void *opaque, QEMUChrEvent event)
     case CHR_EVENT_CLOSED:
         qtest_log(q, 'I', "CLOSED");
         q->connected = false;
-        g_string_truncate(q->inbuf, 0);
-        q->scanned = 0;
-        q->discarding = false;
+        /* During qtest_read() the buffer is dropped when it regains control. */
+        if (!q->reading) {
+            qtest_drop_input(q);
+        }
         break;
     }
 }

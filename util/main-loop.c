@@ -82,14 +82,19 @@ void main_loop_init(void)
     timers_init();
 }
 
+/* A flag, not only g_main_loop_quit(): a quit before the loop runs must stick. */
+static bool main_loop_quit_requested;
+
 void main_loop_run(void)
 {
-    g_main_loop_run(main_loop);
+    while (!qatomic_read(&main_loop_quit_requested)) {
+        g_main_context_iteration(g_main_loop_get_context(main_loop), TRUE);
+    }
 }
 
 void main_loop_quit(void)
 {
-    g_main_loop_quit(main_loop);
+    qatomic_set(&main_loop_quit_requested, true);
     g_main_context_wakeup(NULL);
 }
 

@@ -6,6 +6,7 @@
 #include "qemu/osdep.h"
 
 #include "qapi/error.h"
+#include "qapi/json-visit.h"
 #include "hw/qdev-core.h"
 #include "hw/qdev-properties.h"
 #include "migration/register.h"
@@ -178,23 +179,19 @@ void qdev_reset_all(void)
 static JsonNode *device_get_realized(Object *obj, ObjectProperty *prop,
                                      GError **errp)
 {
-    JsonNode *node = json_node_alloc();
-
-    return json_node_init_boolean(node, DEVICE(obj)->realized);
+    return qapi_bool_to_json(DEVICE(obj)->realized);
 }
 
 static bool device_set_realized(Object *obj, ObjectProperty *prop,
                                 JsonNode *value, GError **errp)
 {
     DeviceState *dev = DEVICE(obj);
+    bool realize;
 
-    if (!JSON_NODE_HOLDS_VALUE(value) ||
-        json_node_get_value_type(value) != G_TYPE_BOOLEAN) {
-        error_setg(errp, "Invalid parameter type for 'realized', expected: "
-                   "boolean");
+    if (!qapi_bool_from_json(value, prop->name, &realize, errp)) {
         return false;
     }
-    if (json_node_get_boolean(value)) {
+    if (realize) {
         return qdev_realize(dev, errp);
     }
     qdev_unrealize(dev);

@@ -612,14 +612,14 @@ static void test_trace_log(void)
     qtest_quit(s);
 
     g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    unlink(path);
+    rmdir(dir);
     g_test_message("trace:\n%s", text);
     g_assert_nonnull(strstr(text, "] OPENED\n"));
     g_assert_nonnull(strstr(text, "] readb 0x1000\n"));
     g_assert_nonnull(strstr(text, "] OK 0x0000000000000033\n"));
     g_assert_nonnull(strstr(text, "[R +"));
     g_assert_nonnull(strstr(text, "[S +"));
-    unlink(path);
-    rmdir(dir);
 }
 
 /* ------------------------------------------------------------------ */

@@ -16,8 +16,10 @@
 # of this bank's part (CPU); r6 the byte; r8 increment, r9 mask (0,0 zeroes
 # the byte, 1,0xff increments it); r10 sweeps since the last 'B'.
 #
-# After editing, regenerate a-b-bootblock.h:
+# After editing, regenerate a-b-bootblock.h (it also carries START, END,
+# STRIDE and BATCH, which must stay plain integers here):
 #   scripts/gen-bootblock-header.py BUILD/tests/tcg/cr16/a-b-bootblock.bin \
+#       tests/qtest/migration/cr16/a-b-bootblock.S \
 #       tests/qtest/migration/cr16/a-b-bootblock.h
 # (the meson test 'cr16-a-b-bootblock-header' fails while they differ).
 

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * qtest of migration-testdev's configuration and its state blob: the
+ * properties and their defaults, the blob pattern and checksum following
+ * "sequence", and the state-size limit. (Its behaviour while migrating is
+ * covered by the migration tests.)
+ */
+#include "qemu/osdep.h"
+#include <sys/wait.h>
+#include "libqtest.h"
+#include "hw/cr16/migration-testdev.h"
+
+#define TD "/machine/peripheral/td"
+
+static int64_t qom_get_int(QTestState *s, const char *prop)
+{
+    JsonNode *ret = qtest_qmp_assert_success_ref(s,
+        "{'execute': 'qom-get', 'arguments': "
+        "{'path': '" TD "', 'property': '%s'}}", prop);
+    int64_t v = json_node_get_int(ret);
+
+    json_node_unref(ret);
+    return v;
+}
+
+static void qom_set_int(QTestState *s, const char *prop, int64_t v)
+{
+    qtest_qmp_assert_success(s,
+        "{'execute': 'qom-set', 'arguments': "
+        "{'path': '" TD "', 'property': '%s', 'value': %" PRId64 "}}",
+        prop, v);
+}
+
+static void test_defaults(void)
+{
+    QTestState *s = qtest_init("-M virt -device migration-testdev,id=td");
+
+    g_assert_cmpint(qom_get_int(s, "state-size"), ==, 4096);
+    g_assert_cmpint(qom_get_int(s, "load-delay-ms"), ==, 0);
+    g_assert_false(qtest_qom_get_bool(s, TD, "fail-load"));
+    g_assert_false(qtest_qom_get_bool(s, TD, "switchover-ack"));
+    g_assert_cmpint(qom_get_int(s, "sequence"), ==, 0);
+    g_assert_true(qtest_qom_get_bool(s, TD, "pattern-ok"));
+    qtest_quit(s);
+}
+
+static void test_properties(void)
+{
+    QTestState *s = qtest_init("-M virt -device migration-testdev,id=td,"
+                               "state-size=1000,load-delay-ms=250,"
+                               "fail-load=on,switchover-ack=on");
+
+    g_assert_cmpint(qom_get_int(s, "state-size"), ==, 1000);
+    g_assert_cmpint(qom_get_int(s, "load-delay-ms"), ==, 250);
+    g_assert_true(qtest_qom_get_bool(s, TD, "fail-load"));
+    g_assert_true(qtest_qom_get_bool(s, TD, "switchover-ack"));
+    g_assert_true(qtest_qom_get_bool(s, TD, "pattern-ok"));
+    qtest_quit(s);
+}
+
+static void test_sequence(void)
+{
+    QTestState *s = qtest_init("-M virt -device migration-testdev,id=td,"
+                               "state-size=65536");
+    int64_t c0 = qom_get_int(s, "checksum");
+    int64_t c1, c2;
+
+    qom_set_int(s, "sequence", 7);
+    c1 = qom_get_int(s, "checksum");
+    g_assert_cmpint(qom_get_int(s, "sequence"), ==, 7);
+    g_assert_cmpint(c1, !=, c0);
+    g_assert_true(qtest_qom_get_bool(s, TD, "pattern-ok"));
+
+    qom_set_int(s, "sequence", 8);
+    c2 = qom_get_int(s, "checksum");
+    g_assert_cmpint(c2, !=, c1);
+    g_assert_true(qtest_qom_get_bool(s, TD, "pattern-ok"));
+
+    /* Deterministic: the same sequence gives the same blob. */
+    qom_set_int(s, "sequence", 7);
+    g_assert_cmpint(qom_get_int(s, "checksum"), ==, c1);
+
+    /* checksum is read-only. */
+    qmp_expect_error_and_unref(qtest_qmp(s,
+        "{'execute': 'qom-set', 'arguments': "
+        "{'path': '" TD "', 'property': 'checksum', 'value': 1}}"),
+        "GenericError");
+    qtest_quit(s);
+}
+
+static void test_empty_blob(void)
+{
+    QTestState *s = qtest_init("-M virt -device migration-testdev,id=td,"
+                               "state-size=0");
+
+    g_assert_true(qtest_qom_get_bool(s, TD, "pattern-ok"));
+    qom_set_int(s, "sequence", 3);
+    g_assert_true(qtest_qom_get_bool(s, TD, "pattern-ok"));
+    qtest_quit(s);
+}
+
+static void test_too_large(void)
+{
+    g_autofree char *cmd = g_strdup_printf(
+        "%s -M virt -display none -nodefaults "
+        "-device migration-testdev,state-size=%u",
+        getenv("QTEST_QEMU_BINARY"), MIGRATION_TESTDEV_MAX_STATE + 1);
+    g_autofree char *err_out = NULL;
+    g_auto(GStrv) argv = NULL;
+    GError *err = NULL;
+    int wstatus;
+
+    g_shell_parse_argv(cmd, NULL, &argv, &err);
+    g_assert_no_error(err);
+    g_spawn_sync(NULL, argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                 NULL, &err_out, &wstatus, &err);
+    g_assert_no_error(err);
+    g_assert_true(WIFEXITED(wstatus));
+    g_assert_cmpint(WEXITSTATUS(wstatus), ==, 1);
+    g_assert_nonnull(strstr(err_out, "state-size 268435457 is larger than "
+                            "the maximum 268435456"));
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    qtest_add_func("/migration-testdev/defaults", test_defaults);
+    qtest_add_func("/migration-testdev/properties", test_properties);
+    qtest_add_func("/migration-testdev/sequence", test_sequence);
+    qtest_add_func("/migration-testdev/empty-blob", test_empty_blob);
+    qtest_add_func("/migration-testdev/too-large", test_too_large);
+    return g_test_run();
+}
