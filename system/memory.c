@@ -36,6 +36,8 @@ typedef struct MemoryMap {
 } MemoryMap;
 
 static MemoryMap *current_map;
+/* Bumped whenever current_map changes; invalidates the lookup caches. */
+static uint64_t map_generation;
 static GPtrArray *retired_maps;     /* MemoryMap * (BQL) */
 
 static MemoryWriteListener *write_listener;
@@ -92,6 +94,7 @@ static void map_publish(MemoryMap *map)
 
     qsort(map->m, map->nr, sizeof(Mapping), mapping_cmp);
     qatomic_set(&current_map, map);
+    qatomic_inc(&map_generation);
     if (old) {
         if (!retired_maps) {
             retired_maps = g_ptr_array_new();
@@ -239,6 +242,7 @@ void memory_unmap_all(void)
     MemoryMap *old = current_map;
 
     qatomic_set(&current_map, NULL);
+    qatomic_inc(&map_generation);
     if (old) {
         for (int i = 0; i < old->nr; i++) {
             if (old->m[i].rb) {
@@ -275,8 +279,24 @@ void memory_foreach_mapping(void (*fn)(hwaddr base, uint64_t size,
 void *memory_ram_lookup(hwaddr addr, RAMBlock **rb_out, ram_addr_t *offset_out,
                         uint64_t *avail)
 {
-    const Mapping *m = map_find(qatomic_read(&current_map), addr);
+    /*
+     * Per-thread one-entry cache: the CPU's TLB refills hit the same RAM
+     * mapping over and over. The generation check makes a cached entry
+     * of a replaced (or freed) map unusable.
+     */
+    static __thread uint64_t cached_gen = UINT64_MAX;
+    static __thread const Mapping *cached;
+    uint64_t gen = qatomic_read(&map_generation);
+    const Mapping *m = cached;
     ram_addr_t off;
+
+    if (gen != cached_gen || !m || addr < m->base || addr - m->base >= m->size) {
+        m = map_find(qatomic_read(&current_map), addr);
+        /* Read the generation before the map: a change in between only
+         * makes the next call look again. */
+        cached = m;
+        cached_gen = gen;
+    }
 
     if (!m || !m->rb) {
         return NULL;

@@ -1005,8 +1005,9 @@ int qemu_main(int argc, char **argv)
     if (cfg.qtest_spec &&
         !qtest_server_init(cfg.qtest_spec,
                            cfg.qtest_log ? cfg.qtest_log : NULL, &err)) {
+        /* Keep the specific reason ("Only one instance ...") too. */
+        error_report_err(err);
         error_report("Failed to initialize device for qtest: \"%s\"", cfg.qtest_spec);
-        g_clear_error(&err);
         exit(1);
     }
     create_monitors(&cfg);

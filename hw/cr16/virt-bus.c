@@ -160,8 +160,10 @@ void virt_bus_set_bank(void *opaque, uint32_t bank)
         return;
     }
     if (on_vcpu_thread) {
-        /* A guest store to BANK, from inside io_write. */
-        cr16_cpu_tlb_flush(bus->cpu);
+        /* A guest store to BANK, from inside io_write: only the window's
+         * pages changed meaning. */
+        cr16_cpu_tlb_flush_range(bus->cpu, VIRT_WINDOW_CPU_BASE,
+                                 VIRT_WINDOW_SIZE);
     } else {
         /* qtest, reset or migration: the flush must happen on the vCPU
          * thread, before it next runs guest code. */

@@ -8,6 +8,9 @@
 #include "target/cr16/cpu.h"
 #include "target/cr16/insn.h"
 
+/* Size of the code-page filter (power of two). */
+#define CR16_CODE_FILTER_BITS 4096
+
 typedef struct CR16DInsn CR16DInsn;
 
 /*
@@ -81,6 +84,13 @@ struct CR16CPU {
     /* derived: decoded code, rebuilt on demand */
     CR16CodePage *code[CR16_NUM_PAGES];
     GHashTable *code_hosts;     /* host page -> number of CPU code pages */
+    /*
+     * derived: a one-bit-per-hash filter in front of code_hosts, so that
+     * TLB fills of pages without code (nearly all) skip the hash lookup.
+     * Bits are set when a host page gains code and cleared only when all
+     * code is flushed; a stale bit just costs the lookup.
+     */
+    uint64_t code_host_filter[CR16_CODE_FILTER_BITS / 64];
     CR16CodePage *zombies;      /* invalidated pages, freed at boundary */
 
     /* scratch: run-loop state of the vCPU thread */
@@ -246,11 +256,22 @@ void cr16_code_write(CR16CPU *cpu, uint32_t page, uint8_t *host,
 /* Free invalidated code (block boundary only). */
 void cr16_code_reap(CR16CPU *cpu);
 /* Is host page h holding decoded code? */
+static inline unsigned cr16_code_filter_bit(const uint8_t *h)
+{
+    return ((uintptr_t)h >> CR16_PAGE_BITS) & (CR16_CODE_FILTER_BITS - 1);
+}
+
 static inline bool cr16_code_host(CR16CPU *cpu, uint8_t *h)
 {
-    return g_hash_table_size(cpu->code_hosts) &&
-           g_hash_table_contains(cpu->code_hosts, h);
+    unsigned bit = cr16_code_filter_bit(h);
+
+    if (!(cpu->code_host_filter[bit / 64] & (1ull << (bit % 64)))) {
+        return false;
+    }
+    return g_hash_table_contains(cpu->code_hosts, h);
 }
+/* Drop the decoded code of every CPU page in [addr, addr + len). */
+void cr16_code_drop_range(CR16CPU *cpu, uint32_t addr, uint32_t len);
 /* Fill d from a decoded form (exec-*.c pick functions); NULL form = UND. */
 void cr16_predecode(CR16DInsn *d, const CR16Form *form,
                     const CR16Operand *ops);

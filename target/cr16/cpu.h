@@ -178,6 +178,13 @@ void cr16_cpu_set_kick(CR16CPU *cpu, void (*kick)(void *opaque),
  * bank window). vCPU thread (e.g. from io_write) or CPU stopped. */
 void cr16_cpu_tlb_flush(CR16CPU *cpu);
 /*
+ * The same for the CPU range [addr, addr + len) only (the board moved a
+ * window that maps that range): its page pointers and the decoded code
+ * read through it are dropped, everything else stays cached. Same thread
+ * rules as cr16_cpu_tlb_flush().
+ */
+void cr16_cpu_tlb_flush_range(CR16CPU *cpu, uint32_t addr, uint32_t len);
+/*
  * Any thread, may hold the BQL: returns once every later guest store goes
  * through a fresh page_ptr(write = true) call. Waits (yielding) only while
  * the vCPU is inside a block; a halted/stopped vCPU or one waiting in

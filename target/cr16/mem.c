@@ -172,6 +172,23 @@ void cr16_cpu_tlb_flush(CR16CPU *cpu)
     cpu->stop_block = true;
 }
 
+void cr16_cpu_tlb_flush_range(CR16CPU *cpu, uint32_t addr, uint32_t len)
+{
+    uint32_t first = (addr & CR16_ADDR_MASK) >> CR16_PAGE_BITS;
+    uint32_t npages = DIV_ROUND_UP((uint64_t)len + (addr & (CR16_PAGE_SIZE - 1)),
+                                   CR16_PAGE_SIZE);
+
+    for (uint32_t i = 0; i < npages && i < CR16_NUM_PAGES; i++) {
+        uint32_t p = (first + i) % CR16_NUM_PAGES;
+
+        cpu->tlb_rd[p] = NULL;
+        cpu->tlb_wr[p] = NULL;
+    }
+    cr16_code_drop_range(cpu, addr, len);
+    /* if called from io_write mid-block, end that block */
+    cpu->stop_block = true;
+}
+
 void cr16_cpu_invalidate_code(CR16CPU *cpu, uint32_t addr, uint32_t len)
 {
     CR16InvalRange r = { addr & CR16_ADDR_MASK, len };

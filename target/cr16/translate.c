@@ -179,6 +179,11 @@ static CR16CodePage *page_get(CR16CPU *cpu, uint32_t page, uint8_t *host)
     cpu->code[page] = cp;
     n = host_count(cpu, host);
     g_hash_table_insert(cpu->code_hosts, host, GUINT_TO_POINTER(n + 1));
+    {
+        unsigned bit = cr16_code_filter_bit(host);
+
+        cpu->code_host_filter[bit / 64] |= 1ull << (bit % 64);
+    }
     if (n == 0) {
         /* stores to this host page must now take the slow path, whatever
          * CPU address they use */
@@ -328,6 +333,24 @@ void cr16_code_flush(CR16CPU *cpu)
         }
     }
     g_hash_table_remove_all(cpu->code_hosts);
+    memset(cpu->code_host_filter, 0, sizeof(cpu->code_host_filter));
+}
+
+void cr16_code_drop_range(CR16CPU *cpu, uint32_t addr, uint32_t len)
+{
+    uint32_t first = (addr & CR16_ADDR_MASK) >> CR16_PAGE_BITS;
+    uint32_t npages = DIV_ROUND_UP((uint64_t)len + (addr & (CR16_PAGE_SIZE - 1)),
+                                   CR16_PAGE_SIZE);
+
+    for (uint32_t i = 0; i < npages && i < CR16_NUM_PAGES; i++) {
+        uint32_t p = (first + i) % CR16_NUM_PAGES;
+
+        if (cpu->code[p]) {
+            /* aliases of the same host page go too: their stores must
+             * not keep taking fast paths computed for the old mapping */
+            drop_host(cpu, cpu->code[p]->host, p);
+        }
+    }
 }
 
 void cr16_code_reap(CR16CPU *cpu)

@@ -31,6 +31,7 @@ typedef struct TestBus {
     unsigned io_reads, io_writes;
     uint32_t io_data;
     uint8_t *page5;             /* if set: host page for 0x5000 (atomic) */
+    bool range_flush;           /* IO_BANK flushes only the window */
 } TestBus;
 
 static uint8_t *bus_page_ptr(void *opaque, uint32_t addr, bool write)
@@ -86,7 +87,11 @@ static void bus_io_write(void *opaque, uint32_t addr, uint32_t val,
     tb->io_last_val = val;
     if (addr == IO_BANK) {
         tb->bank = val & 1;
-        cr16_cpu_tlb_flush(tb->cpu);
+        if (tb->range_flush) {
+            cr16_cpu_tlb_flush_range(tb->cpu, WIN_BASE, 0x1000);
+        } else {
+            cr16_cpu_tlb_flush(tb->cpu);
+        }
     } else if (addr == IO_DATA) {
         tb->io_data = val;
     } else if (addr == IO_RESET) {
@@ -1450,6 +1455,40 @@ static void test_self_modifying(void)
     fx_free(&f);
 }
 
+/*
+ * A window move flushes only the window: reads and writes there see the
+ * new bank at once, while cached pointers elsewhere survive (no new
+ * page_ptr(write) for a low-RAM page stored to before and after).
+ */
+static void test_window_range_flush(void)
+{
+    Fixture f;
+
+    fx_init(&f);
+    f.bus.range_flush = true;
+    f.bus.bank_pages[0][0] = 0x11;
+    f.bus.bank_pages[1][0] = 0x22;
+    f.pc = 0x1000;
+    A(&f, "storb", R(3), MABS(0x6000));         /* fill page 6 for writes */
+    A(&f, "loadb", MABS(WIN_BASE), R(1));       /* bank 0 */
+    A(&f, "storb", R(11), MABS(IO_BANK));       /* switch to bank 1 */
+    A(&f, "loadb", MABS(WIN_BASE), R(2));       /* bank 1 */
+    A(&f, "storb", R(2), MABS(WIN_BASE + 1));   /* into bank 1 */
+    A(&f, "storb", R(3), MABS(0x6001));         /* page 6 still cached */
+    cr16_cpu_set_reg(f.cpu, CR16_REG_PC, 0x1000);
+    SETREG(&f, 3, 0x5a);
+    SETREG(&f, 11, 1);
+    run_n(&f, 6);
+    g_assert_cmpuint(f.bus.bank, ==, 1);
+    g_assert_cmphex(REG(&f, 1) & 0xFF, ==, 0x11);
+    g_assert_cmphex(REG(&f, 2) & 0xFF, ==, 0x22);
+    g_assert_cmphex(f.bus.bank_pages[1][1], ==, 0x22);
+    g_assert_cmphex(f.bus.bank_pages[0][1], ==, 0);
+    g_assert_cmphex(f.bus.mem[0x6001], ==, 0x5a);
+    g_assert_cmpuint(f.bus.wr_fills[6], ==, 1);
+    fx_free(&f);
+}
+
 /* ------------------------------------------------------------------ */
 /* Budget, exit request and write barrier across threads */
 
@@ -1754,6 +1793,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/cr16/exec/reset", test_reset);
+    g_test_add_func("/cr16/exec/window-range-flush", test_window_range_flush);
     g_test_add_func("/cr16/exec/alu-flags", test_alu_flags);
     g_test_add_func("/cr16/exec/alu-misc", test_alu_misc);
     g_test_add_func("/cr16/exec/mac", test_mac);
