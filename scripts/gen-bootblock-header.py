@@ -24,7 +24,8 @@ import sys
 ARRAY = 'cr16_kernel'
 SOURCE = 'tests/qtest/migration/cr16/a-b-bootblock.S'
 PARAMS = ('START', 'END', 'STRIDE', 'BATCH')
-EQU_RE = re.compile(r'^\s*\.equ\s+(\w+)\s*,\s*(0[xX][0-9a-fA-F]+|\d+)\s*(#.*)?$')
+EQU_RE = re.compile(r'^\s*\.equ\s+(\w+)\s*,\s*'
+                    r'(0[xX][0-9a-fA-F]+|\d+)\s*(#.*)?$')
 
 
 def parse_params(text):

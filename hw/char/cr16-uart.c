@@ -6,6 +6,7 @@
  * data) or TXIE (the transmitter is always ready).
  */
 #include "qemu/osdep.h"
+#include "qemu/error-report.h"
 #include "qemu/log.h"
 #include "chardev/char.h"
 #include "hw/irq.h"
@@ -32,9 +33,9 @@ struct Cr16UartState {
     uint32_t fifo_count;    /* architectural: bytes in the FIFO */
     uint32_t ctrl;          /* architectural: CTRL */
     bool overrun;           /* architectural: STATUS.OVERRUN */
-    Chardev *chr;           /* configuration: property "chardev" */
-    CharBackend be;         /* wiring: front end of chr */
-    qemu_irq irq;           /* wiring: interrupt controller input */
+    Chardev *chr;           /* scratch (config): property "chardev" */
+    CharBackend be;         /* scratch (wiring): front end of chr */
+    qemu_irq irq;           /* scratch (wiring): interrupt controller input */
 };
 
 static void uart_update_irq(Cr16UartState *s)
@@ -197,6 +198,9 @@ static int uart_post_load(void *opaque, int version_id)
     /* The stream is untrusted: indexes must stay inside the FIFO. */
     if (s->fifo_head >= VIRT_UART_FIFO_SIZE ||
         s->fifo_count > VIRT_UART_FIFO_SIZE) {
+        error_report("cr16-uart: invalid receive FIFO in the migration "
+                     "stream (head %u, count %u, size %d)", s->fifo_head,
+                     s->fifo_count, VIRT_UART_FIFO_SIZE);
         return -EINVAL;
     }
     s->ctrl &= UART_CTRL_MASK;

@@ -185,6 +185,7 @@ static bool virt_realize_child(MachineState *ms, const char *name,
     ok = qdev_realize(dev, errp);
     object_unref(OBJECT(dev));
     if (!ok) {
+        error_prepend(errp, "%s: ", name);
         object_unparent(OBJECT(dev));
     }
     return ok;

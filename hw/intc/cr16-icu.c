@@ -28,7 +28,7 @@ struct Cr16IcuState {
     uint32_t lines;     /* architectural: levels of the input lines */
     uint32_t enable;    /* architectural: ENABLE */
     uint32_t soft;      /* architectural: SOFT */
-    qemu_irq out;       /* wiring: the CPU's interrupt input */
+    qemu_irq out;       /* scratch (wiring): the CPU's interrupt input */
 };
 
 static uint32_t icu_pending(const Cr16IcuState *s)

@@ -25,8 +25,8 @@ struct Cr16SysctlState {
 
     uint32_t bank;              /* architectural: BANK */
     uint32_t scratch;           /* architectural: SCRATCH */
-    uint64_t ram_size;          /* configuration: property "ram-size" */
-    Cr16SysctlBankFn *bank_fn;  /* wiring: the board's window */
+    uint64_t ram_size;          /* scratch (config): property "ram-size" */
+    Cr16SysctlBankFn *bank_fn;  /* scratch (wiring): the board's window */
     void *bank_opaque;
 };
 

@@ -30,10 +30,10 @@ struct MigrationTestdevState {
     uint8_t *blob;          /* architectural: the state blob */
     bool ack_loaded;        /* scratch: switchover-ack subsection seen */
 
-    uint32_t state_size;    /* configuration: "state-size" */
-    uint32_t load_delay_ms; /* configuration: "load-delay-ms" */
-    bool fail_load;         /* configuration: "fail-load" */
-    bool switchover_ack;    /* configuration: "switchover-ack" */
+    uint32_t state_size;    /* scratch (config): "state-size" */
+    uint32_t load_delay_ms; /* scratch (config): "load-delay-ms" */
+    bool fail_load;         /* scratch (config): "fail-load" */
+    bool switchover_ack;    /* scratch (config): "switchover-ack" */
 };
 
 /* Byte i of the blob of sequence seq: a 32-bit LCG stream. */

@@ -39,7 +39,7 @@ struct Cr16TimerState {
     uint32_t ref_count;     /* architectural: counter value at ref_ns */
     int64_t ref_ns;         /* architectural: virtual time of ref_count */
     QEMUTimer *timer;       /* architectural: deadline of the next match */
-    qemu_irq irq;           /* wiring: interrupt controller input */
+    qemu_irq irq;           /* scratch (wiring): interrupt controller input */
 };
 
 static bool cr16_timer_running(const Cr16TimerState *s)

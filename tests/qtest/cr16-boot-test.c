@@ -124,7 +124,8 @@ static void check_guests_ram(QTestState *s)
     }
     g_assert_cmpint(bad, ==, 0);
 
-    for (uint64_t a = CR16_AB_START; a < CR16_AB_END; a += 97 * CR16_AB_STRIDE) {
+    for (uint64_t a = CR16_AB_START; a < CR16_AB_END;
+         a += 97 * CR16_AB_STRIDE) {
         uint8_t page[CR16_AB_STRIDE];
 
         qtest_memread(s, a, page, sizeof(page));
@@ -457,8 +458,10 @@ static void test_load_errors(void)
     expect_kernel_error(dir, "big", big, 3 << 20, "-m 2M",
                         "raw image at 0x0..0x2fffff is beyond the end of "
                         "RAM (2097152 bytes)");
-    expect_kernel_error(dir, "short.elf", "\x7f" "ELF\1\1\1", 20, "",
+    memcpy(payload, "\x7f" "ELF\1\1\1", 7);
+    expect_kernel_error(dir, "short.elf", payload, 20, "",
                         "ELF header truncated (20 of 52 bytes)");
+    memset(payload, 0, sizeof(payload));
 
     elf = elf_build(62, 0x1000, &seg, 1, payload, sizeof(payload));
     expect_elf_error(dir, elf, "ELF machine 62 is not CR16 (115)");

@@ -114,7 +114,7 @@
 #define VIRT_TIMER_CTRL             0x00
 #define VIRT_TIMER_CTRL_EN          (1 << 0)    /* counter runs */
 #define VIRT_TIMER_CTRL_IE          (1 << 1)    /* MATCH raises the IRQ */
-#define VIRT_TIMER_CTRL_PERIODIC    (1 << 2)    /* COUNT restarts at 0 on MATCH */
+#define VIRT_TIMER_CTRL_PERIODIC    (1 << 2)    /* restart at 0 on MATCH */
 /* RW1C: status. */
 #define VIRT_TIMER_STATUS           0x04
 #define VIRT_TIMER_STATUS_MATCH     (1 << 0)    /* COUNT reached COMPARE */
