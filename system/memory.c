@@ -314,6 +314,22 @@ void *memory_ram_lookup(hwaddr addr, RAMBlock **rb_out, ram_addr_t *offset_out,
     return (uint8_t *)ram_block_host(m->rb) + off;
 }
 
+static MemoryDirtySyncBarrier *sync_barrier;
+static void *sync_barrier_opaque;
+
+void memory_set_dirty_sync_barrier(MemoryDirtySyncBarrier *fn, void *opaque)
+{
+    sync_barrier = fn;
+    sync_barrier_opaque = opaque;
+}
+
+void memory_dirty_sync_barrier(void)
+{
+    if (sync_barrier) {
+        sync_barrier(sync_barrier_opaque);
+    }
+}
+
 void memory_set_write_listener(MemoryWriteListener *fn, void *opaque)
 {
     write_listener = fn;

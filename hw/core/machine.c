@@ -297,6 +297,24 @@ static RAMBlock *machine_alloc_ram(MachineState *ms, const char *name,
     return rb;
 }
 
+/*
+ * RAM is mapped at physical 0 before the board runs, so its size must be
+ * checked first: the 32-bit bus cannot map more than 4 GiB.
+ */
+static bool machine_check_ram_size(MachineClass *mc, uint64_t size,
+                                   GError **errp)
+{
+    uint64_t max = mc->max_ram_size ? mc->max_ram_size : 1ull << 32;
+
+    if (size > max) {
+        error_setg(errp, "RAM size %" PRIu64 " is too large for the %s "
+                   "board (at most %" PRIu64 " bytes, %" PRIu64 " MiB)",
+                   size, mc->alias ? mc->alias : mc->name, max, max >> 20);
+        return false;
+    }
+    return true;
+}
+
 bool machine_run_board_init(MachineState *ms, GError **errp)
 {
     MachineClass *mc = MACHINE_GET_CLASS(ms);
@@ -315,6 +333,9 @@ bool machine_run_board_init(MachineState *ms, GError **errp)
                        "of the memory backend");
             return false;
         }
+        if (!machine_check_ram_size(mc, size, errp)) {
+            return false;
+        }
         ms->ram = memory_backend_get_ramblock(backend, errp);
         if (!ms->ram) {
             return false;
@@ -326,6 +347,9 @@ bool machine_run_board_init(MachineState *ms, GError **errp)
             ms->ram_size = mc->default_ram_size;
         }
         ms->ram_size = QEMU_ALIGN_UP(ms->ram_size, TARGET_PAGE_SIZE);
+        if (!machine_check_ram_size(mc, ms->ram_size, errp)) {
+            return false;
+        }
         if (ms->ram_size) {
             ms->ram = machine_alloc_ram(ms, mc->default_ram_id ?
                                         mc->default_ram_id : "ram", errp);

@@ -146,10 +146,20 @@ static void virt_bus_ram_written(void *opaque, hwaddr addr, uint64_t len)
                              VIRT_WINDOW_CPU_BASE);
 }
 
+/* MemoryDirtySyncBarrier: stores through pointers cached before a dirty
+ * bitmap swap must not escape the new bitmap. */
+static void virt_bus_dirty_sync_barrier(void *opaque)
+{
+    VirtBus *bus = opaque;
+
+    cr16_cpu_write_barrier(bus->cpu);
+}
+
 void virt_bus_attach_cpu(VirtBus *bus, CR16CPU *cpu)
 {
     bus->cpu = cpu;
     memory_set_write_listener(virt_bus_ram_written, bus);
+    memory_set_dirty_sync_barrier(virt_bus_dirty_sync_barrier, bus);
 }
 
 void virt_bus_set_bank(void *opaque, uint32_t bank)

@@ -134,12 +134,7 @@ static bool virt_check_config(MachineState *ms, GError **errp)
         error_setg(errp, "the virt board needs RAM");
         return false;
     }
-    if (ms->ram_size > VIRT_RAM_MAX_SIZE) {
-        error_setg(errp, "RAM size %" PRIu64 " is too large for the virt "
-                   "board (at most %u bytes, %u MiB)", ms->ram_size,
-                   VIRT_RAM_MAX_SIZE, VIRT_RAM_MAX_SIZE >> 20);
-        return false;
-    }
+    /* The RAM size limit (max_ram_size) is checked by the machine core. */
     if (ms->cpu_type && !machine_cpu_model_resolve(ms->cpu_type) &&
         strcmp(ms->cpu_type, TYPE_CR16C_CPU)) {
         error_setg(errp, "unable to find CPU model '%s'", ms->cpu_type);
@@ -288,6 +283,7 @@ static void virt_machine_class_init(ObjectClass *oc, const void *data)
     mc->is_default = true;
     mc->max_cpus = 1;
     mc->default_ram_size = VIRT_RAM_DEFAULT_SIZE;
+    mc->max_ram_size = VIRT_RAM_MAX_SIZE;
     mc->default_ram_id = "cr16.ram";
     mc->default_cpu_type = TYPE_CR16C_CPU;
     mc->init = virt_init;

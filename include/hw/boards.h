@@ -40,6 +40,8 @@ typedef struct MachineClass {
     bool deprecated;
     int max_cpus;               /* 0 means 1 */
     uint64_t default_ram_size;  /* RAM when -m is absent */
+    /* Largest RAM the board can map; 0 = the 4 GiB physical bus. */
+    uint64_t max_ram_size;
     const char *default_ram_id; /* RAM block name of the implicit RAM */
     const char *default_cpu_type;
     /* Create RAM only when -m was given ("none"). */

@@ -82,6 +82,17 @@ bool memory_global_dirty_log_enabled(void);
  * return the old bitmap (caller frees it with g_free).
  */
 unsigned long *ram_block_dirty_swap(RAMBlock *rb);
+/*
+ * A dirty sync is: ram_block_dirty_swap() for every block, then
+ * memory_dirty_sync_barrier(), then processing of the old bitmaps. The
+ * barrier returns once no CPU can store through a page pointer cached
+ * before the swap (those stores would set bits only in the old bitmap,
+ * or none). Any thread; may be called with the BQL held.
+ */
+void memory_dirty_sync_barrier(void);
+/* The board's implementation of the barrier (its CPU's write barrier). */
+typedef void MemoryDirtySyncBarrier(void *opaque);
+void memory_set_dirty_sync_barrier(MemoryDirtySyncBarrier *fn, void *opaque);
 /* Mark every page of rb dirty (regardless of the logging switch). */
 void ram_block_dirty_set_all(RAMBlock *rb);
 /* Is the page containing offset dirty in the migration bitmap? */

@@ -729,10 +729,30 @@ static void test_backend_opts_form(void)
     g_assert_true(user_creatable_del("o0", NULL));
 }
 
+static void count_barrier(void *opaque)
+{
+    (*(int *)opaque)++;
+}
+
+/* The dirty-sync barrier reaches the board's hook, once per call. */
+static void test_dirty_sync_barrier(void)
+{
+    int calls = 0;
+
+    memory_set_dirty_sync_barrier(NULL, NULL);
+    memory_dirty_sync_barrier();            /* no board: nothing to do */
+    memory_set_dirty_sync_barrier(count_barrier, &calls);
+    memory_dirty_sync_barrier();
+    memory_dirty_sync_barrier();
+    g_assert_cmpint(calls, ==, 2);
+    memory_set_dirty_sync_barrier(NULL, NULL);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
 
+    g_test_add_func("/memory/dirty-sync-barrier", test_dirty_sync_barrier);
     g_test_add_func("/memory/ram-block/anon", test_ram_block_anon);
     g_test_add_func("/memory/ram-block/shared-anon",
                     test_ram_block_shared_anon);
