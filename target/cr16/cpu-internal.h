@@ -270,6 +270,17 @@ static inline bool cr16_code_host(CR16CPU *cpu, uint8_t *h)
     }
     return g_hash_table_contains(cpu->code_hosts, h);
 }
+/* The CPU pages [*first, *first + return value) (mod CR16_NUM_PAGES)
+ * that [addr, addr + len) touches. */
+static inline uint32_t cr16_page_span(uint32_t addr, uint32_t len,
+                                      uint32_t *first)
+{
+    uint64_t n = DIV_ROUND_UP((uint64_t)len + (addr & (CR16_PAGE_SIZE - 1)),
+                              CR16_PAGE_SIZE);
+
+    *first = (addr & CR16_ADDR_MASK) >> CR16_PAGE_BITS;
+    return (uint32_t)MIN(n, CR16_NUM_PAGES);
+}
 /* Drop the decoded code of every CPU page in [addr, addr + len). */
 void cr16_code_drop_range(CR16CPU *cpu, uint32_t addr, uint32_t len);
 /* Fill d from a decoded form (exec-*.c pick functions); NULL form = UND. */

@@ -174,11 +174,10 @@ void cr16_cpu_tlb_flush(CR16CPU *cpu)
 
 void cr16_cpu_tlb_flush_range(CR16CPU *cpu, uint32_t addr, uint32_t len)
 {
-    uint32_t first = (addr & CR16_ADDR_MASK) >> CR16_PAGE_BITS;
-    uint32_t npages = DIV_ROUND_UP((uint64_t)len + (addr & (CR16_PAGE_SIZE - 1)),
-                                   CR16_PAGE_SIZE);
+    uint32_t first;
+    uint32_t npages = cr16_page_span(addr, len, &first);
 
-    for (uint32_t i = 0; i < npages && i < CR16_NUM_PAGES; i++) {
+    for (uint32_t i = 0; i < npages; i++) {
         uint32_t p = (first + i) % CR16_NUM_PAGES;
 
         cpu->tlb_rd[p] = NULL;
