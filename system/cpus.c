@@ -15,6 +15,7 @@
 
 static const VCPUOps *vcpu_ops;
 static void *vcpu;
+static Object *vcpu_object;
 static bool execution_enabled = true;
 
 /* All guarded by the BQL. */
@@ -27,10 +28,16 @@ static int64_t vcpu_tid;
 static GCond vcpu_cond;         /* wakes the vCPU thread */
 static GCond parked_cond;       /* tells waiters that it parked */
 
-void cpus_register_vcpu(const VCPUOps *ops, void *cpu)
+void cpus_register_vcpu(const VCPUOps *ops, void *cpu, Object *qom)
 {
     vcpu_ops = ops;
     vcpu = cpu;
+    vcpu_object = qom;
+}
+
+Object *cpus_vcpu_object(void)
+{
+    return vcpu_object;
 }
 
 bool cpus_have_vcpu(void)

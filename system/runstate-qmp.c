@@ -7,6 +7,7 @@
 #include "qapi/error.h"
 #include "qapi/qapi-commands.h"
 #include "qapi/qapi-events.h"
+#include "qom/object.h"
 #include "system/cpus.h"
 #include "system/runstate.h"
 #include "system/system.h"
@@ -128,14 +129,14 @@ CpuInfoFastList *qmp_query_cpus_fast(GError **errp)
     CpuInfoFastList *list;
     CpuInfoFast *cpu;
 
-    if (!cpus_have_vcpu()) {
+    if (!cpus_have_vcpu() || !cpus_vcpu_object()) {
         return NULL;
     }
     cpu = g_new0(CpuInfoFast, 1);
     cpu->cpu_index = 0;
-    cpu->qom_path = g_strdup("/machine/unattached/device[0]");
+    cpu->qom_path = object_get_canonical_path(cpus_vcpu_object());
     cpu->thread_id = cpus_vcpu_thread_id();
-    cpu->qom_type = g_strdup("cr16c-cr16-cpu");
+    cpu->qom_type = g_strdup(object_get_typename(cpus_vcpu_object()));
     cpu->target = SYS_EMU_TARGET_CR16;
     list = g_new0(CpuInfoFastList, 1);
     list->value = cpu;

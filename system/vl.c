@@ -360,9 +360,8 @@ static void parse_smp_or_die(const char *arg)
     for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
         if (qemu_opt_get(opts, keys[i]) &&
             qemu_opt_get_number(opts, keys[i], 1) == 0) {
-            g_autofree char *msg =
-                g_strdup_printf("Invalid CPU topology: CPU topology parameters must be greater than zero");
-            fail_msg(msg);
+            fail_msg("Invalid CPU topology: CPU topology parameters must be "
+                     "greater than zero");
         }
     }
 }
@@ -488,8 +487,7 @@ static void parse_incoming_or_die(const char *arg)
             GError *err = NULL;
 
             off += strlen(",offset=");
-            if (!qemu_strtosz(off, &v, &err) ||
-                (g_str_has_prefix(off, "0x") && !g_ascii_isxdigit(off[strlen(off) - 1]))) {
+            if (!qemu_strtosz(off, &v, &err)) {
                 g_autofree char *m =
                     g_strdup_printf("file URI has bad offset %s: Invalid argument", off);
                 g_clear_error(&err);
@@ -497,13 +495,10 @@ static void parse_incoming_or_die(const char *arg)
             }
         }
     }
-    if (g_str_has_prefix(arg, "main,") || g_str_has_prefix(arg, "cpr,")) {
-        /* The channel form names its type first; only "main" drives us. */
-        if (g_str_has_prefix(arg, "cpr,")) {
-            return;
-        }
+    /* The channel form names its type first; only "main" is ours now. */
+    if (!g_str_has_prefix(arg, "cpr,")) {
+        incoming_uri = arg;
     }
-    incoming_uri = arg;
 }
 
 static void parse_machine_opt(Config *cfg, const char *arg)

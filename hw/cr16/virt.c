@@ -240,7 +240,7 @@ static bool virt_init(MachineState *ms, GError **errp)
     cr16_cpu_set_irq_ack(vms->cpu, virt_cpu_irq_ack, vms);
     cr16_cpu_set_kick(vms->cpu, virt_cpu_kick, NULL);
 
-    cpus_register_vcpu(&virt_vcpu_ops, vms);
+    cpus_register_vcpu(&virt_vcpu_ops, vms, OBJECT(cpu_dev));
     qemu_register_reset(virt_reset, vms);
     virt_reset(vms);
     return true;

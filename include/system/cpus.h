@@ -24,8 +24,16 @@ typedef struct VCPUOps {
     bool (*has_work)(void *cpu);
 } VCPUOps;
 
-/* Register the machine's CPU (BQL held, before the VM starts). */
-void cpus_register_vcpu(const VCPUOps *ops, void *cpu);
+typedef struct Object Object;
+
+/*
+ * Register the machine's CPU (BQL held, before the VM starts). `cpu` is
+ * the ops' opaque; `qom` the CPU's object in the QOM tree (its path and
+ * type are what query-cpus-fast reports).
+ */
+void cpus_register_vcpu(const VCPUOps *ops, void *cpu, Object *qom);
+/* The registered CPU's QOM object, or NULL. */
+Object *cpus_vcpu_object(void);
 /* True once a CPU was registered. */
 bool cpus_have_vcpu(void);
 /* Whether guest code executes at all (false under -accel qtest). */

@@ -541,10 +541,40 @@ static void test_ram_too_large(void)
     expect_failure("-m 5G", "is too large for the virt board");
 }
 
+/* query-cpus-fast names the board's real CPU object and its vCPU thread. */
+static void test_cpus_fast(void)
+{
+    QTestState *s = qtest_init("-S -accel tcg -M virt");
+    JsonNode *ret = qtest_qmp_assert_success_ref(s,
+                        "{'execute': 'query-cpus-fast'}");
+    JsonArray *cpus = json_node_get_array(ret);
+    JsonObject *cpu;
+    JsonNode *pc;
+
+    g_assert_cmpuint(json_array_get_length(cpus), ==, 1);
+    cpu = json_array_get_object_element(cpus, 0);
+    g_assert_cmpint(json_object_get_int_member(cpu, "cpu-index"), ==, 0);
+    g_assert_cmpstr(json_object_get_string_member(cpu, "qom-path"), ==,
+                    "/machine/cpu");
+    g_assert_cmpstr(json_object_get_string_member(cpu, "qom-type"), ==,
+                    "cr16c-cr16-cpu");
+    g_assert_cmpstr(json_object_get_string_member(cpu, "target"), ==, "cr16");
+    g_assert_cmpint(json_object_get_int_member(cpu, "thread-id"), >, 0);
+    /* the reported path is usable: the CPU's registers hang off it */
+    pc = qtest_qmp_assert_success_ref(s,
+            "{'execute': 'qom-get', 'arguments': "
+            "{'path': '/machine/cpu', 'property': 'pc'}}");
+    g_assert_cmpint(json_node_get_int(pc), ==, 0);
+    json_node_unref(pc);
+    json_node_unref(ret);
+    qtest_quit(s);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     qtest_add_func("/boot/ab-guest", test_ab_guest);
+    qtest_add_func("/boot/cpus-fast", test_cpus_fast);
     qtest_add_func("/boot/stop-cont", test_stop_cont);
     qtest_add_func("/boot/elf-layout", test_elf_layout);
     qtest_add_func("/boot/elf-run", test_elf_run);
