@@ -13,7 +13,7 @@
 #include "system/memory.h"
 #include "memory-internal.h"
 
-#define BITS_PER_LONG   (sizeof(unsigned long) * 8)
+
 
 struct RAMBlock {
     char *name;
@@ -31,20 +31,23 @@ struct RAMBlock {
      * next sync.
      */
     unsigned long *dirty[DIRTY_MEMORY_NUM];
+    /* Pages that may be non-zero: set by any write, never cleared. */
+    unsigned long *written;
     RAMBlock *next;             /* creation order; ram_list_lock */
 };
 
 /* Guards the list structure; readers iterate without it (see header). */
 static GMutex ram_list_lock;
 static RAMBlock *ram_list_head;
-static bool dirty_log_on;
+/* Bit c set: client c has logging on. */
+static unsigned dirty_log_clients;
 
 static uint64_t ram_block_nr_pages(const RAMBlock *rb)
 {
     return rb->used_length >> TARGET_PAGE_BITS;
 }
 
-static size_t ram_block_bitmap_words(const RAMBlock *rb)
+size_t ram_block_bitmap_words(const RAMBlock *rb)
 {
     return DIV_ROUND_UP(ram_block_nr_pages(rb), BITS_PER_LONG);
 }
@@ -133,6 +136,12 @@ RAMBlock *ram_block_new(const char *name, uint64_t size, bool shared,
     for (int i = 0; i < DIRTY_MEMORY_NUM; i++) {
         rb->dirty[i] = g_new0(unsigned long, ram_block_bitmap_words(rb));
     }
+    rb->written = g_new0(unsigned long, ram_block_bitmap_words(rb));
+    if (fd >= 0) {
+        /* The file's contents are unknown: every page may be non-zero. */
+        memset(rb->written, 0xff,
+               ram_block_bitmap_words(rb) * sizeof(unsigned long));
+    }
 
     g_mutex_lock(&ram_list_lock);
     if (!ram_list_head) {
@@ -174,6 +183,7 @@ void ram_block_free(RAMBlock *rb)
     for (int i = 0; i < DIRTY_MEMORY_NUM; i++) {
         g_free(rb->dirty[i]);
     }
+    g_free(rb->written);
     g_free(rb->name);
     g_free(rb);
 }
@@ -270,30 +280,62 @@ static void dirty_set_range(unsigned long *bm, uint64_t first, uint64_t last)
     }
 }
 
-void ram_block_set_dirty(RAMBlock *rb, ram_addr_t offset, uint64_t len)
+/* Clamp [offset, offset+len) to rb; false when nothing is left. */
+static bool page_range(const RAMBlock *rb, ram_addr_t offset, uint64_t len,
+                       uint64_t *first, uint64_t *last)
 {
     uint64_t end;
 
-    if (!qatomic_read(&dirty_log_on) || len == 0 ||
-        offset >= rb->used_length) {
-        return;
+    if (len == 0 || offset >= rb->used_length) {
+        return false;
     }
     end = len > rb->used_length - offset ? rb->used_length : offset + len;
-    dirty_set_range(rb->dirty[DIRTY_MEMORY_MIGRATION],
-                    offset >> TARGET_PAGE_BITS,
-                    (end - 1) >> TARGET_PAGE_BITS);
+    *first = offset >> TARGET_PAGE_BITS;
+    *last = (end - 1) >> TARGET_PAGE_BITS;
+    return true;
 }
 
-void ram_block_dirty_set_all(RAMBlock *rb)
+void ram_block_set_dirty(RAMBlock *rb, ram_addr_t offset, uint64_t len)
 {
-    dirty_set_range(rb->dirty[DIRTY_MEMORY_MIGRATION], 0,
-                    ram_block_nr_pages(rb) - 1);
+    unsigned clients = qatomic_read(&dirty_log_clients);
+    uint64_t first, last;
+
+    if (!page_range(rb, offset, len, &first, &last)) {
+        return;
+    }
+    dirty_set_range(rb->written, first, last);
+    for (int c = 0; clients; c++, clients >>= 1) {
+        if (clients & 1) {
+            dirty_set_range(rb->dirty[c], first, last);
+        }
+    }
 }
 
-bool ram_block_test_dirty(RAMBlock *rb, ram_addr_t offset)
+void ram_block_mark_written(RAMBlock *rb, ram_addr_t offset, uint64_t len)
+{
+    uint64_t first, last;
+
+    if (page_range(rb, offset, len, &first, &last)) {
+        dirty_set_range(rb->written, first, last);
+    }
+}
+
+const unsigned long *ram_block_written_bitmap(const RAMBlock *rb)
+{
+    return rb->written;
+}
+
+void ram_block_dirty_set_all(RAMBlock *rb, DirtyClient client)
+{
+    if (memory_global_dirty_log_enabled(client)) {
+        dirty_set_range(rb->dirty[client], 0, ram_block_nr_pages(rb) - 1);
+    }
+}
+
+bool ram_block_test_dirty(RAMBlock *rb, DirtyClient client, ram_addr_t offset)
 {
     uint64_t page = offset >> TARGET_PAGE_BITS;
-    unsigned long *bm = rb->dirty[DIRTY_MEMORY_MIGRATION];
+    unsigned long *bm = rb->dirty[client];
 
     if (offset >= rb->used_length) {
         return false;
@@ -302,29 +344,52 @@ bool ram_block_test_dirty(RAMBlock *rb, ram_addr_t offset)
             >> (page % BITS_PER_LONG)) & 1;
 }
 
-void memory_global_dirty_log_start(void)
+void memory_global_dirty_log_start(DirtyClient client)
 {
-    qatomic_set(&dirty_log_on, true);
+    qatomic_or(&dirty_log_clients, 1u << client);
+    /*
+     * Write pointers cached while this client was off were filled without
+     * setting its bits; make every CPU drop them before returning.
+     */
+    memory_dirty_sync_barrier();
 }
 
-void memory_global_dirty_log_stop(void)
+void memory_global_dirty_log_stop(DirtyClient client)
 {
-    qatomic_set(&dirty_log_on, false);
+    qatomic_and(&dirty_log_clients, ~(1u << client));
 }
 
-bool memory_global_dirty_log_enabled(void)
+bool memory_global_dirty_log_enabled(DirtyClient client)
 {
-    return qatomic_read(&dirty_log_on);
+    return (qatomic_read(&dirty_log_clients) >> client) & 1;
 }
 
-unsigned long *ram_block_dirty_swap(RAMBlock *rb)
+bool memory_global_dirty_log_any(void)
+{
+    return qatomic_read(&dirty_log_clients) != 0;
+}
+
+unsigned long *ram_block_dirty_swap(RAMBlock *rb, DirtyClient client)
+{
+    unsigned long *old = g_new0(unsigned long, ram_block_bitmap_words(rb));
+
+    ram_block_dirty_collect(rb, client, old);
+    return old;
+}
+
+uint64_t ram_block_dirty_collect(RAMBlock *rb, DirtyClient client,
+                                 unsigned long *dest)
 {
     size_t words = ram_block_bitmap_words(rb);
-    unsigned long *live = rb->dirty[DIRTY_MEMORY_MIGRATION];
-    unsigned long *old = g_new(unsigned long, words);
+    unsigned long *live = rb->dirty[client];
+    uint64_t fresh = 0;
 
     for (size_t i = 0; i < words; i++) {
-        old[i] = qatomic_read(&live[i]) ? qatomic_xchg(&live[i], 0UL) : 0;
+        unsigned long w = qatomic_read(&live[i]) ?
+                          qatomic_xchg(&live[i], 0UL) : 0;
+
+        fresh += __builtin_popcountl(w & ~dest[i]);
+        dest[i] |= w;
     }
-    return old;
+    return fresh;
 }

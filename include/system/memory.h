@@ -27,6 +27,9 @@ typedef uint64_t ram_addr_t;
 
 #define TARGET_PAGE_BITS 12
 #define TARGET_PAGE_SIZE (1u << TARGET_PAGE_BITS)
+#ifndef BITS_PER_LONG
+#define BITS_PER_LONG (sizeof(unsigned long) * 8)
+#endif
 #define TARGET_PAGE_MASK (~(hwaddr)(TARGET_PAGE_SIZE - 1))
 
 typedef struct MemoryRegionOps {
@@ -37,9 +40,14 @@ typedef struct MemoryRegionOps {
 
 typedef struct RAMBlock RAMBlock;
 
-/* Dirty-bitmap clients: each keeps its own bitmap per block. */
+/*
+ * Dirty-bitmap clients (DESIGN.md 4): each keeps its own bitmap per block
+ * and switches logging on and off for itself; a store is logged while any
+ * client has logging on, into the bitmap of every client that has.
+ */
 typedef enum DirtyClient {
     DIRTY_MEMORY_MIGRATION = 0,
+    DIRTY_MEMORY_DIRTY_RATE,        /* calc-dirty-rate */
     DIRTY_MEMORY_NUM
 } DirtyClient;
 
@@ -69,21 +77,39 @@ RAMBlock *ram_block_next(RAMBlock *rb);
 RAMBlock *ram_block_find(const char *name);
 
 /*
- * Dirty bitmap of a client for a block: one unsigned long bit per target
- * page, (used_length / TARGET_PAGE_SIZE) bits. Writers set bits with
- * atomic OR; the migration code swaps them with ram_block_dirty_swap().
+ * Dirty bitmaps: one unsigned long bit per target page,
+ * (used_length / TARGET_PAGE_SIZE) bits, per client. Writers set bits with
+ * atomic OR; the sync side moves words out with atomic exchange, so no bit
+ * set concurrently with a sync is lost.
  */
 void ram_block_set_dirty(RAMBlock *rb, ram_addr_t offset, uint64_t len);
-void memory_global_dirty_log_start(void);
-void memory_global_dirty_log_stop(void);
-bool memory_global_dirty_log_enabled(void);
 /*
- * Atomically replace the migration bitmap of rb with an all-clear one and
+ * Switch logging on/off for one client. Starting also runs
+ * memory_dirty_sync_barrier(), so no CPU keeps a write pointer it cached
+ * while logging was off (stores through it would go unlogged).
+ */
+void memory_global_dirty_log_start(DirtyClient client);
+void memory_global_dirty_log_stop(DirtyClient client);
+/* Is logging on for this client? */
+bool memory_global_dirty_log_enabled(DirtyClient client);
+/* Is logging on for any client? */
+bool memory_global_dirty_log_any(void);
+/*
+ * Atomically replace the client's bitmap of rb with an all-clear one and
  * return the old bitmap (caller frees it with g_free).
  */
-unsigned long *ram_block_dirty_swap(RAMBlock *rb);
+unsigned long *ram_block_dirty_swap(RAMBlock *rb, DirtyClient client);
 /*
- * A dirty sync is: ram_block_dirty_swap() for every block, then
+ * Move the client's logged bits of rb into dest (OR) and clear them;
+ * returns how many bits of dest went from 0 to 1. dest has
+ * ram_block_bitmap_words(rb) words. The allocation-free form of swap.
+ */
+uint64_t ram_block_dirty_collect(RAMBlock *rb, DirtyClient client,
+                                 unsigned long *dest);
+/* Words in a per-page bitmap of rb. */
+size_t ram_block_bitmap_words(const RAMBlock *rb);
+/*
+ * A dirty sync is: ram_block_dirty_swap()/collect() for every block, then
  * memory_dirty_sync_barrier(), then processing of the old bitmaps. The
  * barrier returns once no CPU can store through a page pointer cached
  * before the swap (those stores would set bits only in the old bitmap,
@@ -93,10 +119,22 @@ void memory_dirty_sync_barrier(void);
 /* The board's implementation of the barrier (its CPU's write barrier). */
 typedef void MemoryDirtySyncBarrier(void *opaque);
 void memory_set_dirty_sync_barrier(MemoryDirtySyncBarrier *fn, void *opaque);
-/* Mark every page of rb dirty (regardless of the logging switch). */
-void ram_block_dirty_set_all(RAMBlock *rb);
-/* Is the page containing offset dirty in the migration bitmap? */
-bool ram_block_test_dirty(RAMBlock *rb, ram_addr_t offset);
+/*
+ * Mark every page of rb dirty for a client whose logging is on (a no-op
+ * otherwise, like any other logged write).
+ */
+void ram_block_dirty_set_all(RAMBlock *rb, DirtyClient client);
+/* Is the page containing offset dirty in the client's bitmap? */
+bool ram_block_test_dirty(RAMBlock *rb, DirtyClient client, ram_addr_t offset);
+/*
+ * Pages that may hold non-zero data: set by every write (logged or not)
+ * and never cleared; all set for blocks created over a file or memfd.
+ * A clear bit proves the page reads as zeros, so migration need not read
+ * it. ram_block_mark_written() is for writers that store through
+ * ram_block_host() directly (the migration loader).
+ */
+const unsigned long *ram_block_written_bitmap(const RAMBlock *rb);
+void ram_block_mark_written(RAMBlock *rb, ram_addr_t offset, uint64_t len);
 /* Offset of the block's mapping inside ram_block_fd() (0 if none). */
 uint64_t ram_block_fd_offset(const RAMBlock *rb);
 

@@ -399,34 +399,34 @@ static void test_dirty_and_listener(void)
     memory_set_write_listener(listener, &log);
 
     /* Logging off: no bits. */
-    g_assert_false(memory_global_dirty_log_enabled());
+    g_assert_false(memory_global_dirty_log_enabled(DIRTY_MEMORY_MIGRATION));
     address_space_write(0x100000, buf, 1);
-    bm = ram_block_dirty_swap(rb);
+    bm = ram_block_dirty_swap(rb, DIRTY_MEMORY_MIGRATION);
     g_assert_cmpint(count_bits(bm, 128), ==, 0);
     g_free(bm);
     g_assert_cmpint(log.calls, ==, 1);
 
-    memory_global_dirty_log_start();
-    g_assert_true(memory_global_dirty_log_enabled());
+    memory_global_dirty_log_start(DIRTY_MEMORY_MIGRATION);
+    g_assert_true(memory_global_dirty_log_enabled(DIRTY_MEMORY_MIGRATION));
     /* 8200 bytes from 0x100FFF touch pages 0, 1, 2 and 3. */
     address_space_write(0x100FFF, buf, 8200);
     g_assert_cmphex(log.addr, ==, 0x100FFF);
     g_assert_cmpuint(log.len, ==, 8200);
     g_assert_cmpint(log.calls, ==, 2);
-    g_assert_true(ram_block_test_dirty(rb, 0));
-    g_assert_true(ram_block_test_dirty(rb, 3 * 4096));
-    g_assert_false(ram_block_test_dirty(rb, 4 * 4096));
+    g_assert_true(ram_block_test_dirty(rb, DIRTY_MEMORY_MIGRATION, 0));
+    g_assert_true(ram_block_test_dirty(rb, DIRTY_MEMORY_MIGRATION, 3 * 4096));
+    g_assert_false(ram_block_test_dirty(rb, DIRTY_MEMORY_MIGRATION, 4 * 4096));
     address_space_st(0x100000 + 100 * 4096 + 8, 1, 8);
     address_space_st(0x10000, 1, 4);        /* MMIO: no listener, no bits */
     g_assert_cmpint(log.calls, ==, 3);
 
-    bm = ram_block_dirty_swap(rb);
+    bm = ram_block_dirty_swap(rb, DIRTY_MEMORY_MIGRATION);
     g_assert_cmpint(count_bits(bm, 128), ==, 5);
     g_assert_true((bm[0] & 0xF) == 0xF);
     g_assert_true((bm[100 / 64] >> (100 % 64)) & 1);
     g_free(bm);
     /* The swap left an all-clear bitmap behind. */
-    bm = ram_block_dirty_swap(rb);
+    bm = ram_block_dirty_swap(rb, DIRTY_MEMORY_MIGRATION);
     g_assert_cmpint(count_bits(bm, 128), ==, 0);
     g_free(bm);
 
@@ -434,17 +434,17 @@ static void test_dirty_and_listener(void)
     ram_block_set_dirty(rb, 4096, 126 * 4096 + 1);
     ram_block_set_dirty(rb, 512 * KiB - 1, 100);
     ram_block_set_dirty(rb, 512 * KiB, 100);
-    bm = ram_block_dirty_swap(rb);
+    bm = ram_block_dirty_swap(rb, DIRTY_MEMORY_MIGRATION);
     g_assert_cmpint(count_bits(bm, 128), ==, 127);
     g_assert_false(bm[0] & 1);
     g_free(bm);
 
-    ram_block_dirty_set_all(rb);
-    bm = ram_block_dirty_swap(rb);
+    ram_block_dirty_set_all(rb, DIRTY_MEMORY_MIGRATION);
+    bm = ram_block_dirty_swap(rb, DIRTY_MEMORY_MIGRATION);
     g_assert_cmpint(count_bits(bm, 128), ==, 128);
     g_free(bm);
 
-    memory_global_dirty_log_stop();
+    memory_global_dirty_log_stop(DIRTY_MEMORY_MIGRATION);
     memory_set_write_listener(NULL, NULL);
     memory_unmap_all();
     ram_block_free(rb);
@@ -471,7 +471,7 @@ static gpointer race_writer(gpointer opaque)
 
 static void swap_accumulate(RAMBlock *rb, unsigned long *seen)
 {
-    unsigned long *bm = ram_block_dirty_swap(rb);
+    unsigned long *bm = ram_block_dirty_swap(rb, DIRTY_MEMORY_MIGRATION);
 
     for (size_t w = 0; w < RACE_PAGES / (8 * sizeof(long)); w++) {
         /* Each page is dirtied once, so it may show up in one sync only. */
@@ -490,7 +490,7 @@ static void test_dirty_swap_race(void)
     RaceCtx ctx[RACE_WRITERS];
     GThread *t[RACE_WRITERS];
 
-    memory_global_dirty_log_start();
+    memory_global_dirty_log_start(DIRTY_MEMORY_MIGRATION);
     for (int i = 0; i < RACE_WRITERS; i++) {
         ctx[i].rb = rb;
         ctx[i].first = i;
@@ -506,7 +506,81 @@ static void test_dirty_swap_race(void)
     /* ...and once more after: no page may have been lost. */
     swap_accumulate(rb, seen);
     g_assert_cmpint(count_bits(seen, RACE_PAGES), ==, RACE_PAGES);
-    memory_global_dirty_log_stop();
+    memory_global_dirty_log_stop(DIRTY_MEMORY_MIGRATION);
+    ram_block_free(rb);
+}
+
+static void count_barrier(void *opaque);
+
+/*
+ * Two clients (migration and dirty rate) log independently; set_all obeys
+ * the logging switch; starting a client runs the CPU write barrier; the
+ * written bitmap records every write, logged or not.
+ */
+static void test_dirty_clients(void)
+{
+    RAMBlock *rb = ram_block_new("t.clients", 128 * 4096, false, -1, 0, NULL);
+    g_autofree unsigned long *acc = g_new0(unsigned long, 2);
+    const unsigned long *written = ram_block_written_bitmap(rb);
+    unsigned long *bm;
+
+    g_assert_cmpuint(ram_block_bitmap_words(rb), ==, 128 / BITS_PER_LONG);
+    int barrier_calls = 0;
+
+    memory_set_dirty_sync_barrier(count_barrier, &barrier_calls);
+
+    /* Nothing on: a write is only recorded as written. */
+    g_assert_false(memory_global_dirty_log_any());
+    ram_block_set_dirty(rb, 5 * 4096, 1);
+    g_assert_true(written[0] & (1UL << 5));
+    g_assert_false(written[0] & (1UL << 6));
+    ram_block_dirty_set_all(rb, DIRTY_MEMORY_MIGRATION);    /* logging off */
+    g_assert_false(ram_block_test_dirty(rb, DIRTY_MEMORY_MIGRATION, 0));
+
+    memory_global_dirty_log_start(DIRTY_MEMORY_DIRTY_RATE);
+    g_assert_cmpint(barrier_calls, ==, 1);
+    g_assert_true(memory_global_dirty_log_any());
+    g_assert_false(memory_global_dirty_log_enabled(DIRTY_MEMORY_MIGRATION));
+    ram_block_set_dirty(rb, 7 * 4096, 1);
+    g_assert_true(ram_block_test_dirty(rb, DIRTY_MEMORY_DIRTY_RATE, 7 * 4096));
+    g_assert_false(ram_block_test_dirty(rb, DIRTY_MEMORY_MIGRATION, 7 * 4096));
+
+    memory_global_dirty_log_start(DIRTY_MEMORY_MIGRATION);
+    g_assert_cmpint(barrier_calls, ==, 2);
+    ram_block_set_dirty(rb, 9 * 4096, 1);
+    g_assert_true(ram_block_test_dirty(rb, DIRTY_MEMORY_DIRTY_RATE, 9 * 4096));
+    g_assert_true(ram_block_test_dirty(rb, DIRTY_MEMORY_MIGRATION, 9 * 4096));
+
+    /* Stopping one client leaves the other logging. */
+    memory_global_dirty_log_stop(DIRTY_MEMORY_DIRTY_RATE);
+    ram_block_set_dirty(rb, 11 * 4096, 1);
+    g_assert_false(ram_block_test_dirty(rb, DIRTY_MEMORY_DIRTY_RATE,
+                                        11 * 4096));
+    g_assert_true(ram_block_test_dirty(rb, DIRTY_MEMORY_MIGRATION, 11 * 4096));
+
+    /* collect ORs into the caller's bitmap and counts only new bits. */
+    acc[0] = 1UL << 9;
+    g_assert_cmpuint(ram_block_dirty_collect(rb, DIRTY_MEMORY_MIGRATION, acc),
+                     ==, 1);
+    g_assert_cmphex(acc[0], ==, (1UL << 9) | (1UL << 11));
+    g_assert_false(ram_block_test_dirty(rb, DIRTY_MEMORY_MIGRATION, 9 * 4096));
+    bm = ram_block_dirty_swap(rb, DIRTY_MEMORY_DIRTY_RATE);
+    g_assert_cmpint(count_bits(bm, 128), ==, 2);
+    g_free(bm);
+
+    ram_block_dirty_set_all(rb, DIRTY_MEMORY_MIGRATION);
+    g_assert_cmpuint(ram_block_dirty_collect(rb, DIRTY_MEMORY_MIGRATION, acc),
+                     ==, 126);
+
+    /* The loader's direct stores mark pages written. */
+    ram_block_mark_written(rb, 100 * 4096, 2 * 4096);
+    g_assert_true(written[100 / BITS_PER_LONG] & (1UL << (100 % BITS_PER_LONG)));
+    g_assert_true(written[101 / BITS_PER_LONG] & (1UL << (101 % BITS_PER_LONG)));
+    g_assert_false(written[102 / BITS_PER_LONG] &
+                   (1UL << (102 % BITS_PER_LONG)));
+
+    memory_global_dirty_log_stop(DIRTY_MEMORY_MIGRATION);
+    memory_set_dirty_sync_barrier(NULL, NULL);
     ram_block_free(rb);
 }
 
@@ -766,6 +840,7 @@ int main(int argc, char **argv)
     g_test_add_func("/memory/dirty/bits-and-listener",
                     test_dirty_and_listener);
     g_test_add_func("/memory/dirty/swap-race", test_dirty_swap_race);
+    g_test_add_func("/memory/dirty/clients", test_dirty_clients);
     g_test_add_func("/memory/backend/ram", test_backend_ram);
     g_test_add_func("/memory/backend/errors", test_backend_errors);
     g_test_add_func("/memory/backend/file", test_backend_file);
