@@ -7,6 +7,7 @@
  */
 #include "qemu/osdep.h"
 #include "qemu/error-report.h"
+#include "qapi/error.h"
 #include "qemu/log.h"
 #include "chardev/char.h"
 #include "hw/irq.h"
@@ -191,22 +192,22 @@ static void uart_reset(DeviceState *dev)
 
 /* ---- state table ---- */
 
-static int uart_post_load(void *opaque, int version_id)
+static bool uart_post_load(void *opaque, int version_id, GError **errp)
 {
     Cr16UartState *s = opaque;
 
     /* The stream is untrusted: indexes must stay inside the FIFO. */
     if (s->fifo_head >= VIRT_UART_FIFO_SIZE ||
         s->fifo_count > VIRT_UART_FIFO_SIZE) {
-        error_report("cr16-uart: invalid receive FIFO in the migration "
-                     "stream (head %u, count %u, size %d)", s->fifo_head,
-                     s->fifo_count, VIRT_UART_FIFO_SIZE);
-        return -EINVAL;
+        error_setg(errp, "cr16-uart: invalid receive FIFO in the migration "
+                   "stream (head %u, count %u, size %d)", s->fifo_head,
+                   s->fifo_count, VIRT_UART_FIFO_SIZE);
+        return false;
     }
     s->ctrl &= UART_CTRL_MASK;
     uart_update_irq(s);
     qemu_chr_fe_accept_input(&s->be);
-    return 0;
+    return true;
 }
 
 static const VMStateField uart_fields[] = {

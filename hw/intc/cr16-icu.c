@@ -151,7 +151,7 @@ static void icu_reset(DeviceState *dev)
 
 /* ---- state table ---- */
 
-static int icu_post_load(void *opaque, int version_id)
+static bool icu_post_load(void *opaque, int version_id, GError **errp)
 {
     Cr16IcuState *s = opaque;
 
@@ -159,7 +159,7 @@ static int icu_post_load(void *opaque, int version_id)
     s->enable &= ICU_SOURCE_MASK;
     s->soft &= ICU_SOURCE_MASK;
     icu_update(s);
-    return 0;
+    return true;
 }
 
 static const VMStateField icu_fields[] = {

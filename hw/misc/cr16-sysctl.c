@@ -140,13 +140,13 @@ static void sysctl_reset(DeviceState *dev)
 
 /* ---- state table ---- */
 
-static int sysctl_post_load(void *opaque, int version_id)
+static bool sysctl_post_load(void *opaque, int version_id, GError **errp)
 {
     Cr16SysctlState *s = opaque;
 
     s->bank &= VIRT_SYSCTL_BANK_MASK;
     sysctl_bank_changed(s);
-    return 0;
+    return true;
 }
 
 static const VMStateField sysctl_fields[] = {

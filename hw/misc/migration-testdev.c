@@ -90,7 +90,7 @@ static bool testdev_pattern_ok(const MigrationTestdevState *s)
 
 /* ---- state table ---- */
 
-static int testdev_pre_save(void *opaque)
+static bool testdev_pre_save(void *opaque, GError **errp)
 {
     MigrationTestdevState *s = opaque;
 
@@ -98,10 +98,10 @@ static int testdev_pre_save(void *opaque)
     if (s->blob_size && !s->blob) {
         testdev_regenerate(s);
     }
-    return 0;
+    return true;
 }
 
-static int testdev_pre_load(void *opaque)
+static bool testdev_pre_load(void *opaque, GError **errp)
 {
     MigrationTestdevState *s = opaque;
 
@@ -109,10 +109,10 @@ static int testdev_pre_load(void *opaque)
     g_free(s->blob);
     s->blob = NULL;
     s->ack_loaded = false;
-    return 0;
+    return true;
 }
 
-static int testdev_post_load(void *opaque, int version_id)
+static bool testdev_post_load(void *opaque, int version_id, GError **errp)
 {
     MigrationTestdevState *s = opaque;
 
@@ -120,28 +120,28 @@ static int testdev_post_load(void *opaque, int version_id)
         g_usleep((gulong)s->load_delay_ms * 1000);
     }
     if (s->fail_load) {
-        error_report("migration-testdev: load failure requested by "
-                     "fail-load");
-        return -EINVAL;
+        error_setg(errp, "migration-testdev: load failure requested by "
+                   "fail-load");
+        return false;
     }
     if (s->ack_loaded != s->switchover_ack) {
-        error_report("migration-testdev: switchover-ack is %s on the "
-                     "source but %s here",
-                     s->ack_loaded ? "on" : "off",
-                     s->switchover_ack ? "on" : "off");
-        return -EINVAL;
+        error_setg(errp, "migration-testdev: switchover-ack is %s on the "
+                   "source but %s here",
+                   s->ack_loaded ? "on" : "off",
+                   s->switchover_ack ? "on" : "off");
+        return false;
     }
     if (s->blob_size && !s->blob) {
-        error_report("migration-testdev: state blob missing from stream");
-        return -EINVAL;
+        error_setg(errp, "migration-testdev: state blob missing from stream");
+        return false;
     }
     if (testdev_checksum(s->blob, s->blob_size) != s->checksum) {
-        error_report("migration-testdev: state blob checksum mismatch "
-                     "(stream 0x%08x, data 0x%08x)", s->checksum,
-                     testdev_checksum(s->blob, s->blob_size));
-        return -EINVAL;
+        error_setg(errp, "migration-testdev: state blob checksum mismatch "
+                   "(stream 0x%08x, data 0x%08x)", s->checksum,
+                   testdev_checksum(s->blob, s->blob_size));
+        return false;
     }
-    return 0;
+    return true;
 }
 
 static bool testdev_ack_needed(void *opaque)
@@ -151,12 +151,13 @@ static bool testdev_ack_needed(void *opaque)
     return s->switchover_ack;
 }
 
-static int testdev_ack_post_load(void *opaque, int version_id)
+static bool testdev_ack_post_load(void *opaque, int version_id,
+                                  GError **errp)
 {
     MigrationTestdevState *s = opaque;
 
     s->ack_loaded = true;
-    return 0;
+    return true;
 }
 
 static const VMStateField testdev_ack_fields[] = {

@@ -225,7 +225,8 @@ static void cr16_timer_reset(DeviceState *dev)
 
 /* ---- state table ---- */
 
-static int cr16_timer_post_load(void *opaque, int version_id)
+static bool cr16_timer_post_load(void *opaque, int version_id,
+                                 GError **errp)
 {
     Cr16TimerState *s = opaque;
 
@@ -236,7 +237,7 @@ static int cr16_timer_post_load(void *opaque, int version_id)
         timer_del(s->timer);
     }
     cr16_timer_update_irq(s);
-    return 0;
+    return true;
 }
 
 static const VMStateField cr16_timer_fields[] = {

@@ -107,10 +107,15 @@ struct VMStateDescription {
     bool unmigratable;
     bool early_setup;
     bool (*needed)(void *opaque);
-    int (*pre_load)(void *opaque);
-    int (*post_load)(void *opaque, int version_id);
-    int (*pre_save)(void *opaque);
-    int (*post_save)(void *opaque);
+    /*
+     * Hooks (DESIGN.md 8): return false with errp set to fail the save or
+     * load; the engine prefixes the section, field and version. post_load
+     * validates everything it was given: stream values are untrusted.
+     */
+    bool (*pre_load)(void *opaque, GError **errp);
+    bool (*post_load)(void *opaque, int version_id, GError **errp);
+    bool (*pre_save)(void *opaque, GError **errp);
+    void (*post_save)(void *opaque);
     const VMStateField *fields;
     const VMStateDescription * const *subsections;   /* NULL-terminated */
 };

@@ -7,7 +7,7 @@
 #include "migration/vmstate.h"
 #include "target/cr16/cpu-internal.h"
 
-static int cr16_cpu_post_load(void *opaque, int version_id)
+static bool cr16_cpu_post_load(void *opaque, int version_id, GError **errp)
 {
     CR16CPU *cpu = opaque;
     CR16CPUState *env = &cpu->env;
@@ -29,7 +29,7 @@ static int cr16_cpu_post_load(void *opaque, int version_id)
     cr16_tlb_flush_all(cpu);
     cr16_code_flush(cpu);
     cpu->irq_check = true;
-    return 0;
+    return true;
 }
 
 /*

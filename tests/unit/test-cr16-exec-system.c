@@ -733,7 +733,7 @@ static void test_vmstate(void)
     env->r[3] = 0xFFFFFFFF;
     env->pc = 0x1000001;
     env->psr = 0xFFFF;
-    g_assert_cmpint(vmstate_cr16_cpu.post_load(f.cpu, 1), ==, 0);
+    g_assert_true(vmstate_cr16_cpu.post_load(f.cpu, 1, NULL));
     g_assert_cmphex(REG(&f, 3), ==, 0xFFFF);
     g_assert_cmphex(PC(&f), ==, 0);
     g_assert_cmphex(PSR(&f), ==, 0x0EEF);
