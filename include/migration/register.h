@@ -40,4 +40,45 @@ const VMStateEntry *vmstate_device_find(const char *name, int instance_id);
 /* Number of entries. */
 int vmstate_device_count(void);
 
+/*
+ * Live (iterable) entries: state that is sent in pieces while the guest
+ * runs (RAM, section "ram"). Handlers return false with errp set on
+ * failure; the savevm layer writes the section headers and footers around
+ * each call, so a handler writes only its body.
+ */
+typedef struct QEMUFile QEMUFile;
+
+typedef struct SaveVMHandlers {
+    /* ---- source, migration thread (BQL not held unless noted) ---- */
+    /* START section body. Called with the BQL held. */
+    bool (*save_setup)(QEMUFile *f, void *opaque, GError **errp);
+    /* One PART section body. Returns 1 when all data is sent for now,
+     * 0 when more remains, -1 with errp set on error. */
+    int (*save_live_iterate)(QEMUFile *f, void *opaque, GError **errp);
+    /* END section body, guest stopped (BQL held). */
+    bool (*save_live_complete_precopy)(QEMUFile *f, void *opaque,
+                                       GError **errp);
+    /* Bytes still to send: a cheap estimate, and an exact figure that may
+     * sync the dirty bitmap (BQL held). */
+    void (*state_pending_estimate)(void *opaque, uint64_t *must_precopy,
+                                   uint64_t *can_postcopy);
+    void (*state_pending_exact)(void *opaque, uint64_t *must_precopy,
+                                uint64_t *can_postcopy);
+    /* After completion, failure or cancel (BQL held). */
+    void (*save_cleanup)(void *opaque);
+    /* ---- destination, incoming thread ---- */
+    bool (*load_setup)(QEMUFile *f, void *opaque, GError **errp);
+    /* Any section body (START/PART/END) at the version from START. */
+    bool (*load_state)(QEMUFile *f, void *opaque, int version_id,
+                       GError **errp);
+    void (*load_cleanup)(void *opaque);
+    /* switchover-ack: does this entry need to approve switchover? */
+    bool (*switchover_ack_needed)(void *opaque);
+} SaveVMHandlers;
+
+/* Register a live entry (idstr "ram", instance 0, version 4 for RAM). */
+void register_savevm_live(const char *idstr, int instance_id, int version_id,
+                          const SaveVMHandlers *ops, void *opaque);
+void unregister_savevm(const char *idstr, void *opaque);
+
 #endif /* MIGRATION_REGISTER_H */

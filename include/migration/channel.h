@@ -1,0 +1,69 @@
+/*
+ * Migration channels: a bidirectional byte stream (socket, pipe, file) that
+ * the stream code reads and writes with plain blocking calls from its own
+ * thread. TLS (migration/tls.c) wraps a channel with the same operations.
+ *
+ * A channel is reference counted: the QEMUFile for each direction holds a
+ * reference, so the return path shares the main connection.
+ * mig_channel_shutdown() may be called from any thread and makes every
+ * blocked and future read/write of that direction fail at once (cancel).
+ */
+#ifndef MIGRATION_CHANNEL_H
+#define MIGRATION_CHANNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <glib.h>
+
+typedef struct MigChannel MigChannel;
+
+typedef enum MigChannelShutdown {
+    MIG_CHANNEL_SHUTDOWN_READ = 1,
+    MIG_CHANNEL_SHUTDOWN_WRITE = 2,
+    MIG_CHANNEL_SHUTDOWN_BOTH = 3,
+} MigChannelShutdown;
+
+typedef struct MigChannelOps {
+    /* Bytes read (> 0), 0 at end of stream, -1 with errp set. */
+    ssize_t (*readv)(MigChannel *ch, const struct iovec *iov, int iovcnt,
+                     GError **errp);
+    /* Bytes written (> 0, may be short), -1 with errp set. */
+    ssize_t (*writev)(MigChannel *ch, const struct iovec *iov, int iovcnt,
+                      GError **errp);
+    void (*shutdown)(MigChannel *ch, MigChannelShutdown how);
+    /* Release the transport (fd, session); called by the last unref. */
+    void (*close)(MigChannel *ch);
+} MigChannelOps;
+
+struct MigChannel {
+    const MigChannelOps *ops;
+    char *name;                 /* for messages: "migration-socket-outgoing" */
+    int fd;                     /* underlying fd, or -1 */
+    bool is_socket;             /* shutdown(2) and SCM_RIGHTS work */
+    bool is_seekable;           /* a regular file (file: migration) */
+    gint refcount;
+    int shutdown_flags;         /* MigChannelShutdown bits, atomic */
+    void *opaque;               /* the implementation's own state */
+};
+
+/* A channel over fd (socket, pipe or regular file); takes ownership. */
+MigChannel *mig_channel_new_fd(int fd, const char *name);
+MigChannel *mig_channel_ref(MigChannel *ch);
+void mig_channel_unref(MigChannel *ch);
+
+/* One call of the implementation; see MigChannelOps. */
+ssize_t mig_channel_readv(MigChannel *ch, const struct iovec *iov, int iovcnt,
+                          GError **errp);
+/* Read exactly len bytes; false with errp set on error or early EOF. */
+bool mig_channel_read_all(MigChannel *ch, void *buf, size_t len,
+                          GError **errp);
+/* Write every byte of iov (retrying short writes); false with errp set. */
+bool mig_channel_writev_all(MigChannel *ch, const struct iovec *iov,
+                            int iovcnt, GError **errp);
+bool mig_channel_write_all(MigChannel *ch, const void *buf, size_t len,
+                           GError **errp);
+void mig_channel_shutdown(MigChannel *ch, MigChannelShutdown how);
+
+#endif /* MIGRATION_CHANNEL_H */

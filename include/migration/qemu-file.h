@@ -1,0 +1,102 @@
+/*
+ * QEMUFile: the buffered, sticky-error byte stream that the migration
+ * stream is written to and read from (one direction of a MigChannel).
+ *
+ * Writes: small puts go to an internal buffer; qemu_put_buffer_async()
+ * queues a pointer into guest RAM as an iovec without copying (the memory
+ * must stay valid until the next qemu_fflush()). Everything is written
+ * with vectored writes when the buffer or the iovec list fills, on
+ * qemu_fflush() and on close.
+ *
+ * Errors: the first error sticks; later calls do nothing (puts) or return
+ * zeros (gets) and the caller checks qemu_file_get_error() at its
+ * boundaries. End of stream while reading is an error ("Unexpected end of
+ * stream" style, -EIO).
+ *
+ * Threads: one QEMUFile is used by one thread at a time, except
+ * qemu_file_shutdown(), which any thread may call to wake a blocked
+ * reader or writer (cancel).
+ */
+#ifndef MIGRATION_QEMU_FILE_H
+#define MIGRATION_QEMU_FILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <glib.h>
+#include "migration/channel.h"
+
+typedef struct QEMUFile QEMUFile;
+
+/* Takes a reference on ch. */
+QEMUFile *qemu_file_new_output(MigChannel *ch);
+QEMUFile *qemu_file_new_input(MigChannel *ch);
+/* Flush (output), drop the channel reference, free. Returns the sticky
+ * error (negative errno) or 0. */
+int qemu_fclose(QEMUFile *f);
+MigChannel *qemu_file_get_channel(QEMUFile *f);
+bool qemu_file_is_writable(QEMUFile *f);
+
+/* ---- writing ---- */
+void qemu_put_byte(QEMUFile *f, uint8_t v);
+void qemu_put_be16(QEMUFile *f, uint16_t v);
+void qemu_put_be32(QEMUFile *f, uint32_t v);
+void qemu_put_be64(QEMUFile *f, uint64_t v);
+void qemu_put_buffer(QEMUFile *f, const uint8_t *buf, size_t len);
+/* Queue buf by reference (no copy); valid until the next flush. */
+void qemu_put_buffer_async(QEMUFile *f, const uint8_t *buf, size_t len);
+/* A str8: u8 length then the bytes (len <= 255, else the file errors). */
+void qemu_put_counted_string(QEMUFile *f, const char *s);
+void qemu_fflush(QEMUFile *f);
+
+/* ---- reading ---- */
+uint8_t qemu_get_byte(QEMUFile *f);
+uint16_t qemu_get_be16(QEMUFile *f);
+uint32_t qemu_get_be32(QEMUFile *f);
+uint64_t qemu_get_be64(QEMUFile *f);
+/* Look at the byte `offset` positions ahead without consuming it; -1 at
+ * EOF or error. offset < 16. */
+int qemu_peek_byte(QEMUFile *f, size_t offset);
+/* Copy exactly len bytes; returns len, or less with the error set. */
+size_t qemu_get_buffer(QEMUFile *f, uint8_t *buf, size_t len);
+/*
+ * Like qemu_get_buffer, but when the bytes are contiguous in the internal
+ * buffer *buf is pointed at them instead of copying (valid until the next
+ * read call); otherwise they are copied into the caller's *buf.
+ */
+size_t qemu_get_buffer_in_place(QEMUFile *f, uint8_t **buf, size_t len);
+/* Read a str8 into buf (256 bytes), NUL terminated; length or -1. */
+int qemu_get_counted_string(QEMUFile *f, char buf[256]);
+/* Skip len bytes. */
+void qemu_file_skip(QEMUFile *f, size_t len);
+
+/* ---- errors ---- */
+/* 0, or the sticky negative errno. */
+int qemu_file_get_error(QEMUFile *f);
+/* As above; when set, also a copy of the error's GError into errp. */
+int qemu_file_get_error_obj(QEMUFile *f, GError **errp);
+/* Set the sticky error (first one wins); err may be NULL. Takes err. */
+void qemu_file_set_error_obj(QEMUFile *f, int ret, GError *err);
+void qemu_file_set_error(QEMUFile *f, int ret);
+/* Shut the channel down in this file's direction (any thread); the file
+ * gets -EIO if it had no error yet. */
+int qemu_file_shutdown(QEMUFile *f);
+
+/* ---- accounting and rate limiting ---- */
+/* Bytes handed to the channel (writes) or consumed (reads) so far. */
+uint64_t qemu_file_transferred(QEMUFile *f);
+/* Bytes per second; 0 = unlimited. Applied in windows of 100 ms. */
+void qemu_file_set_rate_limit(QEMUFile *f, uint64_t bytes_per_sec);
+uint64_t qemu_file_get_rate_limit(QEMUFile *f);
+/* True when this window's budget is used up: the sender should stop
+ * producing and call qemu_file_rate_limit_wait() (or end its pass). */
+bool qemu_file_rate_limit_exceeded(QEMUFile *f);
+/* Sleep until the next window opens (or the file is shut down). */
+void qemu_file_rate_limit_wait(QEMUFile *f);
+
+/* ---- return path ---- */
+/* A QEMUFile for the other direction of the same channel (new each call;
+ * NULL when the channel is one-way, e.g. a pipe or file). */
+QEMUFile *qemu_file_get_return_path(QEMUFile *f);
+
+#endif /* MIGRATION_QEMU_FILE_H */
