@@ -1,0 +1,47 @@
+/*
+ * Transports (spec/migration-states-and-qmp.md 8): URIs and the
+ * `channels` form parsed into a MigrationAddress, outgoing connections and
+ * incoming listeners that deliver MigChannels. socket.c (tcp, unix), fd.c,
+ * exec.c and file.c implement one transport each.
+ *
+ * Connecting and accepting never block the main loop: results arrive
+ * through callbacks run in the main loop with the BQL held.
+ */
+#ifndef MIGRATION_TRANSPORT_H
+#define MIGRATION_TRANSPORT_H
+
+#include <stdbool.h>
+#include <glib.h>
+#include "qapi/qapi-types.h"
+#include "migration/channel.h"
+
+/* Parse "tcp:h:p", "unix:/p", "fd:name", "exec:cmd", "file:/p[,offset=N]"
+ * into a new MigrationAddress (free with qapi_free_MigrationAddress). */
+MigrationAddress *migration_uri_parse(const char *uri, GError **errp);
+/* The main channel's address from `uri` xor `channels` (8.2 rules). */
+MigrationAddress *migration_channels_parse(const char *uri,
+                                           MigrationChannelList *channels,
+                                           GError **errp);
+
+/* ch is NULL and err set on failure; the callback owns both. */
+typedef void MigTransportConnected(MigChannel *ch, GError *err, void *opaque);
+/* Start connecting; cb runs later in the main loop (never from inside
+ * this call). False with errp set for errors found at once. */
+bool migration_transport_connect(const MigrationAddress *addr,
+                                 MigTransportConnected *cb, void *opaque,
+                                 GError **errp);
+
+typedef struct MigTransportListener MigTransportListener;
+/* Called in the main loop for every accepted connection (or once for
+ * fd:, exec: and file:). The callback owns ch. */
+typedef void MigTransportAccepted(MigChannel *ch, void *opaque);
+MigTransportListener *migration_transport_listen(const MigrationAddress *addr,
+                                                 MigTransportAccepted *cb,
+                                                 void *opaque, GError **errp);
+/* The addresses actually listened on (tcp port 0 resolved), for
+ * query-migrate's socket-address; NULL for non-socket transports. */
+SocketAddressList *migration_transport_listener_addresses(
+    MigTransportListener *l);
+void migration_transport_listener_close(MigTransportListener *l);
+
+#endif /* MIGRATION_TRANSPORT_H */
