@@ -1,11 +1,18 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # The `make demo` guest: prints a banner on the serial port, then a line
-# "tick N" (N = 0..9, wrapping) after each busy-wait of a few million
-# instructions, forever. Only the UART is used, so stopping, continuing
-# and (later) migrating it shows on the console where it left off.
+# "tick N" (N = 0..9, wrapping) about once a second, forever. Between
+# ticks it keeps dirtying memory: it sweeps the low RAM from 1 MiB to
+# 8 MiB, storing the sweep count into the first byte of every 4 KiB page,
+# so a live migration of it has real work in every pass. The last line
+# printed before a migration and the first one after it show that the
+# guest continued where it left off.
 
         .include "virt.inc"
+
+        .equ DIRTY_START, 0x100000      # 1 MiB (CPU = physical here)
+        .equ DIRTY_END, 0x800000        # 8 MiB: the fixed low RAM
+        .equ SWEEPS, 36000              # sweeps per tick (about 1 s)
 
 _start:
         movw    $banner, r0
@@ -22,16 +29,18 @@ tick:
         bne     1f
         movw    $0x30, r3
 1:
-        movw    $1500, r5               # outer busy-wait: about 1 s
-2:
-        movw    $0, r4
-3:
-        addw    $1, r4
-        cmpw    $0, r4
-        bne     3b
+        movw    $SWEEPS, r5
+sweep:
+        movd    $DIRTY_START, (r1,r0)
+        movd    $DIRTY_END, (r7,r6)
+page:
+        storb   r5, 0(r1,r0)
+        addd    $4096, (r1,r0)
+        cmpd    (r7,r6), (r1,r0)        # end > address (unsigned)?
+        bhi     page
         addw    $-1, r5
         cmpw    $0, r5
-        bne     2b
+        bne     sweep
         br      tick
 
 # puts: print the NUL-terminated string at r0 (clobbers r0, r1)
@@ -47,6 +56,6 @@ puts:
 
 banner:
         .ascii  "Hello from a CR16C guest on the qemu-cr16 virt board!\n"
-        .asciz  "It counts ticks on this serial port while QMP drives it.\n"
+        .asciz  "It counts ticks on this serial port and dirties 7 MiB of RAM between them.\n"
 tickmsg:
         .asciz  "tick "

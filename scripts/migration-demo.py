@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""`make demo`: live-migrate a running CR16C guest between two processes.
+
+Starts a source qemu-system-cr16 running the demo guest (it prints
+"tick N" lines and dirties 7 MiB of RAM between them) and a destination
+waiting with -incoming, migrates over a unix socket while printing a live
+progress line from query-migrate, then prints a summary and shows the
+guest's serial output continuing on the destination.
+"""
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from qmp import QMP, QMPError, wait_for_socket  # noqa: E402
+
+MiB = 1024 * 1024
+
+
+def wait_serial(path, text, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with open(path) as f:
+                data = f.read()
+            if text in data:
+                return data
+        except FileNotFoundError:
+            pass
+        if time.monotonic() > deadline:
+            sys.exit("demo: guest did not print %r in %.0f s" % (text, timeout))
+        time.sleep(0.05)
+
+
+def last_line(path):
+    with open(path) as f:
+        lines = [l for l in f.read().splitlines() if l.strip()]
+    return lines[-1] if lines else ""
+
+
+def progress_line(info):
+    ram = info.get("ram", {})
+    total = ram.get("total", 0)
+    remaining = ram.get("remaining", 0)
+    done = 100.0 * (total - remaining) / total if total else 0.0
+    return ("\r  %-9s pass %-3d %5.1f%%  %8.1f MB/s  remaining %7.2f MiB"
+            "  expected downtime %4d ms" %
+            (info.get("status", "?"), ram.get("dirty-sync-count", 0), done,
+             ram.get("mbps", 0.0) / 8, remaining / MiB,
+             info.get("expected-downtime", 0)))
+
+
+def main():
+    build = sys.argv[1] if len(sys.argv) > 1 else "build"
+    qemu = os.path.join(build, "qemu-system-cr16")
+    guest = os.path.join(build, "demo", "demo-guest.bin")
+    tmp = tempfile.mkdtemp(prefix="cr16-demo.")
+    common = [qemu, "-M", "virt", "-m", "64M", "-display", "none",
+              "-kernel", guest]
+    procs = []
+    try:
+        print("== Starting the source: the demo guest on the virt board")
+        src = subprocess.Popen(common + [
+            "-serial", "file:" + tmp + "/src.serial",
+            "-qmp", "unix:%s/src.qmp,server=on,wait=off" % tmp])
+        procs.append(src)
+        print("== Starting the destination: -incoming unix:%s/mig.sock" % tmp)
+        dst = subprocess.Popen(common + [
+            "-serial", "file:" + tmp + "/dst.serial",
+            "-qmp", "unix:%s/dst.qmp,server=on,wait=off" % tmp,
+            "-incoming", "unix:%s/mig.sock" % tmp])
+        procs.append(dst)
+        wait_for_socket(tmp + "/src.qmp")
+        wait_for_socket(tmp + "/dst.qmp")
+        sq, dq = QMP(tmp + "/src.qmp"), QMP(tmp + "/dst.qmp")
+        print(wait_serial(tmp + "/src.serial", "tick 2").rstrip())
+        print("== Source status: %s; destination status: %s" %
+              (sq.cmd("query-status")["status"],
+               dq.cmd("query-status")["status"]))
+        # A modest bandwidth so the passes are visible.
+        sq.cmd("migrate-set-capabilities", capabilities=[
+            {"capability": "events", "state": True}])
+        sq.cmd("migrate-set-parameters", **{"max-bandwidth": 48 * MiB,
+                                             "downtime-limit": 300})
+        print("== migrate uri=unix:%s/mig.sock (max-bandwidth 48 MiB/s, "
+              "downtime-limit 300 ms)" % tmp)
+        before = last_line(tmp + "/src.serial")
+        sq.cmd("migrate", uri="unix:%s/mig.sock" % tmp)
+        deadline = time.monotonic() + 120
+        while True:
+            info = sq.cmd("query-migrate")
+            sys.stdout.write(progress_line(info))
+            sys.stdout.flush()
+            if info.get("status") in ("completed", "failed", "cancelled"):
+                break
+            if time.monotonic() > deadline:
+                sys.exit("\ndemo: migration did not finish in 120 s")
+            time.sleep(0.1)
+        print()
+        if info["status"] != "completed":
+            sys.exit("demo: migration %s: %s" %
+                     (info["status"], info.get("error-desc", "")))
+        ram = info["ram"]
+        print("== Summary: total %d ms, downtime %d ms, setup %d ms, "
+              "%d passes, %.1f MiB sent, %.1f MB/s" %
+              (info["total-time"], info["downtime"], info.get("setup-time", 0),
+               ram["dirty-sync-count"], ram["transferred"] / MiB,
+               ram["mbps"] / 8))
+        print("== Source is now %s; destination is %s" %
+              (sq.cmd("query-status")["status"],
+               dq.cmd("query-status")["status"]))
+        print("== Last line the source printed: %r" % before)
+        n = open(tmp + "/dst.serial").read().count("tick")
+        wait_serial(tmp + "/dst.serial", "tick", 30)
+        deadline = time.monotonic() + 30
+        while open(tmp + "/dst.serial").read().count("tick") < n + 3:
+            if time.monotonic() > deadline:
+                sys.exit("demo: the guest did not continue on the destination")
+            time.sleep(0.05)
+        print("== The guest continues on the destination:")
+        print(open(tmp + "/dst.serial").read().rstrip())
+        sq.cmd("quit")
+        dq.cmd("quit")
+    except QMPError as e:
+        sys.exit("demo: %s" % e)
+    finally:
+        for p in procs:
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+    print("== Demo finished")
+
+
+if __name__ == "__main__":
+    main()
