@@ -131,6 +131,14 @@ static bool testdev_post_load(void *opaque, int version_id, GError **errp)
                    s->switchover_ack ? "on" : "off");
         return false;
     }
+    /* The engine checks this before allocating (UINT32_EQUAL); checked
+     * again because every later access trusts blob_size. */
+    if (s->blob_size != s->state_size) {
+        error_setg(errp, "migration-testdev: state blob of %u bytes in the "
+                   "stream, but state-size is %u here", s->blob_size,
+                   s->state_size);
+        return false;
+    }
     if (s->blob_size && !s->blob) {
         error_setg(errp, "migration-testdev: state blob missing from stream");
         return false;
