@@ -94,8 +94,19 @@ static gpointer vcpu_thread_fn(gpointer data)
 
 void cpus_kick(void)
 {
-    /* The waiter re-checks has_work() under the BQL. */
+    /*
+     * The vCPU thread checks has_work() and then waits, both under the
+     * BQL. A broadcast from a thread without the BQL could fall between
+     * the two and be lost (the vCPU would sleep through the interrupt), so
+     * a caller that does not hold the BQL takes it for the broadcast.
+     */
+    if (bql_locked()) {
+        g_cond_broadcast(&vcpu_cond);
+        return;
+    }
+    bql_lock();
     g_cond_broadcast(&vcpu_cond);
+    bql_unlock();
 }
 
 void cpus_resume(void)

@@ -336,6 +336,10 @@ static void parse_memory_or_die(Config *cfg, const char *arg)
     if (!size) {
         return;
     }
+    if (!*size) {
+        /* "-m size=" or "-m ,": there is no last character to look at. */
+        fail_msg("missing 'size' option value");
+    }
     if (g_ascii_isdigit(size[strlen(size) - 1]) && !g_str_has_prefix(size, "0x")) {
         /* A plain number means MiB. */
         g_autofree char *mib = g_strdup_printf("%sM", size);

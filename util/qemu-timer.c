@@ -13,6 +13,7 @@ struct QEMUTimer {
     QEMUTimerCB *cb;
     void *opaque;
     int64_t expire;         /* -1 when not armed */
+    uint64_t fired_pass;    /* run pass that last fired it */
 };
 
 typedef struct TimerClock {
@@ -22,6 +23,8 @@ typedef struct TimerClock {
 /* Guards the armed lists and the virtual clock fields below. */
 static GMutex timer_lock;
 static TimerClock clocks[QEMU_CLOCK_MAX];
+/* Numbers the passes of qemu_clock_run_timers (fires a timer once each). */
+static uint64_t run_pass;
 
 /*
  * Virtual time: while running, host monotonic ns + vclock_offset; while
@@ -39,7 +42,9 @@ static int64_t host_ns(void)
 
 static int64_t virtual_now_locked(void)
 {
-    return vclock_running ? host_ns() + vclock_offset : vclock_frozen;
+    /* vclock_offset may come from a migrated clock: saturate. */
+    return vclock_running ? qemu_time_add_sat(host_ns(), vclock_offset)
+                          : vclock_frozen;
 }
 
 int64_t qemu_clock_get_ns(QEMUClockType type)
@@ -160,25 +165,46 @@ int64_t qemu_clock_deadline_ns(QEMUClockType type)
     return d > now ? d - now : 0;
 }
 
+/*
+ * The earliest timer due at now that has not fired yet in this pass;
+ * one that a callback re-armed after it fired waits for the next pass.
+ */
+static QEMUTimer *first_due_locked(QEMUClockType type, int64_t now,
+                                   uint64_t pass)
+{
+    for (GList *l = clocks[type].armed; l; l = l->next) {
+        QEMUTimer *t = l->data;
+
+        if (t->expire > now) {
+            break;
+        }
+        if (t->fired_pass != pass) {
+            return t;
+        }
+    }
+    return NULL;
+}
+
 bool qemu_clock_run_timers(QEMUClockType type)
 {
     bool ran = false;
+    uint64_t pass;
 
+    g_mutex_lock(&timer_lock);
+    pass = ++run_pass;
+    g_mutex_unlock(&timer_lock);
     for (;;) {
         QEMUTimer *t;
         int64_t now;
 
         g_mutex_lock(&timer_lock);
         now = type == QEMU_CLOCK_REALTIME ? host_ns() : virtual_now_locked();
-        if (!clocks[type].armed) {
+        t = first_due_locked(type, now, pass);
+        if (!t) {
             g_mutex_unlock(&timer_lock);
             break;
         }
-        t = clocks[type].armed->data;
-        if (t->expire > now) {
-            g_mutex_unlock(&timer_lock);
-            break;
-        }
+        t->fired_pass = pass;
         /* Disarm before the callback: it may re-arm or free the timer. */
         timer_unlink_locked(t);
         g_mutex_unlock(&timer_lock);
@@ -225,8 +251,9 @@ bool qemu_virtual_clock_is_manual(void)
 void qemu_virtual_clock_set_ns(int64_t ns)
 {
     g_mutex_lock(&timer_lock);
+    ns = MAX(ns, 0);
     if (vclock_running) {
-        vclock_offset = ns - host_ns();
+        vclock_offset = qemu_time_sub_sat(ns, host_ns());
     } else {
         vclock_frozen = ns;
     }
@@ -238,24 +265,30 @@ int64_t qemu_clock_advance_virtual(int64_t dest_ns)
 {
     int64_t now;
 
-    for (;;) {
+    for (int stops = 0;; stops++) {
         int64_t next = qemu_clock_next_deadline(QEMU_CLOCK_VIRTUAL);
+        bool last = next < 0 || next > dest_ns ||
+                    stops == QEMU_CLOCK_ADVANCE_MAX_STOPS;
 
         g_mutex_lock(&timer_lock);
+        if (last) {
+            vclock_frozen = MAX(vclock_frozen, dest_ns);
+        } else {
+            vclock_frozen = MAX(vclock_frozen, next);
+        }
         now = vclock_frozen;
-        if (next < 0 || next > dest_ns) {
-            if (dest_ns > now) {
-                vclock_frozen = dest_ns;
-            }
-            now = vclock_frozen;
-            g_mutex_unlock(&timer_lock);
+        g_mutex_unlock(&timer_lock);
+        if (last && (next < 0 || next > dest_ns)) {
             break;
         }
-        if (next > now) {
-            vclock_frozen = next;
-        }
-        g_mutex_unlock(&timer_lock);
+        /*
+         * Out of stops, the clock is at dest_ns: one pass fires whatever
+         * is due, late; re-armed timers wait for the next advance.
+         */
         qemu_clock_run_timers(QEMU_CLOCK_VIRTUAL);
+        if (last) {
+            break;
+        }
     }
     return now;
 }
@@ -280,8 +313,9 @@ static gint timeout_ms_for(QEMUClockType type)
     if (ns < 0) {
         return -1;
     }
-    /* Round up so that we never wake before the deadline. */
-    return (gint)MIN(DIV_ROUND_UP(ns, SCALE_MS), G_MAXINT);
+    /* Round up so that we never wake before the deadline (without the
+     * overflow of adding SCALE_MS - 1 to a far deadline). */
+    return (gint)MIN(ns / SCALE_MS + (ns % SCALE_MS != 0), G_MAXINT);
 }
 
 static gboolean timer_source_prepare(GSource *src, gint *timeout)

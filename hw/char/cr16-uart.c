@@ -192,19 +192,32 @@ static void uart_reset(DeviceState *dev)
 
 /* ---- state table ---- */
 
+/*
+ * The stream is untrusted. Rejected: FIFO indexes outside the FIFO (they
+ * index s->fifo) and CTRL bits the UART does not have. The FIFO bytes and
+ * OVERRUN take any value. The interrupt level is derived, so it is driven
+ * again here rather than taken from the stream.
+ */
 static bool uart_post_load(void *opaque, int version_id, GError **errp)
 {
     Cr16UartState *s = opaque;
 
-    /* The stream is untrusted: indexes must stay inside the FIFO. */
-    if (s->fifo_head >= VIRT_UART_FIFO_SIZE ||
-        s->fifo_count > VIRT_UART_FIFO_SIZE) {
-        error_setg(errp, "cr16-uart: invalid receive FIFO in the migration "
-                   "stream (head %u, count %u, size %d)", s->fifo_head,
-                   s->fifo_count, VIRT_UART_FIFO_SIZE);
+    if (s->fifo_head >= VIRT_UART_FIFO_SIZE) {
+        error_setg(errp, "cr16-uart: receive FIFO head %u in the migration "
+                   "stream is outside the %d-byte FIFO", s->fifo_head,
+                   VIRT_UART_FIFO_SIZE);
         return false;
     }
-    s->ctrl &= UART_CTRL_MASK;
+    if (s->fifo_count > VIRT_UART_FIFO_SIZE) {
+        error_setg(errp, "cr16-uart: receive FIFO count %u in the migration "
+                   "stream is larger than the %d-byte FIFO", s->fifo_count,
+                   VIRT_UART_FIFO_SIZE);
+        return false;
+    }
+    if (!cr16_reg_check_loaded("cr16-uart", "CTRL", s->ctrl, UART_CTRL_MASK,
+                               errp)) {
+        return false;
+    }
     uart_update_irq(s);
     qemu_chr_fe_accept_input(&s->be);
     return true;

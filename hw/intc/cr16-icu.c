@@ -151,13 +151,23 @@ static void icu_reset(DeviceState *dev)
 
 /* ---- state table ---- */
 
+/*
+ * The stream is untrusted: a bit above the 16 sources in the input lines,
+ * ENABLE or SOFT is rejected (the vector computation relies on them being
+ * in range). The output line is derived and driven again here.
+ */
 static bool icu_post_load(void *opaque, int version_id, GError **errp)
 {
     Cr16IcuState *s = opaque;
 
-    s->lines &= ICU_SOURCE_MASK;
-    s->enable &= ICU_SOURCE_MASK;
-    s->soft &= ICU_SOURCE_MASK;
+    if (!cr16_reg_check_loaded("cr16-icu", "input lines", s->lines,
+                               ICU_SOURCE_MASK, errp) ||
+        !cr16_reg_check_loaded("cr16-icu", "ENABLE", s->enable,
+                               ICU_SOURCE_MASK, errp) ||
+        !cr16_reg_check_loaded("cr16-icu", "SOFT", s->soft,
+                               ICU_SOURCE_MASK, errp)) {
+        return false;
+    }
     icu_update(s);
     return true;
 }

@@ -140,11 +140,20 @@ static void sysctl_reset(DeviceState *dev)
 
 /* ---- state table ---- */
 
+/*
+ * The stream is untrusted: BANK bits beyond VIRT_SYSCTL_BANK_MASK are
+ * rejected before the board moves its RAM window (a bank past the end of
+ * RAM is possible hardware state: the window then reads as unmapped).
+ * SCRATCH takes any value.
+ */
 static bool sysctl_post_load(void *opaque, int version_id, GError **errp)
 {
     Cr16SysctlState *s = opaque;
 
-    s->bank &= VIRT_SYSCTL_BANK_MASK;
+    if (!cr16_reg_check_loaded("cr16-sysctl", "BANK", s->bank,
+                               VIRT_SYSCTL_BANK_MASK, errp)) {
+        return false;
+    }
     sysctl_bank_changed(s);
     return true;
 }

@@ -30,7 +30,7 @@ struct MigrationTestdevState {
     uint8_t *blob;          /* architectural: the state blob */
     bool ack_loaded;        /* scratch: switchover-ack subsection seen */
 
-    uint32_t state_size;    /* scratch (config): "state-size" */
+    uint64_t state_size;    /* scratch (config): "state-size" */
     uint32_t load_delay_ms; /* scratch (config): "load-delay-ms" */
     bool fail_load;         /* scratch (config): "fail-load" */
     bool switchover_ack;    /* scratch (config): "switchover-ack" */
@@ -129,6 +129,14 @@ static bool testdev_post_load(void *opaque, int version_id, GError **errp)
                    "source but %s here",
                    s->ack_loaded ? "on" : "off",
                    s->switchover_ack ? "on" : "off");
+        return false;
+    }
+    /* The engine checks this before allocating (UINT32_EQUAL); checked
+     * again because every later access trusts blob_size. */
+    if (s->blob_size != s->state_size) {
+        error_setg(errp, "migration-testdev: state blob of %u bytes in the "
+                   "stream, but state-size is %" PRIu64 " here", s->blob_size,
+                   s->state_size);
         return false;
     }
     if (s->blob_size && !s->blob) {
@@ -232,9 +240,11 @@ static bool testdev_realize(DeviceState *dev, GError **errp)
 {
     MigrationTestdevState *s = MIGRATION_TESTDEV(dev);
 
+    /* A size property, so that every too-large value (not only those
+     * that fit 32 bits) gets the message with the value and the limit. */
     if (s->state_size > MIGRATION_TESTDEV_MAX_STATE) {
-        error_setg(errp, "migration-testdev: state-size %u is larger than "
-                   "the maximum %u", s->state_size,
+        error_setg(errp, "migration-testdev: state-size %" PRIu64 " is "
+                   "larger than the maximum %u", s->state_size,
                    MIGRATION_TESTDEV_MAX_STATE);
         return false;
     }
@@ -260,7 +270,7 @@ static void testdev_finalize(Object *obj)
 }
 
 static const Property testdev_props[] = {
-    DEFINE_PROP_UINT32("state-size", MigrationTestdevState, state_size,
+    DEFINE_PROP_SIZE("state-size", MigrationTestdevState, state_size,
                        TESTDEV_DEFAULT_STATE),
     DEFINE_PROP_UINT32("load-delay-ms", MigrationTestdevState,
                        load_delay_ms, 0),

@@ -7,6 +7,11 @@
  *
  * The counter is kept as (ref_count at ref_ns) and computed on demand;
  * the host timer is armed for the next match only while the counter runs.
+ *
+ * Time arithmetic never overflows: differences are taken in uint64_t
+ * between a reference at or before now, and a match that would lie past
+ * the end of virtual time (INT64_MAX ns) is never armed, since the clock
+ * cannot reach it.
  */
 #include "qemu/osdep.h"
 #include "qemu/log.h"
@@ -47,13 +52,20 @@ static bool cr16_timer_running(const Cr16TimerState *s)
     return s->ctrl & VIRT_TIMER_CTRL_EN;
 }
 
-/* Whole ticks between ref_ns and now (0 while stopped). */
-static uint64_t cr16_timer_elapsed_ticks(const Cr16TimerState *s, int64_t now)
+/* Nanoseconds from ref_ns to now (0 while stopped or if now <= ref_ns). */
+static uint64_t cr16_timer_elapsed_ns(const Cr16TimerState *s, int64_t now)
 {
     if (!cr16_timer_running(s) || now <= s->ref_ns) {
         return 0;
     }
-    return (uint64_t)(now - s->ref_ns) / VIRT_TIMER_TICK_NS;
+    /* The true difference of two int64_t fits in uint64_t. */
+    return (uint64_t)now - (uint64_t)s->ref_ns;
+}
+
+/* Whole ticks between ref_ns and now (0 while stopped). */
+static uint64_t cr16_timer_elapsed_ticks(const Cr16TimerState *s, int64_t now)
+{
+    return cr16_timer_elapsed_ns(s, now) / VIRT_TIMER_TICK_NS;
 }
 
 /* Ticks from ref_count until the counter next advances to COMPARE. */
@@ -98,21 +110,43 @@ static void cr16_timer_update_irq(Cr16TimerState *s)
  */
 static void cr16_timer_sync(Cr16TimerState *s, int64_t now)
 {
-    uint64_t elapsed = cr16_timer_elapsed_ticks(s, now);
+    uint64_t elapsed_ns = cr16_timer_elapsed_ns(s, now);
 
-    s->ref_count = cr16_timer_advance(s, elapsed);
-    s->ref_ns += (int64_t)(elapsed * VIRT_TIMER_TICK_NS);
+    if (!elapsed_ns) {
+        return;
+    }
+    s->ref_count = cr16_timer_advance(s, elapsed_ns / VIRT_TIMER_TICK_NS);
+    /* now minus the partial tick: at or before now, no overflow. */
+    s->ref_ns = now - (int64_t)(elapsed_ns % VIRT_TIMER_TICK_NS);
+}
+
+/*
+ * Virtual time of the next match after the reference, or -1 if it lies
+ * beyond INT64_MAX ns (the clock never gets there).
+ */
+static int64_t cr16_timer_match_ns(const Cr16TimerState *s)
+{
+    /* At most 2^32 ticks of 1000 ns: fits in int64_t. */
+    int64_t span = (int64_t)(cr16_timer_ticks_to_match(s) *
+                             VIRT_TIMER_TICK_NS);
+    int64_t match;
+
+    if (__builtin_add_overflow(s->ref_ns, span, &match)) {
+        return -1;
+    }
+    return match;
 }
 
 /* Arm the host timer for the next match (synced reference), or disarm. */
 static void cr16_timer_arm(Cr16TimerState *s)
 {
-    if (!cr16_timer_running(s)) {
+    int64_t match = cr16_timer_running(s) ? cr16_timer_match_ns(s) : -1;
+
+    if (match < 0) {
         timer_del(s->timer);
         return;
     }
-    timer_mod(s->timer, s->ref_ns +
-              (int64_t)(cr16_timer_ticks_to_match(s) * VIRT_TIMER_TICK_NS));
+    timer_mod(s->timer, match);
 }
 
 static void cr16_timer_expired(void *opaque)
@@ -120,17 +154,17 @@ static void cr16_timer_expired(void *opaque)
     Cr16TimerState *s = CR16_TIMER(opaque);
     int64_t match_ns;
 
-    if (!cr16_timer_running(s)) {
-        return;
-    }
     /* Every register write syncs and re-arms, so the match that fired is
      * the first one after the reference. */
-    match_ns = s->ref_ns +
-               (int64_t)(cr16_timer_ticks_to_match(s) * VIRT_TIMER_TICK_NS);
+    match_ns = cr16_timer_running(s) ? cr16_timer_match_ns(s) : -1;
+    if (match_ns < 0) {
+        return;
+    }
     s->status |= VIRT_TIMER_STATUS_MATCH;
     s->ref_count = (s->ctrl & VIRT_TIMER_CTRL_PERIODIC) ? 0 : s->compare;
     s->ref_ns = match_ns;
-    /* The callback may run late: catch up (periodic mode wraps). */
+    /* The callback may run late (a long clock jump): catch up in one
+     * step, periodic mode wraps modulo the period. */
     cr16_timer_sync(s, qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL));
     cr16_timer_arm(s);
     cr16_timer_update_irq(s);
@@ -225,19 +259,48 @@ static void cr16_timer_reset(DeviceState *dev)
 
 /* ---- state table ---- */
 
+/*
+ * The stream is untrusted. Rejected: register bits the timer does not
+ * have, a negative reference time (virtual time starts at 0), and a
+ * deadline that disagrees with the counter state (the source always arms
+ * exactly the next match, or nothing while stopped). COUNT and COMPARE
+ * take any 32-bit value. The host timer is then re-armed from the
+ * counter state, so its deadline never comes from the stream alone.
+ */
 static bool cr16_timer_post_load(void *opaque, int version_id,
                                  GError **errp)
 {
     Cr16TimerState *s = opaque;
+    int64_t loaded, expected;
 
-    s->ctrl &= TIMER_CTRL_MASK;
-    s->status &= TIMER_STATUS_MASK;
-    if (!cr16_timer_running(s)) {
-        /* A stopped counter never matches, whatever the stream said. */
-        timer_del(s->timer);
+    if (!cr16_reg_check_loaded("cr16-timer", "CTRL", s->ctrl,
+                               TIMER_CTRL_MASK, errp) ||
+        !cr16_reg_check_loaded("cr16-timer", "STATUS", s->status,
+                               TIMER_STATUS_MASK, errp)) {
+        goto reject;
     }
+    if (s->ref_ns < 0) {
+        error_setg(errp, "cr16-timer: counter reference time %" PRId64
+                   " ns in the migration stream is negative", s->ref_ns);
+        goto reject;
+    }
+    loaded = timer_expire_time_ns(s->timer);
+    expected = cr16_timer_running(s) ? cr16_timer_match_ns(s) : -1;
+    if (loaded != expected) {
+        error_setg(errp, "cr16-timer: deadline %" PRId64 " ns in the "
+                   "migration stream does not match the counter state "
+                   "(expected %" PRId64 "; -1 = not armed)", loaded,
+                   expected);
+        goto reject;
+    }
+    cr16_timer_arm(s);
     cr16_timer_update_irq(s);
     return true;
+
+reject:
+    /* Nothing from a rejected stream may fire later. */
+    timer_del(s->timer);
+    return false;
 }
 
 static const VMStateField cr16_timer_fields[] = {

@@ -19,6 +19,32 @@
 #define SCALE_MS 1000000
 #define SCALE_US 1000
 
+/*
+ * Time arithmetic that cannot overflow: the sum (or difference) clamped
+ * to the int64_t range. Deadlines computed from guest or stream values
+ * use these, so a far-future value saturates instead of wrapping into
+ * the past.
+ */
+static inline int64_t qemu_time_add_sat(int64_t a, int64_t b)
+{
+    int64_t r;
+
+    if (__builtin_add_overflow(a, b, &r)) {
+        return b > 0 ? INT64_MAX : INT64_MIN;
+    }
+    return r;
+}
+
+static inline int64_t qemu_time_sub_sat(int64_t a, int64_t b)
+{
+    int64_t r;
+
+    if (__builtin_sub_overflow(a, b, &r)) {
+        return b < 0 ? INT64_MAX : INT64_MIN;
+    }
+    return r;
+}
+
 typedef enum QEMUClockType {
     QEMU_CLOCK_REALTIME = 0,
     QEMU_CLOCK_VIRTUAL = 1,
@@ -58,7 +84,14 @@ int64_t qemu_clock_deadline_ns(QEMUClockType type);
 /* Absolute deadline of the earliest armed timer, -1 if none. */
 int64_t qemu_clock_next_deadline(QEMUClockType type);
 
-/* Fire every expired timer of the clock. Returns true if any fired. */
+/*
+ * Fire the timers of the clock that are due, in deadline order. One pass
+ * fires each timer at most once: a timer that a callback re-arms after it
+ * fired waits for the next pass even if it is already due, so a callback
+ * that keeps re-arming in the past cannot hold the caller (and the BQL)
+ * forever. A due timer first armed during the pass fires in it.
+ * Returns true if any fired.
+ */
 bool qemu_clock_run_timers(QEMUClockType type);
 
 /*
@@ -74,9 +107,19 @@ bool qemu_virtual_clock_is_manual(void);
  * Manual mode only: move the virtual clock forward to dest_ns, firing
  * timers in deadline order with the clock set to each deadline on the way.
  * Never moves backwards. Returns the new clock value.
+ *
+ * The walk stops at most QEMU_CLOCK_ADVANCE_MAX_STOPS deadlines; if more
+ * lie before dest_ns (a short periodic timer and a long jump), the clock
+ * jumps to dest_ns and the due timers fire once, late, as they would on a
+ * busy host: a device catches up from the clock value it reads (in O(1)),
+ * not one expiry per period. The cost is bounded whatever dest_ns is.
  */
+#define QEMU_CLOCK_ADVANCE_MAX_STOPS 1024
 int64_t qemu_clock_advance_virtual(int64_t dest_ns);
-/* Set the virtual clock (migration load of the guest's time base). */
+/*
+ * Set the virtual clock (migration load of the guest's time base).
+ * A negative ns is clamped to 0: virtual time starts at 0.
+ */
 void qemu_virtual_clock_set_ns(int64_t ns);
 
 /* Install the main-loop GSource that fires timers. Called by main_loop_init. */

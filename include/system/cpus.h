@@ -42,7 +42,11 @@ bool cpus_execution_enabled(void);
 /* Host thread id of the vCPU thread (or of the main thread when none). */
 int64_t cpus_vcpu_thread_id(void);
 
-/* Wake a halted vCPU (an interrupt arrived). Any thread. */
+/*
+ * Wake a halted vCPU (an interrupt arrived). Any thread, with or without
+ * the BQL: without it, this takes the BQL (so it must not be called while
+ * holding a lock that a BQL holder may wait for).
+ */
 void cpus_kick(void);
 /* Stop the vCPU and wait until it is outside guest code. BQL held. */
 void cpus_pause(void);

@@ -109,7 +109,6 @@ struct CR16CPU {
     int exec_state;             /* 1 while inside a block, else 0 */
     uint32_t barrier_gen;       /* bumped by cr16_cpu_write_barrier */
     uint32_t barrier_ack;       /* last generation the vCPU honoured */
-    int nmi_line;               /* last NMI level (edge detection) */
     GMutex inval_lock;          /* guards inval */
     GArray *inval;              /* CR16InvalRange, pending invalidations */
 };

@@ -50,11 +50,14 @@ void cr16_cpu_reset(CR16CPU *cpu)
 void cr16_cpu_do_reset(CR16CPU *cpu)
 {
     CR16CPUState *env = &cpu->env;
-    /* the INT input is a wire driven from outside: it survives reset */
+    /* the INT and NMI inputs are wires driven from outside: they survive
+     * reset */
     uint8_t irq_level = qatomic_read(&env->irq_level);
+    uint8_t nmi_level = qatomic_read(&env->nmi_level);
 
     memset(env, 0, sizeof(*env));
     env->irq_level = irq_level;
+    env->nmi_level = nmi_level;
     env->pc = 0;
     env->psr = CR16_PSR_E;
     env->cfg = 0;
@@ -99,7 +102,7 @@ void cr16_cpu_set_irq_ack(CR16CPU *cpu, int (*ack)(void *opaque),
 
 void cr16_cpu_set_nmi(CR16CPU *cpu, bool level)
 {
-    int old = qatomic_xchg(&cpu->nmi_line, level ? 1 : 0);
+    uint8_t old = qatomic_xchg(&cpu->env.nmi_level, (uint8_t)!!level);
 
     if (level && !old) {
         qatomic_set(&cpu->env.nmi_pending, 1);

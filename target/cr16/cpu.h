@@ -81,6 +81,10 @@ typedef struct CR16CPUState {
     uint8_t halted;     /* architectural: stopped by wait/eiwait */
     uint8_t nmi_pending;  /* architectural: latched NMI edge */
     uint8_t irq_level;  /* architectural: INT input line as last driven */
+    /* architectural: NMI input line as last driven; only a rising edge
+     * latches nmi_pending, so a line still high after migration must not
+     * latch a second NMI when its device drives it again */
+    uint8_t nmi_level;
 } CR16CPUState;
 
 /* Opaque CPU object (target/cr16/cpu-internal.h). */

@@ -628,6 +628,15 @@ static const CliErrorCase error_cases[] = {
     { "m-foo", "-M none -m foo", {
         "=-m foo: Parameter 'size' expects a non-negative number below 2^64"
     } },
+    { "m-size-empty", "-M none -m size=", {
+        "=-m size=: missing 'size' option value"
+    } },
+    { "m-comma", "-M none -m ,", {
+        "=-m ,: missing 'size' option value"
+    } },
+    { "m-size-empty-slots", "-M none -m size=,slots=1", {
+        "=-m size=,slots=1: missing 'size' option value"
+    } },
     { "m-hex-suffix", "-M none -m 0x20M", {
         "=-m 0x20M: Parameter 'size' expects a non-negative number below "
         "2^64"

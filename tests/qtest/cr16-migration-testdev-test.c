@@ -99,12 +99,14 @@ static void test_empty_blob(void)
     qtest_quit(s);
 }
 
-static void test_too_large(void)
+/* Start with -device migration-testdev,state-size=<size>: must fail with
+ * status 1 and the message `expect` on stderr. */
+static void check_bad_state_size(const char *size, const char *expect)
 {
     g_autofree char *cmd = g_strdup_printf(
         "%s -M virt -display none -nodefaults "
-        "-device migration-testdev,state-size=%u",
-        getenv("QTEST_QEMU_BINARY"), MIGRATION_TESTDEV_MAX_STATE + 1);
+        "-device migration-testdev,state-size=%s",
+        getenv("QTEST_QEMU_BINARY"), size);
     g_autofree char *err_out = NULL;
     g_auto(GStrv) argv = NULL;
     GError *err = NULL;
@@ -117,8 +119,33 @@ static void test_too_large(void)
     g_assert_no_error(err);
     g_assert_true(WIFEXITED(wstatus));
     g_assert_cmpint(WEXITSTATUS(wstatus), ==, 1);
-    g_assert_nonnull(strstr(err_out, "state-size 268435457 is larger than "
-                            "the maximum 268435456"));
+    if (!strstr(err_out, expect)) {
+        g_error("state-size=%s: stderr \"%s\" lacks \"%s\"", size, err_out,
+                expect);
+    }
+}
+
+/* Each out-of-range value is named in its own message, with the limit. */
+static void test_too_large(void)
+{
+    check_bad_state_size("268435457", "migration-testdev: state-size "
+                         "268435457 is larger than the maximum 268435456");
+    check_bad_state_size("4294967296", "migration-testdev: state-size "
+                         "4294967296 is larger than the maximum 268435456");
+    check_bad_state_size("1T", "migration-testdev: state-size "
+                         "1099511627776 is larger than the maximum "
+                         "268435456");
+}
+
+/* A size accepts suffixes. */
+static void test_size_suffix(void)
+{
+    QTestState *s = qtest_init("-M virt -device migration-testdev,id=td,"
+                               "state-size=64K");
+
+    g_assert_cmpint(qom_get_int(s, "state-size"), ==, 65536);
+    g_assert_true(qtest_qom_get_bool(s, TD, "pattern-ok"));
+    qtest_quit(s);
 }
 
 int main(int argc, char **argv)
@@ -129,5 +156,6 @@ int main(int argc, char **argv)
     qtest_add_func("/migration-testdev/sequence", test_sequence);
     qtest_add_func("/migration-testdev/empty-blob", test_empty_blob);
     qtest_add_func("/migration-testdev/too-large", test_too_large);
+    qtest_add_func("/migration-testdev/size-suffix", test_size_suffix);
     return g_test_run();
 }

@@ -700,14 +700,44 @@ static void test_logging(void)
     fx_free(&f);
 }
 
-/* Migration: the field table covers the architectural state, and
- * post_load sanitises it and drops decoded code. */
+/* Migration: the field table covers the architectural state, post_load
+ * rejects values no CPU state can hold and drops decoded code. */
+typedef struct BadCpuValue {
+    const char *what;       /* substring the error must contain */
+    void (*poke)(CR16CPUState *env);
+} BadCpuValue;
+
+static void poke_r3(CR16CPUState *env) { env->r[3] = 0x10000; }
+static void poke_pc(CR16CPUState *env) { env->pc = 0x1000000; }
+static void poke_psr(CR16CPUState *env) { env->psr = 0xFFFF; }
+static void poke_cfg(CR16CPUState *env) { env->cfg = 0x0001; }
+static void poke_intbase(CR16CPUState *env) { env->intbase = 0x1001; }
+static void poke_isp(CR16CPUState *env) { env->isp = 0xFF000000; }
+static void poke_halted(CR16CPUState *env) { env->halted = 2; }
+static void poke_nmi_pending(CR16CPUState *env) { env->nmi_pending = 7; }
+static void poke_irq_level(CR16CPUState *env) { env->irq_level = 0x80; }
+static void poke_nmi_level(CR16CPUState *env) { env->nmi_level = 3; }
+
+static const BadCpuValue bad_cpu_values[] = {
+    { "r3 0x10000", poke_r3 },
+    { "PC 0x1000000", poke_pc },
+    { "PSR 0xffff", poke_psr },
+    { "CFG 0x1", poke_cfg },
+    { "INTBASE 0x1001", poke_intbase },
+    { "ISP 0xff000000", poke_isp },
+    { "halted 2", poke_halted },
+    { "nmi_pending 7", poke_nmi_pending },
+    { "irq_level 128", poke_irq_level },
+    { "nmi_level 3", poke_nmi_level },
+};
+
 static void test_vmstate(void)
 {
     Fixture f;
     const VMStateField *fl;
     size_t sum = 0;
-    CR16CPUState *env;
+    CR16CPUState *env, saved;
+    bool has_nmi_level = false;
 
     for (fl = vmstate_cr16_cpu.fields; !(fl->flags & VMS_END); fl++) {
         size_t n = (fl->flags & VMS_ARRAY) ? fl->num : 1;
@@ -715,9 +745,11 @@ static void test_vmstate(void)
         g_assert_cmpuint(fl->offset + fl->size * n, <=,
                          sizeof(CR16CPUState));
         sum += fl->size * n;
+        has_nmi_level |= fl->offset == offsetof(CR16CPUState, nmi_level);
     }
-    /* everything but padding */
+    /* everything but padding, and the NMI line level */
     g_assert_cmpuint(sizeof(CR16CPUState) - sum, <, 4);
+    g_assert_true(has_nmi_level);
     g_assert_cmpstr(vmstate_cr16_cpu.name, ==, "cpu");
     g_assert_nonnull(vmstate_cr16_cpu.post_load);
 
@@ -726,20 +758,61 @@ static void test_vmstate(void)
     A(&f, "br", T(0));
     run_n(&f, 2);
     g_assert_cmphex(REG(&f, 1), ==, 1);
+    env = (CR16CPUState *)cr16_cpu_state(f.cpu);
+    saved = *env;
+
+    /* impossible values: a named error each */
+    for (size_t i = 0; i < G_N_ELEMENTS(bad_cpu_values); i++) {
+        g_autoptr(GError) err = NULL;
+
+        *env = saved;
+        bad_cpu_values[i].poke(env);
+        g_assert_false(vmstate_cr16_cpu.post_load(f.cpu, 1, &err));
+        g_assert_nonnull(err);
+        if (!strstr(err->message, bad_cpu_values[i].what)) {
+            g_error("error \"%s\" does not name \"%s\"", err->message,
+                    bad_cpu_values[i].what);
+        }
+    }
+
     /* a migration load writes RAM and state behind the CPU's back */
+    *env = saved;
     f.pc = 0;
     A(&f, "movw", I(2), R(1));
-    env = (CR16CPUState *)cr16_cpu_state(f.cpu);
-    env->r[3] = 0xFFFFFFFF;
-    env->pc = 0x1000001;
-    env->psr = 0xFFFF;
+    env->r[13] = 0xFFFFFFFF;        /* r12..r15 are 32-bit */
+    env->pc = 0;
+    env->psr = 0x0200;
     g_assert_true(vmstate_cr16_cpu.post_load(f.cpu, 1, NULL));
-    g_assert_cmphex(REG(&f, 3), ==, 0xFFFF);
-    g_assert_cmphex(PC(&f), ==, 0);
-    g_assert_cmphex(PSR(&f), ==, 0x0EEF);
-    cr16_cpu_set_reg(f.cpu, CR16_REG_PSR, 0x0200);
+    g_assert_cmphex(REG(&f, 13), ==, 0xFFFFFFFF);
     run_n(&f, 1);
     g_assert_cmphex(REG(&f, 1), ==, 2);
+    fx_free(&f);
+}
+
+/* The NMI line level is CPU state: only a rising edge latches an NMI,
+ * and a line held high across reset (or migration) does not re-latch. */
+static void test_nmi_level(void)
+{
+    Fixture f;
+    CR16CPUState *env;
+
+    fx_init(&f);
+    env = (CR16CPUState *)cr16_cpu_state(f.cpu);
+    cr16_cpu_set_nmi(f.cpu, true);
+    g_assert_cmpuint(env->nmi_level, ==, 1);
+    g_assert_cmpuint(env->nmi_pending, ==, 1);
+    env->nmi_pending = 0;
+    cr16_cpu_set_nmi(f.cpu, true);          /* still high: no edge */
+    g_assert_cmpuint(env->nmi_pending, ==, 0);
+    cr16_cpu_reset(f.cpu);
+    g_assert_cmpuint(env->nmi_level, ==, 1);
+    cr16_cpu_set_nmi(f.cpu, true);
+    g_assert_cmpuint(env->nmi_pending, ==, 0);
+    /* a loaded low level makes the next high an edge */
+    env->nmi_level = 0;
+    g_assert_true(vmstate_cr16_cpu.post_load(f.cpu, 1, NULL));
+    cr16_cpu_set_nmi(f.cpu, true);
+    g_assert_cmpuint(env->nmi_pending, ==, 1);
     fx_free(&f);
 }
 
@@ -758,5 +831,6 @@ int main(int argc, char **argv)
     g_test_add_func("/cr16/exec/odd-fetches", test_odd_fetches);
     g_test_add_func("/cr16/exec/logging", test_logging);
     g_test_add_func("/cr16/exec/vmstate", test_vmstate);
+    g_test_add_func("/cr16/exec/nmi-level", test_nmi_level);
     return g_test_run();
 }

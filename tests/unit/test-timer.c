@@ -333,16 +333,21 @@ static void test_rearm_from_callback(void)
     g_assert_cmpint(log.count, ==, 2);
     g_assert_cmpint(timer_expire_time_ns(a.timer), ==, 1500);
 
-    /* Re-armed at "now": fires again in the same run until it stops. */
+    /*
+     * Re-armed at "now": due again at once, but a run fires it only once
+     * (it was re-armed during the run); the next run fires it again.
+     */
     tag_init(&b, QEMU_CLOCK_VIRTUAL, &log, 2);
     b.rearm_left = 3;
     b.rearm_delta = 0;
     timer_mod(b.timer, 1250);
-    g_assert_true(qemu_clock_run_timers(QEMU_CLOCK_VIRTUAL));
-    g_assert_cmpint(log.count, ==, 6);
-    for (int i = 2; i < 6; i++) {
-        g_assert_cmpint(log.order[i], ==, 2);
+    for (int i = 0; i < 4; i++) {
+        g_assert_true(qemu_clock_run_timers(QEMU_CLOCK_VIRTUAL));
+        g_assert_cmpint(log.count, ==, 3 + i);
+        g_assert_cmpint(log.order[2 + i], ==, 2);
     }
+    g_assert_false(qemu_clock_run_timers(QEMU_CLOCK_VIRTUAL));
+    g_assert_cmpint(log.count, ==, 6);
     g_assert_false(timer_pending(b.timer));
     g_assert_true(timer_pending(a.timer));
     tag_cleanup(&a);
@@ -469,6 +474,118 @@ static void test_manual_advance(void)
         tag_cleanup(&t[i]);
     }
     qemu_virtual_clock_set_manual(false);
+}
+
+/* ---- bounded work, saturating arithmetic ---- */
+
+/* A timer that re-arms itself every `period` ns forever, counting. */
+typedef struct Ticker {
+    QEMUTimer *timer;
+    int64_t period;
+    int64_t fired;
+    int64_t last_clock;     /* clock value seen by the last callback */
+} Ticker;
+
+static void ticker_cb(void *opaque)
+{
+    Ticker *tk = opaque;
+
+    tk->fired++;
+    tk->last_clock = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+    timer_mod(tk->timer, qemu_time_add_sat(tk->last_clock, tk->period));
+}
+
+static void test_saturating_arithmetic(void)
+{
+    g_assert_cmpint(qemu_time_add_sat(1, 2), ==, 3);
+    g_assert_cmpint(qemu_time_add_sat(INT64_MAX - 1, 10), ==, INT64_MAX);
+    g_assert_cmpint(qemu_time_add_sat(INT64_MAX, INT64_MAX), ==, INT64_MAX);
+    g_assert_cmpint(qemu_time_add_sat(INT64_MIN + 1, -10), ==, INT64_MIN);
+    g_assert_cmpint(qemu_time_add_sat(INT64_MAX, INT64_MIN), ==, -1);
+    g_assert_cmpint(qemu_time_sub_sat(5, 7), ==, -2);
+    g_assert_cmpint(qemu_time_sub_sat(INT64_MAX, -1), ==, INT64_MAX);
+    g_assert_cmpint(qemu_time_sub_sat(INT64_MIN, 1), ==, INT64_MIN);
+    g_assert_cmpint(qemu_time_sub_sat(0, INT64_MIN), ==, INT64_MAX);
+}
+
+/*
+ * A callback that re-arms itself in the past (always due) cannot hold
+ * qemu_clock_run_timers: one run fires it once.
+ */
+static void test_run_bounded_when_rearmed_in_past(void)
+{
+    Ticker tk = { .period = -1000 };
+
+    vclock_reset(5000);
+    tk.timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, ticker_cb, &tk);
+    timer_mod(tk.timer, 4000);
+    for (int i = 1; i <= 3; i++) {
+        g_assert_true(qemu_clock_run_timers(QEMU_CLOCK_VIRTUAL));
+        g_assert_cmpint(tk.fired, ==, i);
+        g_assert_true(timer_pending(tk.timer));
+    }
+    timer_free(tk.timer);
+}
+
+/*
+ * A 1 ns periodic timer and a jump to the far end of time: the advance
+ * stops at QEMU_CLOCK_ADVANCE_MAX_STOPS deadlines, then jumps and fires
+ * the timer once more, late, at the destination (the hang this guards
+ * against: one stop per period, 2^63 of them, under the BQL).
+ */
+static void test_advance_bounded(void)
+{
+    Ticker tk = { .period = 1 };
+    const int64_t dest = INT64_MAX - 5;
+
+    vclock_reset(1000);
+    qemu_virtual_clock_set_manual(true);
+    tk.timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, ticker_cb, &tk);
+    timer_mod(tk.timer, 1001);
+    g_assert_cmpint(qemu_clock_advance_virtual(dest), ==, dest);
+    g_assert_cmpint(qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL), ==, dest);
+    g_assert_cmpint(tk.fired, ==, QEMU_CLOCK_ADVANCE_MAX_STOPS + 1);
+    g_assert_cmpint(tk.last_clock, ==, dest);
+    g_assert_cmpint(timer_expire_time_ns(tk.timer), ==, dest + 1);
+
+    /* Up to the last representable ns: the re-arm saturates. */
+    g_assert_cmpint(qemu_clock_advance_virtual(INT64_MAX), ==, INT64_MAX);
+    g_assert_cmpint(tk.last_clock, ==, INT64_MAX);
+    g_assert_cmpint(timer_expire_time_ns(tk.timer), ==, INT64_MAX);
+
+    /* Fewer deadlines than the limit: every one fires at its own time. */
+    timer_del(tk.timer);
+    vclock_reset(0);
+    qemu_virtual_clock_set_manual(true);
+    tk.fired = 0;
+    tk.period = 10;
+    timer_mod(tk.timer, 10);
+    g_assert_cmpint(qemu_clock_advance_virtual(1000), ==, 1000);
+    g_assert_cmpint(tk.fired, ==, 100);
+    g_assert_cmpint(tk.last_clock, ==, 1000);
+    timer_free(tk.timer);
+    qemu_virtual_clock_set_manual(false);
+}
+
+/* A migrated clock value at either end of the range does not overflow. */
+static void test_virtual_set_ns_extremes(void)
+{
+    vclock_reset(0);
+    qemu_virtual_clock_set_ns(-5);
+    g_assert_cmpint(qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL), ==, 0);
+    qemu_virtual_clock_set_ns(INT64_MAX);
+    g_assert_cmpint(qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL), ==, INT64_MAX);
+    qemu_virtual_clock_start();
+    g_assert_cmpint(qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL), >=,
+                    INT64_MAX - NANOSECONDS_PER_SECOND);
+    qemu_virtual_clock_set_ns(INT64_MAX);
+    g_usleep(1000);
+    /* Saturates at the end of time instead of wrapping negative. */
+    g_assert_cmpint(qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL), ==, INT64_MAX);
+    qemu_virtual_clock_set_ns(INT64_MIN);
+    g_assert_cmpint(qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL), >=, 0);
+    qemu_virtual_clock_stop();
+    vclock_reset(0);
 }
 
 /* ---- the main-loop source ---- */
@@ -621,6 +738,13 @@ int main(int argc, char **argv)
     g_test_add_func("/timer/run/free-from-callback", test_free_from_callback);
     g_test_add_func("/timer/manual/frozen", test_manual_frozen);
     g_test_add_func("/timer/manual/advance", test_manual_advance);
+    g_test_add_func("/timer/bounded/saturating-arithmetic",
+                    test_saturating_arithmetic);
+    g_test_add_func("/timer/bounded/run-rearmed-in-past",
+                    test_run_bounded_when_rearmed_in_past);
+    g_test_add_func("/timer/bounded/advance", test_advance_bounded);
+    g_test_add_func("/timer/bounded/virtual-set-ns-extremes",
+                    test_virtual_set_ns_extremes);
     g_test_add_func("/timer/main-loop/realtime", test_main_loop_realtime);
     g_test_add_func("/timer/main-loop/virtual", test_main_loop_virtual);
     g_test_add_func("/timer/main-loop/wakeup-from-thread",

@@ -4,8 +4,9 @@
  * registers; tests drive and check it through QOM properties.
  *
  * Configuration properties (set before realize):
- *   "state-size"     uint32, bytes of the state blob (default 4096,
- *                    at most MIGRATION_TESTDEV_MAX_STATE)
+ *   "state-size"     size (suffixes k, M, ... allowed), bytes of the
+ *                    state blob (default 4096, at most
+ *                    MIGRATION_TESTDEV_MAX_STATE)
  *   "load-delay-ms"  uint32, the destination sleeps this long while
  *                    loading the device (default 0)
  *   "fail-load"      bool, the destination's load of the device fails

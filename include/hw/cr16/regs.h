@@ -8,6 +8,7 @@
 #define HW_CR16_REGS_H
 
 #include <stdint.h>
+#include "qapi/error.h"
 #include "system/memory.h"
 
 /* Offset of the 32-bit register that contains addr. */
@@ -52,6 +53,25 @@ static inline uint32_t cr16_reg_merge(uint32_t cur, hwaddr addr,
     uint32_t mask = cr16_reg_lane_mask(addr, size);
 
     return (cur & ~mask) | cr16_reg_write_value(addr, size, val);
+}
+
+/*
+ * post_load check of a register value read from a migration stream: a bit
+ * the register cannot hold (guest writes mask it off) means a corrupt or
+ * foreign stream, which is rejected rather than masked. Returns false
+ * with errp naming the device, register and bits otherwise.
+ */
+static inline bool cr16_reg_check_loaded(const char *dev, const char *reg,
+                                         uint32_t val, uint32_t valid,
+                                         GError **errp)
+{
+    if (val & ~valid) {
+        error_setg(errp, "%s: %s 0x%x in the migration stream has bits "
+                   "the register does not have (0x%x; valid mask 0x%x)",
+                   dev, reg, val, val & ~valid, valid);
+        return false;
+    }
+    return true;
 }
 
 #endif /* HW_CR16_REGS_H */
