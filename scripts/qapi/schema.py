@@ -141,6 +141,11 @@ class Schema:
         self.types['q_empty'] = self.empty_object
         for item in state.exprs:
             self._define(item['expr'], item['info'], item['doc'])
+        if self._pending_refs is None:
+            self._pending_refs = []
+            self.implicit = []
+        for name, info in self.pragma.get('array-types', []):
+            self._type_ref(info, [name], "pragma 'array-types'")
         self._check()
 
     # ---- building ------------------------------------------------------
