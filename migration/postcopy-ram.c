@@ -152,6 +152,7 @@ struct PostcopyDest {
     uint64_t next_seq;
     bool paused;
     uint64_t requests_sent;
+    uint64_t faults_seen;
     PostcopyBlocktime *bt;      /* NULL unless blocktime */
 };
 
@@ -401,6 +402,7 @@ static void handle_fault(PostcopyDest *d, uint64_t addr, uint32_t tid)
     page_addr = b->host + offset;
 
     g_mutex_lock(&d->lock);
+    d->faults_seen++;
     /*
      * Placement wakes the waiters and sets the bit under this lock, so a
      * set bit means this event was queued before the page went in: the
@@ -481,7 +483,8 @@ static gpointer fault_thread_fn(gpointer opaque)
 
 bool postcopy_dest_listen(PostcopyDest *d, GError **errp)
 {
-    unsigned want = d->bt ? POSTCOPY_UFFD_WANT_THREAD_ID : 0;
+    /* Thread ids cost nothing and let the callback name the faulter. */
+    unsigned want = POSTCOPY_UFFD_WANT_THREAD_ID;
     size_t i;
 
     if (d->uffd >= 0) {
@@ -770,6 +773,16 @@ uint64_t postcopy_dest_requests_sent(PostcopyDest *d)
 
     g_mutex_lock(&d->lock);
     n = d->requests_sent;
+    g_mutex_unlock(&d->lock);
+    return n;
+}
+
+uint64_t postcopy_dest_faults_seen(PostcopyDest *d)
+{
+    uint64_t n;
+
+    g_mutex_lock(&d->lock);
+    n = d->faults_seen;
     g_mutex_unlock(&d->lock);
     return n;
 }

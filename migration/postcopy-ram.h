@@ -158,6 +158,9 @@ void postcopy_dest_resume(PostcopyDest *d);
 unsigned postcopy_dest_outstanding(PostcopyDest *d);
 /* Host pages requested through the callback so far (re-sends included). */
 uint64_t postcopy_dest_requests_sent(PostcopyDest *d);
+/* Missing-page fault events read from the kernel so far (every thread's,
+ * duplicates and already-placed pages included). */
+uint64_t postcopy_dest_faults_seen(PostcopyDest *d);
 
 /* Blocktime figures so far; false if blocktime was not enabled. */
 bool postcopy_dest_get_blocktime(PostcopyDest *d, PostcopyBlocktimeInfo *info);
