@@ -336,6 +336,16 @@ void memory_set_write_listener(MemoryWriteListener *fn, void *opaque)
     write_listener_opaque = opaque;
 }
 
+void memory_notify_ram_block_written(RAMBlock *rb, ram_addr_t offset,
+                                     uint64_t len)
+{
+    hwaddr base = ram_block_phys_base(rb);
+
+    if (write_listener && base != (hwaddr)-1) {
+        write_listener(write_listener_opaque, base + offset, len);
+    }
+}
+
 /* ---- byte-stream access ---- */
 
 /* Widest naturally aligned access (1, 2 or 4 bytes) at addr within len. */

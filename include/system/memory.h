@@ -185,5 +185,12 @@ void address_space_st(hwaddr addr, uint64_t val, unsigned size);
  */
 typedef void MemoryWriteListener(void *opaque, hwaddr addr, uint64_t len);
 void memory_set_write_listener(MemoryWriteListener *fn, void *opaque);
+/*
+ * Tell the listener that [offset, offset + len) of rb changed behind the
+ * bus (postcopy places pages with userfaultfd, not through a store).
+ * Any thread; a no-op while rb is unmapped or no listener is set.
+ */
+void memory_notify_ram_block_written(RAMBlock *rb, ram_addr_t offset,
+                                     uint64_t len);
 
 #endif /* SYSTEM_MEMORY_H */

@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Postcopy, destination side (DESIGN.md 4 and 8; spec/migration-wire-format.md
+ * 4.3-4.6, 5.3.3, 5.3.5): guest RAM registered with userfaultfd so that a
+ * missing page blocks the touching thread (vCPU or device) until the page
+ * arrives from the source.
+ *
+ * Life of a PostcopyDest (one per incoming migration):
+ *   postcopy_dest_new()           at POSTCOPY_ADVISE: host check, huge pages
+ *                                 off, every block discarded so nothing
+ *                                 local survives that the source did not send
+ *   postcopy_dest_discard_range() for each POSTCOPY_RAM_DISCARD range
+ *   postcopy_dest_listen()        at POSTCOPY_LISTEN: register the blocks,
+ *                                 start the fault thread
+ *   place pages                   listen / preempt threads (directly or via
+ *                                 a PostcopyPageAssembler per channel)
+ *   pause / resume                postcopy failure and recovery (4.6)
+ *   postcopy_dest_free()          never blocks on the source
+ *
+ * Threads: the fault thread ("mig/dst/fault") reads userfaultfd events and
+ * calls the request callback for each page missing for the first time.
+ * Every other function may be called from any thread; one lock inside
+ * serialises placement, discards and the fault thread's bookkeeping.
+ */
+#ifndef MIGRATION_POSTCOPY_RAM_H
+#define MIGRATION_POSTCOPY_RAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <glib.h>
+#include "system/memory.h"
+#include "migration/postcopy-blocktime.h"
+
+/*
+ * Can this host do postcopy? Opens a userfaultfd, does the API handshake
+ * and registers a scratch page in missing mode, checking that the copy,
+ * zero-page and wake operations exist. On failure errp says what is
+ * missing; the capability check prefixes it with "Postcopy is not
+ * supported: ".
+ */
+bool postcopy_ram_supported_by_host(GError **errp);
+/* Does the kernel report the faulting thread id (needed for blocktime)? */
+bool postcopy_ram_thread_id_supported(void);
+
+/*
+ * vCPU threads say who they are, so that faults can be attributed to a
+ * vCPU (postcopy-vcpu-blocktime). Call from the vCPU thread itself;
+ * index < POSTCOPY_MAX_VCPUS. Unregister when the thread ends.
+ */
+#define POSTCOPY_MAX_VCPUS 64
+void postcopy_register_vcpu_thread(int index);
+void postcopy_unregister_vcpu_thread(int index);
+/* Number of vCPU slots in use (highest registered index + 1). */
+unsigned postcopy_nr_vcpus(void);
+
+/*
+ * Called by the fault thread, without any lock of this module held, once
+ * per host page that a thread found missing and that has not been
+ * requested yet: offset is aligned down to the block's host page, len is
+ * the host page size, tid the faulting thread (0 if the kernel does not
+ * say). The callback sends REQ_PAGES / REQ_PAGES_ID (rp-postcopy.h); it
+ * must not block indefinitely (a dead source must make its write fail),
+ * and it may run concurrently with postcopy_dest_resume()'s re-sends.
+ */
+typedef void PostcopyRequestFn(void *opaque, RAMBlock *rb, ram_addr_t offset,
+                               uint64_t len, uint32_t tid);
+
+typedef struct PostcopyDestConfig {
+    /* The migrated blocks; NULL/0: every RAM block in list order. */
+    RAMBlock *const *blocks;
+    size_t nr_blocks;
+    PostcopyRequestFn *request;
+    void *opaque;
+    /* Capability postcopy-blocktime: collect the statistics. */
+    bool blocktime;
+    /*
+     * Treat each block's host page as at least this many bytes (a power
+     * of two multiple of the target page; 0: the block's page size).
+     * For tests that exercise multi-page assembly on 4 KiB memory.
+     */
+    uint64_t min_host_page_size;
+} PostcopyDestConfig;
+
+typedef struct PostcopyDest PostcopyDest;
+
+/*
+ * ADVISE: check the host, switch transparent huge pages off for every
+ * block (a huge page would be filled whole, behind the fault handler's
+ * back) and discard every block, with all received bits clear. Returns
+ * NULL with errp set.
+ */
+PostcopyDest *postcopy_dest_new(const PostcopyDestConfig *cfg, GError **errp);
+
+/*
+ * Stop and release everything: wake and join the fault thread,
+ * unregister the blocks (threads still waiting for a page wake up and see
+ * zeros), close the userfaultfd. Never waits for the source. NULL is
+ * ignored.
+ */
+void postcopy_dest_free(PostcopyDest *d);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PostcopyDest, postcopy_dest_free)
+
+/* The host page size used for rb (request and placement unit). */
+uint64_t postcopy_dest_host_page_size(PostcopyDest *d, RAMBlock *rb);
+/* The configured block of that name, or NULL. */
+RAMBlock *postcopy_dest_find_block(PostcopyDest *d, const char *name);
+
+/*
+ * RAM_DISCARD range: start and length in bytes, multiples of the host
+ * page size, inside the block. The pages are dropped (a later access
+ * faults) and their received bits cleared. Before LISTEN only.
+ */
+bool postcopy_dest_discard_range(PostcopyDest *d, RAMBlock *rb,
+                                 uint64_t start, uint64_t length,
+                                 GError **errp);
+
+/* LISTEN: register every block (missing mode) and start the fault
+ * thread. */
+bool postcopy_dest_listen(PostcopyDest *d, GError **errp);
+
+/*
+ * Install one whole host page at offset (aligned) atomically: the page
+ * becomes visible with all its bytes at once and every thread waiting for
+ * it wakes. data NULL: a zero page. Sets the received and written bits,
+ * ends the outstanding request and the blocktime waits, and tells the
+ * CPU to drop any decoded code of the page. A page already received is
+ * ignored (duplicate). After LISTEN only.
+ */
+bool postcopy_dest_place_page(PostcopyDest *d, RAMBlock *rb, ram_addr_t offset,
+                              const void *data, GError **errp);
+
+/* Precopy loaded the pages in [offset, offset + len): they are received. */
+void postcopy_dest_mark_received(PostcopyDest *d, RAMBlock *rb,
+                                 ram_addr_t offset, uint64_t len);
+bool postcopy_dest_page_received(PostcopyDest *d, RAMBlock *rb,
+                                 ram_addr_t offset);
+/*
+ * A copy of rb's received bitmap (one bit per target page, host-order
+ * unsigned longs; g_free it) and its number of bits.
+ */
+unsigned long *postcopy_dest_received_bitmap(PostcopyDest *d, RAMBlock *rb,
+                                             uint64_t *nbits);
+/* Append MIG_RP_MSG_RECV_BITMAP for rb under wire_name (5.3.5). */
+bool postcopy_dest_encode_recv_bitmap(PostcopyDest *d, RAMBlock *rb,
+                                      const char *wire_name, GByteArray *out,
+                                      GError **errp);
+
+/*
+ * Recovery (4.6): while paused, faults are recorded but not requested
+ * (there is no return path). Resume re-sends every outstanding request
+ * through the callback, oldest first, from the calling thread; the caller
+ * resets its "previous block" before, so the first carries a name.
+ */
+void postcopy_dest_pause(PostcopyDest *d);
+void postcopy_dest_resume(PostcopyDest *d);
+/* Host pages requested (or waiting to be) and not yet placed. */
+unsigned postcopy_dest_outstanding(PostcopyDest *d);
+/* Host pages requested through the callback so far (re-sends included). */
+uint64_t postcopy_dest_requests_sent(PostcopyDest *d);
+/* Missing-page fault events read from the kernel so far (every thread's,
+ * duplicates and already-placed pages included). */
+uint64_t postcopy_dest_faults_seen(PostcopyDest *d);
+
+/* Blocktime figures so far; false if blocktime was not enabled. */
+bool postcopy_dest_get_blocktime(PostcopyDest *d, PostcopyBlocktimeInfo *info);
+
+/*
+ * Host-page assembly for one channel (4.5): target pages of a host page
+ * arrive consecutively and in order; the host page is placed when its
+ * last target page arrives, as a zero page if all of them were zero.
+ */
+typedef struct PostcopyPageAssembler PostcopyPageAssembler;
+PostcopyPageAssembler *postcopy_assembler_new(PostcopyDest *d);
+void postcopy_assembler_free(PostcopyPageAssembler *a);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PostcopyPageAssembler, postcopy_assembler_free)
+/*
+ * Add the target page at offset of rb (data NULL: a ZERO record). Fails
+ * ("Non-same host page detected") when it is not the next target page of
+ * the host page being assembled, or on a placement error.
+ */
+bool postcopy_assembler_add(PostcopyPageAssembler *a, RAMBlock *rb,
+                            ram_addr_t offset, const void *data,
+                            GError **errp);
+/* Is a host page partially assembled? */
+bool postcopy_assembler_busy(PostcopyPageAssembler *a);
+/* Throw a partial host page away (channel failed, 4.6). */
+void postcopy_assembler_reset(PostcopyPageAssembler *a);
+
+#endif /* MIGRATION_POSTCOPY_RAM_H */
