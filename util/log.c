@@ -4,6 +4,7 @@
  */
 #include "qemu/osdep.h"
 #include "qemu/log.h"
+#include "qemu/trace.h"
 #include "qapi/error.h"
 
 int qemu_loglevel;
@@ -27,6 +28,7 @@ static const LogItem log_items[] = {
     { LOG_UNIMP, "unimp", "log unimplemented functionality" },
     { LOG_GUEST_ERROR, "guest_errors", "log when the guest OS does something invalid" },
     { CPU_LOG_TB_NOCHAIN, "nochain", "do not chain decoded blocks" },
+    { LOG_TRACE, "trace:PATTERN", "enable trace events (see -trace help)" },
 };
 
 void qemu_log(const char *fmt, ...)
@@ -58,7 +60,9 @@ int qemu_log_parse_items(const char *str, char **bad)
             continue;
         }
         if (g_str_has_prefix(items[i], "trace:")) {
-            /* Trace patterns are accepted; we have no trace backends yet. */
+            /* -d trace:PATTERN is -trace enable=PATTERN */
+            trace_enable_pattern(items[i] + strlen("trace:"));
+            mask |= LOG_TRACE;
             continue;
         }
         for (size_t j = 0; j < ARRAY_SIZE(log_items); j++) {
