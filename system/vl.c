@@ -1147,6 +1147,9 @@ int qemu_main(int argc, char **argv)
     create_default_memdev(&cfg, mc);
     create_machine(&cfg, mc);
     create_devices(&cfg);
+    if (MACHINE_GET_CLASS(current_machine)->init_done) {
+        MACHINE_GET_CLASS(current_machine)->init_done(current_machine);
+    }
     qdev_global_check_unused();
     qtest_set_has_cpu(cpus_have_vcpu() || cfg.ram_size_given ||
                       strcmp(mc->name, "none") != 0);

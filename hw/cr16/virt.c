@@ -172,10 +172,6 @@ static bool virt_load_image(VirtMachineState *vms, GError **errp)
          * quit ends it) with its CPU held in reset.
          */
         vms->cpu_held = true;
-        if (!qtest_enabled()) {
-            warn_report("no guest program given (-kernel or -bios): the "
-                        "CPU stays in reset and the machine waits");
-        }
         return true;
     }
     vms->image = cr16_image_load(path, ms->ram_size, &err);
@@ -292,6 +288,35 @@ static void virt_nmi(MachineState *ms)
     cr16_cpu_set_nmi(vms->cpu, false);
 }
 
+/* -device loader,cpu-num=0,...: a program to run, the CPU may start. */
+static bool virt_set_pc(MachineState *ms, unsigned cpu_num, uint64_t pc,
+                        GError **errp)
+{
+    VirtMachineState *vms = VIRT_MACHINE(ms);
+
+    if (cpu_num != 0) {
+        error_setg(errp, "Specified boot CPU#%u is nonexistent", cpu_num);
+        return false;
+    }
+    cr16_cpu_set_reg(vms->cpu, CR16_REG_PC, pc & CR16_ADDR_MASK);
+    if (vms->cpu_held) {
+        vms->cpu_held = false;
+        cpus_kick();
+    }
+    return true;
+}
+
+/* Only now is it known whether a -device loader gave a program. */
+static void virt_init_done(MachineState *ms)
+{
+    VirtMachineState *vms = VIRT_MACHINE(ms);
+
+    if (vms->cpu_held && !qtest_enabled()) {
+        warn_report("no guest program given (-kernel, -bios or -device "
+                    "loader): the CPU stays in reset and the machine waits");
+    }
+}
+
 static bool virt_cpu_to_phys(MachineState *ms, uint64_t addr, hwaddr *phys)
 {
     VirtMachineState *vms = VIRT_MACHINE(ms);
@@ -327,6 +352,8 @@ static void virt_machine_class_init(ObjectClass *oc, const void *data)
     mc->nmi = virt_nmi;
     mc->cpu_to_phys = virt_cpu_to_phys;
     mc->cpu_addr_limit = VIRT_CPU_ADDR_LIMIT;
+    mc->set_pc = virt_set_pc;
+    mc->init_done = virt_init_done;
 }
 
 static const TypeInfo virt_machine_info = {
