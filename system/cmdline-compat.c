@@ -15,6 +15,7 @@
 #include "qemu/config-registry.h"
 #include "qemu/seccomp.h"
 #include "monitor/monitor.h"
+#include "system/system.h"
 #include "cmdline-compat.h"
 
 int64_t rtc_base_offset;
@@ -330,6 +331,8 @@ void compat_parse_msg(const char *arg)
 
     msg_timestamp = qemu_opt_get_bool(opts, "timestamp", msg_timestamp);
     msg_guest_name = qemu_opt_get_bool(opts, "guest-name", msg_guest_name);
+    /* As in QEMU, later messages (even of parsing) use the format. */
+    compat_apply_msg(qemu_name);
 }
 
 void compat_apply_msg(const char *guest_name)

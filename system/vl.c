@@ -401,6 +401,7 @@ static void parse_name_or_die(const char *arg)
 
     if (guest) {
         qemu_name = guest;
+        compat_apply_msg(qemu_name);    /* -msg guest-name=on */
     }
 }
 
