@@ -28,7 +28,6 @@ static const LogItem log_items[] = {
     { LOG_UNIMP, "unimp", "log unimplemented functionality" },
     { LOG_GUEST_ERROR, "guest_errors", "log when the guest OS does something invalid" },
     { CPU_LOG_TB_NOCHAIN, "nochain", "do not chain decoded blocks" },
-    { LOG_TRACE, "trace:PATTERN", "enable trace events (see -trace help)" },
 };
 
 void qemu_log(const char *fmt, ...)
@@ -85,6 +84,7 @@ void qemu_log_print_help(void)
     for (size_t j = 0; j < ARRAY_SIZE(log_items); j++) {
         printf("%-15s %s\n", log_items[j].name, log_items[j].help);
     }
+    printf("%-15s %s\n", "trace:PATTERN", "enable trace events (see -trace help)");
 }
 
 bool qemu_log_set(int mask, const char *filename, GError **errp)

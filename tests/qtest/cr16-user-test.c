@@ -331,6 +331,7 @@ static void test_loader_boots(void)
     /* ...and again after a reset */
     qtest_writeb(s, 0x2008, 0);
     qtest_qmp_assert_success(s, "{'execute': 'system_reset'}");
+    qtest_qmp_eventwait(s, "RESET");        /* the reset is asynchronous */
     g_assert_cmphex(qtest_readb(s, 0x2008), ==, 0x42);
     g_assert_cmphex(cpu_reg(s, "pc"), ==, 0x1000);
     qtest_set_expected_status(s, 0x42);
