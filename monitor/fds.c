@@ -395,3 +395,22 @@ void monitor_fdsets_free(void)
     }
     g_mutex_unlock(&fdsets_lock);
 }
+
+/* -add-fd: like add-fd, with an fd the command line already dup'ed. */
+void monitor_fdset_add_fd(int fd, int64_t fdset_id, const char *opaque)
+{
+    FdsetFd *f = g_new0(FdsetFd, 1);
+    Fdset *set;
+
+    f->fd = fd;
+    f->opaque = g_strdup(opaque);
+    g_mutex_lock(&fdsets_lock);
+    set = fdset_find_locked(fdset_id);
+    if (!set) {
+        set = g_new0(Fdset, 1);
+        set->id = fdset_id;
+        fdsets = g_list_insert_sorted(fdsets, set, fdset_compare);
+    }
+    set->fds = g_list_append(set->fds, f);
+    g_mutex_unlock(&fdsets_lock);
+}

@@ -6,6 +6,7 @@
  * returns only once the thread is outside guest code.
  */
 #include "qemu/osdep.h"
+#include "qemu/trace.h"
 #include "qemu/main-loop.h"
 #include "system/cpus.h"
 #include <sys/syscall.h>
@@ -79,11 +80,16 @@ static gpointer vcpu_thread_fn(gpointer data)
         }
         vcpu_parked = false;
         vcpu_halted = false;
+        trace_event(cpus_vcpu_start, "budget %d", (int)VCPU_SLICE);
         bql_unlock();
         why = vcpu_ops->exec(vcpu, VCPU_SLICE);
         bql_lock();
         if (why == VCPU_EXIT_HALTED) {
+            trace_event(cpus_vcpu_halted, "waiting for an interrupt");
             vcpu_halted = true;
+        } else {
+            trace_event(cpus_vcpu_stop, "reason %s",
+                        why == VCPU_EXIT_REQUEST ? "request" : "budget");
         }
     }
     vcpu_parked = true;

@@ -28,6 +28,9 @@
 #include "system/runstate.h"
 #include "system/system.h"
 #include "system/vl.h"
+#include "qemu/trace.h"
+#include "qemu/config-registry.h"
+#include "cmdline-compat.h"
 
 /* ---- the option table ---- */
 
@@ -116,15 +119,6 @@ static QemuOptsList qemu_run_with_opts = {
     },
 };
 
-static QemuOptsList qemu_msg_opts = {
-    .name = "msg", .merge_lists = true,
-    .desc = {
-        { .name = "timestamp", .type = QEMU_OPT_BOOL },
-        { .name = "guest-name", .type = QEMU_OPT_BOOL },
-        { NULL }
-    },
-};
-
 static QemuOptsList qemu_trace_opts = {
     .name = "trace", .implied_opt_name = "enable", .merge_lists = true,
     .desc = {
@@ -146,6 +140,22 @@ static QemuOptsList qemu_device_opts = {
     .name = "device", .implied_opt_name = "driver",
     .desc = { { NULL } },
 };
+
+/* For query-command-line-options, in QEMU's group names. */
+static void register_opts_lists(void)
+{
+    static QemuOptsList *const lists[] = {
+        &qemu_mem_opts, &qemu_accel_opts, &qemu_smp_opts, &qemu_name_opts,
+        &qemu_action_opts, &qemu_run_with_opts, &qemu_trace_opts,
+        &qemu_object_opts, &qemu_device_opts, &qemu_chardev_opts,
+        &qemu_mon_opts,
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(lists); i++) {
+        qemu_add_opts(lists[i]);
+    }
+    compat_register_opts();
+}
 
 /* ---- what the command line asked for ---- */
 
@@ -176,6 +186,9 @@ typedef struct Config {
     bool exit_with_parent;
     uint64_t ram_size;
     bool ram_size_given;
+    const char *mem_path;       /* -mem-path: main RAM from a file */
+    bool mem_prealloc;          /* -mem-prealloc */
+    const char *trace_file;     /* -trace file= */
 } Config;
 
 const char *qemu_name;
@@ -388,6 +401,7 @@ static void parse_name_or_die(const char *arg)
 
     if (guest) {
         qemu_name = guest;
+        compat_apply_msg(qemu_name);    /* -msg guest-name=on */
     }
 }
 
@@ -503,6 +517,77 @@ static void parse_incoming_or_die(const char *arg)
     if (!g_str_has_prefix(arg, "cpr,")) {
         incoming_uri = arg;
     }
+}
+
+/* -trace [enable=]PATTERN,events=FILE,file=FILE: the "log" back end. */
+static void parse_trace_or_die(Config *cfg, const char *arg)
+{
+    QemuOpts *opts = parse_opts_or_die(&qemu_trace_opts, arg, true);
+    const char *enable = qemu_opt_get(opts, "enable");
+    const char *events = qemu_opt_get(opts, "events");
+    const char *file = qemu_opt_get(opts, "file");
+    GError *err = NULL;
+
+    if (is_help(arg) || (enable && is_help(enable))) {
+        trace_print_help();
+        exit(0);
+    }
+    if (enable) {
+        trace_enable_pattern(enable);
+    }
+    if (events && !trace_enable_events_file(events, &err)) {
+        fail(err);
+    }
+    if (file) {
+        cfg->trace_file = file;
+    }
+    /* merge_lists: a later -trace adds its own enable= */
+    qemu_opt_unset(opts, "enable");
+    qemu_opt_unset(opts, "events");
+}
+
+/*
+ * -mem-path / -mem-prealloc: the legacy spelling of a memory backend for
+ * main RAM. As QEMU does, create that backend (id = the board's RAM id)
+ * and point -machine memory-backend at it.
+ */
+static void create_default_memdev(Config *cfg, MachineClass *mc)
+{
+    g_autoptr(JsonObject) o = json_object_new();
+    g_autoptr(JsonNode) node = json_node_new(JSON_NODE_OBJECT);
+    g_autoptr(JsonGenerator) gen = json_generator_new();
+    g_autofree char *text = NULL;
+    const char *id = mc->default_ram_id ? mc->default_ram_id : "ram";
+    GError *err = NULL;
+
+    if (!cfg->mem_path && !cfg->mem_prealloc) {
+        return;
+    }
+    if (cfg->machine && json_object_has_member(cfg->machine, "memory-backend")) {
+        fail_msg("'-mem-path' and '-mem-prealloc' may not be combined with "
+                 "'-machine memory-backend'");
+    }
+    json_object_set_string_member(o, "qom-type", cfg->mem_path ?
+                                  "memory-backend-file" : "memory-backend-ram");
+    json_object_set_string_member(o, "id", id);
+    json_object_set_int_member(o, "size", cfg->ram_size_given ?
+                               cfg->ram_size : mc->default_ram_size);
+    if (cfg->mem_path) {
+        json_object_set_string_member(o, "mem-path", cfg->mem_path);
+    }
+    if (cfg->mem_prealloc) {
+        json_object_set_boolean_member(o, "prealloc", true);
+    }
+    json_node_set_object(node, o);
+    json_generator_set_root(gen, node);
+    text = json_generator_to_data(gen, NULL);
+    if (!user_creatable_add_json(text, &err)) {
+        fail(err);
+    }
+    if (!cfg->machine) {
+        cfg->machine = json_object_new();
+    }
+    json_object_set_string_member(cfg->machine, "memory-backend", id);
 }
 
 static void parse_machine_opt(Config *cfg, const char *arg)
@@ -698,7 +783,14 @@ static void parse_command_line(Config *cfg, int argc, char **argv)
             break;
         }
         case QEMU_OPTION_device: {
-            QemuOpts *opts = parse_opts_or_die(&qemu_device_opts, optarg, true);
+            QemuOpts *opts;
+
+            if (optarg[0] == '{') {
+                cfg->devices = g_list_append(cfg->devices,
+                                             defer("-device", optarg, NULL));
+                break;
+            }
+            opts = parse_opts_or_die(&qemu_device_opts, optarg, true);
 
             if (qdev_device_help_opts(opts)) {
                 exit(0);
@@ -720,10 +812,7 @@ static void parse_command_line(Config *cfg, int argc, char **argv)
             char *bad = NULL;
             int mask;
 
-            if (is_help(optarg)) {
-                qemu_log_print_help();
-                exit(0);
-            }
+            /* QEMU treats "help" as an invalid item: list, status 1. */
             mask = qemu_log_parse_items(optarg, &bad);
             if (mask < 0) {
                 g_free(bad);
@@ -739,10 +828,34 @@ static void parse_command_line(Config *cfg, int argc, char **argv)
         case QEMU_OPTION_dfilter:
             break;
         case QEMU_OPTION_msg:
-            parse_opts_or_die(&qemu_msg_opts, optarg, false);
+            compat_parse_msg(optarg);
             break;
         case QEMU_OPTION_trace:
-            parse_opts_or_die(&qemu_trace_opts, optarg, true);
+            parse_trace_or_die(cfg, optarg);
+            break;
+        case QEMU_OPTION_no_user_config:
+            /* qemu-system-cr16 reads no configuration files by itself. */
+            break;
+        case QEMU_OPTION_add_fd:
+            compat_parse_add_fd(optarg);
+            break;
+        case QEMU_OPTION_rtc:
+            compat_parse_rtc(optarg);
+            break;
+        case QEMU_OPTION_boot:
+            compat_parse_boot(optarg);
+            break;
+        case QEMU_OPTION_overcommit:
+            compat_parse_overcommit(optarg);
+            break;
+        case QEMU_OPTION_sandbox:
+            compat_parse_sandbox(optarg);
+            break;
+        case QEMU_OPTION_mem_path:
+            cfg->mem_path = optarg;
+            break;
+        case QEMU_OPTION_mem_prealloc:
+            cfg->mem_prealloc = true;
             break;
         case QEMU_OPTION_run_with: {
             QemuOpts *opts = parse_opts_or_die(&qemu_run_with_opts, optarg, false);
@@ -790,6 +903,17 @@ static void create_objects(Config *cfg)
     loc_clear();
 }
 
+/* QEMU looks the chardev up before it checks the mode and options. */
+static void check_mon_chardev(QemuOpts *opts)
+{
+    const char *chardev = qemu_opt_get(opts, "chardev");
+
+    if (chardev && !qemu_chr_find(chardev)) {
+        error_report("chardev \"%s\" not found", chardev);
+        exit(1);
+    }
+}
+
 static void create_monitors(Config *cfg)
 {
     for (GList *l = cfg->mons; l; l = l->next) {
@@ -797,6 +921,7 @@ static void create_monitors(Config *cfg)
         GError *err = NULL;
 
         loc_set_cmdline(d->opt, d->arg);
+        check_mon_chardev(d->opts);
         if (!monitor_init_opts(d->opts, &err)) {
             fail(err);
         }
@@ -917,7 +1042,8 @@ static void create_devices(Config *cfg)
         GError *err = NULL;
 
         loc_set_cmdline(d->opt, d->arg);
-        if (!qdev_device_add_opts(d->opts, &err)) {
+        if (!(d->opts ? qdev_device_add_opts(d->opts, &err)
+                      : qdev_device_add_json(d->arg, &err))) {
             fail(err);
         }
     }
@@ -945,6 +1071,7 @@ int qemu_main(int argc, char **argv)
     GError *err = NULL;
 
     error_progname = g_path_get_basename(argv[0]);
+    register_opts_lists();
     parse_command_line(&cfg, argc, argv);
 
     if (cfg.append && !cfg.kernel) {
@@ -955,6 +1082,10 @@ int qemu_main(int argc, char **argv)
     }
     if (cfg.nographic && cfg.daemonize) {
         fail_msg("-nographic cannot be used with -daemonize");
+    }
+    compat_apply_msg(qemu_name);
+    if (!cfg.log_file && cfg.trace_file) {
+        cfg.log_file = cfg.trace_file;      /* the log back end's file */
     }
     if ((cfg.log_mask || cfg.log_file) && !qemu_log_set(cfg.log_mask, cfg.log_file, &err)) {
         fail(err);
@@ -992,8 +1123,11 @@ int qemu_main(int argc, char **argv)
         fail(err);
     }
 
+    compat_apply_process_limits();
+
     main_loop_init();
     monitor_init_globals();
+    compat_apply_fdsets();
     os_setup_signal_handling();
 
     create_chardevs(&cfg);
@@ -1011,8 +1145,12 @@ int qemu_main(int argc, char **argv)
     }
     create_monitors(&cfg);
     create_serials(&cfg);
+    create_default_memdev(&cfg, mc);
     create_machine(&cfg, mc);
     create_devices(&cfg);
+    if (MACHINE_GET_CLASS(current_machine)->init_done) {
+        MACHINE_GET_CLASS(current_machine)->init_done(current_machine);
+    }
     qdev_global_check_unused();
     qtest_set_has_cpu(cpus_have_vcpu() || cfg.ram_size_given ||
                       strcmp(mc->name, "none") != 0);

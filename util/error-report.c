@@ -9,6 +9,20 @@
 const char *error_progname = "qemu-system-cr16";
 
 static char *cur_loc;
+static bool msg_timestamp;
+static char *msg_guest_name;
+
+void error_report_set_format(bool timestamp, const char *guest_name)
+{
+    msg_timestamp = timestamp;
+    g_free(msg_guest_name);
+    msg_guest_name = g_strdup(guest_name);
+}
+
+bool error_report_timestamps(void)
+{
+    return msg_timestamp;
+}
 
 void loc_set_cmdline(const char *opt, const char *arg)
 {
@@ -24,8 +38,18 @@ void loc_clear(void)
 static void vreport(const char *kind, const char *fmt, va_list ap)
 {
     g_autofree char *msg = g_strdup_vprintf(fmt, ap);
-    GString *out = g_string_new(error_progname);
+    GString *out = g_string_new(NULL);
 
+    if (msg_timestamp) {
+        g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+        g_autofree char *stamp = g_date_time_format_iso8601(now);
+
+        g_string_append_printf(out, "%s ", stamp);
+    }
+    if (msg_guest_name) {
+        g_string_append_printf(out, "%s ", msg_guest_name);
+    }
+    g_string_append(out, error_progname);
     g_string_append(out, ": ");
     if (cur_loc) {
         g_string_append_printf(out, "%s: ", cur_loc);

@@ -4,6 +4,7 @@
  */
 #include "qemu/osdep.h"
 #include "qemu/log.h"
+#include "qemu/trace.h"
 #include "qapi/error.h"
 
 int qemu_loglevel;
@@ -58,7 +59,9 @@ int qemu_log_parse_items(const char *str, char **bad)
             continue;
         }
         if (g_str_has_prefix(items[i], "trace:")) {
-            /* Trace patterns are accepted; we have no trace backends yet. */
+            /* -d trace:PATTERN is -trace enable=PATTERN */
+            trace_enable_pattern(items[i] + strlen("trace:"));
+            mask |= LOG_TRACE;
             continue;
         }
         for (size_t j = 0; j < ARRAY_SIZE(log_items); j++) {
@@ -81,6 +84,7 @@ void qemu_log_print_help(void)
     for (size_t j = 0; j < ARRAY_SIZE(log_items); j++) {
         printf("%-15s %s\n", log_items[j].name, log_items[j].help);
     }
+    printf("%-15s %s\n", "trace:PATTERN", "enable trace events (see -trace help)");
 }
 
 bool qemu_log_set(int mask, const char *filename, GError **errp)

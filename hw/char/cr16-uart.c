@@ -6,6 +6,7 @@
  * data) or TXIE (the transmitter is always ready).
  */
 #include "qemu/osdep.h"
+#include "qemu/trace.h"
 #include "qemu/error-report.h"
 #include "qapi/error.h"
 #include "qemu/log.h"
@@ -84,6 +85,7 @@ static void uart_receive(void *opaque, const uint8_t *buf, int size)
             s->overrun = true;
             continue;
         }
+        trace_event(cr16_uart_rx, "ch 0x%02x", buf[i]);
         s->fifo[(s->fifo_head + s->fifo_count) % VIRT_UART_FIFO_SIZE] =
             buf[i];
         s->fifo_count++;
@@ -149,6 +151,7 @@ static void uart_write(void *opaque, hwaddr addr, uint64_t val,
             break;
         }
         c = val;
+        trace_event(cr16_uart_tx, "ch 0x%02x", c);
         /* The transmitter has no FIFO: a slow peer stalls the writer. */
         qemu_chr_fe_write_all(&s->be, &c, 1);
         break;

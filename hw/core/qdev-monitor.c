@@ -49,6 +49,32 @@ static const char *string_member(JsonObject *props, const char *name)
     return json_node_get_string(node);
 }
 
+/*
+ * A property value from -device JSON or device_add as the text the
+ * property parsers take: strings as they are, numbers in decimal, booleans
+ * as on/off. NULL for objects, arrays and null.
+ */
+static char *scalar_member_text(JsonObject *props, const char *name)
+{
+    JsonNode *node = json_object_get_member(props, name);
+
+    if (!node || !JSON_NODE_HOLDS_VALUE(node)) {
+        return NULL;
+    }
+    switch (json_node_get_value_type(node)) {
+    case G_TYPE_STRING:
+        return g_strdup(json_node_get_string(node));
+    case G_TYPE_INT64:
+        return g_strdup_printf("%" PRId64, json_node_get_int(node));
+    case G_TYPE_BOOLEAN:
+        return g_strdup(json_node_get_boolean(node) ? "on" : "off");
+    case G_TYPE_DOUBLE:
+        return g_strdup_printf("%.17g", json_node_get_double(node));
+    default:
+        return NULL;
+    }
+}
+
 DeviceState *qdev_device_add_from_props(JsonObject *props, GError **errp)
 {
     const char *driver = string_member(props, "driver");
@@ -100,7 +126,9 @@ DeviceState *qdev_device_add_from_props(JsonObject *props, GError **errp)
             !strcmp(key, "bus")) {
             continue;
         }
-        value = string_member(props, key);
+        g_autofree char *text = scalar_member_text(props, key);
+
+        value = text;
         if (!value) {
             error_setg(errp, "Invalid parameter '%s'", key);
             goto fail;
@@ -188,4 +216,18 @@ bool qdev_device_help_opts(QemuOpts *opts)
 {
     return qdev_device_help(qemu_opt_get(opts, "driver"),
                             qemu_opt_has_help_opt(opts));
+}
+
+bool qdev_device_add_json(const char *json, GError **errp)
+{
+    g_autoptr(JsonParser) parser = json_parser_new();
+    JsonNode *root;
+
+    if (!json_parser_load_from_data(parser, json, -1, NULL) ||
+        !(root = json_parser_get_root(parser)) ||
+        !JSON_NODE_HOLDS_OBJECT(root)) {
+        error_setg(errp, "Invalid JSON syntax");
+        return false;
+    }
+    return qdev_device_add_from_props(json_node_get_object(root), errp) != NULL;
 }

@@ -30,6 +30,7 @@ typedef struct Cr16Segment {
 struct Cr16Image {
     GArray *segments;       /* Cr16Segment */
     uint32_t entry;
+    bool is_elf;            /* parsed as ELF (else a raw image at 0) */
 };
 
 static uint16_t le16_at(const uint8_t *p)
@@ -288,11 +289,17 @@ Cr16Image *cr16_image_load(const char *path, uint64_t ram_size,
     }
     file = g_bytes_new_take(buf, len);
     if (len >= 4 && !memcmp(buf, "\x7f" "ELF", 4)) {
+        img->is_elf = true;
         ok = image_parse_elf(img, file, ram_size, errp);
     } else {
         ok = image_parse_raw(img, file, ram_size, errp);
     }
     return ok ? g_steal_pointer(&img) : NULL;
+}
+
+bool cr16_image_is_elf(const Cr16Image *img)
+{
+    return img->is_elf;
 }
 
 void cr16_image_install(const Cr16Image *img)

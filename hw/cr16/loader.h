@@ -39,6 +39,9 @@ void cr16_image_install(const Cr16Image *img);
 /* CPU address where execution starts: the ELF entry, or 0 for raw. */
 uint32_t cr16_image_entry(const Cr16Image *img);
 
+/* True if the file was an ELF executable (false: raw image at 0). */
+bool cr16_image_is_elf(const Cr16Image *img);
+
 void cr16_image_free(Cr16Image *img);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Cr16Image, cr16_image_free)
 

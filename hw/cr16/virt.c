@@ -7,6 +7,8 @@
  */
 #include "qemu/osdep.h"
 #include "qapi/error.h"
+#include "qemu/error-report.h"
+#include "system/qtest.h"
 #include "hw/boards.h"
 #include "hw/irq.h"
 #include "hw/qdev-properties.h"
@@ -40,6 +42,7 @@ typedef struct VirtMachineState {
     DeviceState *icu;       /* child "icu": answers interrupt acknowledge */
     qemu_irq cpu_irq;       /* the CPU's INT input, driven by the ICU */
     Cr16Image *image;       /* -kernel/-bios image, reinstalled on reset */
+    bool cpu_held;          /* no guest program: the CPU never leaves reset */
 } VirtMachineState;
 
 #define VIRT_MACHINE(obj) \
@@ -51,6 +54,9 @@ static VCPUExit virt_vcpu_exec(void *opaque, uint64_t budget)
 {
     VirtMachineState *vms = opaque;
 
+    if (vms->cpu_held) {
+        return VCPU_EXIT_HALTED;
+    }
     virt_bus_enter_vcpu(&vms->bus);
     switch (cr16_cpu_exec(vms->cpu, budget, NULL)) {
     case CR16_EXIT_HALTED:
@@ -74,7 +80,7 @@ static bool virt_vcpu_has_work(void *opaque)
 {
     VirtMachineState *vms = opaque;
 
-    return cr16_cpu_has_work(vms->cpu);
+    return !vms->cpu_held && cr16_cpu_has_work(vms->cpu);
 }
 
 static const VCPUOps virt_vcpu_ops = {
@@ -120,6 +126,7 @@ static void virt_reset(void *opaque)
     VirtMachineState *vms = opaque;
 
     cr16_cpu_reset(vms->cpu);
+    cr16_cpu_set_reg(vms->cpu, CR16_REG_ISP, VIRT_RESET_ISP);
     if (vms->image) {
         cr16_image_install(vms->image);
         cr16_cpu_set_reg(vms->cpu, CR16_REG_PC, cr16_image_entry(vms->image));
@@ -158,6 +165,13 @@ static bool virt_load_image(VirtMachineState *vms, GError **errp)
     GError *err = NULL;
 
     if (!path) {
+        /*
+         * Nothing to run: zeroed RAM decodes as undefined instructions,
+         * and a CPU faulting forever would only burn a host core. Like a
+         * board without a boot ROM, the machine waits (QMP and qtest work;
+         * quit ends it) with its CPU held in reset.
+         */
+        vms->cpu_held = true;
         return true;
     }
     vms->image = cr16_image_load(path, ms->ram_size, &err);
@@ -263,6 +277,54 @@ fail_image:
     return false;
 }
 
+/* ---- QMP hooks ---- */
+
+/* inject-nmi: a pulse on the NMI input (the CPU latches the edge). */
+static void virt_nmi(MachineState *ms)
+{
+    VirtMachineState *vms = VIRT_MACHINE(ms);
+
+    cr16_cpu_set_nmi(vms->cpu, true);
+    cr16_cpu_set_nmi(vms->cpu, false);
+}
+
+/* -device loader,cpu-num=0,...: a program to run, the CPU may start. */
+static bool virt_set_pc(MachineState *ms, unsigned cpu_num, uint64_t pc,
+                        GError **errp)
+{
+    VirtMachineState *vms = VIRT_MACHINE(ms);
+
+    if (cpu_num != 0) {
+        error_setg(errp, "Specified boot CPU#%u is nonexistent", cpu_num);
+        return false;
+    }
+    cr16_cpu_set_reg(vms->cpu, CR16_REG_PC, pc & CR16_ADDR_MASK);
+    if (vms->cpu_held) {
+        vms->cpu_held = false;
+        cpus_kick();
+    }
+    return true;
+}
+
+/* Only now is it known whether a -device loader gave a program. */
+static void virt_init_done(MachineState *ms)
+{
+    VirtMachineState *vms = VIRT_MACHINE(ms);
+
+    if (vms->cpu_held && !qtest_enabled()) {
+        warn_report("no guest program given (-kernel, -bios or -device "
+                    "loader): the CPU stays in reset and the machine waits");
+    }
+}
+
+static bool virt_cpu_to_phys(MachineState *ms, uint64_t addr, hwaddr *phys)
+{
+    VirtMachineState *vms = VIRT_MACHINE(ms);
+
+    return addr < VIRT_CPU_ADDR_LIMIT &&
+           virt_bus_cpu_to_phys(&vms->bus, addr, phys);
+}
+
 /* ---- type registration ---- */
 
 static void virt_machine_instance_finalize(Object *obj)
@@ -287,6 +349,11 @@ static void virt_machine_class_init(ObjectClass *oc, const void *data)
     mc->default_ram_id = "cr16.ram";
     mc->default_cpu_type = TYPE_CR16C_CPU;
     mc->init = virt_init;
+    mc->nmi = virt_nmi;
+    mc->cpu_to_phys = virt_cpu_to_phys;
+    mc->cpu_addr_limit = VIRT_CPU_ADDR_LIMIT;
+    mc->set_pc = virt_set_pc;
+    mc->init_done = virt_init_done;
 }
 
 static const TypeInfo virt_machine_info = {

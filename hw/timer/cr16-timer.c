@@ -14,6 +14,7 @@
  * cannot reach it.
  */
 #include "qemu/osdep.h"
+#include "qemu/trace.h"
 #include "qemu/log.h"
 #include "qemu/timer.h"
 #include "hw/irq.h"
@@ -161,6 +162,8 @@ static void cr16_timer_expired(void *opaque)
         return;
     }
     s->status |= VIRT_TIMER_STATUS_MATCH;
+    trace_event(cr16_timer_match, "compare 0x%08x at %" PRId64 " ns",
+                s->compare, match_ns);
     s->ref_count = (s->ctrl & VIRT_TIMER_CTRL_PERIODIC) ? 0 : s->compare;
     s->ref_ns = match_ns;
     /* The callback may run late (a long clock jump): catch up in one
@@ -206,6 +209,8 @@ static void cr16_timer_write(void *opaque, hwaddr addr, uint64_t val,
     int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
     uint32_t ctrl;
 
+    trace_event(cr16_timer_write, "offset 0x%02x value 0x%08" PRIx64
+                " size %u", (unsigned)addr, val, size);
     /* Account for the time so far under the old settings. */
     cr16_timer_sync(s, now);
     switch (cr16_reg_base(addr)) {

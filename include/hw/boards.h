@@ -51,6 +51,24 @@ typedef struct MachineClass {
      * ms->ram_size are set; create CPU and devices. Return success.
      */
     bool (*init)(MachineState *ms, GError **errp);
+    /* QMP inject-nmi: pulse the CPU's NMI input. NULL: no CPU/NMI. */
+    void (*nmi)(MachineState *ms);
+    /*
+     * QMP memsave: translate a CPU address to a physical one (false if
+     * nothing is mapped there). NULL: the machine has no CPU.
+     */
+    bool (*cpu_to_phys)(MachineState *ms, uint64_t addr, hwaddr *phys);
+    /* Bytes in the CPU's address space (memsave range check). */
+    uint64_t cpu_addr_limit;
+    /*
+     * -device loader: start CPU cpu_num at pc (now and after each reset,
+     * the loader re-applies it). False with errp set for a CPU that does
+     * not exist. NULL: the machine has no CPU.
+     */
+    bool (*set_pc)(MachineState *ms, unsigned cpu_num, uint64_t pc,
+                   GError **errp);
+    /* After the devices of the command line exist (vl.c); may be NULL. */
+    void (*init_done)(MachineState *ms);
 } MachineClass;
 
 struct MachineState {

@@ -212,6 +212,8 @@ void qdev_global_reset(void);
 bool qdev_device_add_opts(QemuOpts *opts, GError **errp);
 /* The same from an object of string values (driver, id, properties). */
 DeviceState *qdev_device_add_from_props(JsonObject *props, GError **errp);
+/* -device '{"driver": ..., ...}': parse the JSON object and add it. */
+bool qdev_device_add_json(const char *json, GError **errp);
 /*
  * For "-device" QemuOpts: print the help the options ask for ("help" as
  * driver, or DRIVER,help). Returns true if it printed something.

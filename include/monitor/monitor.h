@@ -84,4 +84,10 @@ int monitor_fdset_dup_fd_add(int64_t fdset_id, int flags, GError **errp);
  */
 void monitor_fdset_dup_fd_remove(int dup_fd);
 
+/*
+ * -add-fd: put fd (owned by the set from now on) into fd set fdset_id,
+ * creating the set. Main thread, before or after the monitors start.
+ */
+void monitor_fdset_add_fd(int fd, int64_t fdset_id, const char *opaque);
+
 #endif /* MONITOR_MONITOR_H */

@@ -9,6 +9,7 @@
 #ifndef QEMU_ERROR_REPORT_H
 #define QEMU_ERROR_REPORT_H
 
+#include <stdbool.h>
 #include <glib.h>
 
 /* Location "-opt arg" used as the prefix of the next reports; NULL clears. */
@@ -25,5 +26,14 @@ void info_report(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 void error_report_err(GError *err);
 /* A hint line printed as-is (no prefix). */
 void error_printf(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+
+/*
+ * -msg timestamp=on: start every report with the UTC time in ISO 8601
+ * ("2026-01-31T12:00:00.123456Z "); -msg guest-name=on with a guest name:
+ * then the guest name. Set once at start-up, before threads exist.
+ */
+void error_report_set_format(bool timestamp, const char *guest_name);
+/* True when -msg timestamp=on is in effect (trace lines use it too). */
+bool error_report_timestamps(void);
 
 #endif /* QEMU_ERROR_REPORT_H */

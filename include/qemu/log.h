@@ -17,6 +17,7 @@
 #define LOG_UNIMP           (1 << 10)  /* "unimp": unimplemented device features */
 #define LOG_GUEST_ERROR     (1 << 11)  /* "guest_errors": invalid guest actions */
 #define CPU_LOG_TB_NOCHAIN  (1 << 13)  /* "nochain": no block chaining */
+#define LOG_TRACE           (1 << 15)  /* "trace:PATTERN" was given */
 
 extern int qemu_loglevel;
 

@@ -34,6 +34,23 @@ void cr16_raise(CR16CPU *cpu, unsigned vector, uint32_t ret)
     uint32_t entry, handler;
 
     ret &= CR16_ADDR_MASK;
+    if (unlikely(isp < 6)) {
+        /*
+         * The frame would wrap past address 0 to the top of the address
+         * space, where boards put their device registers: a runaway fault
+         * loop must not write into them. The CPU stops instead; only a
+         * reset (or a debugger) gets it going again.
+         */
+        qemu_log_mask(LOG_GUEST_ERROR, "cr16: exception %u (%s) at 0x%06x: "
+                      "interrupt stack underflow (isp=0x%06x), CPU "
+                      "stopped\n", vector, vector_name(vector), ret, isp);
+        env->pc = ret;
+        env->halted = 1;
+        /* as an interrupt entry would: a level INT cannot wake it again */
+        cr16_psr_write(cpu, psr & ~(CR16_PSR_T | CR16_PSR_P | CR16_PSR_U |
+                                    CR16_PSR_I));
+        return;
+    }
     isp = (isp - 2) & CR16_ADDR_MASK;
     cr16_st(cpu, isp, psr, 2);
     isp = (isp - 4) & CR16_ADDR_MASK;

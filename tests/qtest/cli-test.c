@@ -581,7 +581,6 @@ typedef struct CliHelpCase {
 static const CliHelpCase help_cases[] = {
     { "-accel help", { "tcg", "qtest" } },
     { "-accel ?", { "tcg", "qtest" } },
-    { "-d help", { "in_asm", "int", "guest_errors", "cpu_reset" } },
     { "-chardev help", { "socket", "null", "file", "ringbuf" } },
     { "-object help", { "memory-backend-ram", "memory-backend-file",
                         "qtest" } },
@@ -762,6 +761,78 @@ static const CliErrorCase error_cases[] = {
     { "nographic-daemonize", "-M none -nographic -daemonize", {
         "~-nographic cannot be used with -daemonize"
     } },
+    /* issue 11: the chardev is looked up before the monitor's options */
+    { "mon-unknown-chardev-first", "-M none -mon chardev=nope,pretty=on", {
+        "=-mon chardev=nope,pretty=on: chardev \"nope\" not found"
+    } },
+    { "rtc-bad-base", "-M none -rtc base=2006-13-45", {
+        "=-rtc base=2006-13-45: invalid datetime format",
+        "#valid formats: '2006-06-17T16:01:21' or '2006-06-17'"
+    } },
+    { "rtc-bad-clock", "-M none -rtc clock=sun", {
+        "~invalid option value 'sun'"
+    } },
+    { "boot-bad-device", "-M none -boot order=cz", {
+        "=-boot order=cz: Invalid boot device 'z'"
+    } },
+    { "boot-twice", "-M none -boot once=cc", {
+        "~Boot device 'c' was given twice"
+    } },
+    { "boot-bad-strict", "-M none -boot strict=maybe", {
+        "~Parameter 'strict' expects 'on' or 'off'"
+    } },
+    { "overcommit-bad", "-M none -overcommit mem-lock=sometimes", {
+        "~parameter 'mem-lock' expects one of 'on', 'off', 'on-fault'"
+    } },
+    { "sandbox-bad-spawn", "-M none -sandbox on,spawn=maybe", {
+        "=-sandbox on,spawn=maybe: invalid argument for spawn"
+    } },
+    { "sandbox-bad-key", "-M none -sandbox on,bogus=1", {
+        "~Invalid parameter 'bogus'"
+    } },
+    { "add-fd-stdio", "-M none -add-fd fd=2,set=1", {
+        "~fd cannot be a standard I/O stream"
+    } },
+    { "add-fd-missing", "-M none -add-fd set=1", {
+        "~fd option is required and must be non-negative"
+    } },
+    { "add-fd-not-open", "-M none -add-fd fd=1000,set=1", {
+        "~fd is not valid or already in use"
+    } },
+    { "device-json-bad", "-M none -device '{\"driver\": '", {
+        "~Invalid JSON syntax"
+    } },
+    { "device-json-unknown", "-M none -device '{\"driver\": \"nope\"}'", {
+        "~'nope' is not a valid device model name"
+    } },
+    { "loader-nothing", "-M virt -device loader", {
+        "~please include valid arguments"
+    } },
+    { "loader-data-no-len", "-M virt -device loader,addr=0x1000,data=1", {
+        "~Both data and data-len must be specified"
+    } },
+    { "loader-data-len", "-M virt -device loader,addr=0,data=1,data-len=9", {
+        "~data-len cannot be greater then 8 bytes"
+    } },
+    { "loader-pc-no-cpu", "-M virt -device loader,addr=0x1000", {
+        "~cpu_num must be specified when setting a program counter"
+    } },
+    { "loader-bad-cpu", "-M virt -device loader,addr=0x1000,cpu-num=3", {
+        "~Specified boot CPU#3 is nonexistent"
+    } },
+    { "loader-no-file", "-M virt -device loader,file=/nonexistent-cli/x", {
+        "~Cannot load specified image /nonexistent-cli/x: Failed to open "
+        "file \u201c/nonexistent-cli/x\u201d: No such file or directory"
+    } },
+    { "mem-path-with-backend", "-M none -m 16M -mem-path /tmp "
+      "-object memory-backend-ram,id=m,size=16M -machine memory-backend=m", {
+        "~'-mem-path' and '-mem-prealloc' may not be combined with "
+        "'-machine memory-backend'"
+    } },
+    { "trace-events-missing", "-M none -trace events=/nonexistent-cli/ev", {
+        "~Cannot open events file '/nonexistent-cli/ev': No such file or "
+        "directory"
+    } },
 };
 
 static void test_error(const void *opaque)
@@ -792,9 +863,9 @@ static void test_error_stray_argument(void)
     cli_proc_free(p);
 }
 
-static void test_error_log_item(void)
+static void test_error_log_item(const void *opaque)
 {
-    CliProc *p = cli_run("-M none -d bogus");
+    CliProc *p = cli_run(opaque);
 
     g_assert_cmpint(WEXITSTATUS(p->wstatus), ==, 1);
     /* The valid items are listed. */
@@ -895,6 +966,33 @@ static const CliAcceptCase accept_cases[] = {
     { "qtest-null", "-M none -qtest null -qtest-log none" },
     { "qtest-object", "-M none -chardev null,id=c2 "
       "-object qtest,id=qt,chardev=c2,log=none" },
+    /* issue 11: what libvirt and scripts pass */
+    { "no-user-config", "-M none -no-user-config -nodefaults" },
+    { "rtc-utc", "-M none -rtc base=utc,clock=host,driftfix=none" },
+    { "rtc-localtime", "-M none -rtc base=localtime" },
+    { "rtc-date", "-M none -rtc base=2006-06-17T16:01:21,clock=vm" },
+    { "rtc-day", "-M none -rtc 2006-06-17" },
+    { "boot-strict", "-M none -boot strict=on" },
+    { "boot-order", "-M none -boot order=cd,once=d,menu=off,"
+      "reboot-timeout=1000" },
+    { "overcommit-off", "-M none -overcommit mem-lock=off,cpu-pm=off" },
+    { "overcommit-lock", "-M none -m 16M -overcommit mem-lock=on-fault" },
+    { "sandbox-off", "-M none -sandbox off" },
+    { "sandbox-on", "-M none -sandbox on" },
+    /* spawn=deny is covered by test-seccomp: LeakSanitizer's exit-time
+     * check clones a process, which the filter rightly kills */
+    { "sandbox-deny", "-M virt -sandbox on,obsolete=deny,"
+      "elevateprivileges=deny,resourcecontrol=deny,spawn=allow",
+      { "no guest program given" } },
+    { "mem-path", "-M none -m 16M -mem-path @ -mem-prealloc" },
+    { "mem-prealloc", "-M none -m 16M -mem-prealloc" },
+    { "device-json", "-M none -device "
+      "'{\"driver\": \"migration-testdev\", \"id\": \"t0\", "
+      "\"state-size\": 8192, \"fail-load\": false}'" },
+    { "device-loader", "-M virt -device loader,addr=0x100,data=7,data-len=2" },
+    { "trace-log", "-M none -trace enable=cr16_*,file=@/trace "
+      "-d trace:cpus_*" },
+    { "msg", "-M none -msg timestamp=on,guest-name=on -name g" },
 };
 
 static void test_accept(const void *opaque)
@@ -1121,6 +1219,120 @@ static void test_signal_quiet_with_qtest(void)
     cli_proc_free(p);
 }
 
+/* ------------------------------------------------------------------ */
+/* Issue 11: messages, fd sets, a board without a program              */
+/* ------------------------------------------------------------------ */
+
+static void test_msg_timestamp(void)
+{
+    CliProc *p = cli_run("-msg timestamp=on -M none -m foo");
+    g_autoptr(GRegex) re = g_regex_new(
+        "^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z "
+        CLI_PREFIX "-m foo: Parameter 'size' expects", G_REGEX_MULTILINE, 0,
+        NULL);
+
+    g_assert_cmpint(WEXITSTATUS(p->wstatus), ==, 1);
+    if (!g_regex_match(re, p->err->str, 0, NULL)) {
+        cli_fail(p, "no ISO 8601 timestamp before the message");
+    }
+    cli_proc_free(p);
+
+    p = cli_run("-name guest=g7 -msg guest-name=on -M none -m foo");
+    g_assert_cmpint(WEXITSTATUS(p->wstatus), ==, 1);
+    if (!g_str_has_prefix(p->err->str, "g7 " CLI_PREFIX "-m foo: ")) {
+        cli_fail(p, "no guest name before the message");
+    }
+    cli_proc_free(p);
+}
+
+/* -add-fd with an fd the parent opened (spawned through a shell). */
+static void test_add_fd(void)
+{
+    CliProc *p = cli_proc_new();
+    g_autofree char *file = g_build_filename(p->dir, "data", NULL);
+    g_autofree char *sock = g_build_filename(p->dir, "cli-qmp", NULL);
+    g_autofree char *script = g_strdup_printf(
+        "exec 5<'%s'; exec \"$0\" \"$@\"", file);
+    g_autofree char *mon = g_strdup_printf("socket,path=%s,id=m", sock);
+    const char *argv[] = {
+        "/bin/sh", "-c", script, cli_binary(), "-M", "none",
+        "-chardev", mon, "-mon", "chardev=m,mode=control",
+        "-add-fd", "fd=5,set=3,opaque=ro-file", NULL,
+    };
+    gint64 deadline = g_get_monotonic_time() + CLI_TIMEOUT_US;
+    int listen_fd;
+    JsonObject *rsp;
+    JsonArray *sets;
+    JsonObject *set, *fdinfo;
+
+    g_assert_true(g_file_set_contents(file, "x", -1, NULL));
+    listen_fd = cli_listen(sock);
+    g_assert_true(g_spawn_async_with_pipes(NULL, (char **)argv, NULL,
+                                           G_SPAWN_DO_NOT_REAP_CHILD |
+                                           G_SPAWN_STDIN_FROM_DEV_NULL,
+                                           NULL, NULL, &p->pid, NULL,
+                                           &p->out_fd, &p->err_fd, NULL));
+    while (!cli_pump(p, listen_fd, 50)) {
+        if (cli_check_exit(p) || g_get_monotonic_time() > deadline) {
+            close(listen_fd);
+            cli_fail(p, "emulator did not connect its QMP socket");
+        }
+    }
+    p->qmp_fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+    close(listen_fd);
+    json_object_unref(cli_qmp_read(p));
+    json_object_unref(cli_qmp_return(p, "{\"execute\": \"qmp_capabilities\"}"));
+    rsp = cli_qmp(p, "{\"execute\": \"query-fdsets\"}");
+    sets = json_object_get_array_member(rsp, "return");
+    g_assert_cmpuint(json_array_get_length(sets), ==, 1);
+    set = json_array_get_object_element(sets, 0);
+    g_assert_cmpint(json_object_get_int_member(set, "fdset-id"), ==, 3);
+    fdinfo = json_array_get_object_element(
+        json_object_get_array_member(set, "fds"), 0);
+    g_assert_cmpstr(json_object_get_string_member(fdinfo, "opaque"), ==,
+                    "ro-file");
+    /* a duplicate of ours, not the inherited descriptor itself */
+    g_assert_cmpint(json_object_get_int_member(fdinfo, "fd"), !=, 5);
+    json_object_unref(rsp);
+    cli_vm_quit(p);
+    cli_proc_free(p);
+}
+
+/* issue 11 defect 2: "-M virt" alone used to exit 0 in microseconds. */
+static void test_virt_without_program(void)
+{
+    CliProc *p = cli_vm_start("-M virt", true);
+
+    check_status(p, "running");
+    if (cli_check_exit(p)) {
+        cli_fail(p, "the board exited without a guest program");
+    }
+    cli_vm_quit(p);
+    if (!cli_has_line(p->err->str, "=warning: no guest program given "
+                      "(-kernel, -bios or -device loader): the CPU stays in "
+                      "reset and the machine waits")) {
+        cli_fail(p, "no warning about the missing guest program");
+    }
+    cli_proc_free(p);
+}
+
+static void test_trace_help(void)
+{
+    CliProc *p = cli_run("-trace help");
+
+    g_assert_cmpint(WEXITSTATUS(p->wstatus), ==, 0);
+    g_assert_true(cli_has_line(p->out->str, "#cr16_uart_tx"));
+    g_assert_true(cli_has_line(p->out->str, "#cpus_vcpu_start"));
+    cli_proc_free(p);
+
+    /* An unknown name only warns, as in QEMU. */
+    p = cli_vm_start("-M none -trace no_such_event", true);
+    cli_vm_quit(p);
+    g_assert_true(cli_has_line(p->err->str, "~warning: trace event "
+                               "'no_such_event' does not exist"));
+    cli_proc_free(p);
+}
+
 int main(int argc, char **argv)
 {
     size_t i;
@@ -1147,7 +1359,9 @@ int main(int argc, char **argv)
         cli_add(path, test_error, &error_cases[i]);
     }
     cli_add_func("/cli/error/stray-argument", test_error_stray_argument);
-    cli_add_func("/cli/error/log-item", test_error_log_item);
+    cli_add("/cli/error/log-item", test_error_log_item, "-M none -d bogus");
+    /* QEMU lists the items for "-d help" too, and exits with status 1 */
+    cli_add("/cli/error/log-help", test_error_log_item, "-M none -d help");
     for (i = 0; i < ARRAY_SIZE(accept_cases); i++) {
         g_autofree char *path = g_strdup_printf("/cli/accept/%s",
                                                 accept_cases[i].name);
@@ -1164,6 +1378,10 @@ int main(int argc, char **argv)
     cli_add("/cli/signal/hup", test_signal, GINT_TO_POINTER(SIGHUP));
     cli_add_func("/cli/signal/quiet-with-qtest",
                  test_signal_quiet_with_qtest);
+    cli_add_func("/cli/msg-timestamp", test_msg_timestamp);
+    cli_add_func("/cli/add-fd", test_add_fd);
+    cli_add_func("/cli/virt-without-program", test_virt_without_program);
+    cli_add_func("/cli/trace-help", test_trace_help);
 
     return g_test_run();
 }

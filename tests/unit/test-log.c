@@ -68,8 +68,8 @@ static const ItemCase item_cases[] = {
     { "in_asm,int", CPU_LOG_TB_IN_ASM | CPU_LOG_INT, NULL },
     { "int,in_asm,int", CPU_LOG_TB_IN_ASM | CPU_LOG_INT, NULL },
     { ",guest_errors,,unimp,", LOG_GUEST_ERROR | LOG_UNIMP, NULL },
-    { "trace:memory_*", 0, NULL },
-    { "unimp,trace:foo", LOG_UNIMP, NULL },
+    { "trace:memory_*", LOG_TRACE, NULL },      /* enables trace events */
+    { "unimp,trace:foo", LOG_UNIMP | LOG_TRACE, NULL },
     { "bogus", -1, "bogus" },
     { "in_asm,bogus2,int", -1, "bogus2" },
     { "IN_ASM", -1, "IN_ASM" },

@@ -49,6 +49,11 @@
 #define VIRT_RAM_DEFAULT_SIZE       (128 * 1024 * 1024)
 #define VIRT_RAM_MAX_SIZE           0xFF000000u
 
+/* The board's reset value of ISP (the ISA leaves it undefined): the top
+ * of low RAM, so an exception taken before software sets up its stack
+ * pushes its frame into RAM, never into the device area. */
+#define VIRT_RESET_ISP              (VIRT_LOWRAM_CPU_BASE + VIRT_LOWRAM_SIZE)
+
 /* Each device owns VIRT_DEVICE_SIZE bytes at its offset in the MMIO area. */
 #define VIRT_DEVICE_SIZE            0x100
 
