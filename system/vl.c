@@ -28,6 +28,7 @@
 #include "system/runstate.h"
 #include "system/system.h"
 #include "system/vl.h"
+#include "migration/options.h"
 
 /* ---- the option table ---- */
 
@@ -1009,6 +1010,9 @@ int qemu_main(int argc, char **argv)
     create_serials(&cfg);
     create_machine(&cfg, mc);
     create_devices(&cfg);
+    if (!migration_object_init(&err)) {
+        fail(err);
+    }
     qdev_global_check_unused();
     qtest_set_has_cpu(cpus_have_vcpu() || cfg.ram_size_given ||
                       strcmp(mc->name, "none") != 0);
