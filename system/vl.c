@@ -21,6 +21,7 @@
 #include "qom/object_interfaces.h"
 #include "hw/qdev-core.h"
 #include "hw/boards.h"
+#include "migration/options.h"
 #include "system/accel-select.h"
 #include "system/cpus.h"
 #include "system/os-posix.h"
@@ -998,6 +999,9 @@ int qemu_main(int argc, char **argv)
 
     create_chardevs(&cfg);
     create_objects(&cfg);
+    if (!migration_object_init(&err)) {
+        fail(err);
+    }
     if (!accel_configure(cfg.accels, cfg.qtest_spec != NULL, &err)) {
         fail(err);
     }
