@@ -5,6 +5,7 @@
 #include "qemu/osdep.h"
 
 #include "migration/multifd-internal.h"
+#include "migration/options.h"
 
 void multifd_stats_add(MultiFDStats *st, uint64_t packets, uint64_t syncs,
                        uint64_t normal, uint64_t zero, uint64_t bytes)
@@ -39,4 +40,26 @@ bool multifd_page_maybe_written(RAMBlock *rb, ram_addr_t offset)
     unsigned long word = qatomic_read(&written[page / BITS_PER_LONG]);
 
     return word & (1UL << (page % BITS_PER_LONG));
+}
+
+void multifd_send_params_from_options(MultiFDSendParams *p,
+                                      const uint8_t uuid[MULTIFD_UUID_SIZE],
+                                      bool in_postcopy)
+{
+    memset(p, 0, sizeof(*p));
+    p->compression = migrate_multifd_compression();
+    p->zlib_level = migrate_multifd_zlib_level();
+    p->zstd_level = migrate_multifd_zstd_level();
+    p->zero_page_detection = in_postcopy ? ZERO_PAGE_DETECTION_NONE
+                                         : migrate_zero_page_detection();
+    memcpy(p->uuid, uuid, MULTIFD_UUID_SIZE);
+}
+
+void multifd_recv_params_from_options(MultiFDRecvParams *p,
+                                      const uint8_t uuid[MULTIFD_UUID_SIZE])
+{
+    memset(p, 0, sizeof(*p));
+    p->channels = migrate_multifd_channels();
+    p->compression = migrate_multifd_compression();
+    memcpy(p->uuid, uuid, MULTIFD_UUID_SIZE);
 }

@@ -24,8 +24,9 @@
  * every waiter is woken, and every later call returns that first error.
  * No call blocks forever on a failed set.
  *
- * Options are not read here: the caller passes them in the params
- * structs (from migration/options.h once wired).
+ * The threads read no options: the caller passes them in the params
+ * structs, which multifd_*_params_from_options() fill from
+ * migration/options.h.
  */
 #ifndef MIGRATION_MULTIFD_H
 #define MIGRATION_MULTIFD_H
@@ -74,6 +75,15 @@ typedef struct MultiFDSendParams {
 } MultiFDSendParams;
 
 typedef struct MultiFDSend MultiFDSend;
+
+/*
+ * Fill p from the migration options (multifd-compression, the levels,
+ * zero-page-detection) with this uuid; in_postcopy turns detection off
+ * (wire 3.9). The hooks are left NULL. Migration thread.
+ */
+void multifd_send_params_from_options(MultiFDSendParams *p,
+                                      const uint8_t uuid[MULTIFD_UUID_SIZE],
+                                      bool in_postcopy);
 
 /*
  * Start one sender thread on each of the n (1..255) connected channels;
@@ -130,6 +140,11 @@ typedef struct MultiFDRecvParams {
 } MultiFDRecvParams;
 
 typedef struct MultiFDRecv MultiFDRecv;
+
+/* Fill p from the migration options (multifd-channels,
+ * multifd-compression) with our uuid; hooks NULL. */
+void multifd_recv_params_from_options(MultiFDRecvParams *p,
+                                      const uint8_t uuid[MULTIFD_UUID_SIZE]);
 
 /* A receiver set waiting for its channels. Cannot fail. */
 MultiFDRecv *multifd_recv_setup(const MultiFDRecvParams *params);

@@ -826,6 +826,30 @@ static void test_handshake_rejects(void)
     }
 }
 
+/* The parameters come from the migration options (their defaults here). */
+static void test_params_from_options(void)
+{
+    static const uint8_t uuid[MULTIFD_UUID_SIZE] = { 1, 2, 3 };
+    MultiFDSendParams sp;
+    MultiFDRecvParams rp;
+
+    multifd_send_params_from_options(&sp, uuid, false);
+    g_assert_cmpint(sp.compression, ==, MULTIFD_COMPRESSION_NONE);
+    g_assert_cmpint(sp.zlib_level, ==, 1);
+    g_assert_cmpint(sp.zstd_level, ==, 1);
+    g_assert_cmpint(sp.zero_page_detection, ==, ZERO_PAGE_DETECTION_MULTIFD);
+    g_assert_cmpmem(sp.uuid, sizeof(uuid), uuid, sizeof(uuid));
+    g_assert_null(sp.block_name);
+    multifd_send_params_from_options(&sp, uuid, true);
+    g_assert_cmpint(sp.zero_page_detection, ==, ZERO_PAGE_DETECTION_NONE);
+
+    multifd_recv_params_from_options(&rp, uuid);
+    g_assert_cmpuint(rp.channels, ==, 2);
+    g_assert_cmpint(rp.compression, ==, MULTIFD_COMPRESSION_NONE);
+    g_assert_cmpmem(rp.uuid, sizeof(uuid), uuid, sizeof(uuid));
+    g_assert_null(rp.find_block);
+}
+
 int main(int argc, char **argv)
 {
     static const TransferCase cases[] = {
@@ -847,6 +871,7 @@ int main(int argc, char **argv)
 
         g_test_add_data_func(path, &cases[i], test_transfer);
     }
+    g_test_add_func("/multifd/params-from-options", test_params_from_options);
     g_test_add_func("/multifd/sender-bytes", test_sender_bytes);
     g_test_add_func("/multifd/sync-holds-back-next-round",
                     test_sync_holds_back);
