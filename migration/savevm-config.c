@@ -7,6 +7,7 @@
 #include "qemu/osdep.h"
 
 #include "hw/boards.h"
+#include "migration/options.h"
 #include "migration/qemu-file.h"
 #include "migration/savevm-config.h"
 #include "migration/vmstate.h"
@@ -17,15 +18,9 @@
 #include "system/memory.h"
 #include "system/system.h"
 
-/*
- * migration/options.c provides migrate_cap(). Until that file is part of
- * the build the reference is weak and every capability reads as off.
- */
-extern bool migrate_cap(MigrationCapability cap) __attribute__((weak));
-
 static bool cap_on(MigrationCapability cap)
 {
-    return migrate_cap ? migrate_cap(cap) : false;
+    return migrate_cap(cap);
 }
 
 /* Capabilities both sides must agree on, in QAPI enum order. */

@@ -1,0 +1,458 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Multifd source: the producer's batches, the sender threads and the
+ * flush-and-sync of wire 6.2.6.
+ *
+ * One mutex and one condition variable guard the hand-over state of every
+ * channel (busy, sync_pending, exited) and the set's error; every change
+ * broadcasts. The producer swaps its filled batch with the empty batch of
+ * an idle channel, so pages are never copied between them. A sender
+ * thread drops the lock while it writes.
+ */
+#include "qemu/osdep.h"
+
+#include "migration/multifd-compress.h"
+#include "migration/multifd-internal.h"
+#include "qapi/error.h"
+
+typedef struct SendBatch {
+    RAMBlock *block;
+    unsigned num;
+    ram_addr_t offset[MULTIFD_PAGES_PER_PACKET];
+} SendBatch;
+
+typedef struct SendChannel {
+    MultiFDSend *set;
+    unsigned id;
+    MigChannel *ch;
+    GThread *thread;
+
+    /* Guarded by set->lock. */
+    bool busy;                  /* batch holds pages to send */
+    bool sync_pending;          /* send a sync packet after the batch */
+    bool exited;
+    SendBatch *batch;
+
+    /* The thread's own. */
+    MultiFDCodec *codec;        /* NULL without compression */
+    uint8_t *payload;           /* compressed payload buffer */
+    MultiFDRamPacket packet;
+    uint8_t header[MULTIFD_RAM_PACKET_SIZE];
+    ram_addr_t zero[MULTIFD_PAGES_PER_PACKET];
+    const uint8_t *normal_host[MULTIFD_PAGES_PER_PACKET];
+    struct iovec iov[1 + MULTIFD_PAGES_PER_PACKET];
+} SendChannel;
+
+struct MultiFDSend {
+    MultiFDSendParams params;
+    uint32_t comp_flag;
+    unsigned n;
+    SendChannel *chan;
+
+    GMutex lock;
+    GCond cond;
+    GError *error;              /* first error; set under lock, once */
+    bool error_notified;        /* lock */
+    bool quit;                  /* lock */
+
+    SendBatch *batch;           /* being filled; producer only */
+    unsigned next;              /* round-robin start; producer only */
+    uint64_t packet_num;        /* atomic */
+    MultiFDStats stats;         /* atomic */
+};
+
+/*
+ * Record err as the set's error if it is the first, shut every channel
+ * down (blocked writes return at once) and wake all waiters. Takes err.
+ */
+static void send_fail(MultiFDSend *s, GError *err)
+{
+    bool notify = false;
+
+    g_mutex_lock(&s->lock);
+    if (!s->error) {
+        qatomic_set(&s->error, err);
+        err = NULL;
+        notify = s->params.error_notify && !s->error_notified;
+        s->error_notified = true;
+        for (unsigned i = 0; i < s->n; i++) {
+            if (s->chan[i].ch) {
+                mig_channel_shutdown(s->chan[i].ch,
+                                     MIG_CHANNEL_SHUTDOWN_BOTH);
+            }
+        }
+    }
+    g_cond_broadcast(&s->cond);
+    g_mutex_unlock(&s->lock);
+    g_clear_error(&err);
+    /* s->error no longer changes, so reading it unlocked is safe. */
+    if (notify) {
+        s->params.error_notify(s->error, s->params.opaque);
+    }
+}
+
+static bool copy_error_locked(MultiFDSend *s, GError **errp)
+{
+    if (!s->error) {
+        return true;
+    }
+    g_propagate_error(errp, g_error_copy(s->error));
+    return false;
+}
+
+static const char *wire_block_name(MultiFDSend *s, RAMBlock *rb)
+{
+    return s->params.block_name ? s->params.block_name(rb, s->params.opaque)
+                                : ram_block_name(rb);
+}
+
+/* Build and write the packet of c->batch. Sender thread, lock not held. */
+static bool send_batch(SendChannel *c, GError **errp)
+{
+    MultiFDSend *s = c->set;
+    SendBatch *b = c->batch;
+    MultiFDRamPacket *p = &c->packet;
+    const uint8_t *host = ram_block_host(b->block);
+    bool detect = s->params.zero_page_detection == ZERO_PAGE_DETECTION_MULTIFD;
+    unsigned normal = 0, zero = 0, iovcnt;
+    size_t payload_len;
+
+    memset(p, 0, offsetof(MultiFDRamPacket, offset));
+    /*
+     * The list is normal pages, then zero pages (wire 6.2.3). A page
+     * never written since the block was created is zero without reading
+     * it; the guest may change a page while we look, but then it is dirty
+     * again and goes out in the next round.
+     */
+    for (unsigned i = 0; i < b->num; i++) {
+        ram_addr_t off = b->offset[i];
+
+        if (detect && (!multifd_page_maybe_written(b->block, off) ||
+                       multifd_page_is_zero(host + off))) {
+            c->zero[zero++] = off;
+        } else {
+            c->normal_host[normal] = host + off;
+            p->offset[normal++] = off;
+        }
+    }
+    memcpy(p->offset + normal, c->zero, zero * sizeof(c->zero[0]));
+
+    iovcnt = 1;
+    if (normal == 0) {
+        payload_len = 0;
+    } else if (c->codec) {
+        if (!multifd_codec_compress(c->codec, c->normal_host, normal,
+                                    c->payload,
+                                    MULTIFD_COMPRESSED_PAYLOAD_MAX,
+                                    &payload_len, errp)) {
+            return false;
+        }
+        c->iov[iovcnt++] = (struct iovec){ c->payload, payload_len };
+    } else {
+        /* Straight from guest RAM: no copy. */
+        for (unsigned i = 0; i < normal; i++) {
+            c->iov[iovcnt++] = (struct iovec){ (void *)c->normal_host[i],
+                                               TARGET_PAGE_SIZE };
+        }
+        payload_len = (size_t)normal * TARGET_PAGE_SIZE;
+    }
+
+    p->flags = s->comp_flag;
+    p->pages_alloc = MULTIFD_PAGES_PER_PACKET;
+    p->normal_pages = normal;
+    p->zero_pages = zero;
+    p->next_packet_size = payload_len;
+    p->packet_num = __atomic_fetch_add(&s->packet_num, 1, __ATOMIC_RELAXED);
+    g_strlcpy(p->ramblock, wire_block_name(s, b->block),
+              sizeof(p->ramblock));
+    multifd_ram_packet_encode(p, c->header);
+    c->iov[0] = (struct iovec){ c->header, MULTIFD_RAM_PACKET_SIZE };
+
+    if (!mig_channel_writev_all(c->ch, c->iov, iovcnt, errp)) {
+        return false;
+    }
+    multifd_stats_add(&s->stats, 1, 0, normal, zero,
+                      MULTIFD_RAM_PACKET_SIZE + payload_len);
+    return true;
+}
+
+static bool send_sync_packet(SendChannel *c, GError **errp)
+{
+    MultiFDSend *s = c->set;
+
+    multifd_sync_packet_init(&c->packet,
+                             __atomic_fetch_add(&s->packet_num, 1,
+                                                __ATOMIC_RELAXED));
+    multifd_ram_packet_encode(&c->packet, c->header);
+    if (!mig_channel_write_all(c->ch, c->header, MULTIFD_RAM_PACKET_SIZE,
+                               errp)) {
+        return false;
+    }
+    multifd_stats_add(&s->stats, 0, 1, 0, 0, MULTIFD_RAM_PACKET_SIZE);
+    return true;
+}
+
+static gpointer send_thread(gpointer opaque)
+{
+    SendChannel *c = opaque;
+    MultiFDSend *s = c->set;
+    MultiFDInit init = { .id = c->id };
+    uint8_t hs[MULTIFD_INIT_SIZE];
+    GError *err = NULL;
+
+    memcpy(init.uuid, s->params.uuid, sizeof(init.uuid));
+    multifd_init_encode(&init, hs);
+    if (!mig_channel_write_all(c->ch, hs, sizeof(hs), &err)) {
+        goto out;
+    }
+
+    g_mutex_lock(&s->lock);
+    for (;;) {
+        while (!c->busy && !c->sync_pending && !s->quit && !s->error) {
+            g_cond_wait(&s->cond, &s->lock);
+        }
+        if (s->error) {
+            break;
+        }
+        /* Pages first: a sync packet follows everything queued before. */
+        if (c->busy) {
+            bool ok;
+
+            g_mutex_unlock(&s->lock);
+            ok = send_batch(c, &err);
+            g_mutex_lock(&s->lock);
+            if (!ok) {
+                break;
+            }
+            c->batch->num = 0;
+            c->busy = false;
+        } else if (c->sync_pending) {
+            bool ok;
+
+            g_mutex_unlock(&s->lock);
+            ok = send_sync_packet(c, &err);
+            g_mutex_lock(&s->lock);
+            if (!ok) {
+                break;
+            }
+            c->sync_pending = false;
+        } else {
+            break;      /* quit, nothing left to send */
+        }
+        g_cond_broadcast(&s->cond);
+    }
+    g_mutex_unlock(&s->lock);
+
+out:
+    if (err) {
+        if (!g_str_has_prefix(err->message, "multifd channel ")) {
+            error_prepend(&err, "multifd channel %u: ", c->id);
+        }
+        send_fail(s, err);
+    }
+    g_mutex_lock(&s->lock);
+    c->exited = true;
+    g_cond_broadcast(&s->cond);
+    g_mutex_unlock(&s->lock);
+    return NULL;
+}
+
+MultiFDSend *multifd_send_setup(MigChannel *const channels[], unsigned n,
+                                const MultiFDSendParams *params,
+                                GError **errp)
+{
+    MultiFDSend *s;
+
+    g_assert(n >= 1 && n <= 255);
+    s = g_new0(MultiFDSend, 1);
+    s->params = *params;
+    s->comp_flag = multifd_compress_flag(params->compression);
+    s->n = n;
+    s->chan = g_new0(SendChannel, n);
+    s->batch = g_new0(SendBatch, 1);
+    g_mutex_init(&s->lock);
+    g_cond_init(&s->cond);
+
+    for (unsigned i = 0; i < n; i++) {
+        SendChannel *c = &s->chan[i];
+
+        c->set = s;
+        c->id = i;
+        c->ch = mig_channel_ref(channels[i]);
+        c->batch = g_new0(SendBatch, 1);
+        if (params->compression != MULTIFD_COMPRESSION_NONE) {
+            int level = params->compression == MULTIFD_COMPRESSION_ZLIB
+                        ? params->zlib_level : params->zstd_level;
+
+            c->codec = multifd_codec_new_send(params->compression, level, i,
+                                              errp);
+            if (!c->codec) {
+                goto fail;
+            }
+            c->payload = g_malloc(MULTIFD_COMPRESSED_PAYLOAD_MAX);
+        }
+    }
+    for (unsigned i = 0; i < n; i++) {
+        g_autofree char *name = g_strdup_printf("multifd-send-%u", i);
+
+        s->chan[i].thread = g_thread_try_new(name, send_thread, &s->chan[i],
+                                             errp);
+        if (!s->chan[i].thread) {
+            error_prepend(errp, "multifd channel %u: ", i);
+            /* Stop the threads already running; they have sent at most
+             * their handshake. */
+            multifd_send_cancel(s, "multifd setup failed");
+            goto fail;
+        }
+    }
+    return s;
+
+fail:
+    {
+        GError *ignored = NULL;
+
+        multifd_send_shutdown(s, &ignored);
+        g_clear_error(&ignored);
+    }
+    return NULL;
+}
+
+/* Give the producer's batch to the next idle channel. Producer thread. */
+static bool send_hand_off(MultiFDSend *s, GError **errp)
+{
+    SendChannel *c = NULL;
+    SendBatch *empty;
+
+    g_mutex_lock(&s->lock);
+    for (;;) {
+        if (!copy_error_locked(s, errp)) {
+            g_mutex_unlock(&s->lock);
+            return false;
+        }
+        for (unsigned i = 0; i < s->n; i++) {
+            SendChannel *cand = &s->chan[(s->next + i) % s->n];
+
+            if (!cand->busy && !cand->sync_pending) {
+                c = cand;
+                break;
+            }
+        }
+        if (c) {
+            break;
+        }
+        g_cond_wait(&s->cond, &s->lock);
+    }
+    empty = c->batch;
+    c->batch = s->batch;
+    s->batch = empty;
+    c->busy = true;
+    s->next = (c->id + 1) % s->n;
+    g_cond_broadcast(&s->cond);
+    g_mutex_unlock(&s->lock);
+    return true;
+}
+
+bool multifd_queue_page(MultiFDSend *s, RAMBlock *rb, ram_addr_t offset,
+                        GError **errp)
+{
+    SendBatch *b = s->batch;
+
+    g_assert(!(offset & (TARGET_PAGE_SIZE - 1)));
+    g_assert(offset < ram_block_used_length(rb));
+    if (b->num && b->block != rb) {
+        if (!send_hand_off(s, errp)) {
+            return false;
+        }
+        b = s->batch;
+    }
+    b->block = rb;
+    b->offset[b->num++] = offset;
+    if (b->num == MULTIFD_PAGES_PER_PACKET) {
+        return send_hand_off(s, errp);
+    }
+    /* Report a failure as soon as the producer looks, not only when a
+     * batch fills. */
+    if (qatomic_read(&s->error)) {
+        g_mutex_lock(&s->lock);
+        copy_error_locked(s, errp);
+        g_mutex_unlock(&s->lock);
+        return false;
+    }
+    return true;
+}
+
+bool multifd_send_sync_main(MultiFDSend *s, GError **errp)
+{
+    bool ok;
+
+    if (s->batch->num && !send_hand_off(s, errp)) {
+        return false;
+    }
+    g_mutex_lock(&s->lock);
+    for (unsigned i = 0; i < s->n; i++) {
+        s->chan[i].sync_pending = true;
+    }
+    g_cond_broadcast(&s->cond);
+    for (;;) {
+        bool pending = false;
+
+        if (s->error) {
+            break;
+        }
+        for (unsigned i = 0; i < s->n; i++) {
+            pending |= s->chan[i].sync_pending;
+        }
+        if (!pending) {
+            break;
+        }
+        g_cond_wait(&s->cond, &s->lock);
+    }
+    ok = copy_error_locked(s, errp);
+    g_mutex_unlock(&s->lock);
+    return ok;
+}
+
+void multifd_send_cancel(MultiFDSend *s, const char *reason)
+{
+    send_fail(s, g_error_new_literal(QMP_ERROR, ERROR_CLASS_GENERIC_ERROR,
+                                     reason));
+}
+
+bool multifd_send_shutdown(MultiFDSend *s, GError **errp)
+{
+    bool ok;
+
+    g_mutex_lock(&s->lock);
+    s->quit = true;
+    g_cond_broadcast(&s->cond);
+    g_mutex_unlock(&s->lock);
+
+    for (unsigned i = 0; i < s->n; i++) {
+        SendChannel *c = &s->chan[i];
+
+        if (c->thread) {
+            g_thread_join(c->thread);
+        }
+        /* The peer sees the end of each connection (wire 6.2.8). */
+        if (c->ch) {
+            mig_channel_shutdown(c->ch, MIG_CHANNEL_SHUTDOWN_BOTH);
+            mig_channel_unref(c->ch);
+        }
+        multifd_codec_free(c->codec);
+        g_free(c->payload);
+        g_free(c->batch);
+    }
+    ok = copy_error_locked(s, errp);
+    g_clear_error(&s->error);
+    g_mutex_clear(&s->lock);
+    g_cond_clear(&s->cond);
+    g_free(s->batch);
+    g_free(s->chan);
+    g_free(s);
+    return ok;
+}
+
+void multifd_send_get_stats(MultiFDSend *s, MultiFDStats *out)
+{
+    multifd_stats_read(&s->stats, out);
+}
