@@ -42,6 +42,13 @@ bool cpus_execution_enabled(void);
 /* Host thread id of the vCPU thread (or of the main thread when none). */
 int64_t cpus_vcpu_thread_id(void);
 
+/*
+ * vCPU throttling for auto-converge: the vCPU thread sleeps pct% of its
+ * time (0 = off, at most 99). Any thread.
+ */
+void cpus_set_throttle_percentage(int pct);
+int cpus_throttle_percentage(void);
+
 /* Wake a halted vCPU (an interrupt arrived). Any thread. */
 void cpus_kick(void);
 /* Stop the vCPU and wait until it is outside guest code. BQL held. */
