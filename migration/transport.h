@@ -15,13 +15,37 @@
 #include "qapi/qapi-types.h"
 #include "migration/channel.h"
 
-/* Parse "tcp:h:p", "unix:/p", "fd:name", "exec:cmd", "file:/p[,offset=N]"
- * into a new MigrationAddress (free with qapi_free_MigrationAddress). */
+/*
+ * Parse "tcp:h:p[,opts]", "unix:/p", "vsock:cid:port", "fd:name",
+ * "exec:cmd", "rdma:h:p", "file:/p[,offset=N]" into a new MigrationAddress
+ * (free with qapi_free_MigrationAddress), or NULL with errp set to QEMU's
+ * message ("unknown migration protocol: <uri>", ...).  Any thread.
+ */
 MigrationAddress *migration_uri_parse(const char *uri, GError **errp);
-/* The main channel's address from `uri` xor `channels` (8.2 rules). */
+/*
+ * `migrate`: the main channel's address (a new copy) from `uri` xor
+ * `channels`: "need either 'uri' or 'channels' argument", "Channel list
+ * has more than one <type> entry", "Channel list has no main entry"
+ * (quirk Q4 fixed), then the URI errors.
+ */
 MigrationAddress *migration_channels_parse(const char *uri,
                                            MigrationChannelList *channels,
                                            GError **errp);
+/* A copy of the `cpr` entry's address, or NULL if there is none. */
+MigrationAddress *migration_channels_cpr(MigrationChannelList *channels);
+/*
+ * `migrate-incoming`: as migration_channels_parse, but the list must have
+ * exactly one entry ("Channel list must have only one entry, for type
+ * 'main'"), taken as the main channel whatever its channel-type.
+ */
+MigrationAddress *migration_incoming_channels_parse(
+    const char *uri, MigrationChannelList *channels, GError **errp);
+/* A deep copy of addr. */
+MigrationAddress *migration_address_copy(const MigrationAddress *addr);
+/* Parse "HOST:PORT[,opt[=value]...]" (IPv6 host in brackets) into a,
+ * whose strings the caller frees; false with errp set. */
+bool migration_inet_parse(const char *str, InetSocketAddress *a,
+                          GError **errp);
 
 /* ch is NULL and err set on failure; the callback owns both. */
 typedef void MigTransportConnected(MigChannel *ch, GError *err, void *opaque);

@@ -375,6 +375,14 @@ class Parser:
                     raise QAPIError(info, "pragma %s must be a list of "
                                     "strings" % name)
                 self.state.pragma.setdefault(name, []).extend(value)
+            elif name == 'array-types':
+                # Lists C code needs before any schema member uses them.
+                if (not isinstance(value, list)
+                        or not all(isinstance(v, str) for v in value)):
+                    raise QAPIError(info, "pragma %s must be a list of "
+                                    "strings" % name)
+                self.state.pragma.setdefault(name, []).extend(
+                    (v, info) for v in value)
             else:
                 raise QAPIError(info, "unknown pragma '%s'" % name)
 

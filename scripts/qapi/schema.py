@@ -102,6 +102,16 @@ def normalize_features(info, features, what):
     return out
 
 
+def flat_members(obj):
+    """Every member that may appear in obj's JSON object: its members and,
+    for a union, those of every branch (recursively; branches may be
+    unions themselves)."""
+    out = list(obj.members)
+    for v in obj.variants:
+        out += flat_members(v.type)
+    return out
+
+
 # ---- the schema ----------------------------------------------------------
 
 QTYPE_VALUES = ['none', 'qnull', 'qnum', 'qstring', 'qdict', 'qlist',
@@ -131,6 +141,11 @@ class Schema:
         self.types['q_empty'] = self.empty_object
         for item in state.exprs:
             self._define(item['expr'], item['info'], item['doc'])
+        if self._pending_refs is None:
+            self._pending_refs = []
+            self.implicit = []
+        for name, info in self.pragma.get('array-types', []):
+            self._type_ref(info, [name], "pragma 'array-types'")
         self._check()
 
     # ---- building ------------------------------------------------------
@@ -518,12 +533,16 @@ class Schema:
                 raise QAPIError(obj.info, "branch '%s' of %s is not a value "
                                 "of %s" % (v.name, what, tag.type.name))
             vt = self.types[v.type_name]
-            if not isinstance(vt, ObjectType) or vt.is_union():
+            if not isinstance(vt, ObjectType):
                 raise QAPIError(obj.info, "branch '%s' of %s must be a struct "
-                                "type, not '%s'" % (v.name, what, vt.name))
+                                "or union type, not '%s'"
+                                % (v.name, what, vt.name))
             self._check_object(vt, stack + [obj])
             v.type = vt
-            for m in vt.members:
+            # A union branch is flattened into the same JSON object, so
+            # every member any of its own branches can bring must stay
+            # clear of our base members.
+            for m in flat_members(vt):
                 other = base_seen.get(m.c_name())
                 if other is not None:
                     raise QAPIError(obj.info, "duplicate member '%s': branch "

@@ -127,25 +127,54 @@ def gen_members_protos(t):
                    'const %s *in);\n' % (cn, cn, cn, cn))
 
 
+def gen_extra_names(t, acc, outer, label):
+    """For union t (reached in C through the prefix acc, e.g. 'out->'),
+    return (declarations, switch statement) that point 'extra' at the
+    names its selected branch allows.  A branch that is itself a union is
+    flattened into the same JSON object: its own members are allowed, and
+    a nested switch on its tag adds those of its selected branch, so each
+    member is accepted only for the tag values that bring it.  outer holds
+    the members of the enclosing branch unions (empty at the top)."""
+    decls = ''
+    cases = ''
+    for v in t.variants:
+        vt = v.type
+        if vt.is_empty():
+            continue
+        members = outer + list(vt.members)
+        if outer:
+            lab = '%s_%s' % (label, v.c_name())
+            names = ''.join(wrap_if(m.ifcond, '    %s,\n' % c_string(m.name))
+                            for m in members)
+            decls += wrap_if(v.ifcond, 'static const char *const '
+                             'qapi_%s_names[] = {\n%s    NULL,\n};\n\n'
+                             % (lab, names))
+            body = 'extra = qapi_%s_names;\n' % lab
+        else:
+            lab = '%s_branch_%s' % (label, v.c_name())
+            body = 'extra = qapi_%s_names;\n' % vt.c_name()
+        if vt.is_union():
+            d, sw = gen_extra_names(vt, '%su.%s.' % (acc, v.c_name()),
+                                    members, lab)
+            decls += wrap_if(v.ifcond, d)
+            body += sw
+        cases += wrap_if(v.ifcond, 'case %s:\n%s    break;\n'
+                         % (t.tag_member.type.const(v.name), indent(body)))
+    if not cases:
+        return decls, ''
+    return decls, ('switch (%s%s) {\n%sdefault:\n    break;\n}\n'
+                   % (acc, t.tag_member.c_name(), cases))
+
+
 def gen_object(t):
     cn = t.c_name()
+    decls = ''
     check = ('    if (!qapi_check_unexpected(obj, path, qapi_%s_names, NULL, '
              'errp)) {\n        return NULL;\n    }\n' % cn)
     if t.is_union():
-        cases = ''
-        for v in t.variants:
-            if v.type.is_empty():
-                continue
-            cases += wrap_if(v.ifcond,
-                             '    case %s:\n        extra = qapi_%s_names;\n'
-                             '        break;\n'
-                             % (t.tag_member.type.const(v.name),
-                                v.type.c_name()))
+        decls, switch = gen_extra_names(t, 'out->', [], cn)
         check = '    const char *const *extra = NULL;\n\n'
-        if cases:
-            check += ('    switch (out->%s) {\n%s    default:\n'
-                      '        break;\n    }\n'
-                      % (t.tag_member.c_name(), cases))
+        check += indent(switch)
         check += ('    if (!qapi_check_unexpected(obj, path, qapi_%s_names, '
                   'extra, errp)) {\n        return NULL;\n    }\n' % cn)
         check = '    {\n' + indent(check) + '    }\n'
@@ -164,7 +193,7 @@ def gen_object(t):
             '%s'
             '    return g_steal_pointer(&out);\n}\n\n'
             % (cn, cn, cn, cn, cn, cn, cn, cn, check))
-    return wrap_if(t.ifcond, text)
+    return wrap_if(t.ifcond, decls + text)
 
 
 def gen_enum(t):

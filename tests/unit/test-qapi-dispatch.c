@@ -673,6 +673,24 @@ static void test_introspection(void)
         g_assert_cmpstr(v->value->q_case, !=, "cond-value");
     }
 
+    /* a union branch of a union points at the union, which has its own
+     * tag and variants */
+    info = find_info(list, "TestMigAddr");
+    g_assert_cmpstr(info->u.object.tag, ==, "transport");
+    v = info->u.object.variants;
+    g_assert_cmpstr(v->value->q_case, ==, "socket");
+    g_assert_cmpstr(v->value->type, ==, "TestSockAddr");
+    info = find_info(list, "TestSockAddr");
+    g_assert_cmpstr(info->u.object.tag, ==, "type");
+    g_assert_nonnull(find_member(info, "type"));
+    g_assert_null(find_member(info, "transport"));
+    v = info->u.object.variants;
+    g_assert_cmpstr(v->next->next->value->q_case, ==, "fd");
+    g_assert_cmpstr(v->next->next->value->type, ==, "TestFdAddr");
+    info = find_info(list, "TestFdAddr");
+    g_assert_cmpstr(info->u.object.tag, ==, "how");
+    g_assert_cmpstr(info->u.object.variants->value->type, ==, "TestFdName");
+
     info = find_info(list, "TestAltStrNull");
     g_assert_cmpint(info->meta_type, ==, SCHEMA_META_TYPE_ALTERNATE);
     am = info->u.alternate.members;

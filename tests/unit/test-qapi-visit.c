@@ -112,6 +112,8 @@ DEFINE_HELPERS(TestBranchB)
 DEFINE_HELPERS(TestUnionBase)
 DEFINE_HELPERS(TestAddress)
 DEFINE_HELPERS(TestChannel)
+DEFINE_HELPERS(TestMigAddr)
+DEFINE_HELPERS(TestSockAddr)
 DEFINE_HELPERS(TestUnused)
 DEFINE_HELPERS(TestInnerList)
 DEFINE_HELPERS(TestUnionList)
@@ -559,6 +561,75 @@ static void test_union(void)
                         "Parameter 'tag' does not accept value 'cond-value'");
 }
 
+/* A union as a union branch: one flat JSON object, members checked per tag */
+static void test_union_in_union(void)
+{
+    g_autoptr(TestMigAddr) inet = round_trip_TestMigAddr(
+        "{'transport': 'socket', 'type': 'inet', 'host': 'h', 'port': '1',"
+        " 'to': 9}");
+    g_autoptr(TestMigAddr) unx = round_trip_TestMigAddr(
+        "{'transport': 'socket', 'type': 'unix', 'path': '/p'}");
+    g_autoptr(TestMigAddr) named = round_trip_TestMigAddr(
+        "{'transport': 'socket', 'type': 'fd', 'how': 'named', 'str': 'x'}");
+    g_autoptr(TestMigAddr) number = round_trip_TestMigAddr(
+        "{'transport': 'socket', 'type': 'fd', 'how': 'number'}");
+    g_autoptr(TestMigAddr) file = round_trip_TestMigAddr(
+        "{'transport': 'file', 'filename': 'f', 'offset': 4096}");
+    g_autoptr(TestSockAddr) alone = round_trip_TestSockAddr(
+        "{'type': 'unix', 'path': '/q'}");
+
+    g_assert_cmpint(inet->transport, ==, TEST_TRANSPORT_SOCKET);
+    g_assert_cmpint(inet->u.socket.type, ==, TEST_SOCK_KIND_INET);
+    g_assert_cmpstr(inet->u.socket.u.inet.host, ==, "h");
+    g_assert_cmpstr(inet->u.socket.u.inet.port, ==, "1");
+    g_assert_true(inet->u.socket.u.inet.has_to);
+    g_assert_cmpuint(inet->u.socket.u.inet.to, ==, 9);
+    g_assert_cmpstr(unx->u.socket.u.q_unix.path, ==, "/p");
+    g_assert_cmpint(named->u.socket.u.fd.how, ==, TEST_FD_HOW_NAMED);
+    g_assert_cmpstr(named->u.socket.u.fd.u.named.str, ==, "x");
+    g_assert_cmpint(number->u.socket.u.fd.how, ==, TEST_FD_HOW_NUMBER);
+    g_assert_cmpuint(file->u.file.offset, ==, 4096);
+    g_assert_cmpstr(alone->u.q_unix.path, ==, "/q");
+
+    /* the inner tag is required and checked like any member */
+    expect_error_text_TestMigAddr("{'transport': 'socket', 'path': '/p'}",
+                                  "Parameter 'type' is missing");
+    expect_error_text_TestMigAddr("{'transport': 'socket', 'type': 'tcp'}",
+                                  "Parameter 'type' does not accept value "
+                                  "'tcp'");
+    expect_error_text_TestMigAddr("{'transport': 'socket', 'type': 'inet',"
+                                  " 'host': 'h'}",
+                                  "Parameter 'port' is missing");
+    /* members of another inner branch are rejected */
+    expect_error_text_TestMigAddr("{'transport': 'socket', 'type': 'unix',"
+                                  " 'path': '/p', 'host': 'h'}",
+                                  "Parameter 'host' is unexpected");
+    expect_error_text_TestMigAddr("{'transport': 'socket', 'type': 'inet',"
+                                  " 'host': 'h', 'port': '1', 'path': '/p'}",
+                                  "Parameter 'path' is unexpected");
+    /* members of another outer branch are rejected */
+    expect_error_text_TestMigAddr("{'transport': 'socket', 'type': 'unix',"
+                                  " 'path': '/p', 'filename': 'f'}",
+                                  "Parameter 'filename' is unexpected");
+    expect_error_text_TestMigAddr("{'transport': 'file', 'filename': 'f',"
+                                  " 'offset': 0, 'type': 'unix'}",
+                                  "Parameter 'type' is unexpected");
+    /* two levels deep: 'str' only with how=named */
+    expect_error_text_TestMigAddr("{'transport': 'socket', 'type': 'fd',"
+                                  " 'how': 'number', 'str': 'x'}",
+                                  "Parameter 'str' is unexpected");
+    expect_error_text_TestMigAddr("{'transport': 'socket', 'type': 'fd',"
+                                  " 'how': 'named'}",
+                                  "Parameter 'str' is missing");
+    expect_error_text_TestMigAddr("{'transport': 'socket', 'type': 'fd',"
+                                  " 'how': 'number', 'host': 'h'}",
+                                  "Parameter 'host' is unexpected");
+    /* the inner union on its own still rejects the outer tag */
+    expect_error_text_TestSockAddr("{'transport': 'socket', 'type': 'unix',"
+                                   " 'path': '/p'}",
+                                   "Parameter 'transport' is unexpected");
+}
+
 static void test_alternates(void)
 {
     g_autoptr(TestAltStrNull) s = round_trip_TestAltStrNull("'str'");
@@ -798,6 +869,7 @@ int main(int argc, char **argv)
     g_test_add_func("/qapi/visit/struct/nested-errors", test_nested_errors);
     g_test_add_func("/qapi/visit/struct/derived", test_derived);
     g_test_add_func("/qapi/visit/union", test_union);
+    g_test_add_func("/qapi/visit/union-in-union", test_union_in_union);
     g_test_add_func("/qapi/visit/alternate", test_alternates);
     g_test_add_func("/qapi/visit/container", test_container);
     g_test_add_func("/qapi/visit/featured-conditional",
