@@ -233,8 +233,7 @@ void qmp_migrate_incoming(const char *uri, MigrationChannelList *channels,
                           GError **errp)
 {
     MigrationIncomingState *mis = migration_incoming_get_current();
-    g_autoptr(MigrationAddress) parsed = NULL;
-    MigrationAddress *addr;
+    g_autoptr(MigrationAddress) addr = NULL;
 
     if (mis->started) {
         error_setg(errp, "The incoming migration has already been started");
@@ -244,24 +243,9 @@ void qmp_migrate_incoming(const char *uri, MigrationChannelList *channels,
         error_setg(errp, "'-incoming' was not specified on the command line");
         return;
     }
-    if (!!uri == !!channels) {
-        error_setg(errp, "need either 'uri' or 'channels' argument");
+    addr = migration_incoming_channels_parse(uri, channels, errp);
+    if (!addr) {
         return;
-    }
-    if (channels) {
-        if (channels->next) {
-            error_setg(errp, "Channel list must have only one entry, "
-                       "for type 'main'");
-            return;
-        }
-        /* A single entry is the main channel whatever its type says. */
-        addr = channels->value->addr;
-    } else {
-        parsed = migration_uri_parse(uri, errp);
-        if (!parsed) {
-            return;
-        }
-        addr = parsed;
     }
     if (!migrate_check_transport(addr, errp)) {
         return;
