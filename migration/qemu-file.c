@@ -408,9 +408,20 @@ uint64_t qemu_get_be64(QEMUFile *f)
     return hi << 32 | qemu_get_be32(f);
 }
 
+size_t qemu_peek_buffer(QEMUFile *f, uint8_t **buf, size_t size,
+                        size_t offset)
+{
+    g_assert(offset + size <= IO_BUF_SIZE);
+    if (!ensure_available(f, offset + size, false)) {
+        return 0;
+    }
+    *buf = f->buf + f->buf_index + offset;
+    return size;
+}
+
 int qemu_peek_byte(QEMUFile *f, size_t offset)
 {
-    g_assert(offset < 16);
+    g_assert(offset < IO_BUF_SIZE);
     if (!ensure_available(f, offset + 1, false)) {
         return -1;
     }

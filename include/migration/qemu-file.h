@@ -55,9 +55,17 @@ uint16_t qemu_get_be16(QEMUFile *f);
 uint32_t qemu_get_be32(QEMUFile *f);
 uint64_t qemu_get_be64(QEMUFile *f);
 /* Look at the byte `offset` positions ahead without consuming it; -1 at
- * EOF or error. offset < 16. A clean EOF does not set the error (a
+ * EOF or error. offset < 32 KiB. A clean EOF does not set the error (a
  * stream may legitimately end there); I/O errors do. */
 int qemu_peek_byte(QEMUFile *f, size_t offset);
+/*
+ * Point *buf at the `size` bytes that start `offset` bytes ahead, without
+ * consuming anything (valid until the next read call). offset + size must
+ * be at most 32 KiB. Returns size, or 0 at EOF/error (clean EOF leaves the
+ * error unset, as for qemu_peek_byte).
+ */
+size_t qemu_peek_buffer(QEMUFile *f, uint8_t **buf, size_t size,
+                        size_t offset);
 /* Copy exactly len bytes; returns len, or less with the error set. */
 size_t qemu_get_buffer(QEMUFile *f, uint8_t *buf, size_t len);
 /*

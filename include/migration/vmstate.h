@@ -97,7 +97,19 @@ struct VMStateField {
     int version_id;
     int struct_version_id;
     bool (*field_exists)(void *opaque, int version_id);
+    /*
+     * Loading only. VARRAY kinds: `num`, when non-zero, is the capacity of
+     * the array the count member sizes (an inline array); a larger count
+     * from the stream fails the load. VMS_ALLOC: the most bytes the
+     * stream may make the engine allocate (0: VMSTATE_ALLOC_MAX).
+     */
+    size_t alloc_max;
 };
+
+/* Default bound of a VMS_ALLOC allocation driven by stream values. */
+#define VMSTATE_ALLOC_MAX   (256u * 1024 * 1024)
+/* The marker a NULL element pointer is written as (wire-format 2.2). */
+#define VMS_NULLPTR_MARKER  0x30
 
 struct VMStateDescription {
     const char *name;
@@ -119,6 +131,35 @@ struct VMStateDescription {
     const VMStateField *fields;
     const VMStateDescription * const *subsections;   /* NULL-terminated */
 };
+
+/* ---- the engine (migration/vmstate.c) ---- */
+
+typedef struct JsonWriter JsonWriter;
+
+/*
+ * Write the body of vmsd for opaque at its version_id: pre_save, fields,
+ * subsections (those whose `needed` says so), post_save. When vmdesc is
+ * not NULL, the description members of wire-format 2.8 ("vmsd_name",
+ * "version", "fields", "subsections") are written into the JSON object
+ * the caller has open. Returns false with errp set (a failing pre_save,
+ * custom put or post-save file error); errors name the field.
+ */
+bool vmstate_save_state(QEMUFile *f, const VMStateDescription *vmsd,
+                        void *opaque, JsonWriter *vmdesc, GError **errp);
+/* As above with an explicit version (VMS_VSTRUCT). */
+bool vmstate_save_state_v(QEMUFile *f, const VMStateDescription *vmsd,
+                          void *opaque, JsonWriter *vmdesc, int version_id,
+                          GError **errp);
+/*
+ * Read a body encoded at version_id into opaque: version checks against
+ * vmsd, pre_load, fields, subsections, post_load(version_id). Every count
+ * and size taken from the stream is checked before use. Errors carry the
+ * field / subsection path ("field 'regs': subsection 'x/y': ...").
+ */
+bool vmstate_load_state(QEMUFile *f, const VMStateDescription *vmsd,
+                        void *opaque, int version_id, GError **errp);
+/* Is the top-level entry sent at all (its `needed`, if any)? */
+bool vmstate_section_needed(const VMStateDescription *vmsd, void *opaque);
 
 /* ---- field macros ---- */
 
@@ -223,6 +264,124 @@ struct VMStateDescription {
 #define VMSTATE_UNUSED(_n) {                                          \
     .name = "unused", .size = (_n), .info = &vmstate_info_unused_buffer, \
     .flags = VMS_BUFFER,                                              \
+}
+
+/* ---- more field shapes (wire-format 2.4) ---- */
+
+/* A single value present when test(opaque, version) says so. */
+#define VMSTATE_SINGLE_TEST(_f, _S, _test, _info, _T) {               \
+    .name = #_f, .field_exists = (_test), .size = sizeof(_T),         \
+    .info = &(_info), .flags = VMS_SINGLE,                            \
+    .offset = vmstate_offset_value(_S, _f, _T),                       \
+}
+#define VMSTATE_UINT32_TEST(f, S, t) \
+    VMSTATE_SINGLE_TEST(f, S, t, vmstate_info_uint32, uint32_t)
+#define VMSTATE_UINT8_TEST(f, S, t) \
+    VMSTATE_SINGLE_TEST(f, S, t, vmstate_info_uint8, uint8_t)
+
+#define VMSTATE_UINT16_EQUAL(f, S) VMSTATE_SINGLE_V(f, S, 0, vmstate_info_uint16_equal, uint16_t)
+#define VMSTATE_INT32_EQUAL(f, S)  VMSTATE_SINGLE_V(f, S, 0, vmstate_info_int32_equal, int32_t)
+
+#define VMSTATE_UINT8_ARRAY_V(f, S, n, v)  VMSTATE_ARRAY_V(f, S, n, v, vmstate_info_uint8, uint8_t)
+#define VMSTATE_UINT32_ARRAY_V(f, S, n, v) VMSTATE_ARRAY_V(f, S, n, v, vmstate_info_uint32, uint32_t)
+
+/* An element type with its own encoder: VMSTATE_SINGLE_V with a
+ * VMS_INFO_CUSTOM info. */
+#define VMSTATE_CUSTOM(_f, _S, _info, _T) \
+    VMSTATE_SINGLE_V(_f, _S, 0, _info, _T)
+
+/* Bytes [_start, _start + _size) of a byte array member. */
+#define VMSTATE_PARTIAL_BUFFER(_f, _S, _size) {                       \
+    .name = #_f, .size = (_size),                                     \
+    .info = &vmstate_info_buffer, .flags = VMS_BUFFER,                \
+    .offset = offsetof(_S, _f),                                       \
+}
+#define VMSTATE_BUFFER_START_MIDDLE(_f, _S, _start) {                 \
+    .name = #_f, .size = sizeof(((_S *)0)->_f) - (_start),            \
+    .info = &vmstate_info_buffer, .flags = VMS_BUFFER,                \
+    .offset = offsetof(_S, _f) + (_start),                            \
+}
+
+/* A heap buffer `_f` (uint8_t *) of `_size_f` bytes; no allocation. */
+#define VMSTATE_VBUFFER_UINT32(_f, _S, _v, _test, _size_f) {          \
+    .name = #_f, .version_id = (_v), .field_exists = (_test),         \
+    .size_offset = vmstate_offset_value(_S, _size_f, uint32_t),       \
+    .info = &vmstate_info_buffer, .flags = VMS_VBUFFER | VMS_POINTER, \
+    .offset = offsetof(_S, _f),                                       \
+}
+
+/*
+ * Variable arrays: `_count_f` (an earlier field) holds the element count.
+ * The inline forms name an array member of capacity _cap (a count above
+ * it fails the load); the _POINTER forms follow a pointer member.
+ */
+#define VMSTATE_VARRAY_INLINE(_f, _S, _count_f, _cnt_T, _flag, _cap, _info, _T) { \
+    .name = #_f, .num = (_cap),                                       \
+    .num_offset = vmstate_offset_value(_S, _count_f, _cnt_T),         \
+    .info = &(_info), .size = sizeof(_T), .flags = (_flag),           \
+    .offset = vmstate_offset_array(_S, _f, _T, _cap),                 \
+}
+#define VMSTATE_VARRAY_INT32(f, S, cnt, cap, info, T) \
+    VMSTATE_VARRAY_INLINE(f, S, cnt, int32_t, VMS_VARRAY_INT32, cap, info, T)
+#define VMSTATE_VARRAY_UINT16(f, S, cnt, cap, info, T) \
+    VMSTATE_VARRAY_INLINE(f, S, cnt, uint16_t, VMS_VARRAY_UINT16, cap, info, T)
+#define VMSTATE_VARRAY_UINT8(f, S, cnt, cap, info, T) \
+    VMSTATE_VARRAY_INLINE(f, S, cnt, uint8_t, VMS_VARRAY_UINT8, cap, info, T)
+/* Pointer member of `_T *`, allocated by the engine on load. */
+#define VMSTATE_VARRAY_UINT32_ALLOC(_f, _S, _count_f, _v, _info, _T) {  \
+    .name = #_f, .version_id = (_v),                                  \
+    .num_offset = vmstate_offset_value(_S, _count_f, uint32_t),       \
+    .info = &(_info), .size = sizeof(_T),                             \
+    .flags = VMS_VARRAY_UINT32 | VMS_POINTER | VMS_ALLOC,             \
+    .offset = vmstate_offset_pointer(_S, _f, _T),                     \
+}
+#define VMSTATE_STRUCT_VARRAY_UINT8(_f, _S, _count_f, _cap, _vmsd, _T) { \
+    .name = #_f, .num = (_cap), .vmsd = &(_vmsd),                     \
+    .num_offset = vmstate_offset_value(_S, _count_f, uint8_t),        \
+    .size = sizeof(_T), .flags = VMS_STRUCT | VMS_VARRAY_UINT8,       \
+    .offset = vmstate_offset_array(_S, _f, _T, _cap),                 \
+}
+
+/* The struct a pointer member points to (the pointer is not sent). */
+#define VMSTATE_STRUCT_POINTER(_f, _S, _vmsd, _T) {                   \
+    .name = #_f, .vmsd = &(_vmsd), .size = sizeof(_T),                \
+    .flags = VMS_STRUCT | VMS_POINTER,                                \
+    .offset = vmstate_offset_pointer(_S, _f, _T),                     \
+}
+/* A nested struct encoded at the fixed version _sv on both sides. */
+#define VMSTATE_VSTRUCT(_f, _S, _vmsd, _T, _sv) {                     \
+    .name = #_f, .vmsd = &(_vmsd), .struct_version_id = (_sv),        \
+    .size = sizeof(_T), .flags = VMS_VSTRUCT,                         \
+    .offset = vmstate_offset_value(_S, _f, _T),                       \
+}
+/* An array of _n pointers to structs; NULL elements travel as 0x30. */
+#define VMSTATE_ARRAY_OF_POINTER_TO_STRUCT(_f, _S, _n, _vmsd, _T) {   \
+    .name = #_f, .num = (_n), .vmsd = &(_vmsd), .size = sizeof(_T *), \
+    .flags = VMS_ARRAY | VMS_STRUCT | VMS_ARRAY_OF_POINTER,           \
+    .offset = vmstate_offset_array(_S, _f, _T *, _n),                 \
+}
+
+/* A bitmap (unsigned long *) of `_bits_f` (int32_t member) bits. */
+#define VMSTATE_BITMAP(_f, _S, _bits_f) {                             \
+    .name = #_f, .info = &vmstate_info_bitmap,                        \
+    .size_offset = vmstate_offset_value(_S, _bits_f, int32_t),        \
+    .flags = VMS_VBUFFER | VMS_POINTER,                               \
+    .offset = offsetof(_S, _f),                                       \
+}
+
+#define VMSTATE_UNUSED_V(_v, _n) {                                    \
+    .name = "unused", .version_id = (_v), .size = (_n),               \
+    .info = &vmstate_info_unused_buffer, .flags = VMS_BUFFER,         \
+}
+#define VMSTATE_UNUSED_TEST(_test, _n) {                              \
+    .name = "unused", .field_exists = (_test), .size = (_n),          \
+    .info = &vmstate_info_unused_buffer, .flags = VMS_BUFFER,         \
+}
+
+/* Nothing on the wire: loading fails unless test(opaque, version). */
+#define VMSTATE_VALIDATE(_name, _test) {                              \
+    .name = (_name), .field_exists = (_test),                         \
+    .flags = VMS_ARRAY | VMS_MUST_EXIST, .num = 0,                    \
 }
 
 #define VMSTATE_END_OF_LIST() { .flags = VMS_END }
