@@ -48,8 +48,30 @@ struct MigChannel {
     void *opaque;               /* the implementation's own state */
 };
 
-/* A channel over fd (socket, pipe or regular file); takes ownership. */
+/*
+ * A channel with the caller's implementation (TLS wraps another channel
+ * this way): refcount 1, fd -1, no flags set; the caller fills in fd,
+ * is_socket and is_seekable as they apply. ops->close releases opaque.
+ */
+MigChannel *mig_channel_new(const MigChannelOps *ops, const char *name,
+                            void *opaque);
+/*
+ * A channel over fd (socket, pipe or regular file); takes ownership of fd
+ * (closed by the last unref). Pipes and sockets are switched to
+ * O_NONBLOCK underneath; callers still see blocking reads and writes,
+ * which mig_channel_shutdown() from another thread interrupts.
+ */
 MigChannel *mig_channel_new_fd(int fd, const char *name);
+/*
+ * A channel over memory, starting with a copy of data[0..len): writes
+ * append, reads consume from the front and see EOF at the end. One-way
+ * (no return path). For nested streams built in memory and tests.
+ */
+MigChannel *mig_channel_new_mem(const void *data, size_t len,
+                                const char *name);
+/* A copy of the whole content of a memory channel (its initial data and
+ * everything written since, including bytes already read). Caller unrefs. */
+GBytes *mig_channel_mem_get_bytes(MigChannel *ch);
 MigChannel *mig_channel_ref(MigChannel *ch);
 void mig_channel_unref(MigChannel *ch);
 
@@ -64,6 +86,11 @@ bool mig_channel_writev_all(MigChannel *ch, const struct iovec *iov,
                             int iovcnt, GError **errp);
 bool mig_channel_write_all(MigChannel *ch, const void *buf, size_t len,
                            GError **errp);
+/* Any thread: make blocked and later reads/writes of `how` fail at once
+ * ("<name>: channel was shut down while reading"). Sticky. */
 void mig_channel_shutdown(MigChannel *ch, MigChannelShutdown how);
+/* Can the other direction carry a return path? (sockets: yes; pipes and
+ * files: no) */
+bool mig_channel_is_two_way(MigChannel *ch);
 
 #endif /* MIGRATION_CHANNEL_H */

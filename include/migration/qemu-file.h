@@ -55,7 +55,8 @@ uint16_t qemu_get_be16(QEMUFile *f);
 uint32_t qemu_get_be32(QEMUFile *f);
 uint64_t qemu_get_be64(QEMUFile *f);
 /* Look at the byte `offset` positions ahead without consuming it; -1 at
- * EOF or error. offset < 16. */
+ * EOF or error. offset < 16. A clean EOF does not set the error (a
+ * stream may legitimately end there); I/O errors do. */
 int qemu_peek_byte(QEMUFile *f, size_t offset);
 /* Copy exactly len bytes; returns len, or less with the error set. */
 size_t qemu_get_buffer(QEMUFile *f, uint8_t *buf, size_t len);
@@ -83,13 +84,16 @@ void qemu_file_set_error(QEMUFile *f, int ret);
 int qemu_file_shutdown(QEMUFile *f);
 
 /* ---- accounting and rate limiting ---- */
-/* Bytes handed to the channel (writes) or consumed (reads) so far. */
+/* Bytes put so far, flushed or still queued (writes), or consumed
+ * (reads). Owner thread. */
 uint64_t qemu_file_transferred(QEMUFile *f);
 /* Bytes per second; 0 = unlimited. Applied in windows of 100 ms. */
 void qemu_file_set_rate_limit(QEMUFile *f, uint64_t bytes_per_sec);
 uint64_t qemu_file_get_rate_limit(QEMUFile *f);
 /* True when this window's budget is used up: the sender should stop
- * producing and call qemu_file_rate_limit_wait() (or end its pass). */
+ * producing and call qemu_file_rate_limit_wait() (or end its pass).
+ * Also true once the file has an error, so the producer stops. Every
+ * put (copied or async) counts against the window when it is queued. */
 bool qemu_file_rate_limit_exceeded(QEMUFile *f);
 /* Sleep until the next window opens (or the file is shut down). */
 void qemu_file_rate_limit_wait(QEMUFile *f);

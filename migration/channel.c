@@ -1,0 +1,438 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * MigChannel over a file descriptor (socket, pipe, regular file).
+ *
+ * Callers see blocking reads and writes, but underneath the fd is driven
+ * non-blocking and every wait is a poll() on the fd plus one wake eventfd
+ * per direction. mig_channel_shutdown() signals that eventfd, so a thread
+ * blocked in a read or write of a pipe returns at once; sockets are also
+ * shut down with shutdown(2) so the peer sees it. Regular files never
+ * block, so for them only the shutdown flag is checked.
+ */
+#include "qemu/osdep.h"
+
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+
+#include "migration/channel.h"
+#include "qapi/error.h"
+
+typedef struct FdChannel {
+    /* Wake fds, indexed by direction (0 = read, 1 = write). They are only
+     * ever signalled, never drained: a shut-down direction stays shut. */
+    int wake[2];
+} FdChannel;
+
+static bool channel_is_shut(MigChannel *ch, MigChannelShutdown dir)
+{
+    return qatomic_read(&ch->shutdown_flags) & dir;
+}
+
+static void set_shut_error(MigChannel *ch, bool writing, GError **errp)
+{
+    error_setg(errp, "%s: channel was shut down while %s", ch->name,
+               writing ? "writing" : "reading");
+}
+
+/*
+ * Wait until fd is ready for the direction, or the direction is shut
+ * down. Returns false with errp set on shutdown or poll failure.
+ */
+static bool fd_channel_wait(MigChannel *ch, bool writing, GError **errp)
+{
+    FdChannel *fc = ch->opaque;
+    MigChannelShutdown dir = writing ? MIG_CHANNEL_SHUTDOWN_WRITE
+                                     : MIG_CHANNEL_SHUTDOWN_READ;
+    struct pollfd pfd[2] = {
+        { .fd = ch->fd, .events = writing ? POLLOUT : POLLIN },
+        { .fd = fc->wake[writing], .events = POLLIN },
+    };
+
+    for (;;) {
+        if (channel_is_shut(ch, dir)) {
+            set_shut_error(ch, writing, errp);
+            return false;
+        }
+        int r = poll(pfd, 2, -1);
+
+        if (r < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            error_setg_errno(errp, errno, "%s: poll failed", ch->name);
+            return false;
+        }
+        if (pfd[1].revents || channel_is_shut(ch, dir)) {
+            set_shut_error(ch, writing, errp);
+            return false;
+        }
+        if (pfd[0].revents) {
+            /* Readable, writable, hung up or in error: the I/O call
+             * itself reports which. */
+            return true;
+        }
+    }
+}
+
+static ssize_t fd_channel_readv(MigChannel *ch, const struct iovec *iov,
+                                int iovcnt, GError **errp)
+{
+    for (;;) {
+        ssize_t n;
+
+        if (channel_is_shut(ch, MIG_CHANNEL_SHUTDOWN_READ)) {
+            set_shut_error(ch, false, errp);
+            return -1;
+        }
+        n = readv(ch->fd, iov, iovcnt);
+        if (n >= 0) {
+            /* A socket shut down locally reads as EOF; report the cancel
+             * instead, so the reader does not mistake it for the end. */
+            if (n == 0 && channel_is_shut(ch, MIG_CHANNEL_SHUTDOWN_READ)) {
+                set_shut_error(ch, false, errp);
+                return -1;
+            }
+            return n;
+        }
+        if (errno == EINTR) {
+            continue;
+        }
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            if (!fd_channel_wait(ch, false, errp)) {
+                return -1;
+            }
+            continue;
+        }
+        error_setg_errno(errp, errno, "%s: read failed", ch->name);
+        return -1;
+    }
+}
+
+static ssize_t fd_channel_writev(MigChannel *ch, const struct iovec *iov,
+                                 int iovcnt, GError **errp)
+{
+    for (;;) {
+        ssize_t n;
+
+        if (channel_is_shut(ch, MIG_CHANNEL_SHUTDOWN_WRITE)) {
+            set_shut_error(ch, true, errp);
+            return -1;
+        }
+        if (ch->is_socket) {
+            /* MSG_NOSIGNAL: a vanished peer is an error, not SIGPIPE. */
+            struct msghdr msg = {
+                .msg_iov = (struct iovec *)iov, .msg_iovlen = iovcnt,
+            };
+            n = sendmsg(ch->fd, &msg, MSG_NOSIGNAL);
+        } else {
+            n = writev(ch->fd, iov, iovcnt);
+        }
+        if (n >= 0) {
+            return n;
+        }
+        if (errno == EINTR) {
+            continue;
+        }
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            if (!fd_channel_wait(ch, true, errp)) {
+                return -1;
+            }
+            continue;
+        }
+        if (channel_is_shut(ch, MIG_CHANNEL_SHUTDOWN_WRITE)) {
+            set_shut_error(ch, true, errp);
+        } else {
+            error_setg_errno(errp, errno, "%s: write failed", ch->name);
+        }
+        return -1;
+    }
+}
+
+static void fd_channel_shutdown(MigChannel *ch, MigChannelShutdown how)
+{
+    FdChannel *fc = ch->opaque;
+    uint64_t one = 1;
+
+    if (ch->is_socket) {
+        int sh = how == MIG_CHANNEL_SHUTDOWN_BOTH ? SHUT_RDWR :
+                 how == MIG_CHANNEL_SHUTDOWN_READ ? SHUT_RD : SHUT_WR;
+        /* ENOTCONN when the peer is already gone: nothing to do. */
+        (void)shutdown(ch->fd, sh);
+    }
+    for (int dir = 0; dir < 2; dir++) {
+        if (how & (dir ? MIG_CHANNEL_SHUTDOWN_WRITE
+                       : MIG_CHANNEL_SHUTDOWN_READ)) {
+            ssize_t r;
+
+            do {
+                r = write(fc->wake[dir], &one, sizeof(one));
+            } while (r < 0 && errno == EINTR);
+        }
+    }
+}
+
+static void fd_channel_close(MigChannel *ch)
+{
+    FdChannel *fc = ch->opaque;
+
+    if (ch->fd >= 0) {
+        close(ch->fd);
+        ch->fd = -1;
+    }
+    for (int dir = 0; dir < 2; dir++) {
+        close(fc->wake[dir]);
+    }
+    g_free(fc);
+    ch->opaque = NULL;
+}
+
+static const MigChannelOps fd_channel_ops = {
+    .readv = fd_channel_readv,
+    .writev = fd_channel_writev,
+    .shutdown = fd_channel_shutdown,
+    .close = fd_channel_close,
+};
+
+MigChannel *mig_channel_new(const MigChannelOps *ops, const char *name,
+                            void *opaque)
+{
+    MigChannel *ch = g_new0(MigChannel, 1);
+
+    ch->ops = ops;
+    ch->name = g_strdup(name);
+    ch->fd = -1;
+    ch->refcount = 1;
+    ch->opaque = opaque;
+    return ch;
+}
+
+MigChannel *mig_channel_new_fd(int fd, const char *name)
+{
+    FdChannel *fc = g_new0(FdChannel, 1);
+    struct stat st;
+    MigChannel *ch;
+
+    fc->wake[0] = eventfd(0, EFD_CLOEXEC);
+    fc->wake[1] = eventfd(0, EFD_CLOEXEC);
+    /* eventfd only fails when out of fds; that is our bug to fix, not a
+     * condition a caller can handle meaningfully. */
+    g_assert(fc->wake[0] >= 0 && fc->wake[1] >= 0);
+
+    ch = mig_channel_new(&fd_channel_ops, name, fc);
+    ch->fd = fd;
+    if (fstat(fd, &st) == 0) {
+        ch->is_socket = S_ISSOCK(st.st_mode);
+        ch->is_seekable = S_ISREG(st.st_mode);
+    }
+    if (!ch->is_seekable) {
+        int fl = fcntl(fd, F_GETFL);
+
+        if (fl >= 0 && !(fl & O_NONBLOCK)) {
+            (void)fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+        }
+    }
+    return ch;
+}
+
+MigChannel *mig_channel_ref(MigChannel *ch)
+{
+    g_atomic_int_inc(&ch->refcount);
+    return ch;
+}
+
+void mig_channel_unref(MigChannel *ch)
+{
+    if (!ch || !g_atomic_int_dec_and_test(&ch->refcount)) {
+        return;
+    }
+    if (ch->ops->close) {
+        ch->ops->close(ch);
+    }
+    g_free(ch->name);
+    g_free(ch);
+}
+
+bool mig_channel_is_two_way(MigChannel *ch)
+{
+    return ch->is_socket;
+}
+
+ssize_t mig_channel_readv(MigChannel *ch, const struct iovec *iov, int iovcnt,
+                          GError **errp)
+{
+    return ch->ops->readv(ch, iov, iovcnt, errp);
+}
+
+bool mig_channel_read_all(MigChannel *ch, void *buf, size_t len,
+                          GError **errp)
+{
+    uint8_t *p = buf;
+
+    while (len) {
+        struct iovec iov = { .iov_base = p, .iov_len = len };
+        ssize_t n = mig_channel_readv(ch, &iov, 1, errp);
+
+        if (n < 0) {
+            return false;
+        }
+        if (n == 0) {
+            error_setg(errp, "%s: unexpected end of stream", ch->name);
+            return false;
+        }
+        p += n;
+        len -= n;
+    }
+    return true;
+}
+
+bool mig_channel_writev_all(MigChannel *ch, const struct iovec *iov,
+                            int iovcnt, GError **errp)
+{
+    /* Work on a copy: a short write advances into the middle of an
+     * element, and the caller's array stays untouched. */
+    g_autofree struct iovec *v = g_memdup2(iov, sizeof(*iov) * iovcnt);
+    int i = 0;
+
+    while (i < iovcnt) {
+        ssize_t n;
+
+        if (v[i].iov_len == 0) {
+            i++;
+            continue;
+        }
+        n = ch->ops->writev(ch, v + i, MIN(iovcnt - i, IOV_MAX), errp);
+        if (n < 0) {
+            return false;
+        }
+        if (n == 0) {
+            error_setg(errp, "%s: write made no progress", ch->name);
+            return false;
+        }
+        while (n > 0) {
+            size_t step = MIN((size_t)n, v[i].iov_len);
+
+            v[i].iov_base = (uint8_t *)v[i].iov_base + step;
+            v[i].iov_len -= step;
+            n -= step;
+            if (v[i].iov_len == 0) {
+                i++;
+            }
+        }
+    }
+    return true;
+}
+
+bool mig_channel_write_all(MigChannel *ch, const void *buf, size_t len,
+                           GError **errp)
+{
+    struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
+
+    return mig_channel_writev_all(ch, &iov, 1, errp);
+}
+
+void mig_channel_shutdown(MigChannel *ch, MigChannelShutdown how)
+{
+    qatomic_or(&ch->shutdown_flags, (int)how);
+    if (ch->ops->shutdown) {
+        ch->ops->shutdown(ch, how);
+    }
+}
+
+/*
+ * A channel over memory: writes append to a byte array, reads consume it
+ * from the front. Used for nested streams built in memory (PACKAGED
+ * blobs, the buffered device state of a background snapshot) and tests.
+ */
+typedef struct MemChannel {
+    GMutex lock;
+    GByteArray *data;
+    size_t pos;             /* next byte to read */
+} MemChannel;
+
+static ssize_t mem_channel_readv(MigChannel *ch, const struct iovec *iov,
+                                 int iovcnt, GError **errp)
+{
+    MemChannel *mc = ch->opaque;
+    ssize_t done = 0;
+
+    if (channel_is_shut(ch, MIG_CHANNEL_SHUTDOWN_READ)) {
+        set_shut_error(ch, false, errp);
+        return -1;
+    }
+    g_mutex_lock(&mc->lock);
+    for (int i = 0; i < iovcnt && mc->pos < mc->data->len; i++) {
+        size_t n = MIN(iov[i].iov_len, mc->data->len - mc->pos);
+
+        memcpy(iov[i].iov_base, mc->data->data + mc->pos, n);
+        mc->pos += n;
+        done += n;
+    }
+    g_mutex_unlock(&mc->lock);
+    return done;
+}
+
+static ssize_t mem_channel_writev(MigChannel *ch, const struct iovec *iov,
+                                  int iovcnt, GError **errp)
+{
+    MemChannel *mc = ch->opaque;
+    ssize_t done = 0;
+
+    if (channel_is_shut(ch, MIG_CHANNEL_SHUTDOWN_WRITE)) {
+        set_shut_error(ch, true, errp);
+        return -1;
+    }
+    g_mutex_lock(&mc->lock);
+    for (int i = 0; i < iovcnt; i++) {
+        if (iov[i].iov_len > G_MAXUINT - mc->data->len) {
+            g_mutex_unlock(&mc->lock);
+            error_setg(errp, "%s: memory stream larger than 4 GiB", ch->name);
+            return -1;
+        }
+        g_byte_array_append(mc->data, iov[i].iov_base, iov[i].iov_len);
+        done += iov[i].iov_len;
+    }
+    g_mutex_unlock(&mc->lock);
+    return done;
+}
+
+static void mem_channel_close(MigChannel *ch)
+{
+    MemChannel *mc = ch->opaque;
+
+    g_byte_array_unref(mc->data);
+    g_mutex_clear(&mc->lock);
+    g_free(mc);
+    ch->opaque = NULL;
+}
+
+static const MigChannelOps mem_channel_ops = {
+    .readv = mem_channel_readv,
+    .writev = mem_channel_writev,
+    .close = mem_channel_close,
+};
+
+MigChannel *mig_channel_new_mem(const void *data, size_t len,
+                                const char *name)
+{
+    MemChannel *mc = g_new0(MemChannel, 1);
+
+    g_mutex_init(&mc->lock);
+    mc->data = g_byte_array_sized_new(len);
+    if (len) {
+        g_byte_array_append(mc->data, data, len);
+    }
+    return mig_channel_new(&mem_channel_ops, name, mc);
+}
+
+GBytes *mig_channel_mem_get_bytes(MigChannel *ch)
+{
+    MemChannel *mc = ch->opaque;
+    GBytes *b;
+
+    g_assert(ch->ops == &mem_channel_ops);
+    g_mutex_lock(&mc->lock);
+    b = g_bytes_new(mc->data->data, mc->data->len);
+    g_mutex_unlock(&mc->lock);
+    return b;
+}
