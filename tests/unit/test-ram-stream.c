@@ -634,6 +634,161 @@ static void test_continue_across_sections(void)
     side_free(&dst);
 }
 
+/* ---- throughput (run with -m perf) ---- */
+
+typedef struct LoadJob {
+    MigChannel *ch;
+    Side *dst;
+    GError *err;
+} LoadJob;
+
+/* Destination: a marker byte 1 before each section body, 0 at the end. */
+static gpointer load_thread(gpointer opaque)
+{
+    LoadJob *job = opaque;
+    QEMUFile *f = qemu_file_new_input(job->ch);
+
+    ram_save_handlers.load_setup(f, &job->dst->scope, NULL);
+    while (qemu_get_byte(f) == 1) {
+        if (!ram_save_handlers.load_state(f, &job->dst->scope,
+                                          RAM_SECTION_VERSION, &job->err)) {
+            break;
+        }
+    }
+    ram_save_handlers.load_cleanup(NULL);
+    qemu_fclose(f);
+    return NULL;
+}
+
+/* Migrate src to dst over a unix socketpair; returns seconds. */
+static double migrate_over_socket(Side *src, Side *dst)
+{
+    int sv[2];
+    LoadJob job = { .dst = dst };
+    GThread *th;
+    QEMUFile *f;
+    g_autoptr(GError) err = NULL;
+    gint64 t0 = g_get_monotonic_time();
+
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), ==, 0);
+    job.ch = mig_channel_new_fd(sv[1], "perf-in");
+    th = g_thread_new("ram-load", load_thread, &job);
+    {
+        MigChannel *ch = mig_channel_new_fd(sv[0], "perf-out");
+
+        f = qemu_file_new_output(ch);
+        mig_channel_unref(ch);
+    }
+    migration_stats_reset();
+    qemu_put_byte(f, 1);
+    g_assert_true(ram_save_handlers.save_setup(f, &src->scope, &err));
+    for (;;) {
+        int r;
+
+        qemu_put_byte(f, 1);
+        r = ram_save_handlers.save_live_iterate(f, NULL, &err);
+        g_assert_cmpint(r, >=, 0);
+        if (r) {
+            break;
+        }
+    }
+    qemu_put_byte(f, 1);
+    g_assert_true(ram_save_handlers.save_live_complete_precopy(f, NULL,
+                                                               &err));
+    ram_save_handlers.save_cleanup(NULL);
+    qemu_put_byte(f, 0);
+    g_assert_cmpint(qemu_fclose(f), ==, 0);
+    g_thread_join(th);
+    g_assert_no_error(job.err);
+    mig_channel_unref(job.ch);
+    return (g_get_monotonic_time() - t0) / 1e6;
+}
+
+static gpointer drain_thread(gpointer opaque)
+{
+    int fd = GPOINTER_TO_INT(opaque);
+    g_autofree uint8_t *buf = g_malloc(1 << 20);
+
+    while (read(fd, buf, 1 << 20) > 0) {
+        /* discard */
+    }
+    return NULL;
+}
+
+/* The yardstick: the same bytes through a plain socketpair. */
+static double plain_copy(const uint8_t *data, size_t len)
+{
+    int sv[2];
+    GThread *th;
+    gint64 t0 = g_get_monotonic_time();
+
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), ==, 0);
+    th = g_thread_new("drain", drain_thread, GINT_TO_POINTER(sv[1]));
+    for (size_t off = 0; off < len;) {
+        ssize_t n = write(sv[0], data + off, MIN(len - off, 1 << 20));
+
+        g_assert_cmpint(n, >, 0);
+        off += n;
+    }
+    close(sv[0]);
+    g_thread_join(th);
+    close(sv[1]);
+    return (g_get_monotonic_time() - t0) / 1e6;
+}
+
+static void test_perf_zero_guest(void)
+{
+    static const uint64_t pages[] = { (1ULL << 30) / PAGE };
+    Side src = { 0 }, dst = { 0 };
+    double secs;
+
+    reset_options();
+    side_init(&src, "perf0-src", pages, 1);
+    side_init(&dst, "perf0-dst", pages, 1);
+    secs = migrate_over_socket(&src, &dst);
+    g_test_message("1 GiB never written: %.2f ms", secs * 1000);
+    g_test_minimized_result(secs, "1 GiB never-written guest: %.2f ms",
+                            secs * 1000);
+    g_assert_cmpuint(mig_stats.zero_pages, ==, pages[0]);
+    side_free(&src);
+    side_free(&dst);
+}
+
+static void test_perf_random_guest(void)
+{
+    static const uint64_t pages[] = { (256ULL << 20) / PAGE };
+    Side src = { 0 }, dst = { 0 };
+    uint64_t *p, x = 0x9e3779b97f4a7c15ULL;
+    double ram_secs, plain_secs;
+
+    reset_options();
+    side_init(&src, "perfr-src", pages, 1);
+    side_init(&dst, "perfr-dst", pages, 1);
+    p = ram_block_host(src.blocks[0]);
+    for (size_t i = 0; i < (256u << 20) / 8; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        p[i] = x;
+    }
+    ram_block_mark_written(src.blocks[0], 0, 256u << 20);
+    /* Touch the destination once so both runs see mapped memory. */
+    memset(ram_block_host(dst.blocks[0]), 1, 256u << 20);
+    ram_block_mark_written(dst.blocks[0], 0, 256u << 20);
+
+    plain_secs = plain_copy((const uint8_t *)p, 256u << 20);
+    ram_secs = migrate_over_socket(&src, &dst);
+    g_test_message("256 MiB random: RAM stream %.1f ms, plain copy %.1f ms "
+                   "(%.0f %%)", ram_secs * 1000, plain_secs * 1000,
+                   100 * plain_secs / ram_secs);
+    g_test_maximized_result(plain_secs / ram_secs,
+                            "random RAM at %.0f %% of a plain copy",
+                            100 * plain_secs / ram_secs);
+    assert_sides_equal(&src, &dst);
+    side_free(&src);
+    side_free(&dst);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -647,5 +802,10 @@ int main(int argc, char **argv)
     g_test_add_func("/ram-stream/malformed", test_malformed_records);
     g_test_add_func("/ram-stream/continue-across-sections",
                     test_continue_across_sections);
+    if (g_test_perf()) {
+        g_test_add_func("/ram-stream/perf/zero-1g", test_perf_zero_guest);
+        g_test_add_func("/ram-stream/perf/random-256m",
+                        test_perf_random_guest);
+    }
     return g_test_run();
 }
