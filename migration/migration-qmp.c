@@ -71,7 +71,7 @@ static bool migrate_check_can_start(GError **errp)
         return false;
     }
     if (migrate_mapped_ram() &&
-        migrate_multifd_compression() != MULTI_FD_COMPRESSION_NONE) {
+        migrate_multifd_compression() != MULTIFD_COMPRESSION_NONE) {
         error_setg(errp, "Cannot use compression with mapped-ram");
         return false;
     }
@@ -259,7 +259,7 @@ void qmp_migrate_incoming(const char *uri, MigrationChannelList *channels,
 static MigrationStats *query_ram_stats(MigrationState *s, bool completed)
 {
     MigrationStats *ram = g_new0(MigrationStats, 1);
-    uint64_t page = ram_target_page_size();
+    uint64_t page = TARGET_PAGE_SIZE;
 
 #define STAT(f) __atomic_load_n(&mig_stats.f, __ATOMIC_RELAXED)
     ram->transferred = STAT(transferred);
@@ -294,7 +294,7 @@ static XBZRLECacheStats *query_xbzrle_stats(void)
     x->pages = pages;
     x->cache_miss = miss;
     x->cache_miss_rate = pages + miss ? (double)miss / (pages + miss) : 0;
-    x->encoding_rate = bytes ? (double)(pages * ram_target_page_size()) /
+    x->encoding_rate = bytes ? (double)(pages * TARGET_PAGE_SIZE) /
                                bytes : 0;
     x->overflow = STAT(xbzrle_overflow);
 #undef STAT

@@ -92,8 +92,10 @@ typedef struct MigrationState {
     bool vm_old_state_set;
     RunState vm_old_state;
 
-    /* MIGRATION_PASS bookkeeping (migration thread). */
+    /* MIGRATION_PASS and auto-converge bookkeeping (migration thread). */
     uint64_t passes_reported;
+    uint64_t last_period_ms;
+    uint64_t last_period_bytes;
 } MigrationState;
 
 /* The outgoing object (never NULL after migration_object_init()). */

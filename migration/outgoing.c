@@ -26,6 +26,7 @@
 #include "migration/savevm.h"
 #include "migration/status.h"
 #include "migration/global_state.h"
+#include "migration/ram.h"
 
 /* Bandwidth and the switchover threshold are measured per period. */
 #define MIGRATION_PERIOD_MS 100
@@ -43,8 +44,6 @@ typedef struct OutgoingRun {
     /* bytes/ms the switchover decision assumes; 0 until measured */
     double bandwidth;
     uint64_t threshold;         /* bytes that fit the downtime budget */
-    /* auto-converge: bytes sent at the previous sync */
-    uint64_t sync_bytes;
 } OutgoingRun;
 
 static uint64_t outgoing_transferred(OutgoingRun *r)
@@ -76,37 +75,29 @@ static void outgoing_fail(MigrationState *s, GError *err)
 }
 
 /*
- * After anything that may have synced the dirty bitmap: one MIGRATION_PASS
- * per sync, and the auto-converge decision. BQL held (events).
+ * Called by RAM after every dirty-bitmap sync (migration thread, with or
+ * without the BQL): one MIGRATION_PASS per sync, and the auto-converge
+ * decision once per completed measurement period.
  */
-static void outgoing_after_sync_locked(OutgoingRun *r)
+static void outgoing_on_sync(uint64_t count, void *opaque)
 {
-    MigrationState *s = r->s;
-    uint64_t count = __atomic_load_n(&mig_stats.dirty_sync_count,
-                                     __ATOMIC_RELAXED);
-    uint64_t sent;
+    MigrationState *s = opaque;
+    RAMSyncPeriod p;
 
-    if (count == s->passes_reported) {
-        return;
-    }
     while (s->passes_reported < count) {
         s->passes_reported++;
         if (migrate_events()) {
             qapi_event_send_migration_pass(s->passes_reported);
         }
     }
-    sent = outgoing_transferred(r);
-    cpu_throttle_after_sync(s, sent - r->sync_bytes,
-                            __atomic_load_n(&mig_stats.dirty_bytes_last_sync,
-                                            __ATOMIC_RELAXED));
-    r->sync_bytes = sent;
-}
-
-static void outgoing_after_sync(OutgoingRun *r)
-{
-    bql_lock();
-    outgoing_after_sync_locked(r);
-    bql_unlock();
+    ram_get_sync_period(&p);
+    if (p.duration_ms && (p.duration_ms != s->last_period_ms ||
+                          p.bytes_sent != s->last_period_bytes)) {
+        s->last_period_ms = p.duration_ms;
+        s->last_period_bytes = p.bytes_sent;
+        cpu_throttle_after_sync(s, p.bytes_sent,
+                                p.dirty_pages * TARGET_PAGE_SIZE);
+    }
 }
 
 /* End of a period: bandwidth, threshold, mbps, expected downtime. */
@@ -195,7 +186,6 @@ static bool outgoing_setup(OutgoingRun *r, GError **errp)
 
     bql_lock();
     ok = qemu_savevm_state_setup(r->f, errp);
-    outgoing_after_sync_locked(r);
     bql_unlock();
 
     /* Q9: setup -> active happens even when the handlers' setup failed;
@@ -249,7 +239,6 @@ static bool outgoing_complete(OutgoingRun *r, GError **errp)
     qemu_file_set_rate_limit(r->f, 0);
     ok = qemu_savevm_state_complete_precopy(r->f, errp);
     qemu_fflush(r->f);
-    outgoing_after_sync_locked(r);
     bql_unlock();
 
     if (!ok || !outgoing_check_errors(r, errp)) {
@@ -283,7 +272,6 @@ static int outgoing_iteration(OutgoingRun *r, GError **errp)
     if (must + can <= r->threshold) {
         bql_lock();
         qemu_savevm_state_pending_exact(&must, &can);
-        outgoing_after_sync_locked(r);
         bql_unlock();
         synced = true;
     }
@@ -358,6 +346,7 @@ static void outgoing_cleanup_bh(void *opaque)
     qemu_fclose(f);
 
     qemu_savevm_state_cleanup();
+    ram_set_sync_notifier(NULL, NULL);
     migrate_src_set_state(s, MIGRATION_STATUS_CANCELLING,
                           MIGRATION_STATUS_CANCELLED);
 }
@@ -419,6 +408,9 @@ void migration_outgoing_start(MigrationState *s, MigChannel *ch)
     s->to_dst_file = qemu_file_new_output(ch);
     g_mutex_unlock(&s->file_lock);
     s->passes_reported = 0;
+    s->last_period_ms = 0;
+    s->last_period_bytes = 0;
+    ram_set_sync_notifier(outgoing_on_sync, s);
     s->thread = g_thread_new("mig/src/main", migration_thread, s);
 }
 
