@@ -63,9 +63,13 @@ MigTransportListener *migration_transport_listen(const MigrationAddress *addr,
                                                  MigTransportAccepted *cb,
                                                  void *opaque, GError **errp);
 /* The addresses actually listened on (tcp port 0 resolved), for
- * query-migrate's socket-address; NULL for non-socket transports. */
+ * query-migrate's socket-address; NULL for non-socket transports.  The
+ * list belongs to the listener (valid until it is closed). */
 SocketAddressList *migration_transport_listener_addresses(
     MigTransportListener *l);
+/* Stop listening, close the listening sockets and drop a channel not
+ * yet delivered; channels already handed out stay open.  NULL is a
+ * no-op.  Main loop thread. */
 void migration_transport_listener_close(MigTransportListener *l);
 
 #endif /* MIGRATION_TRANSPORT_H */

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The file transport (spec/migration-wire-format.md 7.1): the stream
+ * starts at `offset`.  Outgoing creates the file (mode 0600), keeps the
+ * bytes before offset and drops everything after it; incoming reads from
+ * offset.  "/dev/fdset/N" names an fd set passed with add-fd.  The
+ * channel is seekable (is_seekable) when the fd is a regular file.
+ */
+#include "qemu/osdep.h"
+#include <fcntl.h>
+#include "qemu/cutils.h"
+#include "monitor/monitor.h"
+#include "qapi/error.h"
+#include "migration/transport-priv.h"
+
+/* open(2), or a duplicate from an fd set for "/dev/fdset/N". */
+static int file_open(const char *path, int flags, GError **errp)
+{
+    const char *id_text;
+    int fd;
+
+    if (strstart(path, "/dev/fdset/", &id_text)) {
+        int64_t id;
+
+        if (!qemu_strtoi64(id_text, NULL, 10, &id) || id < 0) {
+            error_setg(errp, "Could not parse fdset %s", id_text);
+            return -1;
+        }
+        fd = monitor_fdset_dup_fd_add(id, flags, errp);
+        /* The duplicate is ours; only the set's bookkeeping stays. */
+        if (fd >= 0) {
+            monitor_fdset_dup_fd_remove(fd);
+        }
+        return fd;
+    }
+    fd = open(path, flags | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        error_setg(errp, "Unable to open %s: %s", path, g_strerror(errno));
+    }
+    return fd;
+}
+
+static int file_open_at(const FileMigrationArgs *file, bool outgoing,
+                        GError **errp)
+{
+    int fd = file_open(file->filename,
+                       outgoing ? O_WRONLY | O_CREAT : O_RDONLY, errp);
+
+    if (fd < 0) {
+        return -1;
+    }
+    if (outgoing && ftruncate(fd, file->offset) < 0) {
+        error_setg(errp, "failed to truncate migration file to offset "
+                   "%" PRIx64 ": %s", file->offset, g_strerror(errno));
+        close(fd);
+        return -1;
+    }
+    if (lseek(fd, file->offset, SEEK_SET) < 0) {
+        error_setg(errp, "failed to seek migration file to offset "
+                   "%" PRIx64 ": %s", file->offset, g_strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+bool migration_file_connect(const FileMigrationArgs *file,
+                            MigTransportConnected *cb, void *opaque,
+                            GError **errp)
+{
+    int fd = file_open_at(file, true, errp);
+
+    if (fd < 0) {
+        return false;
+    }
+    mig_connect_deliver(cb, opaque,
+                        mig_channel_new_fd(fd, "migration-file-outgoing"), NULL);
+    return true;
+}
+
+MigTransportListener *migration_file_listen(const FileMigrationArgs *file,
+                                            MigTransportAccepted *cb,
+                                            void *opaque, GError **errp)
+{
+    int fd = file_open_at(file, false, errp);
+    MigTransportListener *l;
+
+    if (fd < 0) {
+        return NULL;
+    }
+    l = mig_listener_new(cb, opaque);
+    mig_listener_deliver_once(l, mig_channel_new_fd(fd, "migration-file-incoming"));
+    return l;
+}
