@@ -391,6 +391,45 @@ static void test_dirty_between_iterations(void)
     side_free(&dst);
 }
 
+/* A PART section stops at the QEMUFile's rate limit and resumes later. */
+static void test_rate_limited_iterations(void)
+{
+    static const uint64_t pages[] = { 256 };
+    g_autoptr(GBytes) got = NULL;
+    GRand *r = g_rand_new_with_seed(3);
+    uint8_t buf[PAGE];
+    Side src = { 0 }, dst = { 0 };
+    Capture c;
+    int parts = 0;
+
+    reset_options();
+    side_init(&src, "rate-src", pages, 1);
+    side_init(&dst, "rate-dst", pages, 1);
+    for (uint64_t p = 0; p < 256; p++) {
+        fill_random(r, buf, PAGE);
+        guest_write(&src, 0, p * PAGE, buf, PAGE);
+    }
+    capture_init(&c);
+    save_setup(&c, &src);
+    /* 10 KB per 100 ms window: one 64-page word exceeds it. */
+    qemu_file_set_rate_limit(c.f, 100 * 1000);
+    g_assert_cmpint(save_iterate(&c), ==, 0);
+    parts++;
+    g_assert_cmpuint(ram_bytes_remaining(), ==, (256 - 64) * PAGE);
+    while (!save_iterate(&c)) {
+        g_assert_cmpint(++parts, <, 8);
+        qemu_file_rate_limit_wait(c.f);
+    }
+    g_assert_cmpuint(ram_bytes_remaining(), ==, 0);
+    save_complete(&c);
+    got = capture_finish(&c);
+    load_all(got, c.sections, &dst);
+    assert_sides_equal(&src, &dst);
+    g_rand_free(r);
+    side_free(&src);
+    side_free(&dst);
+}
+
 static uint64_t notified_count;
 
 static void count_syncs(uint64_t sync_count, void *opaque)
@@ -798,6 +837,7 @@ int main(int argc, char **argv)
     g_test_add_func("/ram-stream/dirty-between-iterations",
                     test_dirty_between_iterations);
     g_test_add_func("/ram-stream/sync-notifier", test_sync_notifier);
+    g_test_add_func("/ram-stream/rate-limited", test_rate_limited_iterations);
     g_test_add_func("/ram-stream/xbzrle", test_xbzrle);
     g_test_add_func("/ram-stream/malformed", test_malformed_records);
     g_test_add_func("/ram-stream/continue-across-sections",
