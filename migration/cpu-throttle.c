@@ -7,7 +7,7 @@
  */
 #include "qemu/osdep.h"
 #include "system/cpus.h"
-#include "migration/migration.h"
+#include "migration/migration-core.h"
 #include "migration/options.h"
 
 /* Migration thread only. */

@@ -16,7 +16,7 @@
 #include "qapi/json-visit.h"
 #include "qapi/qapi-visit.h"
 #include "system/runstate.h"
-#include "migration/migration.h"
+#include "migration/migration-core.h"
 #include "migration/savevm.h"
 #include "migration/status.h"
 #include "migration/global_state.h"
@@ -24,7 +24,7 @@
 static bool incoming_set_state(MigrationIncomingState *mis, int old_state,
                                int new_state)
 {
-    return migrate_set_state(MIGRATION_SIDE_DESTINATION, &mis->state,
+    return migrate_set_state(MIGRATION_SIDE_DESTINATION, mis->state,
                              old_state, new_state);
 }
 
@@ -94,15 +94,32 @@ static void incoming_teardown(MigrationIncomingState *mis, uint32_t shut)
         migration_transport_listener_close(mis->listener);
         mis->listener = NULL;
     }
+    migration_set_incoming_transport_started(false);
 }
 
 /*
  * Start the guest as the source had it (1.9, 6.1): live there -> start
  * if autostart, else paused; not live -> the source's run state.
  */
+static RunState incoming_source_runstate(void)
+{
+    const char *name = global_state_get_runstate();
+
+    if (!name) {
+        return RUN_STATE_RUNNING;   /* not in the stream: assume running */
+    }
+    for (int i = 0; i < RUN_STATE__MAX; i++) {
+        if (!strcmp(name, RunState_str(i))) {
+            return i;
+        }
+    }
+    /* The loader already refused unknown names; be safe anyway. */
+    return RUN_STATE_PAUSED;
+}
+
 static void incoming_start_vm(void)
 {
-    RunState rs = global_state_get_runstate();
+    RunState rs = incoming_source_runstate();
 
     if (rs == RUN_STATE_RUNNING || rs == RUN_STATE_SUSPENDED) {
         if (autostart) {
@@ -175,7 +192,7 @@ static void incoming_accepted(MigChannel *ch, void *opaque)
     MigrationIncomingState *mis = opaque;
 
     if (mis->from_src_file ||
-        g_atomic_int_get(&mis->state) != MIGRATION_STATUS_SETUP) {
+        g_atomic_int_get(mis->state) != MIGRATION_STATUS_SETUP) {
         error_report("migration: ignoring an extra incoming connection");
         mig_channel_unref(ch);
         return;
@@ -183,7 +200,7 @@ static void incoming_accepted(MigChannel *ch, void *opaque)
     mis->from_src_file = qemu_file_new_input(ch);
     mig_channel_unref(ch);
     incoming_set_state(mis, MIGRATION_STATUS_SETUP, MIGRATION_STATUS_ACTIVE);
-    global_state_reset();
+    global_state_reset_received();
     mis->thread = g_thread_new("mig/dst/main", incoming_thread, mis);
 }
 
@@ -191,7 +208,7 @@ bool migration_incoming_start(MigrationAddress *addr, bool exit_on_error,
                               GError **errp)
 {
     MigrationIncomingState *mis = migration_incoming_get_current();
-    MigrationStatus st = g_atomic_int_get(&mis->state);
+    MigrationStatus st = g_atomic_int_get(mis->state);
 
     if (st != MIGRATION_STATUS_NONE) {
         error_setg(errp, "Illegal migration incoming state: %s",
@@ -207,6 +224,7 @@ bool migration_incoming_start(MigrationAddress *addr, bool exit_on_error,
     if (!mis->listener) {
         return false;
     }
+    migration_set_incoming_transport_started(true);
     mis->started = true;
     return true;
 }

@@ -10,7 +10,7 @@
 #include "qapi/error.h"
 #include "qapi/qapi-commands.h"
 #include "system/runstate.h"
-#include "migration/migration.h"
+#include "migration/migration-core.h"
 #include "migration/migration-stats.h"
 #include "migration/options.h"
 #include "migration/savevm.h"
@@ -49,7 +49,7 @@ static bool migrate_check_can_start(GError **errp)
 {
     MigrationState *s = migrate_get_current();
 
-    if (migration_status_is_running(g_atomic_int_get(&s->state)) ||
+    if (migration_status_is_running(g_atomic_int_get(s->state)) ||
         s->thread || s->connecting) {
         error_setg(errp, "There's a migration process in progress");
         return false;
@@ -79,9 +79,11 @@ static bool migrate_check_can_start(GError **errp)
 }
 
 /* Everything a new migration starts from (2.2, first row). */
-static void migrate_reset(MigrationState *s)
+static bool migrate_reset(MigrationState *s)
 {
-    g_atomic_int_set(&s->state, MIGRATION_STATUS_NONE);
+    if (!migration_source_status_reset()) {
+        return false;
+    }
     migrate_clear_error(s);
     migration_stats_reset();
     s->switchover_acked = false;
@@ -97,13 +99,14 @@ static void migrate_reset(MigrationState *s)
     s->pages_per_second = 0;
     s->passes_reported = 0;
     migration_set_mbps(s, 0);
+    return true;
 }
 
 static void migrate_connected(MigChannel *ch, GError *err, void *opaque)
 {
     MigrationState *s = migrate_get_current();
     unsigned gen = GPOINTER_TO_UINT(opaque);
-    MigrationStatus st = g_atomic_int_get(&s->state);
+    MigrationStatus st = g_atomic_int_get(s->state);
 
     if (gen != migrate_generation) {
         /* An older attempt: the destination sees the close and fails. */
@@ -160,7 +163,10 @@ void qmp_migrate(const char *uri, MigrationChannelList *channels,
         return;
     }
 
-    migrate_reset(s);
+    if (!migrate_reset(s)) {
+        error_setg(errp, "There's a migration process in progress");
+        return;
+    }
     migrate_src_set_state(s, MIGRATION_STATUS_NONE, MIGRATION_STATUS_SETUP);
     migrate_generation++;
     s->connecting = true;
@@ -180,7 +186,7 @@ void qmp_migrate(const char *uri, MigrationChannelList *channels,
 void qmp_migrate_cancel(GError **errp)
 {
     MigrationState *s = migrate_get_current();
-    MigrationStatus st = g_atomic_int_get(&s->state);
+    MigrationStatus st = g_atomic_int_get(s->state);
 
     if (migration_status_in_postcopy(st)) {
         error_setg(errp, "Postcopy migration in progress, cannot cancel.");
@@ -213,7 +219,7 @@ void qmp_migrate_cancel(GError **errp)
 void qmp_migrate_continue(MigrationStatus state, GError **errp)
 {
     MigrationState *s = migrate_get_current();
-    MigrationStatus st = g_atomic_int_get(&s->state);
+    MigrationStatus st = g_atomic_int_get(s->state);
 
     if (st != state) {
         error_setg(errp, "Migration not in expected state: %s",
@@ -303,7 +309,7 @@ static XBZRLECacheStats *query_xbzrle_stats(void)
 
 static void query_fill_source(MigrationInfo *info, MigrationState *s)
 {
-    MigrationStatus st = g_atomic_int_get(&s->state);
+    MigrationStatus st = g_atomic_int_get(s->state);
     bool timing = false, ram = false, completed = false;
 
     if (st == MIGRATION_STATUS_NONE) {
@@ -354,7 +360,7 @@ static void query_fill_source(MigrationInfo *info, MigrationState *s)
 static void query_fill_destination(MigrationInfo *info,
                                    MigrationIncomingState *mis)
 {
-    MigrationStatus st = g_atomic_int_get(&mis->state);
+    MigrationStatus st = g_atomic_int_get(mis->state);
 
     switch (st) {
     case MIGRATION_STATUS_NONE:

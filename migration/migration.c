@@ -8,24 +8,24 @@
 #include "qemu/osdep.h"
 #include "qemu/timer.h"
 #include "qapi/error.h"
-#include "migration/migration.h"
+#include "migration/migration-core.h"
 #include "migration/status.h"
 
 static MigrationState *current_migration;
 static MigrationIncomingState *current_incoming;
 
-void migration_object_init(void)
+void migration_core_init(void)
 {
     g_assert(!current_migration);
     current_migration = g_new0(MigrationState, 1);
-    current_migration->state = MIGRATION_STATUS_NONE;
+    current_migration->state = migration_source_status_word();
     g_mutex_init(&current_migration->file_lock);
     g_mutex_init(&current_migration->wake_lock);
     g_cond_init(&current_migration->wake_cond);
     g_mutex_init(&current_migration->error_lock);
 
     current_incoming = g_new0(MigrationIncomingState, 1);
-    current_incoming->state = MIGRATION_STATUS_NONE;
+    current_incoming->state = migration_incoming_status_word();
     current_incoming->exit_on_error = true;
     g_mutex_init(&current_incoming->rp_lock);
 }
@@ -77,23 +77,8 @@ void migrate_clear_error(MigrationState *s)
 
 bool migrate_src_set_state(MigrationState *s, int old_state, int new_state)
 {
-    return migrate_set_state(MIGRATION_SIDE_SOURCE, &s->state, old_state,
+    return migrate_set_state(MIGRATION_SIDE_SOURCE, s->state, old_state,
                              new_state);
-}
-
-MigrationStatus migration_src_status(void)
-{
-    return g_atomic_int_get(&migrate_get_current()->state);
-}
-
-MigrationStatus migration_dst_status(void)
-{
-    return g_atomic_int_get(&migration_incoming_get_current()->state);
-}
-
-bool migration_is_running(void)
-{
-    return migration_status_is_running(migration_src_status());
 }
 
 int64_t migration_now_ms(void)

@@ -20,7 +20,7 @@
 #include "qapi/error.h"
 #include "qapi/qapi-events.h"
 #include "system/runstate.h"
-#include "migration/migration.h"
+#include "migration/migration-core.h"
 #include "migration/migration-stats.h"
 #include "migration/options.h"
 #include "migration/savevm.h"
@@ -63,7 +63,7 @@ static uint64_t outgoing_pages(void)
 /* Fail the migration unless a cancel got there first. Takes err. */
 static void outgoing_fail(MigrationState *s, GError *err)
 {
-    MigrationStatus st = g_atomic_int_get(&s->state);
+    MigrationStatus st = g_atomic_int_get(s->state);
 
     if (st == MIGRATION_STATUS_CANCELLING ||
         st == MIGRATION_STATUS_CANCELLED) {
@@ -299,7 +299,7 @@ static int outgoing_iteration(OutgoingRun *r, GError **errp)
 /* Where the source VM goes after the migration ended (2.4). BQL held. */
 static void outgoing_finish_locked(MigrationState *s)
 {
-    MigrationStatus st = g_atomic_int_get(&s->state);
+    MigrationStatus st = g_atomic_int_get(s->state);
 
     cpu_throttle_stop_all();
     switch (st) {
@@ -334,7 +334,7 @@ static void outgoing_cleanup_bh(void *opaque)
     s->thread = NULL;
 
     /* The reader may still be blocked when the migration failed early. */
-    if (g_atomic_int_get(&s->state) != MIGRATION_STATUS_COMPLETED) {
+    if (g_atomic_int_get(s->state) != MIGRATION_STATUS_COMPLETED) {
         migration_outgoing_shutdown(s);
     }
     migration_rp_join(s, NULL);
@@ -370,7 +370,7 @@ static gpointer migration_thread(gpointer opaque)
     r.period_pages = outgoing_pages();
 
     while (ret > 0 &&
-           g_atomic_int_get(&s->state) == MIGRATION_STATUS_ACTIVE) {
+           g_atomic_int_get(s->state) == MIGRATION_STATUS_ACTIVE) {
         ret = outgoing_iteration(&r, &err);
     }
 
@@ -386,10 +386,10 @@ static gpointer migration_thread(gpointer opaque)
             ret = -1;
         }
     }
-    if (ret < 0 || g_atomic_int_get(&s->state) == MIGRATION_STATUS_ACTIVE) {
+    if (ret < 0 || g_atomic_int_get(s->state) == MIGRATION_STATUS_ACTIVE) {
         if (!err) {
             error_setg(&err, "migration stopped in state %s",
-                       MigrationStatus_str(g_atomic_int_get(&s->state)));
+                       MigrationStatus_str(g_atomic_int_get(s->state)));
         }
         outgoing_fail(s, err);
         err = NULL;

@@ -14,7 +14,7 @@
  */
 #include "qemu/osdep.h"
 #include "qapi/error.h"
-#include "migration/migration.h"
+#include "migration/migration-core.h"
 #include "migration/savevm.h"
 
 typedef struct RpMsgDesc {

@@ -9,7 +9,7 @@
 #include "qemu/main-loop.h"
 #include "qapi/error.h"
 #include "system/runstate.h"
-#include "migration/migration.h"
+#include "migration/migration-core.h"
 #include "migration/options.h"
 #include "migration/savevm.h"
 #include "migration/switchover.h"
@@ -55,7 +55,7 @@ bool migration_pre_switchover_wait(MigrationState *s)
     bql_unlock();
     g_mutex_lock(&s->wake_lock);
     while (!s->continue_requested &&
-           g_atomic_int_get(&s->state) == MIGRATION_STATUS_PRE_SWITCHOVER) {
+           g_atomic_int_get(s->state) == MIGRATION_STATUS_PRE_SWITCHOVER) {
         g_cond_wait(&s->wake_cond, &s->wake_lock);
     }
     s->continue_requested = false;

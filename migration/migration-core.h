@@ -17,13 +17,14 @@
  * the BQL held; fields shared with the migration or return-path thread say
  * which lock or atomic guards them.
  */
-#ifndef MIGRATION_MIGRATION_H
-#define MIGRATION_MIGRATION_H
+#ifndef MIGRATION_MIGRATION_CORE_H
+#define MIGRATION_MIGRATION_CORE_H
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <glib.h>
 #include "qapi/qapi-types.h"
+#include "migration/migration.h"
 #include "migration/qemu-file.h"
 #include "migration/transport.h"
 
@@ -46,7 +47,9 @@ typedef enum MigRpMsgType {
 /* ---- source ---- */
 
 typedef struct MigrationState {
-    int state;                  /* MigrationStatus; migrate_set_state() */
+    /* MigrationStatus: migration_source_status_word(); changed only
+     * through migrate_set_state(). */
+    int *state;
 
     /* Main channel. The pointer is set/cleared under file_lock so that a
      * cancel from the main thread can shut it down while the migration
@@ -104,7 +107,8 @@ MigrationState *migrate_get_current(void);
 /* ---- destination ---- */
 
 typedef struct MigrationIncomingState {
-    int state;                  /* MigrationStatus; migrate_set_state() */
+    /* MigrationStatus: migration_incoming_status_word(). */
+    int *state;
     bool started;               /* BQL: migrate-incoming succeeded once */
     bool exit_on_error;         /* BQL */
     MigTransportListener *listener;  /* BQL */
@@ -130,7 +134,7 @@ MigrationIncomingState *migration_incoming_get_current(void);
 /* ---- migration.c ---- */
 
 /* Create both objects (main, once, before the monitors start). */
-void migration_object_init(void);
+void migration_core_init(void);
 /* Record err as the migration error unless one is already kept (the
  * first error wins). Takes err. Any thread. */
 void migrate_set_error(MigrationState *s, GError *err);
@@ -139,11 +143,6 @@ GError *migrate_get_error(MigrationState *s);
 void migrate_clear_error(MigrationState *s);
 /* Change the source status: wrappers over migrate_set_state(). */
 bool migrate_src_set_state(MigrationState *s, int old_state, int new_state);
-/* Current statuses (atomic reads). */
-MigrationStatus migration_src_status(void);
-MigrationStatus migration_dst_status(void);
-/* Is an outgoing migration between migrate and cleanup? */
-bool migration_is_running(void);
 /* Milliseconds on the host clock. */
 int64_t migration_now_ms(void);
 /* Throughput of the current migration in Mbit/s (atomic). */
@@ -209,4 +208,4 @@ void cpu_throttle_stop_all(void);
 int cpu_throttle_percentage(void);
 bool cpu_throttle_active(void);
 
-#endif /* MIGRATION_MIGRATION_H */
+#endif /* MIGRATION_MIGRATION_CORE_H */
