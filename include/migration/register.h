@@ -15,11 +15,24 @@
 
 typedef struct DeviceState DeviceState;
 
+typedef struct SaveVMHandlers SaveVMHandlers;
+
+/*
+ * One state entry (wire-format 1.4). Either vmsd (a VMState entry) or ops
+ * (a live entry such as RAM) is set. The list is ordered by priority
+ * (higher first), then registration order; section ids count
+ * registrations (gaps allowed).
+ */
 typedef struct VMStateEntry {
     DeviceState *dev;           /* the device, or NULL for non-devices */
     const VMStateDescription *vmsd;
+    const SaveVMHandlers *ops;  /* live entries */
     void *opaque;               /* the state the vmsd fields point into */
+    const char *idstr;          /* section name: vmsd->name, or the live idstr */
     int instance_id;
+    int version_id;             /* vmsd->version_id, or the live version */
+    int priority;               /* MigrationPriority, resolved */
+    uint32_t section_id;
 } VMStateEntry;
 
 /*
@@ -39,6 +52,9 @@ int vmstate_device_foreach(int (*fn)(const VMStateEntry *entry, void *opaque),
 const VMStateEntry *vmstate_device_find(const char *name, int instance_id);
 /* Number of entries. */
 int vmstate_device_count(void);
+/* Entry i (0 <= i < count) in list order, or NULL. The pointer is valid
+ * until the entry is unregistered. BQL. */
+const VMStateEntry *vmstate_entry_nth(int i);
 
 /*
  * Live (iterable) entries: state that is sent in pieces while the guest
@@ -48,7 +64,7 @@ int vmstate_device_count(void);
  */
 typedef struct QEMUFile QEMUFile;
 
-typedef struct SaveVMHandlers {
+struct SaveVMHandlers {
     /* ---- source, migration thread (BQL not held unless noted) ---- */
     /* START section body. Called with the BQL held. */
     bool (*save_setup)(QEMUFile *f, void *opaque, GError **errp);
@@ -74,9 +90,11 @@ typedef struct SaveVMHandlers {
     void (*load_cleanup)(void *opaque);
     /* switchover-ack: does this entry need to approve switchover? */
     bool (*switchover_ack_needed)(void *opaque);
-} SaveVMHandlers;
+};
 
-/* Register a live entry (idstr "ram", instance 0, version 4 for RAM). */
+/* Register a live entry (idstr "ram", instance 0, version 4 for RAM);
+ * instance_id -1 picks the next free one. Default priority. idstr is
+ * copied. */
 void register_savevm_live(const char *idstr, int instance_id, int version_id,
                           const SaveVMHandlers *ops, void *opaque);
 void unregister_savevm(const char *idstr, void *opaque);

@@ -132,6 +132,21 @@ struct VMStateDescription {
     const VMStateDescription * const *subsections;   /* NULL-terminated */
 };
 
+/* Order of top-level entries (wire-format 1.4); 0 in a description
+ * means MIG_PRI_DEFAULT. */
+typedef enum MigrationPriority {
+    MIG_PRI_UNINITIALIZED = 0,
+    MIG_PRI_LOW,
+    MIG_PRI_DEFAULT,
+    MIG_PRI_IOMMU,
+    MIG_PRI_PCI_BUS,
+    MIG_PRI_VIRTIO_MEM,
+    MIG_PRI_APIC,
+    MIG_PRI_GICV3_ITS,
+    MIG_PRI_GICV3,
+    MIG_PRI_MAX,
+} MigrationPriority;
+
 /* ---- the engine (migration/vmstate.c) ---- */
 
 typedef struct JsonWriter JsonWriter;
