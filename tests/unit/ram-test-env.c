@@ -51,8 +51,3 @@ bool migrate_postcopy_ram(void)
 {
     return false;
 }
-
-void register_savevm_live(const char *idstr, int instance_id, int version_id,
-                          const SaveVMHandlers *ops, void *opaque)
-{
-}
