@@ -9,6 +9,7 @@
 #include "qemu/main-loop.h"
 #include "qapi/error.h"
 #include "qapi/qapi-commands.h"
+#include "qapi/qapi-visit.h"
 #include "system/runstate.h"
 #include "migration/migration-core.h"
 #include "migration/migration-stats.h"
@@ -383,8 +384,17 @@ static void query_fill_destination(MigrationInfo *info,
         return;
     }
     if (mis->listener) {
-        info->socket_address =
+        SocketAddressList *l =
             migration_transport_listener_addresses(mis->listener);
+
+        /* The listener owns its list: hand query-migrate a copy. */
+        if (l) {
+            JsonNode *n = qapi_SocketAddressList_to_json(l);
+
+            info->socket_address = qapi_SocketAddressList_from_json(n, NULL,
+                                                                    NULL);
+            json_node_unref(n);
+        }
     }
 }
 

@@ -284,6 +284,7 @@ static int outgoing_iteration(OutgoingRun *r, GError **errp)
     if (ret < 0) {
         return -1;
     }
+    outgoing_transferred(r);
     outgoing_update_counters(r);
     if (qemu_file_rate_limit_exceeded(r->f)) {
         qemu_file_rate_limit_wait(r->f);

@@ -28,6 +28,9 @@
 #include "system/runstate.h"
 #include "system/system.h"
 #include "system/vl.h"
+#include "migration/migration-core.h"
+#include "migration/global_state.h"
+#include "migration/ram.h"
 
 /* ---- the option table ---- */
 
@@ -1009,6 +1012,9 @@ int qemu_main(int argc, char **argv)
     create_serials(&cfg);
     create_machine(&cfg, mc);
     create_devices(&cfg);
+    migration_core_init();
+    ram_mig_init();
+    global_state_register();
     qdev_global_check_unused();
     qtest_set_has_cpu(cpus_have_vcpu() || cfg.ram_size_given ||
                       strcmp(mc->name, "none") != 0);
@@ -1019,6 +1025,10 @@ int qemu_main(int argc, char **argv)
     if (cfg.incoming) {
         if (!runstate_set(RUN_STATE_INMIGRATE, &err)) {
             fail(err);
+        }
+        if (!migration_incoming_start_cmdline(cfg.incoming, &err)) {
+            error_report("-incoming %s: %s", cfg.incoming, err->message);
+            exit(1);
         }
     } else if (autostart) {
         vm_start();

@@ -112,22 +112,21 @@ static void test_precopy_fd_socket(void)
 static void *fd_file_start_hook(QTestState *from, QTestState *to)
 {
     g_autofree char *path = mig_tmp_path("migfile");
-    int fd = open(path, O_CREAT | O_RDWR, 0660);
     JsonObject *rsp;
 
-    g_assert_cmpint(fd, >=, 0);
+    /* Separate opens: each side has its own file offset. */
     for (int i = 0; i < 2; i++) {
         QTestState *who = i ? to : from;
-        int dup_fd = dup(fd);
+        int fd = open(path, O_CREAT | O_RDWR, 0660);
 
-        rsp = qtest_qmp_fds(who, &dup_fd, 1,
+        g_assert_cmpint(fd, >=, 0);
+        rsp = qtest_qmp_fds(who, &fd, 1,
                             "{'execute': 'getfd', 'arguments': "
                             "{'fdname': 'fd-mig'}}");
         g_assert_true(json_object_has_member(rsp, "return"));
         json_object_unref(rsp);
-        close(dup_fd);
+        close(fd);
     }
-    close(fd);
     return NULL;
 }
 
@@ -222,6 +221,60 @@ static void test_precopy_tcp_switchover_ack(void)
     };
 
     test_precopy_common(&args);
+}
+
+/*
+ * A device on the destination holds the switchover-ack: the source must
+ * keep iterating with its guest running, however small the remainder,
+ * until the device approves; then it completes.
+ */
+static void test_precopy_tcp_switchover_ack_held(void)
+{
+    MigrateStart start = {
+        .caps = { "return-path", "switchover-ack" },
+        .opts_source = "-device migration-testdev,id=td,switchover-ack=on",
+        .opts_target = "-device migration-testdev,id=td,switchover-ack=on,"
+                       "hold-switchover-ack=on",
+    };
+    QTestState *from, *to;
+    gint64 deadline;
+    uint64_t pass;
+
+    if (migrate_start(&from, &to, "tcp:127.0.0.1:0", &start)) {
+        return;
+    }
+    wait_for_serial("src_serial");
+    /* Without the gate this would complete within a pass or two. */
+    migrate_ensure_converge(from);
+    migrate_qmp(from, to, NULL, NULL, "");
+    migration_event_wait(from, "active");
+
+    deadline = g_get_monotonic_time() + MIG_TIMEOUT_US;
+    while ((pass = get_migration_pass(from)) < 6) {
+        g_autofree char *st = migrate_query_status(from);
+
+        g_assert_cmpstr(st, ==, "active");
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        g_usleep(1000);
+    }
+    {
+        g_autofree char *st = migrate_query_status(from);
+        g_autofree char *rs = query_run_state(from);
+
+        g_assert_cmpstr(st, ==, "active");
+        g_assert_cmpstr(rs, ==, "running");
+        g_assert_false(src_state.stop_seen);
+    }
+
+    /* The device approves: the ACK goes out and the source completes. */
+    qtest_qom_set_bool(to, "/machine/peripheral/td", "hold-switchover-ack",
+                       false);
+    wait_for_migration_complete(from);
+    wait_for_resume(to, &dst_state);
+    wait_for_serial("dest_serial");
+    g_assert_true(qtest_qom_get_bool(to, "/machine/peripheral/td",
+                                     "pattern-ok"));
+    migrate_end(from, to, true);
 }
 
 /* ---- pause-before-switchover ---- */
@@ -438,6 +491,8 @@ void migration_test_add_precopy(MigrationTestEnv *env)
                        test_precopy_unix_xbzrle);
     migration_test_add("/migration/precopy/tcp/plain/switchover-ack",
                        test_precopy_tcp_switchover_ack);
+    migration_test_add("/migration/precopy/tcp/plain/switchover-ack/held",
+                       test_precopy_tcp_switchover_ack_held);
     migration_test_add("/migration/precopy/unix/pause-before-switchover",
                        test_precopy_pause_before_switchover);
     migration_test_add("/migration/auto_converge", test_auto_converge);
