@@ -437,6 +437,44 @@ static void test_precopy_back_and_forth(void)
     migrate_end(from, to, false);
 }
 
+/* ---- cancel, then migrate again from the same source (3.5.2) ---- */
+
+static void test_precopy_cancel_retry(void)
+{
+    g_autofree char *uri = unix_uri();
+    MigrateStart start = { .hide_stderr = true };
+    MigrateStart again = { .only_target = true };
+    QTestState *from, *to, *to2;
+
+    if (migrate_start(&from, &to, uri, &start)) {
+        return;
+    }
+    migrate_ensure_non_converge(from);
+    migrate_prepare_for_dirty_mem(from);
+    wait_for_serial("src_serial");
+    migrate_qmp(from, to, uri, NULL, "");
+    migrate_wait_for_dirty_mem(from, to);
+    migrate_cancel(from);
+    /* A destination with the default exit-on-error quits by itself. */
+    qtest_set_expected_status(to, 1);
+    qtest_wait_qemu(to);
+    wait_for_migration_status(from, "cancelled", NULL);
+    qtest_quit(to);
+
+    /* Everything is sent again to a new destination. */
+    unlink(uri + strlen("unix:"));
+    migrate_start(&from, &to2, uri, &again);
+    migrate_ensure_non_converge(from);
+    migrate_qmp(from, to2, uri, NULL, "");
+    migrate_wait_for_dirty_mem(from, to2);
+    migrate_ensure_converge(from);
+    wait_for_stop(from, &src_state);
+    wait_for_resume(to2, &dst_state);
+    wait_for_serial("dest_serial");
+    wait_for_migration_complete(from);
+    migrate_end(from, to2, true);
+}
+
 /* ---- the destination dies ---- */
 
 static void test_precopy_dest_killed(void)
@@ -498,6 +536,8 @@ void migration_test_add_precopy(MigrationTestEnv *env)
     migration_test_add("/migration/auto_converge", test_auto_converge);
     migration_test_add("/migration/precopy/unix/back-and-forth",
                        test_precopy_back_and_forth);
+    migration_test_add("/migration/precopy/unix/cancel-retry",
+                       test_precopy_cancel_retry);
     migration_test_add("/migration/precopy/unix/dest-killed",
                        test_precopy_dest_killed);
 }
