@@ -2,9 +2,13 @@
  * Migration capabilities and parameters: the values set with
  * migrate-set-capabilities / migrate-set-parameters (and -global
  * migration.*), read by the rest of migration/ through these accessors.
- * The accessors take no lock: values only change while no migration runs
- * (QEMU's rule; set commands refuse otherwise where the spec says so), or
- * are read with atomics (bandwidth, downtime-limit, throttle).
+ * Capabilities only change while no migration runs and are read with
+ * atomics.  Parameters may change at any time (migrate-set-parameters is
+ * allowed during a migration); numeric and enum accessors take a short
+ * lock, so any thread may call them.  The string accessors return the
+ * stored string, valid until the next change of that parameter: call
+ * them from the main thread (BQL held) or copy the result at once.
+ * Implemented in migration/options.c.
  */
 #ifndef MIGRATION_OPTIONS_H
 #define MIGRATION_OPTIONS_H
@@ -57,5 +61,42 @@ const char *migrate_tls_hostname(void);
 const char *migrate_tls_authz(void);
 bool migrate_direct_io(void);
 uint64_t migrate_announce_initial(void);
+uint64_t migrate_announce_max(void);
+uint64_t migrate_announce_rounds(void);
+uint64_t migrate_announce_step(void);
+int migrate_multifd_qatzip_level(void);
+uint32_t migrate_checkpoint_delay(void);         /* ms */
+uint64_t migrate_vcpu_dirty_limit_period(void);  /* ms */
+uint64_t migrate_vcpu_dirty_limit(void);         /* MB/s */
+MigMode migrate_mode(void);
+/* True when tls-creds is non-empty. */
+bool migrate_tls(void);
+/*
+ * cpr-exec-command as a NULL-terminated vector (g_strfreev), NULL when
+ * unset.
+ */
+char **migrate_cpr_exec_command(void);
+
+/*
+ * ---- properties of the migration object (-global migration.<prop>) ----
+ * Stream-shaping switches (migration-wire-format.md 0.3); their defaults
+ * are the 10.2 machine-type defaults.
+ */
+bool migrate_send_configuration(void);          /* default on */
+bool migrate_send_section_footer(void);         /* default on */
+bool migrate_send_switchover_start(void);       /* default on */
+bool migrate_store_global_state(void);          /* default on */
+bool migrate_multifd_flush_after_each_section(void); /* default off */
+bool migrate_multifd_clean_tls_termination(void);    /* default on */
+bool migrate_preempt_pre_7_2(void);             /* default off */
+
+/*
+ * Create the "migration" QOM object and apply -global migration.<prop>
+ * values to it, then check the resulting capabilities and parameters as
+ * migrate-set-capabilities / migrate-set-parameters would.  Called once
+ * by main() after parsing -global and before the unused-globals check.
+ * False with errp set on a bad value or a refused combination.
+ */
+bool migration_object_init(GError **errp);
 
 #endif /* MIGRATION_OPTIONS_H */

@@ -28,6 +28,7 @@
 #include "system/runstate.h"
 #include "system/system.h"
 #include "system/vl.h"
+#include "migration/options.h"
 #include "migration/migration-core.h"
 #include "migration/global_state.h"
 #include "migration/ram.h"
@@ -1012,6 +1013,9 @@ int qemu_main(int argc, char **argv)
     create_serials(&cfg);
     create_machine(&cfg, mc);
     create_devices(&cfg);
+    if (!migration_object_init(&err)) {
+        fail(err);
+    }
     migration_core_init();
     ram_mig_init();
     global_state_register();

@@ -11,6 +11,7 @@ typedef struct RamTestOptions {
 } RamTestOptions;
 
 extern RamTestOptions ram_test_options;
-void migration_stats_reset(void);
+/* Make the real options match ram_test_options. */
+void ram_test_options_apply(void);
 
 #endif

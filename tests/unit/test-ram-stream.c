@@ -189,6 +189,7 @@ static void reset_options(void)
     ram_test_options.xbzrle = false;
     ram_test_options.xbzrle_cache_size = 64 * 1024 * 1024;
     ram_test_options.zero_page_detection = ZERO_PAGE_DETECTION_MULTIFD;
+    ram_test_options_apply();
 }
 
 /* ---- golden bytes (wire 9.2, the RAM parts) ---- */
@@ -320,6 +321,7 @@ static void test_no_zero_detection(void)
 
     reset_options();
     ram_test_options.zero_page_detection = ZERO_PAGE_DETECTION_NONE;
+    ram_test_options_apply();
     side_init(&src, "nz-src", pages, 1);
     side_init(&dst, "nz-dst", pages, 1);
     memset(page_ptr(&dst, 0, 3), 0x55, PAGE);
@@ -477,6 +479,7 @@ static void test_xbzrle(void)
     reset_options();
     ram_test_options.xbzrle = true;
     ram_test_options.xbzrle_cache_size = 16 * PAGE;
+    ram_test_options_apply();
     side_init(&src, "xb-src", pages, 1);
     side_init(&dst, "xb-dst", pages, 1);
     for (uint64_t p = 0; p < 32; p++) {
