@@ -21,6 +21,7 @@
 #include "qom/object_interfaces.h"
 #include "hw/qdev-core.h"
 #include "hw/boards.h"
+#include "migration/options.h"
 #include "system/accel-select.h"
 #include "system/cpus.h"
 #include "system/os-posix.h"
@@ -28,7 +29,6 @@
 #include "system/runstate.h"
 #include "system/system.h"
 #include "system/vl.h"
-#include "migration/options.h"
 #include "migration/migration-core.h"
 #include "migration/global_state.h"
 #include "migration/ram.h"
@@ -998,6 +998,9 @@ int qemu_main(int argc, char **argv)
 
     create_chardevs(&cfg);
     create_objects(&cfg);
+    if (!migration_object_init(&err)) {
+        fail(err);
+    }
     if (!accel_configure(cfg.accels, cfg.qtest_spec != NULL, &err)) {
         fail(err);
     }
@@ -1013,9 +1016,6 @@ int qemu_main(int argc, char **argv)
     create_serials(&cfg);
     create_machine(&cfg, mc);
     create_devices(&cfg);
-    if (!migration_object_init(&err)) {
-        fail(err);
-    }
     migration_core_init();
     ram_mig_init();
     global_state_register();
