@@ -66,16 +66,26 @@ static bool incoming_ping(void *opaque, uint32_t value, GError **errp)
     return true;
 }
 
+static LoadvmHooks incoming_hooks;
+
+static bool incoming_command(void *opaque, QEMUFile *f, MigCmd cmd,
+                             uint16_t len, bool *stop, GError **errp)
+{
+    return postcopy_incoming_command(opaque, &incoming_hooks, f, cmd, len,
+                                     stop, errp);
+}
+
 static LoadvmHooks incoming_hooks = {
     .open_return_path = incoming_open_return_path,
     .ping = incoming_ping,
+    .command = incoming_command,
 };
 
 /* ---- the end of the load (main loop, BQL) ---- */
 
 static void incoming_teardown(MigrationIncomingState *mis, uint32_t shut)
 {
-    QEMUFile *rp;
+    QEMUFile *rp, *f;
 
     g_mutex_lock(&mis->rp_lock);
     rp = mis->to_src_file;
@@ -87,8 +97,12 @@ static void incoming_teardown(MigrationIncomingState *mis, uint32_t shut)
         g_mutex_unlock(&mis->rp_lock);
         qemu_fclose(rp);
     }
-    qemu_fclose(mis->from_src_file);
+    g_mutex_lock(&mis->file_lock);
+    f = mis->from_src_file;
     mis->from_src_file = NULL;
+    g_mutex_unlock(&mis->file_lock);
+    qemu_fclose(f);
+    postcopy_incoming_teardown(mis);
     qemu_loadvm_state_cleanup();
     if (mis->listener) {
         migration_transport_listener_close(mis->listener);
@@ -140,15 +154,22 @@ static void incoming_finish_bh(void *opaque)
     MigrationIncomingState *mis = opaque;
     GError *err;
     g_autofree char *msg = NULL;
+    MigrationStatus st;
 
     g_thread_join(mis->thread);
     mis->thread = NULL;
 
     if (mis->load_ok) {
-        /* The run state changes before the `completed` event (6.3). */
-        incoming_start_vm();
-        incoming_set_state(mis, MIGRATION_STATUS_ACTIVE,
-                           MIGRATION_STATUS_COMPLETED);
+        if (g_atomic_int_get(mis->state) == MIGRATION_STATUS_ACTIVE) {
+            /* The run state changes before the `completed` event (6.3). */
+            incoming_start_vm();
+            incoming_set_state(mis, MIGRATION_STATUS_ACTIVE,
+                               MIGRATION_STATUS_COMPLETED);
+        } else {
+            /* Postcopy: the guest was started at POSTCOPY_RUN. */
+            incoming_set_state(mis, MIGRATION_STATUS_POSTCOPY_ACTIVE,
+                               MIGRATION_STATUS_COMPLETED);
+        }
         incoming_teardown(mis, 0);
         return;
     }
@@ -162,7 +183,10 @@ static void incoming_finish_bh(void *opaque)
     msg = g_strdup(err->message);
     /* Incoming failures live in the process-wide error slot (7.10). */
     migrate_set_error(migrate_get_current(), err);
-    incoming_set_state(mis, MIGRATION_STATUS_ACTIVE, MIGRATION_STATUS_FAILED);
+    st = g_atomic_int_get(mis->state);
+    if (st != MIGRATION_STATUS_FAILED) {
+        incoming_set_state(mis, st, MIGRATION_STATUS_FAILED);
+    }
     incoming_teardown(mis, 1);
 
     if (mis->exit_on_error) {
@@ -180,6 +204,9 @@ static gpointer incoming_thread(gpointer opaque)
     incoming_hooks.opaque = mis;
     mis->load_ok = qemu_loadvm_state(mis->from_src_file, &incoming_hooks,
                                      &err);
+    /* Postcopy: the listen thread has the rest of the stream. */
+    mis->load_ok = postcopy_incoming_join(mis, mis->load_ok,
+                                          err ? NULL : &err);
     mis->load_error = err;
     main_loop_schedule(incoming_finish_bh, mis);
     return NULL;
@@ -191,13 +218,18 @@ static void incoming_accepted(MigChannel *ch, void *opaque)
 {
     MigrationIncomingState *mis = opaque;
 
+    if (postcopy_incoming_accept_extra(mis, ch)) {
+        return;
+    }
     if (mis->from_src_file ||
         g_atomic_int_get(mis->state) != MIGRATION_STATUS_SETUP) {
         error_report("migration: ignoring an extra incoming connection");
         mig_channel_unref(ch);
         return;
     }
+    g_mutex_lock(&mis->file_lock);
     mis->from_src_file = qemu_file_new_input(ch);
+    g_mutex_unlock(&mis->file_lock);
     mig_channel_unref(ch);
     incoming_set_state(mis, MIGRATION_STATUS_SETUP, MIGRATION_STATUS_ACTIVE);
     global_state_reset_received();

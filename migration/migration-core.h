@@ -95,6 +95,27 @@ typedef struct MigrationState {
     bool vm_old_state_set;
     RunState vm_old_state;
 
+    /*
+     * Postcopy (spec 2.6, 2.7, 4). start_postcopy: migrate-start-postcopy
+     * was called (atomic). package_loaded: the RP thread saw PONG(0x42)
+     * (atomic; the migration thread alone changes the status, 4.3).
+     * rp_done: the RP thread has ended (Q1: a waiter must not wait for a
+     * PONG that can no longer come). dest_may_run: the source committed
+     * to postcopy-active, so it never restarts its VM (Q3).
+     */
+    bool start_postcopy;
+    bool package_loaded;
+    bool rp_done;
+    bool rp_io_error;           /* atomic: the RP failed reading (pausable) */
+    bool dest_may_run;          /* BQL/migration thread */
+    struct PostcopySrcQueue *pc_queue;  /* requests from the RP thread */
+    struct PostcopyPreemptSrc *preempt; /* postcopy-preempt channel */
+    /* Recovery: received bitmaps handed from the RP thread (wake_lock). */
+    GHashTable *recv_bitmaps;   /* block name -> unsigned long * */
+    unsigned recv_bitmaps_pending;
+    /* The address of the current or last migrate (preempt connects to it). */
+    MigrationAddress *addr;
+
     /* MIGRATION_PASS and auto-converge bookkeeping (migration thread). */
     uint64_t passes_reported;
     uint64_t last_period_ms;
@@ -127,6 +148,24 @@ typedef struct MigrationIncomingState {
 
     bool load_ok;               /* result of the incoming thread */
     GError *load_error;
+
+    /* ---- postcopy (postcopy-incoming.c) ---- */
+    /* from_src_file is replaced at recovery and shut down by
+     * migrate-pause: both under file_lock. */
+    GMutex file_lock;
+    struct PostcopyDest *pc_dest;       /* ADVISE .. teardown */
+    int pc_state;               /* PostcopyIncomingState (atomic) */
+    GThread *listen_thread;
+    bool listen_ok;
+    GError *listen_error;
+    char *rp_last_block;        /* REQ_PAGES carry-over (rp_lock) */
+    /* Recovery: a new main channel for the paused listen thread. */
+    GMutex recover_lock;
+    GCond recover_cond;
+    struct MigChannel *recover_channel;
+    /* Blocktime figures kept at teardown for query-migrate (BQL). */
+    bool blocktime_valid;
+    struct PostcopyBlocktimeInfo *blocktime;
 } MigrationIncomingState;
 
 MigrationIncomingState *migration_incoming_get_current(void);
@@ -156,6 +195,16 @@ void migration_outgoing_start(MigrationState *s, MigChannel *ch);
 /* Shut the channels down so every blocked read/write returns (any
  * thread); used by cancel. */
 void migration_outgoing_shutdown(MigrationState *s);
+
+/* ---- postcopy-outgoing.c (migration thread) ---- */
+
+/* Switch to postcopy (spec 2.6): false with errp set (the caller fails
+ * the migration and restores the VM). */
+bool postcopy_outgoing_start(MigrationState *s, QEMUFile *f, GError **errp);
+/* One turn in postcopy-device / postcopy-active: 1 go on, 0 completed,
+ * -1 failed. Pauses and recovers inside; *pf changes with the channel. */
+int postcopy_outgoing_iterate(MigrationState *s, QEMUFile **pf,
+                              GError **errp);
 
 /* ---- switchover.c ---- */
 
@@ -197,6 +246,30 @@ bool migration_incoming_start(MigrationAddress *addr, bool exit_on_error,
                               GError **errp);
 /* -incoming from the command line (uri, "defer" or a JSON channel). */
 bool migration_incoming_start_cmdline(const char *arg, GError **errp);
+
+/* ---- postcopy-incoming.c ---- */
+
+struct LoadvmHooks;
+/* A postcopy or recovery command of the stream (LoadvmHooks.command). */
+bool postcopy_incoming_command(MigrationIncomingState *mis,
+                               const struct LoadvmHooks *hooks, QEMUFile *f,
+                               int cmd, uint16_t len, bool *stop,
+                               GError **errp);
+/* Incoming thread, after the main load: wait for the listen thread (stop
+ * it first when the load failed). The combined result. */
+bool postcopy_incoming_join(MigrationIncomingState *mis, bool load_ok,
+                            GError **errp);
+/* Teardown (BQL): keep the blocktime figures, release the userfaultfd. */
+void postcopy_incoming_teardown(MigrationIncomingState *mis);
+/* migrate-pause on the destination: shut the main channel down. */
+bool postcopy_incoming_pause(MigrationIncomingState *mis, GError **errp);
+/* migrate-recover: listen on addr for the replacement main channel. */
+bool postcopy_incoming_recover(MigrationIncomingState *mis,
+                               MigrationAddress *addr, GError **errp);
+/* A connection beyond the main channel (the preempt channel): true when
+ * taken. */
+bool postcopy_incoming_accept_extra(MigrationIncomingState *mis,
+                                    MigChannel *ch);
 
 /* ---- cpu-throttle.c ---- */
 

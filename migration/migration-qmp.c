@@ -7,6 +7,7 @@
  */
 #include "qemu/osdep.h"
 #include "qemu/main-loop.h"
+#include "qemu/error-report.h"
 #include "qapi/error.h"
 #include "qapi/qapi-commands.h"
 #include "qapi/qapi-visit.h"
@@ -17,6 +18,8 @@
 #include "migration/savevm.h"
 #include "migration/status.h"
 #include "migration/ram.h"
+#include "migration/postcopy-src.h"
+#include "migration/postcopy-blocktime.h"
 
 /* Bumped by every migrate so that a late connect callback of an older
  * attempt recognises itself. BQL. */
@@ -89,7 +92,16 @@ static bool migrate_reset(MigrationState *s)
     migration_stats_reset();
     s->switchover_acked = false;
     s->rp_error = false;
+    s->rp_io_error = false;
+    s->rp_done = false;
     s->rp_shut = false;
+    s->start_postcopy = false;
+    s->package_loaded = false;
+    s->dest_may_run = false;
+    g_clear_pointer(&s->pc_queue, postcopy_src_queue_free);
+    if (migrate_postcopy_ram()) {
+        s->pc_queue = postcopy_src_queue_new(NULL, NULL, 0);
+    }
     s->vm_old_state_set = false;
     s->start_time = migration_now_ms();
     s->setup_time = 0;
@@ -139,6 +151,79 @@ static void migrate_connected(MigChannel *ch, GError *err, void *opaque)
     mig_channel_unref(ch);
 }
 
+/* The new channel of a postcopy recovery (2.7 steps 4-5). Main loop. */
+static void migrate_resume_connected(MigChannel *ch, GError *err,
+                                     void *opaque)
+{
+    MigrationState *s = migrate_get_current();
+    unsigned gen = GPOINTER_TO_UINT(opaque);
+    QEMUFile *f;
+
+    if (gen != migrate_generation ||
+        g_atomic_int_get(s->state) != MIGRATION_STATUS_POSTCOPY_RECOVER_SETUP) {
+        if (ch) {
+            mig_channel_unref(ch);
+        }
+        g_clear_error(&err);
+        return;
+    }
+    s->connecting = false;
+    if (err) {
+        error_report("postcopy recovery: %s", err->message);
+        migrate_set_error(s, err);
+        migrate_src_set_state(s, MIGRATION_STATUS_POSTCOPY_RECOVER_SETUP,
+                              MIGRATION_STATUS_POSTCOPY_PAUSED);
+        migration_wake(s);
+        return;
+    }
+    migrate_clear_error(s);
+    f = qemu_file_new_output(ch);
+    mig_channel_unref(ch);
+    qemu_file_set_rate_limit(f, migrate_max_postcopy_bandwidth());
+    g_mutex_lock(&s->file_lock);
+    s->to_dst_file = f;
+    g_mutex_unlock(&s->file_lock);
+    if (!migration_rp_start(s, f, &err)) {
+        /* The migration thread sees the failure and pauses again. */
+        migrate_set_error(s, err);
+        qemu_file_set_error(f, -EIO);
+    }
+    migrate_src_set_state(s, MIGRATION_STATUS_POSTCOPY_RECOVER_SETUP,
+                          MIGRATION_STATUS_POSTCOPY_RECOVER);
+    migration_wake(s);
+}
+
+static void migrate_resume(MigrationState *s, MigrationAddress *addr,
+                           GError **errp)
+{
+    GError *err = NULL;
+
+    if (g_atomic_int_get(s->state) != MIGRATION_STATUS_POSTCOPY_PAUSED) {
+        error_setg(errp, "Cannot resume if there is no paused migration");
+        return;
+    }
+    if (migrate_release_ram()) {
+        error_setg(errp, "Postcopy recovery cannot work when release-ram "
+                   "capability is set");
+        return;
+    }
+    if (!migrate_src_set_state(s, MIGRATION_STATUS_POSTCOPY_PAUSED,
+                               MIGRATION_STATUS_POSTCOPY_RECOVER_SETUP)) {
+        error_setg(errp, "Cannot resume if there is no paused migration");
+        return;
+    }
+    migrate_generation++;
+    s->connecting = true;
+    if (!migration_transport_connect(addr, migrate_resume_connected,
+                                     GUINT_TO_POINTER(migrate_generation),
+                                     &err)) {
+        s->connecting = false;
+        migrate_src_set_state(s, MIGRATION_STATUS_POSTCOPY_RECOVER_SETUP,
+                              MIGRATION_STATUS_POSTCOPY_PAUSED);
+        g_propagate_error(errp, err);
+    }
+}
+
 void qmp_migrate(const char *uri, MigrationChannelList *channels,
                  bool has_detach, bool detach, bool has_resume, bool resume,
                  GError **errp)
@@ -156,8 +241,7 @@ void qmp_migrate(const char *uri, MigrationChannelList *channels,
         return;
     }
     if (has_resume && resume) {
-        /* Postcopy is never entered here, so nothing can be paused. */
-        error_setg(errp, "Cannot resume if there is no paused migration");
+        migrate_resume(s, addr, errp);
         return;
     }
     if (!migrate_check_can_start(errp)) {
@@ -331,6 +415,17 @@ static void query_fill_source(MigrationInfo *info, MigrationState *s)
         info->expected_downtime = __atomic_load_n(&s->expected_downtime,
                                                   __ATOMIC_RELAXED);
         break;
+    case MIGRATION_STATUS_POSTCOPY_DEVICE:
+    case MIGRATION_STATUS_POSTCOPY_ACTIVE:
+    case MIGRATION_STATUS_POSTCOPY_PAUSED:
+    case MIGRATION_STATUS_POSTCOPY_RECOVER_SETUP:
+    case MIGRATION_STATUS_POSTCOPY_RECOVER:
+        timing = ram = true;
+        info->has_total_time = true;
+        info->total_time = migration_now_ms() - s->start_time;
+        info->has_downtime = true;
+        info->downtime = __atomic_load_n(&s->downtime, __ATOMIC_RELAXED);
+        break;
     case MIGRATION_STATUS_COMPLETED:
         timing = ram = completed = true;
         info->has_total_time = true;
@@ -354,6 +449,36 @@ static void query_fill_source(MigrationInfo *info, MigrationState *s)
             info->has_cpu_throttle_percentage = true;
             info->cpu_throttle_percentage = cpu_throttle_percentage();
         }
+    }
+}
+
+/* The six postcopy-*blocktime/latency members (7.10). */
+static void query_fill_blocktime(MigrationInfo *info,
+                                 const PostcopyBlocktimeInfo *bt)
+{
+    info->has_postcopy_blocktime = true;
+    info->postcopy_blocktime = bt->blocktime_ms;
+    info->has_postcopy_latency = true;
+    info->postcopy_latency = bt->latency_ns;
+    info->has_postcopy_non_vcpu_latency = true;
+    info->postcopy_non_vcpu_latency = bt->non_vcpu_latency_ns;
+    for (int i = POSTCOPY_LATENCY_BUCKETS - 1; i >= 0; i--) {
+        uint64List *e = g_new0(uint64List, 1);
+
+        e->value = bt->latency_dist[i];
+        e->next = info->postcopy_latency_dist;
+        info->postcopy_latency_dist = e;
+    }
+    for (int i = (int)bt->nr_vcpus - 1; i >= 0; i--) {
+        uint32List *b = g_new0(uint32List, 1);
+        uint64List *l = g_new0(uint64List, 1);
+
+        b->value = bt->vcpu_blocktime_ms[i];
+        b->next = info->postcopy_vcpu_blocktime;
+        info->postcopy_vcpu_blocktime = b;
+        l->value = bt->vcpu_latency_ns[i];
+        l->next = info->postcopy_vcpu_latency;
+        info->postcopy_vcpu_latency = l;
     }
 }
 
@@ -382,6 +507,9 @@ static void query_fill_destination(MigrationInfo *info,
         break;
     default:
         return;
+    }
+    if (st == MIGRATION_STATUS_COMPLETED && mis->blocktime_valid) {
+        query_fill_blocktime(info, mis->blocktime);
     }
     if (mis->listener) {
         SocketAddressList *l =

@@ -28,6 +28,9 @@ void migration_core_init(void)
     current_incoming->state = migration_incoming_status_word();
     current_incoming->exit_on_error = true;
     g_mutex_init(&current_incoming->rp_lock);
+    g_mutex_init(&current_incoming->file_lock);
+    g_mutex_init(&current_incoming->recover_lock);
+    g_cond_init(&current_incoming->recover_cond);
 }
 
 MigrationState *migrate_get_current(void)

@@ -12,6 +12,8 @@
 #include "system/memory.h"
 #include "migration/migration.h"
 #include "migration/options-internal.h"
+#include "migration/postcopy-ram.h"
+#include "system/runstate.h"
 
 /* Written under the BQL while no migration runs; read with atomics. */
 static bool caps[MIGRATION_CAPABILITY__MAX];
@@ -29,6 +31,8 @@ static const MigrationCapability supported_caps[] = {
     MIGRATION_CAPABILITY_LATE_BLOCK_ACTIVATE,
     MIGRATION_CAPABILITY_VALIDATE_UUID,
     MIGRATION_CAPABILITY_SWITCHOVER_ACK,
+    MIGRATION_CAPABILITY_POSTCOPY_RAM,
+    MIGRATION_CAPABILITY_POSTCOPY_BLOCKTIME,
 };
 
 /* spec 7.9 defaults; strings and lists NULL (reported "" / []). */
@@ -103,6 +107,7 @@ CAP_ACCESSOR(migrate_background_snapshot, BACKGROUND_SNAPSHOT)
 CAP_ACCESSOR(migrate_zero_copy_send, ZERO_COPY_SEND)
 CAP_ACCESSOR(migrate_ignore_shared, X_IGNORE_SHARED)
 CAP_ACCESSOR(migrate_late_block_activate, LATE_BLOCK_ACTIVATE)
+CAP_ACCESSOR(migrate_release_ram, RELEASE_RAM)
 
 bool migrate_uses_return_path(void)
 {
@@ -170,10 +175,19 @@ bool migrate_caps_check(const bool *old_caps, const bool *new_caps,
         return false;
     }
     /*
-     * postcopy-ram: QEMU first probes the host for page-fault support
-     * when it is newly enabled on a destination; postcopy is refused as
-     * unsupported below anyway, so only the combination rule remains.
+     * postcopy-ram: a destination (run state inmigrate) that newly
+     * enables it must be able to handle page faults (userfaultfd).
      */
+    if (NEW(POSTCOPY_RAM) && !OLD(POSTCOPY_RAM) &&
+        runstate_check(RUN_STATE_INMIGRATE)) {
+        GError *err = NULL;
+
+        if (!postcopy_ram_supported_by_host(&err)) {
+            error_setg(errp, "Postcopy is not supported: %s", err->message);
+            g_error_free(err);
+            return false;
+        }
+    }
     if (NEW(POSTCOPY_RAM) && NEW(X_IGNORE_SHARED)) {
         error_setg(errp, "Postcopy is not compatible with ignore-shared");
         return false;

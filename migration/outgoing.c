@@ -27,6 +27,7 @@
 #include "migration/status.h"
 #include "migration/global_state.h"
 #include "migration/ram.h"
+#include "migration/postcopy-src.h"
 
 /* Bandwidth and the switchover threshold are measured per period. */
 #define MIGRATION_PERIOD_MS 100
@@ -183,6 +184,9 @@ static bool outgoing_setup(OutgoingRun *r, GError **errp)
         qemu_savevm_send_open_return_path(r->f);
         qemu_savevm_send_ping(r->f, 1);
     }
+    if (migrate_postcopy_ram()) {
+        qemu_savevm_send_postcopy_advise(r->f, true);
+    }
 
     bql_lock();
     ok = qemu_savevm_state_setup(r->f, errp);
@@ -269,6 +273,13 @@ static int outgoing_iteration(OutgoingRun *r, GError **errp)
     outgoing_apply_rate_limit(r);
 
     qemu_savevm_state_pending_estimate(&must, &can);
+    /* migrate-start-postcopy: switch as soon as what cannot go in
+     * postcopy fits the downtime budget (2.6). */
+    if (migrate_postcopy_ram() &&
+        __atomic_load_n(&r->s->start_postcopy, __ATOMIC_ACQUIRE) &&
+        must <= r->threshold && migration_can_switchover(r->s)) {
+        return postcopy_outgoing_start(r->s, r->f, errp) ? 1 : -1;
+    }
     if (must + can <= r->threshold) {
         bql_lock();
         qemu_savevm_state_pending_exact(&must, &can);
@@ -313,6 +324,13 @@ static void outgoing_finish_locked(MigrationState *s)
         if (!s->vm_old_state_set) {
             break;      /* never stopped: nothing to restore */
         }
+        if (s->dest_may_run) {
+            /* Q3, the safe side: the destination may be running this
+             * guest; two copies must never run. */
+            error_report("migration failed after the destination took "
+                         "over the guest: the source VM stays stopped");
+            break;
+        }
         if ((s->vm_old_state == RUN_STATE_RUNNING ||
              s->vm_old_state == RUN_STATE_SUSPENDED) &&
             !runstate_check(RUN_STATE_SHUTDOWN)) {
@@ -344,10 +362,14 @@ static void outgoing_cleanup_bh(void *opaque)
     f = s->to_dst_file;
     s->to_dst_file = NULL;
     g_mutex_unlock(&s->file_lock);
-    qemu_fclose(f);
+    if (f) {
+        qemu_fclose(f);
+    }
 
     qemu_savevm_state_cleanup();
     ram_set_sync_notifier(NULL, NULL);
+    /* The RP thread, the only other user, is joined. */
+    g_clear_pointer(&s->pc_queue, postcopy_src_queue_free);
     migrate_src_set_state(s, MIGRATION_STATUS_CANCELLING,
                           MIGRATION_STATUS_CANCELLED);
 }
@@ -370,9 +392,20 @@ static gpointer migration_thread(gpointer opaque)
     r.period_bytes = outgoing_transferred(&r);
     r.period_pages = outgoing_pages();
 
-    while (ret > 0 &&
-           g_atomic_int_get(s->state) == MIGRATION_STATUS_ACTIVE) {
-        ret = outgoing_iteration(&r, &err);
+    for (;;) {
+        MigrationStatus st = g_atomic_int_get(s->state);
+
+        if (ret <= 0) {
+            break;
+        }
+        if (st == MIGRATION_STATUS_ACTIVE) {
+            ret = outgoing_iteration(&r, &err);
+        } else if (st == MIGRATION_STATUS_POSTCOPY_DEVICE ||
+                   st == MIGRATION_STATUS_POSTCOPY_ACTIVE) {
+            ret = postcopy_outgoing_iterate(s, &r.f, &err);
+        } else {
+            break;
+        }
     }
 
     bql_lock();
@@ -383,11 +416,13 @@ static gpointer migration_thread(gpointer opaque)
                                   (s->total_time / 1000.0) / 1e6);
         }
         if (!migrate_src_set_state(s, MIGRATION_STATUS_DEVICE,
+                                   MIGRATION_STATUS_COMPLETED) &&
+            !migrate_src_set_state(s, MIGRATION_STATUS_POSTCOPY_ACTIVE,
                                    MIGRATION_STATUS_COMPLETED)) {
             ret = -1;
         }
     }
-    if (ret < 0 || g_atomic_int_get(s->state) == MIGRATION_STATUS_ACTIVE) {
+    if (ret < 0 || migration_status_is_active(g_atomic_int_get(s->state))) {
         if (!err) {
             error_setg(&err, "migration stopped in state %s",
                        MigrationStatus_str(g_atomic_int_get(s->state)));

@@ -2,29 +2,44 @@
 /*
  * QMP commands of postcopy (migrate-pause, migrate-recover,
  * migrate-start-postcopy, spec 7.5-7.7) and of the vCPU dirty limit
- * (spec 7.11).  This build has neither postcopy nor a KVM dirty ring:
- * the spec's own preconditions refuse nearly every call; whatever would
- * get past them says that postcopy is not supported yet.
+ * (spec 7.11, refused: there is no KVM dirty ring here). The postcopy
+ * commands only check their preconditions and hand over: the threads in
+ * postcopy-outgoing.c and postcopy-incoming.c do the work.
  */
 #include "qemu/osdep.h"
 #include "qapi/error.h"
 #include "qapi/qapi-commands.h"
-#include "migration/migration.h"
+#include "migration/migration-core.h"
 #include "migration/options.h"
 #include "migration/status.h"
-
-#define POSTCOPY_UNSUPPORTED "Postcopy is not supported yet by qemu-system-cr16"
+#include "migration/transport.h"
 
 void qmp_migrate_pause(GError **errp)
 {
-    /*
-     * The source is checked first, then the destination.  Reaching a
-     * postcopy status needs postcopy-ram or dirty-bitmaps, which this
-     * build refuses, so a match is a bug elsewhere: still say why.
-     */
-    if (migration_status_postcopy_is_alive(migration_source_status()) ||
-        migration_status_postcopy_is_alive(migration_incoming_status())) {
-        error_setg(errp, POSTCOPY_UNSUPPORTED);
+    MigrationState *s = migrate_get_current();
+    MigrationIncomingState *mis = migration_incoming_get_current();
+
+    if (migration_status_postcopy_is_alive(migration_source_status())) {
+        GError *err = NULL;
+
+        g_set_error(&err, G_IO_ERROR, G_IO_ERROR_FAILED,
+                    "Postcopy migration is paused by the user");
+        migrate_set_error(s, err);
+        g_mutex_lock(&s->file_lock);
+        if (!s->to_dst_file || qemu_file_shutdown(s->to_dst_file) < 0) {
+            g_mutex_unlock(&s->file_lock);
+            error_setg(errp, "Failed to pause source migration");
+            return;
+        }
+        if (s->rp_file) {
+            qemu_file_shutdown(s->rp_file);
+        }
+        g_mutex_unlock(&s->file_lock);
+        migration_wake(s);
+        return;
+    }
+    if (migration_status_postcopy_is_alive(migration_incoming_status())) {
+        postcopy_incoming_pause(mis, errp);
         return;
     }
     error_setg(errp, "migrate-pause is currently only supported during "
@@ -33,12 +48,19 @@ void qmp_migrate_pause(GError **errp)
 
 void qmp_migrate_recover(const char *uri, GError **errp)
 {
+    MigrationIncomingState *mis = migration_incoming_get_current();
+    g_autoptr(MigrationAddress) addr = NULL;
+
     if (migration_incoming_status() != MIGRATION_STATUS_POSTCOPY_PAUSED) {
         error_setg(errp, "Migrate recover can only be run when postcopy is "
                    "paused.");
         return;
     }
-    error_setg(errp, POSTCOPY_UNSUPPORTED);
+    addr = migration_uri_parse(uri, errp);
+    if (!addr) {
+        return;
+    }
+    postcopy_incoming_recover(mis, addr, errp);
 }
 
 void qmp_migrate_start_postcopy(GError **errp)
@@ -53,7 +75,10 @@ void qmp_migrate_start_postcopy(GError **errp)
                    "been started");
         return;
     }
-    error_setg(errp, POSTCOPY_UNSUPPORTED);
+    /* Also after the end or in postcopy: deliberately no error (7.7). */
+    __atomic_store_n(&migrate_get_current()->start_postcopy, true,
+                     __ATOMIC_RELEASE);
+    migration_wake(migrate_get_current());
 }
 
 void qmp_set_vcpu_dirty_limit(bool has_cpu_index, int64_t cpu_index,

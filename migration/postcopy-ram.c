@@ -88,12 +88,22 @@ void postcopy_unregister_vcpu_thread(int index)
     g_mutex_unlock(&vcpu_lock);
 }
 
+static unsigned vcpu_declared;                      /* vcpu_lock */
+
+void postcopy_declare_vcpus(unsigned n)
+{
+    g_assert(n <= POSTCOPY_MAX_VCPUS);
+    g_mutex_lock(&vcpu_lock);
+    vcpu_declared = n;
+    g_mutex_unlock(&vcpu_lock);
+}
+
 unsigned postcopy_nr_vcpus(void)
 {
     unsigned n;
 
     g_mutex_lock(&vcpu_lock);
-    n = vcpu_slots;
+    n = MAX(vcpu_slots, vcpu_declared);
     g_mutex_unlock(&vcpu_lock);
     return n;
 }

@@ -51,7 +51,14 @@ bool postcopy_ram_thread_id_supported(void);
 #define POSTCOPY_MAX_VCPUS 64
 void postcopy_register_vcpu_thread(int index);
 void postcopy_unregister_vcpu_thread(int index);
-/* Number of vCPU slots in use (highest registered index + 1). */
+/*
+ * The machine has n vCPUs, whether or not their threads exist yet (a
+ * destination creates them when the guest first runs, after ADVISE
+ * sized the statistics).
+ */
+void postcopy_declare_vcpus(unsigned n);
+/* Number of vCPU slots: the declared count, or the highest registered
+ * index + 1 if larger. */
 unsigned postcopy_nr_vcpus(void);
 
 /*

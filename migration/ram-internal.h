@@ -90,6 +90,10 @@ typedef struct RAMState {
     size_t stage_len;
 
     uint64_t bytes_sent;        /* RAM record bytes produced */
+
+    /* Postcopy (after the discards): requested pages first, no XBZRLE. */
+    bool postcopy;
+    struct PostcopySrcQueue *queue;
 } RAMState;
 
 /* ---- ram-dirty.c ---- */
@@ -118,6 +122,7 @@ void ram_state_pending_estimate(void *opaque, uint64_t *must_precopy,
 void ram_state_pending_exact(void *opaque, uint64_t *must_precopy,
                              uint64_t *can_postcopy);
 void ram_save_cleanup(void *opaque);
+bool ram_save_postcopy_prepare(QEMUFile *f, void *opaque, GError **errp);
 bool ram_load_setup(QEMUFile *f, void *opaque, GError **errp);
 bool ram_load(QEMUFile *f, void *opaque, int version_id, GError **errp);
 void ram_load_cleanup(void *opaque);

@@ -14,6 +14,7 @@
 #include "migration/qemu-file.h"
 #include "migration/options.h"
 #include "migration/xbzrle.h"
+#include "migration/postcopy-ram.h"
 #include "ram-internal.h"
 
 /* One incoming migration's RAM state; incoming thread only. */
@@ -27,9 +28,19 @@ typedef struct RAMLoadState {
     uint64_t used_length;
     const unsigned long *written;
     uint8_t xbzrle_buf[TARGET_PAGE_SIZE];
+    /* Postcopy: placing pages atomically through this channel's
+     * assembler (listen thread, preempt thread). */
+    PostcopyPageAssembler *assembler;
 } RAMLoadState;
 
 static RAMLoadState *ram_load_state;
+
+/*
+ * Postcopy (wire 4.3, 4.5). Set by the incoming thread at ADVISE and
+ * LISTEN before the listen thread exists, read by the loaders after.
+ */
+static PostcopyDest *ram_pc;
+static bool ram_pc_placing;
 
 bool ram_load_setup(QEMUFile *f, void *opaque, GError **errp)
 {
@@ -39,9 +50,17 @@ bool ram_load_setup(QEMUFile *f, void *opaque, GError **errp)
     return true;
 }
 
+static void ram_load_state_free(RAMLoadState *ls)
+{
+    if (ls) {
+        postcopy_assembler_free(ls->assembler);
+        g_free(ls);
+    }
+}
+
 void ram_load_cleanup(void *opaque)
 {
-    g_clear_pointer(&ram_load_state, g_free);
+    g_clear_pointer(&ram_load_state, ram_load_state_free);
 }
 
 /* The stream's sticky error as a GError (false), or true. */
@@ -194,6 +213,25 @@ static bool load_zero_page(RAMLoadState *ls, QEMUFile *f, uint64_t offset,
                    ls->block_name);
         return false;
     }
+    if (ls->assembler) {
+        return postcopy_assembler_add(ls->assembler, ls->block, offset, NULL,
+                                      errp);
+    }
+    if (ram_pc) {
+        /*
+         * Advised: the page must exist before LISTEN registers the block,
+         * or a later access would fault on a page marked received.
+         * Reading populates it (the shared zero page for private memory).
+         */
+        if (!page_was_written(ls, offset)) {
+            (void)*(volatile uint8_t *)host;
+        } else if (!ram_page_is_zero(host)) {
+            memset(host, 0, TARGET_PAGE_SIZE);
+        }
+        postcopy_dest_mark_received(ram_pc, ls->block, offset,
+                                    TARGET_PAGE_SIZE);
+        return true;
+    }
     /*
      * A page never written is zero already: touching it would only make
      * the host allocate memory for it.
@@ -210,6 +248,16 @@ static bool load_normal_page(RAMLoadState *ls, QEMUFile *f, uint64_t offset,
     uint8_t *host = ls->host + offset;
     uint8_t *data = host;
 
+    if (ls->assembler) {
+        /* Never straight into guest RAM: a vCPU could see half a page. */
+        data = ls->xbzrle_buf;
+        if (qemu_get_buffer_in_place(f, &data, TARGET_PAGE_SIZE) !=
+            TARGET_PAGE_SIZE) {
+            return short_read(f, "reading a page", errp);
+        }
+        return postcopy_assembler_add(ls->assembler, ls->block, offset,
+                                      data, errp);
+    }
     ram_block_mark_written(ls->block, offset, TARGET_PAGE_SIZE);
     if (qemu_get_buffer_in_place(f, &data, TARGET_PAGE_SIZE) !=
         TARGET_PAGE_SIZE) {
@@ -217,6 +265,10 @@ static bool load_normal_page(RAMLoadState *ls, QEMUFile *f, uint64_t offset,
     }
     if (data != host) {
         memcpy(host, data, TARGET_PAGE_SIZE);
+    }
+    if (ram_pc) {
+        postcopy_dest_mark_received(ram_pc, ls->block, offset,
+                                    TARGET_PAGE_SIZE);
     }
     return true;
 }
@@ -254,6 +306,10 @@ static bool load_xbzrle_page(RAMLoadState *ls, QEMUFile *f, uint64_t offset,
                    " in block %s: %s", offset, ls->block_name, err->message);
         return false;
     }
+    if (ram_pc) {
+        postcopy_dest_mark_received(ram_pc, ls->block, offset,
+                                    TARGET_PAGE_SIZE);
+    }
     return true;
 }
 
@@ -281,6 +337,47 @@ static bool load_page_record(RAMLoadState *ls, QEMUFile *f, uint64_t flags,
 
 /* ---- the section body ---- */
 
+/* Postcopy records (4.5): ZERO and PAGE placed atomically, and EOS. */
+static bool load_postcopy_records(RAMLoadState *ls, QEMUFile *f,
+                                  bool until_eof, GError **errp)
+{
+    for (;;) {
+        uint64_t word;
+        uint64_t flags, addr;
+
+        if (until_eof && qemu_peek_byte(f, 0) < 0 &&
+            !qemu_file_get_error(f)) {
+            return true;        /* the preempt channel closed cleanly */
+        }
+        word = qemu_get_be64(f);
+        flags = word & (TARGET_PAGE_SIZE - 1);
+        addr = word & TARGET_PAGE_MASK;
+        switch (flags & ~RAM_SAVE_FLAG_CONTINUE) {
+        case RAM_SAVE_FLAG_ZERO:
+        case RAM_SAVE_FLAG_PAGE:
+            if (!load_page_record(ls, f, flags, addr, errp)) {
+                return false;
+            }
+            break;
+        case RAM_SAVE_FLAG_EOS:
+            if (!stream_ok(f, "reading a RAM section", errp)) {
+                return false;
+            }
+            if (!until_eof) {
+                return true;
+            }
+            break;
+        default:
+            if (!stream_ok(f, "reading a RAM record", errp)) {
+                return false;
+            }
+            error_setg(errp, "Unknown combination of migration flags: 0x%"
+                       PRIx64 " (postcopy mode)", flags);
+            return false;
+        }
+    }
+}
+
 bool ram_load(QEMUFile *f, void *opaque, int version_id, GError **errp)
 {
     RAMLoadState *ls;
@@ -294,6 +391,12 @@ bool ram_load(QEMUFile *f, void *opaque, int version_id, GError **errp)
         ram_load_setup(f, opaque, NULL);
     }
     ls = ram_load_state;
+    if (ram_pc_placing) {
+        if (!ls->assembler) {
+            ls->assembler = postcopy_assembler_new(ram_pc);
+        }
+        return load_postcopy_records(ls, f, false, errp);
+    }
 
     for (;;) {
         uint64_t word = qemu_get_be64(f);
@@ -332,4 +435,48 @@ bool ram_load(QEMUFile *f, void *opaque, int version_id, GError **errp)
             return false;
         }
     }
+}
+
+/* ---- postcopy state changes ---- */
+
+void ram_load_postcopy_advise(PostcopyDest *d)
+{
+    ram_pc = d;
+    ram_pc_placing = false;
+}
+
+void ram_load_postcopy_listen(void)
+{
+    ram_pc_placing = true;
+}
+
+void ram_load_postcopy_pause(void)
+{
+    if (ram_load_state) {
+        ram_load_state->block = NULL;
+        if (ram_load_state->assembler) {
+            postcopy_assembler_reset(ram_load_state->assembler);
+        }
+    }
+}
+
+void ram_load_postcopy_end(void)
+{
+    if (ram_load_state) {
+        g_clear_pointer(&ram_load_state->assembler, postcopy_assembler_free);
+    }
+    ram_pc = NULL;
+    ram_pc_placing = false;
+}
+
+bool ram_load_postcopy_channel(QEMUFile *f, PostcopyDest *d, GError **errp)
+{
+    RAMLoadState *ls = g_new0(RAMLoadState, 1);
+    bool ok;
+
+    ls->scope = ram_load_state ? ram_load_state->scope : NULL;
+    ls->assembler = postcopy_assembler_new(d);
+    ok = load_postcopy_records(ls, f, true, errp);
+    ram_load_state_free(ls);
+    return ok;
 }

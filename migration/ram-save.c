@@ -12,10 +12,15 @@
 #include "migration/options.h"
 #include "migration/migration-stats.h"
 #include "migration/xbzrle.h"
+#include "migration/postcopy-src.h"
+#include "migration/postcopy-discard.h"
+#include "migration/savevm.h"
 #include "ram-internal.h"
 
 /* A PART section stops after this long even below the rate limit. */
 #define RAM_ITERATE_BUDGET_US (50 * 1000)
+/* In postcopy, shorter: a request waits at most this long for a turn. */
+#define RAM_POSTCOPY_BUDGET_US (10 * 1000)
 
 /* The outgoing migration's state; migration thread only. */
 static RAMState *ram_state;
@@ -74,8 +79,9 @@ static size_t stage_page_header(RAMState *rs, QEMUFile *f,
 
 static bool xbzrle_active(const RAMState *rs)
 {
-    /* Only after one full pass: before it, nearly every page would miss. */
-    return rs->cache && rs->round_done;
+    /* Only after one full pass: before it, nearly every page would miss.
+     * Never in postcopy (wire 3.8). */
+    return rs->cache && rs->round_done && !rs->postcopy;
 }
 
 static size_t save_zero_page(RAMState *rs, QEMUFile *f, RAMSaveBlock *blk,
@@ -198,7 +204,8 @@ static uint64_t save_word(RAMState *rs, QEMUFile *f, RAMSaveBlock *blk,
         ram_stat_add(&mig_stats.zero_pages, zeros);
     }
     rs->bytes_sent += bytes;
-    ram_stat_add(rs->last_stage ? &mig_stats.downtime_bytes
+    ram_stat_add(rs->postcopy ? &mig_stats.postcopy_bytes :
+                 rs->last_stage ? &mig_stats.downtime_bytes
                                 : &mig_stats.precopy_bytes, bytes);
     return bytes;
 }
@@ -240,7 +247,8 @@ static bool finish_section(RAMState *rs, QEMUFile *f, GError **errp)
     stage_flush(rs, f);
     qemu_put_be64(f, RAM_SAVE_FLAG_EOS);
     rs->bytes_sent += 8;
-    ram_stat_add(rs->last_stage ? &mig_stats.downtime_bytes
+    ram_stat_add(rs->postcopy ? &mig_stats.postcopy_bytes :
+                 rs->last_stage ? &mig_stats.downtime_bytes
                                 : &mig_stats.precopy_bytes, 8);
     if (qemu_file_get_error_obj(f, errp)) {
         if (errp && !*errp) {
@@ -347,6 +355,9 @@ bool ram_save_setup(QEMUFile *f, void *opaque, GError **errp)
     return finish_section(rs, f, errp);
 }
 
+static int ram_save_postcopy_iterate(RAMState *rs, QEMUFile *f,
+                                     GError **errp);
+
 int ram_save_iterate(QEMUFile *f, void *opaque, GError **errp)
 {
     RAMState *rs = ram_state;
@@ -355,6 +366,9 @@ int ram_save_iterate(QEMUFile *f, void *opaque, GError **errp)
     if (!rs) {
         error_setg(errp, "RAM: iterate without setup");
         return -1;
+    }
+    if (rs->postcopy) {
+        return ram_save_postcopy_iterate(rs, f, errp);
     }
     xbzrle_cache_follow_param(rs);
     while (rs->dirty_pages && !qemu_file_rate_limit_exceeded(f) &&
@@ -379,7 +393,10 @@ bool ram_save_complete(QEMUFile *f, void *opaque, GError **errp)
         return false;
     }
     rs->last_stage = true;
-    ram_dirty_sync(rs);
+    if (!rs->postcopy) {
+        /* In postcopy the guest is stopped since the discards. */
+        ram_dirty_sync(rs);
+    }
     while (save_next_word(rs, f) && !qemu_file_get_error(f)) {
         /* no rate limit and no time budget: the guest is stopped */
     }
@@ -411,4 +428,181 @@ void ram_state_pending_exact(void *opaque, uint64_t *must_precopy,
         ram_dirty_sync(ram_state);
     }
     pending(must_precopy, can_postcopy);
+}
+
+/* ---- postcopy (wire 3.8, 4.4, 4.6) ---- */
+
+bool ram_save_postcopy_prepare(QEMUFile *f, void *opaque, GError **errp)
+{
+    /* No multifd channels to flush: an empty PART section. */
+    qemu_put_be64(f, RAM_SAVE_FLAG_EOS);
+    return qemu_file_get_error_obj(f, errp) == 0;
+}
+
+static RAMSaveBlock *block_of(RAMState *rs, RAMBlock *rb)
+{
+    for (size_t i = 0; i < rs->nr_blocks; i++) {
+        if (rs->blocks[i].rb == rb) {
+            return &rs->blocks[i];
+        }
+    }
+    return NULL;
+}
+
+/*
+ * A requested host page: every target page of it goes now, dirty or
+ * not (a clean one may still be in flight; the destination drops the
+ * duplicate), and leaves the background scan.
+ */
+static void save_requested(RAMState *rs, QEMUFile *f, RAMSaveBlock *blk,
+                           uint64_t offset, uint64_t len)
+{
+    for (uint64_t p = offset >> TARGET_PAGE_BITS;
+         p < (offset + len) >> TARGET_PAGE_BITS && p < blk->pages; p++) {
+        size_t wi = p / BITS_PER_LONG;
+        unsigned long bit = 1UL << (p % BITS_PER_LONG);
+
+        /* save_word clears the bit and counts it when it was dirty. */
+        if (!(blk->bmap[wi] & bit)) {
+            blk->bmap[wi] |= bit;
+            ram_set_dirty_pages(rs, rs->dirty_pages + 1);
+        }
+        save_word(rs, f, blk, wi, bit);
+    }
+}
+
+static int ram_save_postcopy_iterate(RAMState *rs, QEMUFile *f,
+                                     GError **errp)
+{
+    int64_t deadline = g_get_monotonic_time() + RAM_POSTCOPY_BUDGET_US;
+    RAMBlock *rb;
+    ram_addr_t offset;
+    uint64_t len;
+
+    for (;;) {
+        bool urgent = false;
+
+        while (postcopy_src_take_page(rs->queue, &rb, &offset, &len)) {
+            RAMSaveBlock *blk = block_of(rs, rb);
+
+            if (blk && !blk->ignored) {
+                save_requested(rs, f, blk, offset, len);
+                urgent = true;
+            }
+        }
+        if (urgent) {
+            /* The faulting thread waits for these bytes. */
+            stage_flush(rs, f);
+            qemu_fflush(f);
+        }
+        if (!rs->dirty_pages || qemu_file_rate_limit_exceeded(f) ||
+            qemu_file_get_error(f) || g_get_monotonic_time() > deadline) {
+            break;
+        }
+        save_next_word(rs, f);
+    }
+    if (!finish_section(rs, f, errp)) {
+        return -1;
+    }
+    return ram_postcopy_done();
+}
+
+bool ram_postcopy_done(void)
+{
+    RAMState *rs = ram_state;
+
+    return !rs || (rs->dirty_pages == 0 &&
+                   postcopy_src_queue_pending_pages(rs->queue) == 0);
+}
+
+static bool send_discard(void *opaque, const uint8_t *payload, uint16_t len,
+                         GError **errp)
+{
+    QEMUFile *f = opaque;
+
+    qemu_savevm_command_send(f, MIG_CMD_POSTCOPY_RAM_DISCARD, len, payload);
+    return qemu_file_get_error_obj(f, errp) == 0;
+}
+
+bool ram_postcopy_start(QEMUFile *f, struct PostcopySrcQueue *q,
+                        GError **errp)
+{
+    RAMState *rs = ram_state;
+
+    if (!rs) {
+        error_setg(errp, "RAM: postcopy start without setup");
+        return false;
+    }
+    stage_flush(rs, f);
+    ram_dirty_sync(rs);
+    rs->postcopy = true;
+    rs->queue = q;
+    for (size_t i = 0; i < rs->nr_blocks; i++) {
+        RAMSaveBlock *b = &rs->blocks[i];
+        uint64_t per_host = MAX(ram_block_page_size(b->rb),
+                                TARGET_PAGE_SIZE) / TARGET_PAGE_SIZE;
+
+        if (b->ignored) {
+            continue;
+        }
+        if (per_host > 1) {
+            ram_set_dirty_pages(rs, rs->dirty_pages +
+                                postcopy_src_align_host_pages(b->bmap,
+                                                              b->pages,
+                                                              per_host));
+        }
+        if (postcopy_discard_send_block(b->name, b->bmap, b->pages,
+                                        TARGET_PAGE_SIZE, send_discard, f,
+                                        errp) < 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
+void ram_postcopy_pause(void)
+{
+    if (ram_state) {
+        ram_state->last_sent = NULL;
+        ram_state->stage_len = 0;
+    }
+}
+
+void ram_postcopy_foreach_block(RAMBlockVisitFn *fn, void *opaque)
+{
+    RAMState *rs = ram_state;
+
+    for (size_t i = 0; rs && i < rs->nr_blocks; i++) {
+        if (!rs->blocks[i].ignored) {
+            fn(rs->blocks[i].name, rs->blocks[i].pages, opaque);
+        }
+    }
+}
+
+bool ram_postcopy_apply_received(const char *name,
+                                 const unsigned long *received,
+                                 GError **errp)
+{
+    RAMState *rs = ram_state;
+
+    for (size_t i = 0; rs && i < rs->nr_blocks; i++) {
+        RAMSaveBlock *b = &rs->blocks[i];
+        uint64_t before = 0;
+
+        if (strcmp(b->name, name) || b->ignored) {
+            continue;
+        }
+        for (size_t w = 0; w < b->words; w++) {
+            before += __builtin_popcountl(b->bmap[w]);
+        }
+        ram_set_dirty_pages(rs, rs->dirty_pages - before +
+                            postcopy_src_dirty_from_received(b->bmap,
+                                                             received,
+                                                             b->pages));
+        rs->scan_block = 0;
+        rs->scan_page = 0;
+        return true;
+    }
+    error_setg(errp, "RAM: received bitmap for unknown block %s", name);
+    return false;
 }

@@ -93,6 +93,7 @@ const SaveVMHandlers ram_save_handlers = {
     .state_pending_estimate = ram_state_pending_estimate,
     .state_pending_exact = ram_state_pending_exact,
     .save_cleanup = ram_save_cleanup,
+    .save_postcopy_prepare = ram_save_postcopy_prepare,
     .load_setup = ram_load_setup,
     .load_state = ram_load,
     .load_cleanup = ram_load_cleanup,

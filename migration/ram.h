@@ -83,4 +83,49 @@ typedef struct RAMSyncPeriod {
 } RAMSyncPeriod;
 void ram_get_sync_period(RAMSyncPeriod *out);
 
+/* ---- postcopy, source (ram-save.c; migration thread) ---- */
+
+struct PostcopySrcQueue;
+/*
+ * Postcopy start, guest stopped (wire 4.4 step 7): a final dirty sync,
+ * the host-page rule, and MIG_CMD_POSTCOPY_RAM_DISCARD for every block
+ * with dirty pages. From then on PART sections send the pages requested
+ * through q first, and background pages while the rate limit allows.
+ */
+bool ram_postcopy_start(QEMUFile *f, struct PostcopySrcQueue *q,
+                        GError **errp);
+/* Nothing dirty and nothing requested: postcopy can complete. */
+bool ram_postcopy_done(void);
+/* The channel was lost (4.6): the next page record names its block. */
+void ram_postcopy_pause(void);
+/* Recovery: each migrated block's wire name and its number of pages. */
+typedef void RAMBlockVisitFn(const char *name, uint64_t nbits, void *opaque);
+void ram_postcopy_foreach_block(RAMBlockVisitFn *fn, void *opaque);
+/* Recovery: the dirty bitmap of block name becomes the complement of the
+ * destination's received bitmap (nbits as from the visit). */
+bool ram_postcopy_apply_received(const char *name,
+                                 const unsigned long *received,
+                                 GError **errp);
+
+/* ---- postcopy, destination (ram-load.c) ---- */
+
+struct PostcopyDest;
+/*
+ * ADVISE: precopy pages loaded from now on are marked received in d
+ * (and zero pages populated, so that they never fault later).
+ */
+void ram_load_postcopy_advise(struct PostcopyDest *d);
+/* LISTEN: pages of the main channel are placed atomically through d. */
+void ram_load_postcopy_listen(void);
+/* Paused: drop a partial host page and the CONTINUE block. */
+void ram_load_postcopy_pause(void);
+/* Back to plain precopy loading (teardown). */
+void ram_load_postcopy_end(void);
+/*
+ * The preempt channel (wire 6.3): RAM records in the postcopy format
+ * until EOF or an error; its own CONTINUE block and host-page assembler.
+ */
+bool ram_load_postcopy_channel(QEMUFile *f, struct PostcopyDest *d,
+                               GError **errp);
+
 #endif /* MIGRATION_RAM_H */

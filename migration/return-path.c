@@ -15,7 +15,11 @@
 #include "qemu/osdep.h"
 #include "qapi/error.h"
 #include "migration/migration-core.h"
+#include "migration/migration-stats.h"
+#include "migration/postcopy-src.h"
+#include "migration/rp-postcopy.h"
 #include "migration/savevm.h"
+#include "migration/status.h"
 
 typedef struct RpMsgDesc {
     const char *name;
@@ -39,6 +43,72 @@ static uint32_t be32_at(const uint8_t *p)
            ((uint32_t)p[2] << 8) | p[3];
 }
 
+/* REQ_PAGES_ID / REQ_PAGES (5.3.3): queue for the migration thread. */
+static int rp_page_request(MigrationState *s, uint16_t type,
+                           const uint8_t *buf, uint16_t len, GError **errp)
+{
+    RpPageRequest req;
+
+    if (!s->pc_queue || !migration_status_in_postcopy(
+            g_atomic_int_get(s->state))) {
+        error_setg(errp, "Received '%s' message on the return path, but "
+                   "postcopy is not active", rp_msgs[type].name);
+        return -1;
+    }
+    if (!rp_postcopy_decode_page_request(type, buf, len, &req, errp) ||
+        !postcopy_src_queue_request(s->pc_queue,
+                                    req.has_name ? req.name : NULL,
+                                    req.start, req.len, errp)) {
+        return -1;
+    }
+    __atomic_fetch_add(&mig_stats.postcopy_requests, 1, __ATOMIC_RELAXED);
+    return 1;
+}
+
+/* RECV_BITMAP + the raw bitmap (5.3.5): hand it to the migration thread. */
+static int rp_recv_bitmap(MigrationState *s, QEMUFile *rp, const uint8_t *buf,
+                          uint16_t len, GError **errp)
+{
+    char name[256];
+    RAMBlock *rb;
+    uint64_t nbits;
+    unsigned long *bitmap;
+
+    if (g_atomic_int_get(s->state) != MIGRATION_STATUS_POSTCOPY_RECOVER) {
+        error_setg(errp, "Received RECV_BITMAP outside postcopy-recover");
+        return -1;
+    }
+    if (!rp_postcopy_decode_recv_bitmap_msg(buf, len, name, errp)) {
+        return -1;
+    }
+    rb = ram_block_find(name);
+    if (!rb) {
+        error_setg(errp, "RECV_BITMAP: unknown block %s", name);
+        return -1;
+    }
+    nbits = ram_block_used_length(rb) >> TARGET_PAGE_BITS;
+    bitmap = g_new0(unsigned long, DIV_ROUND_UP(nbits, BITS_PER_LONG));
+    if (!rp_postcopy_read_recv_bitmap_data(rp, nbits, bitmap, errp)) {
+        g_free(bitmap);
+        __atomic_store_n(&s->rp_io_error, qemu_file_get_error(rp) != 0,
+                         __ATOMIC_RELEASE);
+        return -1;
+    }
+    g_mutex_lock(&s->wake_lock);
+    if (s->recv_bitmaps &&
+        !g_hash_table_contains(s->recv_bitmaps, name)) {
+        g_hash_table_insert(s->recv_bitmaps, g_strdup(name), bitmap);
+        bitmap = NULL;
+        if (s->recv_bitmaps_pending) {
+            s->recv_bitmaps_pending--;
+        }
+    }
+    g_cond_broadcast(&s->wake_cond);
+    g_mutex_unlock(&s->wake_lock);
+    g_free(bitmap);
+    return 1;
+}
+
 /*
  * Read and act on one message. Returns 1 to go on, 0 when the destination
  * said SHUT(0), -1 with errp set on any error.
@@ -53,6 +123,7 @@ static int rp_handle_one(MigrationState *s, QEMUFile *rp, GError **errp)
     len = qemu_get_be16(rp);
     if (qemu_file_get_error_obj(rp, errp)) {
         error_prepend(errp, "return path: ");
+        __atomic_store_n(&s->rp_io_error, true, __ATOMIC_RELEASE);
         return -1;
     }
     if (type == MIG_RP_MSG_INVALID || type >= MIG_RP_MSG_MAX) {
@@ -76,6 +147,7 @@ static int rp_handle_one(MigrationState *s, QEMUFile *rp, GError **errp)
         } else {
             error_prepend(errp, "return path: ");
         }
+        __atomic_store_n(&s->rp_io_error, true, __ATOMIC_RELEASE);
         return -1;
     }
 
@@ -89,17 +161,38 @@ static int rp_handle_one(MigrationState *s, QEMUFile *rp, GError **errp)
         }
         return 0;
     case MIG_RP_MSG_PONG:
-        __atomic_store_n(&s->last_pong, be32_at(buf), __ATOMIC_RELEASE);
+        v = be32_at(buf);
+        __atomic_store_n(&s->last_pong, v, __ATOMIC_RELEASE);
+        if (v == QEMU_VM_PING_PACKAGED_LOADED) {
+            /* Only the fact; the migration thread moves the status (4). */
+            __atomic_store_n(&s->package_loaded, true, __ATOMIC_RELEASE);
+            migration_wake(s);
+        }
+        return 1;
+    case MIG_RP_MSG_REQ_PAGES_ID:
+    case MIG_RP_MSG_REQ_PAGES:
+        return rp_page_request(s, type, buf, len, errp);
+    case MIG_RP_MSG_RECV_BITMAP:
+        return rp_recv_bitmap(s, rp, buf, len, errp);
+    case MIG_RP_MSG_RESUME_ACK:
+        if (!rp_postcopy_decode_resume_ack(buf, len, errp)) {
+            return -1;
+        }
+        if (!migrate_src_set_state(s, MIGRATION_STATUS_POSTCOPY_RECOVER,
+                                   MIGRATION_STATUS_POSTCOPY_ACTIVE)) {
+            error_setg(errp, "RESUME_ACK received in state %s",
+                       MigrationStatus_str(g_atomic_int_get(s->state)));
+            return -1;
+        }
+        migration_wake(s);
         return 1;
     case MIG_RP_MSG_SWITCHOVER_ACK:
         __atomic_store_n(&s->switchover_acked, true, __ATOMIC_RELEASE);
         migration_wake(s);
         return 1;
     default:
-        /* Page requests, bitmaps and resume acks only make sense in
-         * postcopy, which this source never entered. */
-        error_setg(errp, "Received '%s' message on the return path, but "
-                   "postcopy is not active", rp_msgs[type].name);
+        error_setg(errp, "Received invalid message 0x%04x on the return "
+                   "path", type);
         return -1;
     }
 }
@@ -117,8 +210,10 @@ static gpointer rp_thread_fn(gpointer opaque)
     if (r < 0) {
         migrate_set_error(s, err);
         __atomic_store_n(&s->rp_error, true, __ATOMIC_RELEASE);
-        migration_wake(s);
     }
+    /* Q1: whoever waits for a PONG(0x42) learns that none will come. */
+    __atomic_store_n(&s->rp_done, true, __ATOMIC_RELEASE);
+    migration_wake(s);
     return NULL;
 }
 
@@ -134,6 +229,8 @@ bool migration_rp_start(MigrationState *s, QEMUFile *f, GError **errp)
     }
     s->rp_file = rp;
     s->rp_error = false;
+    s->rp_io_error = false;
+    s->rp_done = false;
     s->rp_shut = false;
     s->switchover_acked = false;
     s->last_pong = 0;

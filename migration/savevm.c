@@ -135,7 +135,7 @@ bool qemu_savevm_state_setup(QEMUFile *f, GError **errp)
     return true;
 }
 
-int qemu_savevm_state_iterate(QEMUFile *f, GError **errp)
+static int savevm_iterate(QEMUFile *f, bool postcopy, GError **errp)
 {
     const VMStateEntry *e;
     int all_done = 1;
@@ -146,8 +146,10 @@ int qemu_savevm_state_iterate(QEMUFile *f, GError **errp)
         if (!e->ops || !e->ops->save_live_iterate) {
             continue;
         }
-        /* Out of budget for this window: the next pass continues. */
-        if (qemu_file_rate_limit_exceeded(f)) {
+        /* Out of budget for this window: the next pass continues. In
+         * postcopy the entry is always called: requested pages go
+         * regardless of the rate limit. */
+        if (!postcopy && qemu_file_rate_limit_exceeded(f)) {
             return file_ok(f, errp) ? 0 : -1;
         }
         put_section_header(f, e, QEMU_VM_SECTION_PART);
@@ -165,6 +167,16 @@ int qemu_savevm_state_iterate(QEMUFile *f, GError **errp)
         }
     }
     return all_done;
+}
+
+int qemu_savevm_state_iterate(QEMUFile *f, GError **errp)
+{
+    return savevm_iterate(f, false, errp);
+}
+
+int qemu_savevm_state_iterate_postcopy(QEMUFile *f, GError **errp)
+{
+    return savevm_iterate(f, true, errp);
 }
 
 static void sum_pending(bool exact, uint64_t *must_precopy,
@@ -321,4 +333,140 @@ void qemu_savevm_send_ping(QEMUFile *f, uint32_t value)
 void qemu_savevm_send_switchover_start(QEMUFile *f)
 {
     qemu_savevm_command_send(f, MIG_CMD_SWITCHOVER_START, 0, NULL);
+}
+
+/* ---- postcopy (wire-format 4.4) ---- */
+
+void qemu_savevm_discard_vmdesc(void)
+{
+    if (savevm_vmdesc) {
+        json_writer_free(savevm_vmdesc);
+        savevm_vmdesc = NULL;
+    }
+}
+
+bool qemu_savevm_state_postcopy_prepare(QEMUFile *f, GError **errp)
+{
+    const VMStateEntry *e;
+
+    FOREACH_ENTRY(e) {
+        if (!e->ops || !e->ops->save_postcopy_prepare) {
+            continue;
+        }
+        put_section_header(f, e, QEMU_VM_SECTION_PART);
+        if (!e->ops->save_postcopy_prepare(f, e->opaque, errp)) {
+            prepend_section(errp, e);
+            return false;
+        }
+        put_section_footer(f, e);
+        if (!file_ok(f, errp)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool qemu_savevm_state_non_iterable(QEMUFile *f, GError **errp)
+{
+    const VMStateEntry *e;
+
+    FOREACH_ENTRY(e) {
+        if (e->vmsd && !e->vmsd->early_setup &&
+            !save_section_full(f, e, errp)) {
+            return false;
+        }
+    }
+    return file_ok(f, errp);
+}
+
+bool qemu_savevm_state_complete_postcopy(QEMUFile *f, GError **errp)
+{
+    const VMStateEntry *e;
+
+    FOREACH_ENTRY(e) {
+        if (!e->ops || !e->ops->save_live_complete_precopy) {
+            continue;
+        }
+        put_section_header(f, e, QEMU_VM_SECTION_END);
+        if (!e->ops->save_live_complete_precopy(f, e->opaque, errp)) {
+            prepend_section(errp, e);
+            return false;
+        }
+        put_section_footer(f, e);
+        if (!file_ok(f, errp)) {
+            return false;
+        }
+    }
+    qemu_put_byte(f, QEMU_VM_EOF);
+    qemu_fflush(f);
+    return file_ok(f, errp);
+}
+
+static void put_be64_at(uint8_t *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++) {
+        p[i] = v >> (56 - 8 * i);
+    }
+}
+
+uint64_t qemu_savevm_ram_pagesize_summary(void)
+{
+    uint64_t summary = 0;
+
+    for (RAMBlock *rb = ram_block_first(); rb; rb = ram_block_next(rb)) {
+        summary |= ram_block_page_size(rb);
+    }
+    return summary;
+}
+
+void qemu_savevm_send_postcopy_advise(QEMUFile *f, bool postcopy_ram)
+{
+    uint8_t buf[16];
+
+    if (!postcopy_ram) {
+        qemu_savevm_command_send(f, MIG_CMD_POSTCOPY_ADVISE, 0, NULL);
+        return;
+    }
+    put_be64_at(buf, qemu_savevm_ram_pagesize_summary());
+    put_be64_at(buf + 8, TARGET_PAGE_SIZE);
+    qemu_savevm_command_send(f, MIG_CMD_POSTCOPY_ADVISE, sizeof(buf), buf);
+}
+
+void qemu_savevm_send_postcopy_listen(QEMUFile *f)
+{
+    qemu_savevm_command_send(f, MIG_CMD_POSTCOPY_LISTEN, 0, NULL);
+}
+
+void qemu_savevm_send_postcopy_run(QEMUFile *f)
+{
+    qemu_savevm_command_send(f, MIG_CMD_POSTCOPY_RUN, 0, NULL);
+}
+
+void qemu_savevm_send_postcopy_resume(QEMUFile *f)
+{
+    qemu_savevm_command_send(f, MIG_CMD_POSTCOPY_RESUME, 0, NULL);
+}
+
+void qemu_savevm_send_recv_bitmap(QEMUFile *f, const char *block)
+{
+    size_t len = strlen(block);
+    uint8_t buf[256];
+
+    g_assert(len > 0 && len <= 255);
+    buf[0] = len;
+    memcpy(buf + 1, block, len);
+    qemu_savevm_command_send(f, MIG_CMD_RECV_BITMAP, len + 1, buf);
+}
+
+void qemu_savevm_send_packaged(QEMUFile *f, const uint8_t *data, size_t len)
+{
+    uint8_t buf[4] = { len >> 24, len >> 16, len >> 8, len };
+
+    g_assert(len <= UINT32_MAX);
+    qemu_put_byte(f, QEMU_VM_COMMAND);
+    qemu_put_be16(f, MIG_CMD_PACKAGED);
+    qemu_put_be16(f, sizeof(buf));
+    qemu_put_buffer(f, buf, sizeof(buf));
+    qemu_put_buffer(f, data, len);
+    qemu_fflush(f);
 }

@@ -72,6 +72,30 @@ bool qemu_savevm_state_blocked(GError **errp);
 /* Does any live entry need switchover approval (switchover-ack)? */
 int qemu_savevm_switchover_ack_needed_count(void);
 
+/* ---- postcopy (wire 4.4), source ---- */
+/* A PART section per live entry, whatever the rate limit (the entry
+ * paces its background data itself). Return as qemu_savevm_state_iterate. */
+int qemu_savevm_state_iterate_postcopy(QEMUFile *f, GError **errp);
+/* This migration will have no VM description (postcopy start, step 1). */
+void qemu_savevm_discard_vmdesc(void);
+/* PART sections of the entries that prepare for postcopy (step 3). */
+bool qemu_savevm_state_postcopy_prepare(QEMUFile *f, GError **errp);
+/* FULL sections of every non-iterable entry, no EOF (the package). BQL. */
+bool qemu_savevm_state_non_iterable(QEMUFile *f, GError **errp);
+/* End of postcopy: END sections of the live entries, then EOF; no VM
+ * description. */
+bool qemu_savevm_state_complete_postcopy(QEMUFile *f, GError **errp);
+void qemu_savevm_send_postcopy_advise(QEMUFile *f, bool postcopy_ram);
+void qemu_savevm_send_postcopy_listen(QEMUFile *f);
+void qemu_savevm_send_postcopy_run(QEMUFile *f);
+void qemu_savevm_send_postcopy_resume(QEMUFile *f);
+void qemu_savevm_send_recv_bitmap(QEMUFile *f, const char *block);
+/* MIG_CMD_PACKAGED: be32 len, then the len bytes of the package. */
+void qemu_savevm_send_packaged(QEMUFile *f, const uint8_t *data, size_t len);
+/* The page-size summary of ADVISE: the OR of every migrated block's page
+ * size (both sides compute it the same way). */
+uint64_t qemu_savevm_ram_pagesize_summary(void);
+
 /* Commands (flushed at once). */
 void qemu_savevm_command_send(QEMUFile *f, MigCmd cmd, uint16_t len,
                               const uint8_t *data);

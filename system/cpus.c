@@ -9,6 +9,7 @@
 #include "qemu/trace.h"
 #include "qemu/main-loop.h"
 #include "system/cpus.h"
+#include "migration/postcopy-ram.h"
 #include <sys/syscall.h>
 
 /* Instructions per slice: small enough that stop requests are checked often. */
@@ -33,6 +34,7 @@ static int throttle_pct;        /* atomic: % of each slice spent asleep */
 void cpus_register_vcpu(const VCPUOps *ops, void *cpu, Object *qom)
 {
     vcpu_ops = ops;
+    postcopy_declare_vcpus(1);
     vcpu = cpu;
     vcpu_object = qom;
 }
@@ -100,6 +102,8 @@ static gpointer vcpu_thread_fn(gpointer data)
 
     bql_lock();
     vcpu_tid = syscall(SYS_gettid);
+    /* Postcopy blocktime attributes page faults to vCPUs by thread. */
+    postcopy_register_vcpu_thread(0);
     for (;;) {
         VCPUExit why;
 
@@ -131,6 +135,7 @@ static gpointer vcpu_thread_fn(gpointer data)
     }
     vcpu_parked = true;
     g_cond_broadcast(&parked_cond);
+    postcopy_unregister_vcpu_thread(0);
     bql_unlock();
     return NULL;
 }

@@ -82,6 +82,9 @@ struct SaveVMHandlers {
                                 uint64_t *can_postcopy);
     /* After completion, failure or cancel (BQL held). */
     void (*save_cleanup)(void *opaque);
+    /* Postcopy start, guest still running: a PART section body that
+     * prepares the switch (wire 3.8 "postcopy prepare"). */
+    bool (*save_postcopy_prepare)(QEMUFile *f, void *opaque, GError **errp);
     /* ---- destination, incoming thread ---- */
     bool (*load_setup)(QEMUFile *f, void *opaque, GError **errp);
     /* Any section body (START/PART/END) at the version from START. */

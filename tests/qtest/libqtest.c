@@ -436,6 +436,26 @@ void qtest_kill_qemu(QTestState *s)
     qtest_wait_qemu(s);
 }
 
+void qtest_kill_qemu_with_signal(QTestState *s, int sig)
+{
+    gint64 deadline = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
+
+    if (!s->reaped && qtest_probe_child(s)) {
+        kill(s->qemu_pid, sig);
+    }
+    while (qtest_probe_child(s)) {
+        if (g_get_monotonic_time() > deadline) {
+            qtest_fatal("emulator survived signal %d for 30 s", sig);
+        }
+        g_usleep(1000);
+    }
+    if (!WIFSIGNALED(s->wstatus) || WTERMSIG(s->wstatus) != sig) {
+        qtest_fatal("emulator did not die from signal %d (status 0x%x)",
+                    sig, s->wstatus);
+    }
+    s->status_checked = true;
+}
+
 void qtest_set_expected_status(QTestState *s, int status)
 {
     s->expected_status = status;

@@ -84,6 +84,9 @@ void qtest_kill_qemu(QTestState *s);
  * by itself, then check its status like qtest_kill_qemu().
  */
 void qtest_wait_qemu(QTestState *s);
+/* Kill the emulator with sig (e.g. SIGKILL: a crash) and check it died
+ * from it; later qtest_quit() only closes and frees. */
+void qtest_kill_qemu_with_signal(QTestState *s, int sig);
 /* Exit code qtest_kill_qemu() expects (default 0). */
 void qtest_set_expected_status(QTestState *s, int status);
 /* Non-blocking: true while the emulator runs; reaps it once it exited. */

@@ -60,8 +60,9 @@ static void test_caps_and_params(void)
     g_assert_true(cap_state(qts, "events"));
     expect_error(qts, "{'execute': 'migrate-set-capabilities',"
         "'arguments': {'capabilities': ["
-        "{'capability': 'postcopy-ram', 'state': true}]}}",
-        "Capability 'postcopy-ram' is not supported yet by qemu-system-cr16");
+        "{'capability': 'postcopy-ram', 'state': true},"
+        "{'capability': 'x-ignore-shared', 'state': true}]}}",
+        "Postcopy is not compatible with ignore-shared");
     expect_error(qts, "{'execute': 'migrate-set-capabilities',"
         "'arguments': {'capabilities': ["
         "{'capability': 'switchover-ack', 'state': true}]}}",

@@ -332,6 +332,8 @@ static const CapCase cap_cases[] = {
     { "xbzrle", NULL },
     { "zero-blocks", NULL },
     { "late-block-activate", NULL },
+    { "postcopy-ram", NULL },
+    { "postcopy-blocktime", NULL },
     { "events,return-path,switchover-ack,pause-before-switchover,"
       "validate-uuid,auto-converge,xbzrle", NULL },
     /* the spec's own rules, in their order */
@@ -369,14 +371,12 @@ static const CapCase cap_cases[] = {
                                  "with postcopy" },
     /* then "not supported yet", in enum order */
     { "rdma-pin-all", NOT_SUPPORTED("rdma-pin-all") },
-    { "postcopy-ram", NOT_SUPPORTED("postcopy-ram") },
     { "release-ram", NOT_SUPPORTED("release-ram") },
     { "multifd", NOT_SUPPORTED("multifd") },
     { "dirty-bitmaps", NOT_SUPPORTED("dirty-bitmaps") },
-    { "postcopy-blocktime", NOT_SUPPORTED("postcopy-blocktime") },
     { "x-ignore-shared", NOT_SUPPORTED("x-ignore-shared") },
     { "background-snapshot", NOT_SUPPORTED("background-snapshot") },
-    { "postcopy-ram,postcopy-preempt", NOT_SUPPORTED("postcopy-ram") },
+    { "postcopy-ram,postcopy-preempt", NOT_SUPPORTED("postcopy-preempt") },
     { "mapped-ram", NOT_SUPPORTED("mapped-ram") },
     { "events,mapped-ram,multifd", NOT_SUPPORTED("multifd") },
 };

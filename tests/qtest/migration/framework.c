@@ -11,6 +11,17 @@ QTestMigrationState dst_state;
  * -kernel image, RAM enough for its 100 MiB range. */
 #define MACHINE_ARGS "-accel tcg -machine virt -m 128M"
 
+static QTestState *start_one(const char *var, const char *cmd, bool oob)
+{
+    g_autoptr(JsonArray) caps = json_array_new();
+
+    if (!oob) {
+        return qtest_init_with_env(var, cmd, true);
+    }
+    json_array_add_string_element(caps, "oob");
+    return qtest_init_with_env_and_capabilities(var, cmd, caps, true);
+}
+
 int migrate_start(QTestState **from, QTestState **to, const char *uri,
                   MigrateStart *args)
 {
@@ -29,7 +40,7 @@ int migrate_start(QTestState **from, QTestState **to, const char *uri,
 
         memset(&src_state, 0, sizeof(src_state));
         serial_reset("src_serial");
-        *from = qtest_init_with_env("QTEST_QEMU_BINARY_SRC", cmd, true);
+        *from = start_one("QTEST_QEMU_BINARY_SRC", cmd, args->oob);
         migrate_watch_events(*from, &src_state);
     }
     if (!args->only_source) {
@@ -42,7 +53,7 @@ int migrate_start(QTestState **from, QTestState **to, const char *uri,
 
         memset(&dst_state, 0, sizeof(dst_state));
         serial_reset("dest_serial");
-        *to = qtest_init_with_env("QTEST_QEMU_BINARY_DST", cmd, true);
+        *to = start_one("QTEST_QEMU_BINARY_DST", cmd, args->oob);
         migrate_watch_events(*to, &dst_state);
     }
 
@@ -90,7 +101,11 @@ void migrate_end(QTestState *from, QTestState *to, bool test_dest)
         check_guests_ram(to);
     }
     qtest_quit(to);
+    migrate_end_cleanup();
+}
 
+void migrate_end_cleanup(void)
+{
     unlink_tmp("migsocket");
     unlink_tmp("src_serial");
     unlink_tmp("dest_serial");

@@ -21,6 +21,7 @@ typedef struct MigrateStart {
     /* destination machine options (NULL = the source's board and RAM) */
     const char *machine_target;
     const char *caps[8];        /* capabilities on both sides */
+    bool oob;                   /* negotiate QMP out-of-band on both */
 } MigrateStart;
 
 typedef enum MigTestResult {
@@ -62,6 +63,9 @@ int migrate_start(QTestState **from, QTestState **to, const char *uri,
 /* Quit both; with test_dest, prove the destination runs and its memory
  * is consistent first (3.3.5). */
 void migrate_end(QTestState *from, QTestState *to, bool test_dest);
+/* The files migrate_end() removes, for tests that quit the processes
+ * themselves. */
+void migrate_end_cleanup(void);
 
 void test_precopy_common(MigrateCommon *args);
 /* file:/exec: style (3.3.9): source writes the whole stream first. */
@@ -74,5 +78,6 @@ void migration_test_add_precopy(MigrationTestEnv *env);
 void migration_test_add_file(MigrationTestEnv *env);
 void migration_test_add_misc(MigrationTestEnv *env);
 void migration_test_add_cancel(MigrationTestEnv *env);
+void migration_test_add_postcopy(MigrationTestEnv *env);
 
 #endif /* TESTS_MIGRATION_FRAMEWORK_H */

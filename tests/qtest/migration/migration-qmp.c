@@ -8,6 +8,28 @@
 
 static GHashTable *watched;     /* QTestState * -> QTestMigrationState * */
 
+/* Append what the event says to st->events (read once per event). */
+static void record_event(QTestMigrationState *st, const char *name,
+                         JsonObject *event)
+{
+    const char *what = name;
+    size_t len;
+
+    if (!st) {
+        return;
+    }
+    if (!strcmp(name, "MIGRATION")) {
+        JsonObject *data = json_object_get_object_member(event, "data");
+
+        what = json_object_get_string_member(data, "status");
+    } else if (strcmp(name, "STOP") && strcmp(name, "RESUME")) {
+        return;
+    }
+    len = strlen(st->events);
+    g_assert_cmpint(len + strlen(what) + 2, <, sizeof(st->events));
+    g_snprintf(st->events + len, sizeof(st->events) - len, "%s,", what);
+}
+
 static bool note_event(QTestMigrationState *st, const char *name)
 {
     if (!st) {
@@ -27,6 +49,7 @@ static bool note_event(QTestMigrationState *st, const char *name)
 static bool migrate_watch_for_events(QTestState *who, const char *name,
                                      JsonObject *event, void *opaque)
 {
+    record_event(opaque, name, event);
     return note_event(opaque, name);
 }
 
@@ -54,6 +77,9 @@ static JsonObject *next_event(QTestState *who, const char *name)
         const char *n = json_object_has_member(obj, "event") ?
                         qtest_json_get_str(obj, "event") : NULL;
 
+        if (n) {
+            record_event(st, n, obj);
+        }
         if (n && !strcmp(n, name)) {
             return obj;
         }

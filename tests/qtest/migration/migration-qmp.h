@@ -12,6 +12,9 @@
 typedef struct QTestMigrationState {
     bool stop_seen;
     bool resume_seen;
+    /* Every MIGRATION status and STOP/RESUME seen, in order, each
+     * followed by a comma ("setup,active,STOP,device,..."). */
+    char events[2048];
 } QTestMigrationState;
 
 /* Track STOP/RESUME of who in st (installs the event callback). */

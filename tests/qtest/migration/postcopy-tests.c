@@ -1,0 +1,520 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The postcopy group (spec/qtest.md 3.2.3, 3.3.7, 3.3.8): plain postcopy,
+ * postcopy after precopy passes, blocktime, recovery (plain, a failed
+ * attempt to a bad port, double failures), migrate_cancel refused, and
+ * the postcopy-device failure scenarios of spec/migration-states-and-
+ * qmp.md 4 (Q1 included). Every case is gated by userfaultfd on the host.
+ */
+#include "qemu/osdep.h"
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <sys/syscall.h>
+#include <linux/userfaultfd.h>
+#include "framework.h"
+
+#define PREEMPT_IMPLEMENTED 0
+
+/* ---- the userfaultfd gate ---- */
+
+static bool host_has_uffd(void)
+{
+    int fd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+    struct uffdio_api api = { .api = UFFD_API };
+    bool ok;
+
+    if (fd < 0) {
+        return false;
+    }
+    ok = ioctl(fd, UFFDIO_API, &api) == 0;
+    close(fd);
+    return ok;
+}
+
+static bool host_has_uffd_thread_id(void)
+{
+    int fd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+    struct uffdio_api api = { .api = UFFD_API,
+                              .features = UFFD_FEATURE_THREAD_ID };
+    bool ok;
+
+    if (fd < 0) {
+        return false;
+    }
+    ok = ioctl(fd, UFFDIO_API, &api) == 0;
+    close(fd);
+    return ok;
+}
+
+/* ---- events ---- */
+
+/* Read every event already sent, then what st recorded. */
+static const char *events_seen(QTestState *who, QTestMigrationState *st)
+{
+    qtest_qmp_assert_success(who, "{'execute': 'query-status'}");
+    return st->events;
+}
+
+/* The recorded sequence contains `seq` (comma separated, in order). */
+static void assert_events(QTestState *who, QTestMigrationState *st,
+                          const char *seq)
+{
+    const char *seen = events_seen(who, st);
+
+    if (!strstr(seen, seq)) {
+        g_error("expected the events '%s' in '%s'", seq, seen);
+    }
+}
+
+static void assert_no_event(QTestState *who, QTestMigrationState *st,
+                            const char *what)
+{
+    g_autofree char *item = g_strdup_printf("%s,", what);
+    const char *seen = events_seen(who, st);
+
+    for (const char *p = seen; (p = strstr(p, item)); p += strlen(item)) {
+        if (p == seen || p[-1] == ',') {
+            g_error("unexpected event '%s' in '%s'", what, seen);
+        }
+    }
+}
+
+/* ---- the common flow (3.3.7) ---- */
+
+typedef struct PostcopyArgs {
+    MigrateStart start;
+    bool preempt;
+    int precopy_passes;         /* before migrate-start-postcopy */
+} PostcopyArgs;
+
+static char *unix_uri(const char *name)
+{
+    g_autofree char *p = mig_tmp_path(name);
+
+    return g_strdup_printf("unix:%s", p);
+}
+
+static void postcopy_prepare(QTestState **from, QTestState **to,
+                             PostcopyArgs *args)
+{
+    size_t n = 0;
+
+    while (n < G_N_ELEMENTS(args->start.caps) && args->start.caps[n]) {
+        n++;
+    }
+    g_assert_cmpint(n + 3, <=, G_N_ELEMENTS(args->start.caps));
+    args->start.caps[n++] = "postcopy-blocktime";
+    args->start.caps[n++] = "postcopy-ram";
+    if (args->preempt) {
+        args->start.caps[n++] = "postcopy-preempt";
+    }
+    g_assert_cmpint(migrate_start(from, to, "defer", &args->start), ==, 0);
+    migrate_ensure_non_converge(*from);
+    migrate_prepare_for_dirty_mem(*from);
+    qtest_qmp_assert_success(*to,
+        "{'execute': 'migrate-incoming', 'arguments': {'channels': ["
+        " {'channel-type': 'main', 'addr': {'transport': 'socket', "
+        "  'type': 'inet', 'host': '127.0.0.1', 'port': '0'}}]}}");
+    wait_for_serial("src_serial");
+    migrate_qmp(*from, *to, NULL, NULL, "");
+    migrate_wait_for_dirty_mem(*from, *to);
+}
+
+static void postcopy_start(QTestState *from, QTestState *to, int passes)
+{
+    if (passes) {
+        /* Passes of a couple of seconds, never converging: the guest
+         * dirties more than that in the downtime budget. */
+        migrate_set_parameter_int(from, "max-bandwidth", 100 * 1000 * 1000);
+    }
+    for (int i = 0; i < passes; i++) {
+        wait_for_migration_pass(from, &src_state);
+    }
+    qtest_qmp_assert_success(from,
+                             "{'execute': 'migrate-start-postcopy'}");
+    wait_for_stop(from, &src_state);
+    /* The destination runs while its pages are still being pulled. */
+    wait_for_resume(to, &dst_state);
+}
+
+static void read_blocktime(QTestState *to)
+{
+    g_autoptr(JsonObject) o = migrate_query(to);
+    static const char *const members[] = {
+        "postcopy-blocktime", "postcopy-vcpu-blocktime", "postcopy-latency",
+        "postcopy-latency-dist", "postcopy-vcpu-latency",
+        "postcopy-non-vcpu-latency",
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(members); i++) {
+        if (!json_object_has_member(o, members[i])) {
+            g_error("query-migrate on the destination lacks %s", members[i]);
+        }
+    }
+    g_assert_cmpint(json_array_get_length(json_object_get_array_member(
+                        o, "postcopy-latency-dist")), ==, 24);
+    /* One vCPU, registered by its thread. */
+    g_assert_cmpint(json_array_get_length(json_object_get_array_member(
+                        o, "postcopy-vcpu-blocktime")), ==, 1);
+    g_assert_cmpint(json_array_get_length(json_object_get_array_member(
+                        o, "postcopy-vcpu-latency")), ==, 1);
+}
+
+static void postcopy_complete(QTestState *from, QTestState *to)
+{
+    wait_for_migration_complete(from);
+    wait_for_serial("dest_serial");
+    if (host_has_uffd_thread_id()) {
+        read_blocktime(to);
+    }
+    migrate_end(from, to, true);
+}
+
+static void test_postcopy_common(PostcopyArgs *args)
+{
+    QTestState *from, *to;
+
+    postcopy_prepare(&from, &to, args);
+    postcopy_start(from, to, args->precopy_passes);
+    postcopy_complete(from, to);
+}
+
+static void test_postcopy_plain(void)
+{
+    PostcopyArgs args = { 0 };
+    QTestState *from, *to;
+
+    postcopy_prepare(&from, &to, &args);
+    postcopy_start(from, to, 0);
+    /* The running destination asked for pages it did not have. */
+    wait_for_migration_complete(from);
+    g_assert_cmpint(read_ram_property_int(from, "postcopy-requests"), >, 0);
+    wait_for_migration_complete(from);
+    wait_for_migration_complete(to);
+    /* The race-free order (4.3): never postcopy-device -> completed. */
+    assert_events(from, &src_state,
+                  "STOP,device,postcopy-device,postcopy-active,completed,");
+    assert_events(to, &dst_state,
+                  "setup,active,postcopy-device,postcopy-active,RESUME,"
+                  "completed,");
+    postcopy_complete(from, to);
+}
+
+static void test_postcopy_after_precopy(void)
+{
+    PostcopyArgs args = { .precopy_passes = 2 };
+
+    test_postcopy_common(&args);
+}
+
+static void test_postcopy_preempt(void)
+{
+    PostcopyArgs args = { .preempt = true };
+
+    test_postcopy_common(&args);
+}
+
+/* migrate_cancel is refused in postcopy (2.3). */
+static void test_postcopy_cancel_refused(void)
+{
+    PostcopyArgs args = { 0 };
+    QTestState *from, *to;
+    g_autoptr(JsonObject) err = NULL;
+
+    postcopy_prepare(&from, &to, &args);
+    /* Slow enough that postcopy-active lasts. */
+    migrate_set_parameter_int(from, "max-postcopy-bandwidth", 256 * 1024);
+    postcopy_start(from, to, 0);
+    wait_for_migration_status(from, "postcopy-active", NULL);
+    err = qtest_qmp_assert_failure_ref(from,
+                                       "{'execute': 'migrate_cancel'}");
+    g_assert_cmpstr(json_object_get_string_member(err, "desc"), ==,
+                    "Postcopy migration in progress, cannot cancel.");
+    migrate_set_parameter_int(from, "max-postcopy-bandwidth", 0);
+    postcopy_complete(from, to);
+}
+
+/* ---- recovery (3.3.8) ---- */
+
+typedef enum {
+    FAIL_NONE,
+    FAIL_BAD_PORT,              /* resume to a port nobody listens on */
+    FAIL_HANDSHAKE,             /* POSTCOPY_FAIL_RECOVERY */
+    FAIL_CHANNEL_ESTABLISH,     /* POSTCOPY_FAIL_CHANNEL_ESTABLISH */
+} RecoverFail;
+
+static void send_fd(QTestState *who, int fd)
+{
+    g_autoptr(JsonObject) rsp = qtest_qmp_fds(who, &fd, 1,
+        "{'execute': 'getfd', 'arguments': {'fdname': 'fd-mig'}}");
+
+    g_assert_true(json_object_has_member(rsp, "return"));
+}
+
+static void recover_fail_fd(QTestState *from, QTestState *to,
+                            RecoverFail stage)
+{
+    int p1[2], p2[2];
+    uint8_t cmd = 0x08;
+
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM, 0, p1), ==, 0);
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM, 0, p2), ==, 0);
+    send_fd(from, p1[0]);
+    send_fd(to, p2[0]);
+    close(p1[0]);
+    close(p2[0]);
+    /* The first byte of a real recovery stream wakes the destination. */
+    g_assert_cmpint(write(p2[1], &cmd, 1), ==, 1);
+    if (stage == FAIL_CHANNEL_ESTABLISH) {
+        close(p1[1]);
+        p1[1] = -1;
+    }
+    qtest_qmp_assert_success(to, "{'exec-oob': 'migrate-recover', "
+                             "'arguments': {'uri': 'fd:fd-mig'}, "
+                             "'id': 'recover-cmd'}");
+    migrate_qmp(from, to, "fd:fd-mig", NULL, "'resume': true");
+    migration_event_wait(from, "postcopy-recover-setup");
+    if (stage == FAIL_CHANNEL_ESTABLISH) {
+        migration_event_wait(from, "postcopy-paused");
+    } else {
+        migration_event_wait(from, "postcopy-recover");
+        wait_for_migration_status(from, "postcopy-recover", NULL);
+        qtest_qmp_assert_success(from, "{'execute': 'migrate-pause'}");
+    }
+    wait_for_migration_status(from, "postcopy-paused", NULL);
+    wait_for_migration_status(to, "postcopy-recover", NULL);
+    qtest_qmp_assert_success(to, "{'execute': 'migrate-pause'}");
+    wait_for_migration_status(to, "postcopy-paused", NULL);
+    if (p1[1] >= 0) {
+        close(p1[1]);
+    }
+    close(p2[1]);
+}
+
+/* A resume to a port nobody listens on: back to postcopy-paused. */
+static void recover_fail_bad_port(QTestState *from)
+{
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = { .sin_family = AF_INET,
+                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    socklen_t len = sizeof(a);
+    g_autofree char *uri = NULL;
+    const char *seen;
+
+    /* A port that was free a moment ago and is closed again. */
+    g_assert_cmpint(bind(s, (struct sockaddr *)&a, sizeof(a)), ==, 0);
+    g_assert_cmpint(getsockname(s, (struct sockaddr *)&a, &len), ==, 0);
+    close(s);
+    uri = g_strdup_printf("tcp:127.0.0.1:%d", ntohs(a.sin_port));
+
+    events_seen(from, &src_state);
+    src_state.events[0] = 0;
+    migrate_qmp(from, NULL, uri, NULL, "'resume': true");
+    wait_for_migration_status(from, "postcopy-paused",
+                              (const char *[]) { "failed", "completed",
+                                                 "postcopy-active", NULL });
+    /* Management depends on seeing every step, the way back included. */
+    seen = events_seen(from, &src_state);
+    for (int i = 0; i < 100 && strcmp(seen, "postcopy-recover-setup,"
+                                            "postcopy-paused,"); i++) {
+        g_usleep(10 * 1000);
+        seen = events_seen(from, &src_state);
+    }
+    g_assert_cmpstr(seen, ==, "postcopy-recover-setup,postcopy-paused,");
+}
+
+static void test_postcopy_recovery_common(PostcopyArgs *args,
+                                          RecoverFail stage)
+{
+    QTestState *from, *to;
+    g_autofree char *uri = unix_uri("migsocket-recover");
+    static const char *paused_ungoals[] = { "failed", "active", "completed",
+                                            NULL };
+
+    args->start.hide_stderr = true;
+    args->start.oob = true;
+    postcopy_prepare(&from, &to, args);
+    migrate_set_parameter_int(from, "max-postcopy-bandwidth", 4096);
+    postcopy_start(from, to, 0);
+    wait_for_migration_status(from, "postcopy-active", NULL);
+
+    qtest_qmp_assert_success(from, "{'execute': 'migrate-pause'}");
+    wait_for_migration_status(to, "postcopy-paused", paused_ungoals);
+    wait_for_migration_status(from, "postcopy-paused", paused_ungoals);
+
+    if (stage == FAIL_BAD_PORT) {
+        recover_fail_bad_port(from);
+    } else if (stage != FAIL_NONE) {
+        recover_fail_fd(from, to, stage);
+    }
+
+    qtest_qmp_assert_success(to, "{'exec-oob': 'migrate-recover', "
+                             "'arguments': {'uri': '%s'}, "
+                             "'id': 'recover-cmd'}", uri);
+    migrate_qmp(from, to, uri, NULL, "'resume': true");
+    wait_for_migration_status(from, "postcopy-active", NULL);
+    migrate_set_parameter_int(from, "max-postcopy-bandwidth", 0);
+    assert_events(from, &src_state, "postcopy-recover-setup,"
+                  "postcopy-recover,postcopy-active,");
+    assert_no_event(from, &src_state, "failed");
+    assert_no_event(to, &dst_state, "failed");
+    postcopy_complete(from, to);
+    {
+        g_autofree char *p = mig_tmp_path("migsocket-recover");
+
+        unlink(p);
+    }
+}
+
+static void test_postcopy_recovery_plain(void)
+{
+    PostcopyArgs args = { 0 };
+
+    test_postcopy_recovery_common(&args, FAIL_NONE);
+}
+
+static void test_postcopy_recovery_bad_port(void)
+{
+    PostcopyArgs args = { 0 };
+
+    test_postcopy_recovery_common(&args, FAIL_BAD_PORT);
+}
+
+static void test_postcopy_recovery_handshake(void)
+{
+    PostcopyArgs args = { 0 };
+
+    test_postcopy_recovery_common(&args, FAIL_HANDSHAKE);
+}
+
+static void test_postcopy_recovery_reconnect(void)
+{
+    PostcopyArgs args = { 0 };
+
+    test_postcopy_recovery_common(&args, FAIL_CHANNEL_ESTABLISH);
+}
+
+static void test_postcopy_preempt_recovery(void)
+{
+    PostcopyArgs args = { .preempt = true };
+
+    test_postcopy_recovery_common(&args, FAIL_NONE);
+}
+
+/* ---- failures in postcopy-device (spec 4, Q1) ---- */
+
+typedef enum {
+    DEV_FAIL_LOAD,              /* fail-load=on on the destination */
+    DEV_KILL_LOADING,           /* killed while loading device state */
+    DEV_KILL_ALL_SENT,          /* killed after everything was sent (Q1) */
+} DeviceFailure;
+
+/* The source must be back to running with its memory intact. */
+static void assert_source_resumed(QTestState *from)
+{
+    g_autofree char *rs = NULL;
+
+    wait_for_migration_status(from, "failed",
+                              (const char *[]) { "completed", NULL });
+    assert_events(from, &src_state,
+                  "STOP,device,postcopy-device,failed,RESUME,");
+    assert_no_event(from, &src_state, "postcopy-active");
+    rs = query_run_state(from);
+    g_assert_cmpstr(rs, ==, "running");
+    /* The A-B guest keeps going ... */
+    wait_for_guest_progress(from);
+    wait_for_serial("src_serial");
+    /* ... with every page consistent. */
+    qtest_qmp_assert_success(from, "{'execute': 'stop'}");
+    check_guests_ram(from);
+}
+
+static void test_postcopy_device_failure(const void *opaque)
+{
+    DeviceFailure how = GPOINTER_TO_INT(opaque);
+    PostcopyArgs args = {
+        .start = {
+            .hide_stderr = true,
+            .opts_source = "-device migration-testdev",
+            .opts_target = how == DEV_FAIL_LOAD ?
+                           "-device migration-testdev,fail-load=on" :
+                           "-device migration-testdev,load-delay-ms=4000",
+        },
+    };
+    QTestState *from, *to;
+
+    postcopy_prepare(&from, &to, &args);
+    qtest_qmp_assert_success(from, "{'execute': 'migrate-start-postcopy'}");
+    wait_for_stop(from, &src_state);
+    migration_event_wait(from, "postcopy-device");
+
+    switch (how) {
+    case DEV_FAIL_LOAD:
+        /* The destination reports its error and exits. */
+        qtest_set_expected_status(to, 1);
+        qtest_wait_qemu(to);
+        break;
+    case DEV_KILL_LOADING:
+        qtest_kill_qemu_with_signal(to, SIGKILL);
+        break;
+    case DEV_KILL_ALL_SENT: {
+        gint64 deadline = g_get_monotonic_time() + MIG_TIMEOUT_US;
+
+        /* Every page sent, PONG(0x42) not yet possible: the window of
+         * quirk Q1. */
+        while (read_ram_property_int(from, "remaining") != 0) {
+            g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+            g_usleep(10 * 1000);
+        }
+        {
+            g_autofree char *st = migrate_query_status(from);
+
+            g_assert_cmpstr(st, ==, "postcopy-device");
+        }
+        qtest_kill_qemu_with_signal(to, SIGKILL);
+        break;
+    }
+    }
+    assert_source_resumed(from);
+    qtest_quit(from);
+    qtest_quit(to);
+    migrate_end_cleanup();
+}
+
+void migration_test_add_postcopy(MigrationTestEnv *env)
+{
+    if (!host_has_uffd()) {
+        g_test_message("postcopy tests skipped: no userfaultfd here");
+        return;
+    }
+    migration_test_add("/migration/postcopy/plain", test_postcopy_plain);
+    migration_test_add("/migration/postcopy/after-precopy",
+                       test_postcopy_after_precopy);
+    migration_test_add("/migration/postcopy/cancel-refused",
+                       test_postcopy_cancel_refused);
+    migration_test_add("/migration/postcopy/recovery/plain",
+                       test_postcopy_recovery_plain);
+    migration_test_add("/migration/postcopy/recovery/bad-port",
+                       test_postcopy_recovery_bad_port);
+    migration_test_add("/migration/postcopy/recovery/double-failures/"
+                       "handshake", test_postcopy_recovery_handshake);
+    migration_test_add("/migration/postcopy/recovery/double-failures/"
+                       "reconnect", test_postcopy_recovery_reconnect);
+    if (PREEMPT_IMPLEMENTED) {
+        migration_test_add("/migration/postcopy/preempt/plain",
+                           test_postcopy_preempt);
+        migration_test_add("/migration/postcopy/preempt/recovery/plain",
+                           test_postcopy_preempt_recovery);
+    }
+    qtest_add_data_func("/migration/postcopy/device/load-fails",
+                        GINT_TO_POINTER(DEV_FAIL_LOAD),
+                        test_postcopy_device_failure);
+    qtest_add_data_func("/migration/postcopy/device/dest-killed",
+                        GINT_TO_POINTER(DEV_KILL_LOADING),
+                        test_postcopy_device_failure);
+    qtest_add_data_func("/migration/postcopy/device/dest-dies-all-sent",
+                        GINT_TO_POINTER(DEV_KILL_ALL_SENT),
+                        test_postcopy_device_failure);
+}
