@@ -109,7 +109,11 @@ typedef struct MigrationState {
     bool rp_io_error;           /* atomic: the RP failed reading (pausable) */
     bool dest_may_run;          /* BQL/migration thread */
     struct PostcopySrcQueue *pc_queue;  /* requests from the RP thread */
-    struct PostcopyPreemptSrc *preempt; /* postcopy-preempt channel */
+    /* postcopy-preempt (postcopy-preempt.c): the channel (file_lock),
+     * and the outcome of its connect, under wake_lock. */
+    QEMUFile *preempt_file;
+    bool preempt_connect_done;
+    GError *preempt_connect_error;
     /* Recovery: received bitmaps handed from the RP thread (wake_lock). */
     GHashTable *recv_bitmaps;   /* block name -> unsigned long * */
     unsigned recv_bitmaps_pending;
@@ -163,6 +167,9 @@ typedef struct MigrationIncomingState {
     GMutex recover_lock;
     GCond recover_cond;
     struct MigChannel *recover_channel;
+    /* postcopy-preempt: the channel (file_lock) and its reader. */
+    QEMUFile *preempt_file;
+    GThread *preempt_thread;
     /* Blocktime figures kept at teardown for query-migrate (BQL). */
     bool blocktime_valid;
     struct PostcopyBlocktimeInfo *blocktime;
@@ -205,6 +212,22 @@ bool postcopy_outgoing_start(MigrationState *s, QEMUFile *f, GError **errp);
  * -1 failed. Pauses and recovers inside; *pf changes with the channel. */
 int postcopy_outgoing_iterate(MigrationState *s, QEMUFile **pf,
                               GError **errp);
+
+/* ---- postcopy-preempt.c ---- */
+
+/* Source, migration thread: open the preempt channel to s->addr (after
+ * the first PONG when wait_pong, wire 4.4 step 2) and wait for it. */
+bool postcopy_preempt_connect(MigrationState *s, bool wait_pong,
+                              GError **errp);
+/* Source: shut down and close the channel (pause, cleanup). */
+void postcopy_preempt_drop(MigrationState *s);
+/* Source: has the preempt channel failed? */
+bool postcopy_preempt_failed(MigrationState *s, GError **errp);
+/* Destination: take ch as the preempt channel when it is one. */
+bool postcopy_preempt_incoming_accept(MigrationIncomingState *mis,
+                                      MigChannel *ch);
+/* Destination: stop and join the preempt reader (pause, teardown). */
+void postcopy_preempt_incoming_stop(MigrationIncomingState *mis);
 
 /* ---- switchover.c ---- */
 

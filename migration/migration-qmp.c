@@ -212,6 +212,8 @@ static void migrate_resume(MigrationState *s, MigrationAddress *addr,
         error_setg(errp, "Cannot resume if there is no paused migration");
         return;
     }
+    qapi_free_MigrationAddress(s->addr);
+    s->addr = migration_address_copy(addr);
     migrate_generation++;
     s->connecting = true;
     if (!migration_transport_connect(addr, migrate_resume_connected,
@@ -253,6 +255,8 @@ void qmp_migrate(const char *uri, MigrationChannelList *channels,
         return;
     }
     migrate_src_set_state(s, MIGRATION_STATUS_NONE, MIGRATION_STATUS_SETUP);
+    qapi_free_MigrationAddress(s->addr);
+    s->addr = migration_address_copy(addr);
     migrate_generation++;
     s->connecting = true;
     if (!migration_transport_connect(addr, migrate_connected,

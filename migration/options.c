@@ -33,6 +33,7 @@ static const MigrationCapability supported_caps[] = {
     MIGRATION_CAPABILITY_SWITCHOVER_ACK,
     MIGRATION_CAPABILITY_POSTCOPY_RAM,
     MIGRATION_CAPABILITY_POSTCOPY_BLOCKTIME,
+    MIGRATION_CAPABILITY_POSTCOPY_PREEMPT,
 };
 
 /* spec 7.9 defaults; strings and lists NULL (reported "" / []). */

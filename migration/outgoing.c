@@ -433,6 +433,7 @@ static gpointer migration_thread(gpointer opaque)
     g_clear_error(&err);
     outgoing_finish_locked(s);
     bql_unlock();
+    postcopy_preempt_drop(s);
 
     main_loop_schedule(outgoing_cleanup_bh, s);
     return NULL;

@@ -445,6 +445,7 @@ static void pause_and_wait(MigrationIncomingState *mis, MigrationStatus st)
 
     postcopy_dest_pause(mis->pc_dest);
     drop_channels(mis);
+    postcopy_preempt_incoming_stop(mis);
     ram_load_postcopy_pause();
     in_set_state(mis, st, MIGRATION_STATUS_POSTCOPY_PAUSED);
     error_report("Detected IO failure for postcopy. Migration paused.");
@@ -539,6 +540,7 @@ void postcopy_incoming_teardown(MigrationIncomingState *mis)
 {
     PostcopyBlocktimeInfo info;
 
+    postcopy_preempt_incoming_stop(mis);
     if (!mis->pc_dest) {
         g_atomic_int_set(&mis->pc_state, PC_IN_NONE);
         return;
@@ -616,5 +618,5 @@ bool postcopy_incoming_recover(MigrationIncomingState *mis,
 bool postcopy_incoming_accept_extra(MigrationIncomingState *mis,
                                     MigChannel *ch)
 {
-    return false;
+    return postcopy_preempt_incoming_accept(mis, ch);
 }

@@ -97,6 +97,9 @@ bool postcopy_outgoing_start(MigrationState *s, QEMUFile *f, GError **errp)
     bool ok;
 
     qemu_savevm_discard_vmdesc();
+    if (migrate_postcopy_preempt() && !postcopy_preempt_connect(s, true, errp)) {
+        return false;
+    }
     if (!qemu_savevm_state_postcopy_prepare(f, errp)) {
         return false;
     }
@@ -227,6 +230,14 @@ static bool recover_handshake(MigrationState *s, QEMUFile *f)
     if (!ok) {
         return false;
     }
+    if (migrate_postcopy_preempt()) {
+        GError *err = NULL;
+
+        if (!postcopy_preempt_connect(s, false, &err)) {
+            migrate_set_error(s, err);
+            return false;
+        }
+    }
     qemu_savevm_send_postcopy_resume(f);
     wait_for(s, resumed_or_failed);
     return status(s) == MIGRATION_STATUS_POSTCOPY_ACTIVE && !file_failed(s);
@@ -239,6 +250,7 @@ static void drop_channel(MigrationState *s)
 
     migration_outgoing_shutdown(s);
     migration_rp_join(s, NULL);
+    postcopy_preempt_drop(s);
     g_mutex_lock(&s->file_lock);
     f = s->to_dst_file;
     s->to_dst_file = NULL;
@@ -306,7 +318,8 @@ static bool check_errors(MigrationState *s, QEMUFile *f, bool *pausable,
     bool rp_io = __atomic_load_n(&s->rp_io_error, __ATOMIC_ACQUIRE);
 
     *pausable = false;
-    if (qemu_file_get_error_obj(f, errp)) {
+    if (qemu_file_get_error_obj(f, errp) ||
+        postcopy_preempt_failed(s, errp)) {
         *pausable = true;
         return false;
     }
@@ -359,7 +372,10 @@ static bool complete(MigrationState *s, QEMUFile *f, GError **errp)
     qemu_file_set_rate_limit(f, 0);
     ok = qemu_savevm_state_complete_postcopy(f, errp);
     bql_unlock();
-    return ok && migration_rp_join(s, errp);
+    ok = ok && migration_rp_join(s, errp);
+    /* 10.2 just closes the preempt channel at the end. */
+    postcopy_preempt_drop(s);
+    return ok;
 }
 
 int postcopy_outgoing_iterate(MigrationState *s, QEMUFile **pf,

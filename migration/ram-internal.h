@@ -94,6 +94,10 @@ typedef struct RAMState {
     /* Postcopy (after the discards): requested pages first, no XBZRLE. */
     bool postcopy;
     struct PostcopySrcQueue *queue;
+    /* postcopy-preempt: requested pages go here, with their own
+     * CONTINUE block (NULL forces a name). */
+    QEMUFile *preempt;
+    const RAMSaveBlock *preempt_last;
 } RAMState;
 
 /* ---- ram-dirty.c ---- */

@@ -471,6 +471,60 @@ static void save_requested(RAMState *rs, QEMUFile *f, RAMSaveBlock *blk,
     }
 }
 
+/*
+ * A requested host page on the preempt channel (wire 6.3): plain
+ * records, copied (the channel is flushed at once anyway).
+ */
+static void save_requested_preempt(RAMState *rs, QEMUFile *pf,
+                                   RAMSaveBlock *blk, uint64_t offset,
+                                   uint64_t len)
+{
+    uint64_t bytes = 0;
+
+    for (uint64_t p = offset >> TARGET_PAGE_BITS;
+         p < (offset + len) >> TARGET_PAGE_BITS && p < blk->pages; p++) {
+        size_t wi = p / BITS_PER_LONG;
+        unsigned long bit = 1UL << (p % BITS_PER_LONG);
+        uint64_t off = p << TARGET_PAGE_BITS;
+        const uint8_t *host = blk->host + off;
+        bool zero = rs->zero_detect && ram_page_is_zero(host);
+        uint64_t word = off | (zero ? RAM_SAVE_FLAG_ZERO : RAM_SAVE_FLAG_PAGE);
+
+        if (blk->bmap[wi] & bit) {
+            blk->bmap[wi] &= ~bit;
+            ram_set_dirty_pages(rs, rs->dirty_pages - 1);
+        }
+        if (rs->preempt_last == blk) {
+            qemu_put_be64(pf, word | RAM_SAVE_FLAG_CONTINUE);
+            bytes += 8;
+        } else {
+            qemu_put_be64(pf, word);
+            qemu_put_counted_string(pf, blk->name);
+            rs->preempt_last = blk;
+            bytes += 9 + strlen(blk->name);
+        }
+        if (zero) {
+            qemu_put_byte(pf, 0);
+            bytes += 1;
+            ram_stat_add(&mig_stats.zero_pages, 1);
+        } else {
+            qemu_put_buffer(pf, host, TARGET_PAGE_SIZE);
+            bytes += TARGET_PAGE_SIZE;
+            ram_stat_add(&mig_stats.normal_pages, 1);
+        }
+    }
+    ram_stat_add(&mig_stats.postcopy_bytes, bytes);
+    ram_stat_add(&mig_stats.transferred, bytes);
+}
+
+void ram_postcopy_set_preempt(QEMUFile *f)
+{
+    if (ram_state) {
+        ram_state->preempt = f;
+        ram_state->preempt_last = NULL;
+    }
+}
+
 static int ram_save_postcopy_iterate(RAMState *rs, QEMUFile *f,
                                      GError **errp)
 {
@@ -486,6 +540,11 @@ static int ram_save_postcopy_iterate(RAMState *rs, QEMUFile *f,
             RAMSaveBlock *blk = block_of(rs, rb);
 
             if (blk && !blk->ignored) {
+                if (rs->preempt) {
+                    save_requested_preempt(rs, rs->preempt, blk, offset, len);
+                    qemu_fflush(rs->preempt);
+                    continue;
+                }
                 save_requested(rs, f, blk, offset, len);
                 urgent = true;
             }

@@ -94,6 +94,8 @@ struct PostcopySrcQueue;
  */
 bool ram_postcopy_start(QEMUFile *f, struct PostcopySrcQueue *q,
                         GError **errp);
+/* postcopy-preempt: send requested pages on f (NULL: the main channel). */
+void ram_postcopy_set_preempt(QEMUFile *f);
 /* Nothing dirty and nothing requested: postcopy can complete. */
 bool ram_postcopy_done(void);
 /* The channel was lost (4.6): the next page record names its block. */

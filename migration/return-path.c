@@ -166,8 +166,9 @@ static int rp_handle_one(MigrationState *s, QEMUFile *rp, GError **errp)
         if (v == QEMU_VM_PING_PACKAGED_LOADED) {
             /* Only the fact; the migration thread moves the status (4). */
             __atomic_store_n(&s->package_loaded, true, __ATOMIC_RELEASE);
-            migration_wake(s);
         }
+        /* postcopy-preempt waits for the first PONG. */
+        migration_wake(s);
         return 1;
     case MIG_RP_MSG_REQ_PAGES_ID:
     case MIG_RP_MSG_REQ_PAGES:

@@ -42,6 +42,9 @@ typedef struct LoadSection {
 } LoadSection;
 
 static GHashTable *load_sections;
+/* In postcopy the listen thread looks sections up while the incoming
+ * thread still adds the package's FULL sections. */
+static GMutex load_sections_lock;
 
 static bool file_ok(QEMUFile *f, GError **errp)
 {
@@ -147,24 +150,32 @@ static bool load_section_start_full(QEMUFile *f, GError **errp)
     ls = g_new0(LoadSection, 1);
     ls->entry = e;
     ls->version_id = version_id;
+    g_mutex_lock(&load_sections_lock);
     g_hash_table_replace(load_sections, GUINT_TO_POINTER(section_id), ls);
+    g_mutex_unlock(&load_sections_lock);
     return load_section_body(f, e, version_id, section_id, errp);
 }
 
 static bool load_section_part_end(QEMUFile *f, GError **errp)
 {
     uint32_t section_id = qemu_get_be32(f);
-    LoadSection *ls;
+    LoadSection ls = { 0 };
+    LoadSection *found;
 
     if (!file_ok(f, errp)) {
         return false;
     }
-    ls = g_hash_table_lookup(load_sections, GUINT_TO_POINTER(section_id));
-    if (!ls) {
+    g_mutex_lock(&load_sections_lock);
+    found = g_hash_table_lookup(load_sections, GUINT_TO_POINTER(section_id));
+    if (found) {
+        ls = *found;
+    }
+    g_mutex_unlock(&load_sections_lock);
+    if (!ls.entry) {
         error_setg(errp, "Unknown section %u", section_id);
         return false;
     }
-    return load_section_body(f, ls->entry, ls->version_id, section_id, errp);
+    return load_section_body(f, ls.entry, ls.version_id, section_id, errp);
 }
 
 static bool load_command(QEMUFile *f, const LoadvmHooks *hooks, bool *stop,
@@ -227,9 +238,11 @@ bool qemu_loadvm_state_main(QEMUFile *f, const LoadvmHooks *hooks,
 {
     bool stop = false;
 
+    g_mutex_lock(&load_sections_lock);
     if (!load_sections) {
         load_sections = g_hash_table_new_full(NULL, NULL, NULL, g_free);
     }
+    g_mutex_unlock(&load_sections_lock);
     if (stopped) {
         *stopped = false;
     }
@@ -342,9 +355,11 @@ bool qemu_loadvm_state(QEMUFile *f, const LoadvmHooks *hooks, GError **errp)
 
     global_state_register();
     global_state_reset_received();
+    g_mutex_lock(&load_sections_lock);
     if (load_sections) {
         g_hash_table_remove_all(load_sections);
     }
+    g_mutex_unlock(&load_sections_lock);
     if (!load_header(f, errp) || !load_setup(f, errp) ||
         !qemu_loadvm_state_main(f, hooks, &stopped, errp)) {
         return false;
@@ -371,7 +386,9 @@ void qemu_loadvm_state_cleanup(void)
             e->ops->load_cleanup(e->opaque);
         }
     }
+    g_mutex_lock(&load_sections_lock);
     if (load_sections) {
         g_hash_table_remove_all(load_sections);
     }
+    g_mutex_unlock(&load_sections_lock);
 }

@@ -376,7 +376,7 @@ static const CapCase cap_cases[] = {
     { "dirty-bitmaps", NOT_SUPPORTED("dirty-bitmaps") },
     { "x-ignore-shared", NOT_SUPPORTED("x-ignore-shared") },
     { "background-snapshot", NOT_SUPPORTED("background-snapshot") },
-    { "postcopy-ram,postcopy-preempt", NOT_SUPPORTED("postcopy-preempt") },
+    { "postcopy-ram,postcopy-preempt", NULL },
     { "mapped-ram", NOT_SUPPORTED("mapped-ram") },
     { "events,mapped-ram,multifd", NOT_SUPPORTED("multifd") },
 };

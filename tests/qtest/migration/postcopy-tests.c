@@ -15,8 +15,6 @@
 #include <linux/userfaultfd.h>
 #include "framework.h"
 
-#define PREEMPT_IMPLEMENTED 0
-
 /* ---- the userfaultfd gate ---- */
 
 static bool host_has_uffd(void)
@@ -502,12 +500,10 @@ void migration_test_add_postcopy(MigrationTestEnv *env)
                        "handshake", test_postcopy_recovery_handshake);
     migration_test_add("/migration/postcopy/recovery/double-failures/"
                        "reconnect", test_postcopy_recovery_reconnect);
-    if (PREEMPT_IMPLEMENTED) {
-        migration_test_add("/migration/postcopy/preempt/plain",
-                           test_postcopy_preempt);
-        migration_test_add("/migration/postcopy/preempt/recovery/plain",
-                           test_postcopy_preempt_recovery);
-    }
+    migration_test_add("/migration/postcopy/preempt/plain",
+                       test_postcopy_preempt);
+    migration_test_add("/migration/postcopy/preempt/recovery/plain",
+                       test_postcopy_preempt_recovery);
     qtest_add_data_func("/migration/postcopy/device/load-fails",
                         GINT_TO_POINTER(DEV_FAIL_LOAD),
                         test_postcopy_device_failure);

@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The postcopy-preempt channel (spec/migration-wire-format.md 6.3): one
+ * more connection from the source to the destination that carries only
+ * the pages the destination asked for, so that they never wait behind
+ * the background stream of the main channel. It is opened at postcopy
+ * start (after the first PONG proves the main channel is up) and again
+ * at every recovery, before POSTCOPY_RESUME.
+ *
+ * Source: the migration thread connects (the callback runs in the main
+ * loop) and writes the requested pages (ram-save.c); a failure of the
+ * channel counts like one of the main channel. Destination: a
+ * connection beyond the main channel is the preempt channel; its reader
+ * thread ("mig/dst/preempt") places the pages with the postcopy rules.
+ */
+#include "qemu/osdep.h"
+#include "qemu/error-report.h"
+#include "qemu/main-loop.h"
+#include "qapi/error.h"
+#include "migration/migration-core.h"
+#include "migration/options.h"
+#include "migration/ram.h"
+#include "migration/status.h"
+
+/* Longest wait for the first PONG and for the connection. */
+#define PREEMPT_CONNECT_TIMEOUT_US (30 * G_USEC_PER_SEC)
+
+/* ---- source ---- */
+
+static void preempt_connected(MigChannel *ch, GError *err, void *opaque)
+{
+    MigrationState *s = opaque;
+    QEMUFile *f = NULL;
+
+    if (ch) {
+        f = qemu_file_new_output(ch);
+        mig_channel_unref(ch);
+    }
+    g_mutex_lock(&s->file_lock);
+    if (s->preempt_file) {
+        /* A previous channel is still there: should not happen. */
+        qemu_fclose(s->preempt_file);
+    }
+    s->preempt_file = f;
+    g_mutex_unlock(&s->file_lock);
+
+    g_mutex_lock(&s->wake_lock);
+    g_clear_error(&s->preempt_connect_error);
+    s->preempt_connect_error = err;
+    s->preempt_connect_done = true;
+    g_cond_broadcast(&s->wake_cond);
+    g_mutex_unlock(&s->wake_lock);
+}
+
+/* Wait (wake_lock held) until cond or the deadline; false on timeout. */
+static bool wait_locked(MigrationState *s, bool (*cond)(MigrationState *s),
+                        gint64 deadline)
+{
+    while (!cond(s)) {
+        if (!g_cond_wait_until(&s->wake_cond, &s->wake_lock, deadline) &&
+            g_get_monotonic_time() >= deadline) {
+            return cond(s);
+        }
+    }
+    return true;
+}
+
+static bool pong_or_rp_gone(MigrationState *s)
+{
+    return __atomic_load_n(&s->last_pong, __ATOMIC_ACQUIRE) != 0 ||
+           __atomic_load_n(&s->rp_done, __ATOMIC_ACQUIRE);
+}
+
+static bool connect_done(MigrationState *s)
+{
+    return s->preempt_connect_done;
+}
+
+bool postcopy_preempt_connect(MigrationState *s, bool wait_pong,
+                              GError **errp)
+{
+    gint64 deadline = g_get_monotonic_time() + PREEMPT_CONNECT_TIMEOUT_US;
+    GError *err = NULL;
+    bool ok = true;
+
+    postcopy_preempt_drop(s);
+    g_mutex_lock(&s->wake_lock);
+    /* The main channel is up on the destination once it answered (in a
+     * recovery, the received bitmaps were that answer). */
+    if (wait_pong) {
+        ok = wait_locked(s, pong_or_rp_gone, deadline) &&
+             __atomic_load_n(&s->last_pong, __ATOMIC_ACQUIRE) != 0;
+    }
+    s->preempt_connect_done = false;
+    g_clear_error(&s->preempt_connect_error);
+    g_mutex_unlock(&s->wake_lock);
+    if (!ok) {
+        error_setg(errp, "postcopy-preempt: the destination never answered "
+                   "on the main channel");
+        return false;
+    }
+
+    bql_lock();
+    ok = migration_transport_connect(s->addr, preempt_connected, s, &err);
+    bql_unlock();
+    if (!ok) {
+        g_propagate_prefixed_error(errp, err, "postcopy-preempt channel: ");
+        return false;
+    }
+    g_mutex_lock(&s->wake_lock);
+    ok = wait_locked(s, connect_done, deadline);
+    if (ok && s->preempt_connect_error) {
+        err = s->preempt_connect_error;
+        s->preempt_connect_error = NULL;
+        ok = false;
+    }
+    g_mutex_unlock(&s->wake_lock);
+    if (!ok) {
+        if (err) {
+            g_propagate_prefixed_error(errp, err, "postcopy-preempt channel: ");
+        } else {
+            error_setg(errp, "postcopy-preempt channel: connecting timed "
+                       "out");
+        }
+        return false;
+    }
+    g_mutex_lock(&s->file_lock);
+    ram_postcopy_set_preempt(s->preempt_file);
+    g_mutex_unlock(&s->file_lock);
+    return true;
+}
+
+void postcopy_preempt_drop(MigrationState *s)
+{
+    QEMUFile *f;
+
+    ram_postcopy_set_preempt(NULL);
+    g_mutex_lock(&s->file_lock);
+    f = s->preempt_file;
+    s->preempt_file = NULL;
+    g_mutex_unlock(&s->file_lock);
+    if (f) {
+        qemu_file_shutdown(f);
+        qemu_fclose(f);
+    }
+}
+
+bool postcopy_preempt_failed(MigrationState *s, GError **errp)
+{
+    bool failed = false;
+
+    g_mutex_lock(&s->file_lock);
+    if (s->preempt_file) {
+        failed = qemu_file_get_error_obj(s->preempt_file, errp) != 0;
+    }
+    g_mutex_unlock(&s->file_lock);
+    return failed;
+}
+
+/* ---- destination ---- */
+
+static gpointer preempt_thread_fn(gpointer opaque)
+{
+    MigrationIncomingState *mis = opaque;
+    QEMUFile *f;
+    GError *err = NULL;
+
+    g_mutex_lock(&mis->file_lock);
+    f = mis->preempt_file;
+    g_mutex_unlock(&mis->file_lock);
+    if (!ram_load_postcopy_channel(f, mis->pc_dest, &err)) {
+        /* The main channel's reader decides about pausing. */
+        warn_report("postcopy-preempt channel: %s", err->message);
+        g_error_free(err);
+    }
+    return NULL;
+}
+
+void postcopy_preempt_incoming_stop(MigrationIncomingState *mis)
+{
+    QEMUFile *f;
+
+    g_mutex_lock(&mis->file_lock);
+    f = mis->preempt_file;
+    if (f) {
+        qemu_file_shutdown(f);
+    }
+    g_mutex_unlock(&mis->file_lock);
+    if (mis->preempt_thread) {
+        g_thread_join(mis->preempt_thread);
+        mis->preempt_thread = NULL;
+    }
+    g_mutex_lock(&mis->file_lock);
+    mis->preempt_file = NULL;
+    g_mutex_unlock(&mis->file_lock);
+    if (f) {
+        qemu_fclose(f);
+    }
+}
+
+bool postcopy_preempt_incoming_accept(MigrationIncomingState *mis,
+                                      MigChannel *ch)
+{
+    MigrationStatus st = g_atomic_int_get(mis->state);
+    bool has_main;
+
+    g_mutex_lock(&mis->file_lock);
+    has_main = mis->from_src_file != NULL;
+    g_mutex_unlock(&mis->file_lock);
+    /* 6.1: once the main channel exists, the next one is preempt. */
+    if (!migrate_postcopy_preempt() || !has_main || !mis->pc_dest ||
+        (st != MIGRATION_STATUS_ACTIVE &&
+         !migration_status_in_postcopy(st))) {
+        return false;
+    }
+    postcopy_preempt_incoming_stop(mis);
+    g_mutex_lock(&mis->file_lock);
+    mis->preempt_file = qemu_file_new_input(ch);
+    g_mutex_unlock(&mis->file_lock);
+    mig_channel_unref(ch);
+    mis->preempt_thread = g_thread_new("mig/dst/preempt", preempt_thread_fn,
+                                       mis);
+    return true;
+}
