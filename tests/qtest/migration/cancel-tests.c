@@ -122,16 +122,12 @@ static const struct {
     { MIGRATION_STATUS_CANCELLING, NULL },
     { MIGRATION_STATUS_CANCELLED, NULL },
     { MIGRATION_STATUS_ACTIVE, NULL },
-    { MIGRATION_STATUS_POSTCOPY_DEVICE, "postcopy: the source cannot "
-      "resume once postcopy started, so migrate_cancel is refused" },
-    { MIGRATION_STATUS_POSTCOPY_ACTIVE, "postcopy: the destination owns the "
-      "newest state, migrate_cancel is refused" },
-    { MIGRATION_STATUS_POSTCOPY_PAUSED, "postcopy: migrate_cancel is "
-      "refused while postcopy is paused" },
-    { MIGRATION_STATUS_POSTCOPY_RECOVER_SETUP, "postcopy: migrate_cancel is "
-      "refused during recovery" },
-    { MIGRATION_STATUS_POSTCOPY_RECOVER, "postcopy: migrate_cancel is "
-      "refused during recovery" },
+    /* Reached for real; the cancel must be refused (postcopy-tests.c). */
+    { MIGRATION_STATUS_POSTCOPY_DEVICE, NULL },
+    { MIGRATION_STATUS_POSTCOPY_ACTIVE, NULL },
+    { MIGRATION_STATUS_POSTCOPY_PAUSED, NULL },
+    { MIGRATION_STATUS_POSTCOPY_RECOVER_SETUP, NULL },
+    { MIGRATION_STATUS_POSTCOPY_RECOVER, NULL },
     { MIGRATION_STATUS_COMPLETED, NULL },
     { MIGRATION_STATUS_FAILED, NULL },
     { MIGRATION_STATUS_COLO, "needs COLO fault tolerance, not supported" },
@@ -156,6 +152,11 @@ static void test_cancel_src_after_status(const void *opaque)
 
     if (cancel_cases[i].skip) {
         g_test_skip(cancel_cases[i].skip);
+        return;
+    }
+    if (cancel_cases[i].status >= MIGRATION_STATUS_POSTCOPY_DEVICE &&
+        cancel_cases[i].status <= MIGRATION_STATUS_POSTCOPY_RECOVER) {
+        test_postcopy_cancel_after(cancel_cases[i].status);
         return;
     }
     if (migrate_start(&from, &to, "defer", &start)) {

@@ -79,5 +79,8 @@ void migration_test_add_file(MigrationTestEnv *env);
 void migration_test_add_misc(MigrationTestEnv *env);
 void migration_test_add_cancel(MigrationTestEnv *env);
 void migration_test_add_postcopy(MigrationTestEnv *env);
+/* cancel-tests.c: migrate_cancel refused in a postcopy status (a
+ * MigrationStatus value; postcopy-tests.c drives postcopy there). */
+void test_postcopy_cancel_after(int status);
 
 #endif /* TESTS_MIGRATION_FRAMEWORK_H */

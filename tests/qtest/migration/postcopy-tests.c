@@ -10,9 +10,11 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <sys/un.h>
 #include <arpa/inet.h>
 #include <sys/syscall.h>
 #include <linux/userfaultfd.h>
+#include "qapi/qapi-types.h"
 #include "framework.h"
 
 /* ---- the userfaultfd gate ---- */
@@ -251,8 +253,10 @@ static void send_fd(QTestState *who, int fd)
     g_assert_true(json_object_has_member(rsp, "return"));
 }
 
+static void cancel_refused(QTestState *from, const char *status);
+
 static void recover_fail_fd(QTestState *from, QTestState *to,
-                            RecoverFail stage)
+                            RecoverFail stage, bool cancel_in_recover)
 {
     int p1[2], p2[2];
     uint8_t cmd = 0x08;
@@ -279,6 +283,9 @@ static void recover_fail_fd(QTestState *from, QTestState *to,
     } else {
         migration_event_wait(from, "postcopy-recover");
         wait_for_migration_status(from, "postcopy-recover", NULL);
+        if (cancel_in_recover) {
+            cancel_refused(from, "postcopy-recover");
+        }
         qtest_qmp_assert_success(from, "{'execute': 'migrate-pause'}");
     }
     wait_for_migration_status(from, "postcopy-paused", NULL);
@@ -345,7 +352,7 @@ static void test_postcopy_recovery_common(PostcopyArgs *args,
     if (stage == FAIL_BAD_PORT) {
         recover_fail_bad_port(from);
     } else if (stage != FAIL_NONE) {
-        recover_fail_fd(from, to, stage);
+        recover_fail_fd(from, to, stage, false);
     }
 
     qtest_qmp_assert_success(to, "{'exec-oob': 'migrate-recover', "
@@ -479,6 +486,149 @@ static void test_postcopy_device_failure(const void *opaque)
     qtest_quit(from);
     qtest_quit(to);
     migrate_end_cleanup();
+}
+
+/* ---- migrate_cancel in every postcopy status (qtest.md 3.5.1) ---- */
+
+static void cancel_refused(QTestState *from, const char *status)
+{
+    g_autoptr(JsonObject) err = qtest_qmp_assert_failure_ref(from,
+        "{'execute': 'migrate_cancel'}");
+    g_autofree char *st = NULL;
+
+    g_assert_cmpstr(json_object_get_string_member(err, "desc"), ==,
+                    "Postcopy migration in progress, cannot cancel.");
+    st = migrate_query_status(from);
+    g_assert_cmpstr(st, ==, status);
+}
+
+/*
+ * A unix listener whose backlog is full: connect(2) to it blocks, so a
+ * resume towards it stays in postcopy-recover-setup. Returns the
+ * listener; *queued holds the connections that fill the backlog.
+ */
+static int blocked_listener(const char *path, GArray *queued)
+{
+    struct sockaddr_un a = { .sun_family = AF_UNIX };
+    int l = socket(AF_UNIX, SOCK_STREAM, 0);
+
+    g_assert_cmpint(strlen(path), <, sizeof(a.sun_path));
+    strcpy(a.sun_path, path);
+    unlink(path);
+    g_assert_cmpint(bind(l, (struct sockaddr *)&a, sizeof(a)), ==, 0);
+    g_assert_cmpint(listen(l, 0), ==, 0);
+    for (;;) {
+        int c = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+
+        if (connect(c, (struct sockaddr *)&a, sizeof(a)) < 0) {
+            g_assert_cmpint(errno, ==, EAGAIN);
+            close(c);
+            return l;
+        }
+        g_array_append_val(queued, c);
+    }
+}
+
+static void cancel_in_recover_setup(QTestState *from)
+{
+    g_autofree char *path = mig_tmp_path("migsocket-blocked");
+    g_autofree char *uri = g_strdup_printf("unix:%s", path);
+    g_autoptr(GArray) queued = g_array_new(false, false, sizeof(int));
+    int l = blocked_listener(path, queued);
+
+    migrate_qmp(from, NULL, uri, NULL, "'resume': true");
+    migration_event_wait(from, "postcopy-recover-setup");
+    /* connect(2) is blocked: the status holds. */
+    g_usleep(100 * 1000);
+    cancel_refused(from, "postcopy-recover-setup");
+    /* Unblock: the connection is accepted by nobody and closed, so the
+     * source falls back to postcopy-paused by itself. */
+    for (guint i = 0; i < queued->len; i++) {
+        close(g_array_index(queued, int, i));
+    }
+    for (;;) {
+        int c = accept(l, NULL, NULL);
+
+        if (c >= 0) {
+            close(c);
+            break;
+        }
+        g_assert_cmpint(errno, ==, EINTR);
+    }
+    close(l);
+    unlink(path);
+    wait_for_migration_status(from, "postcopy-paused",
+                              (const char *[]) { "failed", "completed",
+                                                 NULL });
+}
+
+void test_postcopy_cancel_after(int status)
+{
+    const char *name = MigrationStatus_str(status);
+    bool device = status == MIGRATION_STATUS_POSTCOPY_DEVICE;
+    PostcopyArgs args = {
+        .start = {
+            .hide_stderr = true,
+            .oob = true,
+            .opts_source = device ? "-device migration-testdev" : NULL,
+            .opts_target = device ?
+                "-device migration-testdev,load-delay-ms=1500" : NULL,
+        },
+    };
+    g_autofree char *uri = unix_uri("migsocket-recover");
+    QTestState *from, *to;
+
+    if (!host_has_uffd()) {
+        g_test_skip("postcopy needs userfaultfd, which this host lacks");
+        return;
+    }
+    postcopy_prepare(&from, &to, &args);
+    /* Slow background pages: postcopy-active lasts as long as needed. */
+    migrate_set_parameter_int(from, "max-postcopy-bandwidth", 4096);
+    qtest_qmp_assert_success(from, "{'execute': 'migrate-start-postcopy'}");
+    wait_for_stop(from, &src_state);
+    if (device) {
+        /* The destination is still loading the device state. */
+        migration_event_wait(from, "postcopy-device");
+        cancel_refused(from, name);
+    } else {
+        wait_for_migration_status(from, "postcopy-active", NULL);
+    }
+    if (status == MIGRATION_STATUS_POSTCOPY_ACTIVE) {
+        cancel_refused(from, name);
+    }
+    if (!device && status != MIGRATION_STATUS_POSTCOPY_ACTIVE) {
+        qtest_qmp_assert_success(from, "{'execute': 'migrate-pause'}");
+        wait_for_migration_status(to, "postcopy-paused", NULL);
+        wait_for_migration_status(from, "postcopy-paused", NULL);
+        switch (status) {
+        case MIGRATION_STATUS_POSTCOPY_PAUSED:
+            cancel_refused(from, name);
+            break;
+        case MIGRATION_STATUS_POSTCOPY_RECOVER_SETUP:
+            cancel_in_recover_setup(from);
+            break;
+        case MIGRATION_STATUS_POSTCOPY_RECOVER:
+            recover_fail_fd(from, to, FAIL_HANDSHAKE, true);
+            break;
+        default:
+            g_assert_not_reached();
+        }
+        qtest_qmp_assert_success(to, "{'exec-oob': 'migrate-recover', "
+                                 "'arguments': {'uri': '%s'}, "
+                                 "'id': 'recover-cmd'}", uri);
+        migrate_qmp(from, to, uri, NULL, "'resume': true");
+        wait_for_migration_status(from, "postcopy-active", NULL);
+    }
+    migrate_set_parameter_int(from, "max-postcopy-bandwidth", 0);
+    wait_for_resume(to, &dst_state);
+    assert_no_event(from, &src_state, "cancelling");
+    postcopy_complete(from, to);
+    {
+        g_autofree char *p = mig_tmp_path("migsocket-recover");
+
+        unlink(p);
+    }
 }
 
 void migration_test_add_postcopy(MigrationTestEnv *env)
