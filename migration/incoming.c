@@ -63,6 +63,7 @@ static bool incoming_ping(void *opaque, uint32_t value, GError **errp)
                       "path: ", value);
         return false;
     }
+    postcopy_incoming_ping(mis, value);
     return true;
 }
 

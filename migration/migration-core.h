@@ -108,6 +108,7 @@ typedef struct MigrationState {
     bool rp_done;
     bool rp_io_error;           /* atomic: the RP failed reading (pausable) */
     bool dest_may_run;          /* BQL/migration thread */
+    int64_t postcopy_device_since;  /* ms, entering postcopy-device */
     struct PostcopySrcQueue *pc_queue;  /* requests from the RP thread */
     /* postcopy-preempt (postcopy-preempt.c): the channel (file_lock),
      * and the outcome of its connect, under wake_lock. */
@@ -163,6 +164,9 @@ typedef struct MigrationIncomingState {
     bool listen_ok;
     GError *listen_error;
     char *rp_last_block;        /* REQ_PAGES carry-over (rp_lock) */
+    /* x-postcopy-safe-start: RUN processed and the source's commit seen
+     * each add one; the second starts the guest (atomic). */
+    int safe_start_gate;
     /* Recovery: a new main channel for the paused listen thread. */
     GMutex recover_lock;
     GCond recover_cond;
@@ -284,6 +288,8 @@ bool postcopy_incoming_join(MigrationIncomingState *mis, bool load_ok,
                             GError **errp);
 /* Teardown (BQL): keep the blocktime figures, release the userfaultfd. */
 void postcopy_incoming_teardown(MigrationIncomingState *mis);
+/* PING on the destination (after the PONG): the safe-start commit. */
+void postcopy_incoming_ping(MigrationIncomingState *mis, uint32_t value);
 /* migrate-pause on the destination: shut the main channel down. */
 bool postcopy_incoming_pause(MigrationIncomingState *mis, GError **errp);
 /* migrate-recover: listen on addr for the replacement main channel. */

@@ -277,6 +277,20 @@ void qmp_migrate_cancel(GError **errp)
     MigrationState *s = migrate_get_current();
     MigrationStatus st = g_atomic_int_get(s->state);
 
+    /*
+     * x-postcopy-safe-start: in postcopy-device the destination cannot
+     * have started the guest, so the source may take it back.
+     */
+    if (st == MIGRATION_STATUS_POSTCOPY_DEVICE &&
+        migrate_postcopy_safe_start()) {
+        if (!migrate_src_set_state(s, st, MIGRATION_STATUS_CANCELLING)) {
+            error_setg(errp, "Postcopy migration in progress, cannot "
+                       "cancel.");
+            return;
+        }
+        migration_outgoing_shutdown(s);
+        return;
+    }
     if (migration_status_in_postcopy(st)) {
         error_setg(errp, "Postcopy migration in progress, cannot cancel.");
         return;

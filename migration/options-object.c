@@ -24,6 +24,7 @@ typedef struct MigrationObjectFlags {
     bool multifd_flush_after_each_section;
     bool multifd_clean_tls_termination;
     bool preempt_pre_7_2;
+    bool postcopy_device_state;
 } MigrationObjectFlags;
 
 static const MigrationObjectFlags flags_default = {
@@ -34,6 +35,7 @@ static const MigrationObjectFlags flags_default = {
     .multifd_flush_after_each_section = false,
     .multifd_clean_tls_termination = true,
     .preempt_pre_7_2 = false,
+    .postcopy_device_state = true,
 };
 
 /* Set at start-up (main thread) before any migration; read anywhere. */
@@ -71,6 +73,7 @@ static const MigProp mig_props[] = {
          multifd_flush_after_each_section),
     FLAG("multifd-clean-tls-termination", multifd_clean_tls_termination),
     FLAG("x-preempt-pre-7-2", preempt_pre_7_2),
+    FLAG("x-postcopy-device-state", postcopy_device_state),
 
     PARAM("x-throttle-trigger-threshold", "throttle-trigger-threshold",
           "uint8"),
@@ -104,6 +107,8 @@ static const MigProp mig_props[] = {
     PARAM("mode", "mode", "MigMode"),
     PARAM("zero-page-detection", "zero-page-detection",
           "ZeroPageDetection"),
+    PARAM("x-postcopy-device-timeout-ms", "x-postcopy-device-timeout-ms",
+          "uint64"),
 
     CAP("x-xbzrle", XBZRLE),
     CAP("x-rdma-pin-all", RDMA_PIN_ALL),
@@ -112,6 +117,7 @@ static const MigProp mig_props[] = {
     CAP("x-events", EVENTS),
     CAP("x-postcopy-ram", POSTCOPY_RAM),
     CAP("x-postcopy-preempt", POSTCOPY_PREEMPT),
+    CAP("x-postcopy-safe-start", X_POSTCOPY_SAFE_START),
     CAP("x-colo", X_COLO),
     CAP("x-release-ram", RELEASE_RAM),
     CAP("x-return-path", RETURN_PATH),
@@ -252,6 +258,7 @@ void migration_object_flags_reset(void)
 FLAG_ACCESSOR(migrate_send_configuration, send_configuration)
 FLAG_ACCESSOR(migrate_send_section_footer, send_section_footer)
 FLAG_ACCESSOR(migrate_send_switchover_start, send_switchover_start)
+FLAG_ACCESSOR(migrate_postcopy_device_state, postcopy_device_state)
 FLAG_ACCESSOR(migrate_store_global_state, store_global_state)
 FLAG_ACCESSOR(migrate_multifd_flush_after_each_section,
               multifd_flush_after_each_section)

@@ -34,6 +34,7 @@ static const MigrationCapability supported_caps[] = {
     MIGRATION_CAPABILITY_POSTCOPY_RAM,
     MIGRATION_CAPABILITY_POSTCOPY_BLOCKTIME,
     MIGRATION_CAPABILITY_POSTCOPY_PREEMPT,
+    MIGRATION_CAPABILITY_X_POSTCOPY_SAFE_START,
 };
 
 /* spec 7.9 defaults; strings and lists NULL (reported "" / []). */
@@ -65,6 +66,8 @@ static const MigrationCapability supported_caps[] = {
     .has_zero_page_detection = true, \
     .zero_page_detection = ZERO_PAGE_DETECTION_MULTIFD, \
     .has_direct_io = true, .direct_io = false, \
+    .has_x_postcopy_device_timeout_ms = true, \
+    .x_postcopy_device_timeout_ms = 0, \
 }
 
 static const MigrationParameters params_default = PARAMS_DEFAULT_INIT;
@@ -109,6 +112,7 @@ CAP_ACCESSOR(migrate_zero_copy_send, ZERO_COPY_SEND)
 CAP_ACCESSOR(migrate_ignore_shared, X_IGNORE_SHARED)
 CAP_ACCESSOR(migrate_late_block_activate, LATE_BLOCK_ACTIVATE)
 CAP_ACCESSOR(migrate_release_ram, RELEASE_RAM)
+CAP_ACCESSOR(migrate_postcopy_safe_start, X_POSTCOPY_SAFE_START)
 
 bool migrate_uses_return_path(void)
 {
@@ -262,6 +266,12 @@ bool migrate_caps_check(const bool *old_caps, const bool *new_caps,
             return false;
         }
     }
+    /* Beyond QEMU: only meaningful for RAM postcopy. */
+    if (NEW(X_POSTCOPY_SAFE_START) && !NEW(POSTCOPY_RAM)) {
+        error_setg(errp, "Capability 'x-postcopy-safe-start' requires "
+                   "capability 'postcopy-ram'");
+        return false;
+    }
     /*
      * QEMU re-checks the RDMA conflicts once an RDMA migration was
      * started; this build has no RDMA transport, so that never happens.
@@ -325,6 +335,8 @@ PARAM_ACCESSOR(uint64_t, migrate_vcpu_dirty_limit_period,
                x_vcpu_dirty_limit_period)
 PARAM_ACCESSOR(uint64_t, migrate_vcpu_dirty_limit, vcpu_dirty_limit)
 PARAM_ACCESSOR(MigMode, migrate_mode, mode)
+PARAM_ACCESSOR(uint64_t, migrate_postcopy_device_timeout_ms,
+               x_postcopy_device_timeout_ms)
 
 static const char *str_or_empty(const char *s)
 {

@@ -24,6 +24,9 @@ bool migrate_postcopy_ram(void);
 bool migrate_postcopy_preempt(void);
 bool migrate_postcopy_blocktime(void);
 bool migrate_release_ram(void);
+/* Beyond QEMU (docs/interop/postcopy-safe-start.rst). */
+bool migrate_postcopy_safe_start(void);
+uint64_t migrate_postcopy_device_timeout_ms(void);   /* 0: no limit */
 bool migrate_return_path(void);
 bool migrate_pause_before_switchover(void);
 bool migrate_switchover_ack(void);
@@ -86,6 +89,9 @@ char **migrate_cpr_exec_command(void);
 bool migrate_send_configuration(void);          /* default on */
 bool migrate_send_section_footer(void);         /* default on */
 bool migrate_send_switchover_start(void);       /* default on */
+/* Destination reports postcopy-device (10.2); off: as older QEMUs,
+ * active -> postcopy-active at POSTCOPY_LISTEN. Default on. */
+bool migrate_postcopy_device_state(void);
 bool migrate_store_global_state(void);          /* default on */
 bool migrate_multifd_flush_after_each_section(void); /* default off */
 bool migrate_multifd_clean_tls_termination(void);    /* default on */

@@ -324,9 +324,13 @@ static void outgoing_finish_locked(MigrationState *s)
         if (!s->vm_old_state_set) {
             break;      /* never stopped: nothing to restore */
         }
-        if (s->dest_may_run) {
+        if (s->dest_may_run ||
+            (__atomic_load_n(&s->package_loaded, __ATOMIC_ACQUIRE) &&
+             !migrate_postcopy_safe_start())) {
             /* Q3, the safe side: the destination may be running this
-             * guest; two copies must never run. */
+             * guest (it starts right after its PONG(0x42) unless
+             * x-postcopy-safe-start holds it); two copies must never
+             * run. */
             error_report("migration failed after the destination took "
                          "over the guest: the source VM stays stopped");
             break;

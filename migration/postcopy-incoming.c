@@ -155,6 +155,7 @@ static bool cmd_advise(MigrationIncomingState *mis, QEMUFile *f,
                    "(s=%" PRIu64 " d=%u)", tps, TARGET_PAGE_SIZE);
         return false;
     }
+    g_atomic_int_set(&mis->safe_start_gate, 0);
     mis->pc_dest = postcopy_dest_new(&cfg, errp);
     if (!mis->pc_dest) {
         g_atomic_int_set(&mis->pc_state, PC_IN_NONE);
@@ -223,9 +224,13 @@ static bool cmd_listen(MigrationIncomingState *mis, GError **errp)
     g_mutex_lock(&mis->rp_lock);
     rp = mis->to_src_file != NULL;
     g_mutex_unlock(&mis->rp_lock);
+    /* A destination emulating QEMU < 10.2 (or safe-start off with
+     * x-postcopy-device-state=off) never reports postcopy-device. */
     in_set_state(mis, MIGRATION_STATUS_ACTIVE,
-                 rp ? MIGRATION_STATUS_POSTCOPY_DEVICE
-                    : MIGRATION_STATUS_POSTCOPY_ACTIVE);
+                 rp && (migrate_postcopy_device_state() ||
+                        migrate_postcopy_safe_start()) ?
+                 MIGRATION_STATUS_POSTCOPY_DEVICE :
+                 MIGRATION_STATUS_POSTCOPY_ACTIVE);
     mis->listen_ok = false;
     mis->listen_thread = g_thread_new("mig/dst/listen", listen_thread_fn,
                                       mis);
@@ -245,6 +250,27 @@ static void start_vm_bh(void *opaque)
     }
 }
 
+/* x-postcopy-safe-start: RUN and the commit both arrived. */
+static void safe_start_step(MigrationIncomingState *mis)
+{
+    if (g_atomic_int_add(&mis->safe_start_gate, 1) == 1) {
+        main_loop_schedule(start_vm_bh, NULL);
+    }
+}
+
+void postcopy_incoming_ping(MigrationIncomingState *mis, uint32_t value)
+{
+    if (value != QEMU_VM_PING_POSTCOPY_COMMITTED ||
+        !migrate_postcopy_safe_start() || !mis->pc_dest) {
+        return;
+    }
+    /* The source will not run the guest any more: this side may. */
+    if (in_set_state(mis, MIGRATION_STATUS_POSTCOPY_DEVICE,
+                     MIGRATION_STATUS_POSTCOPY_ACTIVE)) {
+        safe_start_step(mis);
+    }
+}
+
 static bool cmd_run(MigrationIncomingState *mis, bool *stop, GError **errp)
 {
     MigrationStatus st = g_atomic_int_get(mis->state);
@@ -253,6 +279,19 @@ static bool cmd_run(MigrationIncomingState *mis, bool *stop, GError **errp)
         error_setg(errp, "POSTCOPY_RUN in the wrong postcopy state %d",
                    pc_state(mis));
         return false;
+    }
+    if (migrate_postcopy_safe_start()) {
+        /* Not before the source's commit (postcopy_incoming_ping). */
+        if (st != MIGRATION_STATUS_POSTCOPY_DEVICE &&
+            st != MIGRATION_STATUS_POSTCOPY_ACTIVE) {
+            error_setg(errp, "POSTCOPY_RUN: the migration is %s, the guest "
+                       "is not started", MigrationStatus_str(st));
+            return false;
+        }
+        g_atomic_int_set(&mis->pc_state, PC_IN_RUNNING);
+        safe_start_step(mis);
+        *stop = true;
+        return true;
     }
     if (st == MIGRATION_STATUS_POSTCOPY_DEVICE) {
         in_set_state(mis, st, MIGRATION_STATUS_POSTCOPY_ACTIVE);
@@ -482,6 +521,18 @@ static gpointer listen_thread_fn(gpointer opaque)
 
         if (qemu_loadvm_state_main(current_main(mis), listen_hooks, NULL,
                                    &err)) {
+            st = g_atomic_int_get(mis->state);
+            /* (Without safe-start, EOF may overtake RUN: the source
+             * completes once it has seen PONG(0x42), which is sent
+             * before RUN is processed.) */
+            if (migrate_postcopy_safe_start() &&
+                st == MIGRATION_STATUS_POSTCOPY_DEVICE &&
+                in_set_state(mis, st, MIGRATION_STATUS_FAILED)) {
+                /* safe-start: the stream ended without the commit. */
+                error_setg(&mis->listen_error, "postcopy: the source ended "
+                           "the stream without committing to postcopy");
+                break;
+            }
             mis->listen_ok = true;
             break;
         }
@@ -496,6 +547,7 @@ static gpointer listen_thread_fn(gpointer opaque)
         }
         /* postcopy-device: the guest never ran; RUN must not start it. */
         if (st == MIGRATION_STATUS_POSTCOPY_DEVICE) {
+            error_report("postcopy: %s", err->message);
             in_set_state(mis, st, MIGRATION_STATUS_FAILED);
         }
         mis->listen_error = err;

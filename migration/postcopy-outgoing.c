@@ -42,16 +42,41 @@ static MigrationStatus status(MigrationState *s)
 }
 
 /* Sleep on the wake condition until pred(s) holds (checked under the
- * lock, so a wake between the check and the wait is not lost). */
-static void wait_for(MigrationState *s, bool (*pred)(MigrationState *s))
+ * lock, so a wake between the check and the wait is not lost) or the
+ * monotonic deadline (us; 0: none) passed. */
+static bool wait_until(MigrationState *s, bool (*pred)(MigrationState *s),
+                       gint64 deadline)
 {
+    bool ok;
+
     g_mutex_lock(&s->wake_lock);
-    while (!pred(s)) {
+    while (!(ok = pred(s)) &&
+           (!deadline || g_get_monotonic_time() < deadline)) {
+        gint64 end = g_get_monotonic_time() + POSTCOPY_WAIT_SLICE_MS * 1000;
+
         g_cond_wait_until(&s->wake_cond, &s->wake_lock,
-                          g_get_monotonic_time() +
-                          POSTCOPY_WAIT_SLICE_MS * 1000);
+                          deadline ? MIN(end, deadline) : end);
     }
     g_mutex_unlock(&s->wake_lock);
+    return ok;
+}
+
+static void wait_for(MigrationState *s, bool (*pred)(MigrationState *s))
+{
+    wait_until(s, pred, 0);
+}
+
+/* safe-start: the end of the wait in postcopy-device (0: none). */
+static gint64 device_deadline(MigrationState *s)
+{
+    uint64_t ms = migrate_postcopy_device_timeout_ms();
+
+    if (!migrate_postcopy_safe_start() || !ms) {
+        return 0;
+    }
+    return g_get_monotonic_time() -
+           (migration_now_ms() - s->postcopy_device_since) * 1000 +
+           (gint64)ms * 1000;
 }
 
 static bool file_failed(MigrationState *s)
@@ -146,17 +171,16 @@ bool postcopy_outgoing_start(MigrationState *s, QEMUFile *f, GError **errp)
         qemu_file_set_rate_limit(f, migrate_max_postcopy_bandwidth());
         /* Without a return path nothing can confirm the package: the
          * destination may run from now on. */
-        if (!s->rp_thread) {
-            s->dest_may_run = true;
-        }
+        s->postcopy_device_since = migration_now_ms();
         ok = migrate_src_set_state(s, MIGRATION_STATUS_DEVICE,
                                    s->rp_thread ?
                                    MIGRATION_STATUS_POSTCOPY_DEVICE :
                                    MIGRATION_STATUS_POSTCOPY_ACTIVE);
         if (!ok) {
-            s->dest_may_run = false;
             error_setg(errp, "postcopy start interrupted in state %s",
                        MigrationStatus_str(status(s)));
+        } else if (!s->rp_thread) {
+            s->dest_may_run = true;
         }
     }
     bql_unlock();
@@ -337,10 +361,29 @@ static bool check_errors(MigrationState *s, QEMUFile *f, bool *pausable,
     return true;
 }
 
-/* The package's PONG(0x42) arrived: commit (4.2 step 4). */
-static bool commit_to_destination(MigrationState *s, GError **errp)
+/* safe-start: gave the destination all the time it was allowed? */
+static bool device_timed_out(MigrationState *s, GError **errp)
 {
-    wait_for(s, package_confirmed_or_gone);
+    gint64 deadline = device_deadline(s);
+
+    if (!deadline || g_get_monotonic_time() < deadline ||
+        __atomic_load_n(&s->package_loaded, __ATOMIC_ACQUIRE)) {
+        return false;
+    }
+    error_setg(errp, "postcopy: the destination did not confirm loading "
+               "the device state within x-postcopy-device-timeout-ms "
+               "(%" PRIu64 " ms)", migrate_postcopy_device_timeout_ms());
+    return true;
+}
+
+/* The package's PONG(0x42) arrived: commit (4.2 step 4). */
+static bool commit_to_destination(MigrationState *s, QEMUFile *f,
+                                  GError **errp)
+{
+    if (!wait_until(s, package_confirmed_or_gone, device_deadline(s))) {
+        device_timed_out(s, errp);
+        return false;
+    }
     if (!__atomic_load_n(&s->package_loaded, __ATOMIC_ACQUIRE)) {
         /* Q1: the destination cannot have started; resume here. */
         GError *err = migrate_get_error(s);
@@ -352,15 +395,20 @@ static bool commit_to_destination(MigrationState *s, GError **errp)
         return false;
     }
     bql_lock();
-    s->dest_may_run = true;
     if (!migrate_src_set_state(s, MIGRATION_STATUS_POSTCOPY_DEVICE,
                                MIGRATION_STATUS_POSTCOPY_ACTIVE)) {
+        /* safe-start: migrate_cancel got there first. */
         error_setg(errp, "postcopy interrupted in state %s",
                    MigrationStatus_str(status(s)));
         bql_unlock();
         return false;
     }
+    s->dest_may_run = true;
     bql_unlock();
+    if (migrate_postcopy_safe_start()) {
+        /* From here on the destination may start the guest. */
+        qemu_savevm_send_ping(f, QEMU_VM_PING_POSTCOPY_COMMITTED);
+    }
     return true;
 }
 
@@ -396,10 +444,13 @@ int postcopy_outgoing_iterate(MigrationState *s, QEMUFile **pf,
     if (qemu_file_get_rate_limit(f) != migrate_max_postcopy_bandwidth()) {
         qemu_file_set_rate_limit(f, migrate_max_postcopy_bandwidth());
     }
-    if (status(s) == MIGRATION_STATUS_POSTCOPY_DEVICE &&
-        (__atomic_load_n(&s->package_loaded, __ATOMIC_ACQUIRE) ||
-         ram_postcopy_done())) {
-        if (!commit_to_destination(s, errp)) {
+    if (status(s) == MIGRATION_STATUS_POSTCOPY_DEVICE) {
+        if (device_timed_out(s, errp)) {
+            return -1;
+        }
+        if ((__atomic_load_n(&s->package_loaded, __ATOMIC_ACQUIRE) ||
+             ram_postcopy_done()) &&
+            !commit_to_destination(s, f, errp)) {
             return -1;
         }
     }

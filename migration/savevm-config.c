@@ -27,6 +27,9 @@ static bool cap_on(MigrationCapability cap)
 static const MigrationCapability validated_caps[] = {
     MIGRATION_CAPABILITY_X_IGNORE_SHARED,
     MIGRATION_CAPABILITY_MAPPED_RAM,
+    /* Beyond QEMU: a destination that would start the guest at RUN must
+     * not meet a source that relies on it waiting. */
+    MIGRATION_CAPABILITY_X_POSTCOPY_SAFE_START,
 };
 
 #define CONFIG_NAME_MAX 256

@@ -27,6 +27,9 @@
 #define QEMU_VM_COMMAND              0x08
 #define QEMU_VM_SECTION_FOOTER       0x7e
 #define QEMU_VM_PING_PACKAGED_LOADED 0x42
+/* Beyond QEMU, capability x-postcopy-safe-start: the source committed to
+ * postcopy-active; the destination may start the guest ("SAFE"). */
+#define QEMU_VM_PING_POSTCOPY_COMMITTED 0x53414645
 
 /* In-band commands (wire-format 4.2). */
 typedef enum MigCmd {

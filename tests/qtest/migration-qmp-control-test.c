@@ -23,7 +23,8 @@ static bool cap_state(QTestState *qts, const char *name)
         "{'execute': 'query-migrate-capabilities'}");
     JsonArray *arr = json_node_get_array(ret);
 
-    g_assert_cmpuint(json_array_get_length(arr), ==, 22);
+    /* QEMU's 22, then x-postcopy-safe-start (ours, unstable). */
+    g_assert_cmpuint(json_array_get_length(arr), ==, 23);
     for (guint i = 0; i < json_array_get_length(arr); i++) {
         JsonObject *o = json_array_get_object_element(arr, i);
 
@@ -50,8 +51,9 @@ static void test_caps_and_params(void)
     g_assert_false(cap_state(qts, "events"));
     params = qtest_qmp_assert_success_ref(qts,
         "{'execute': 'query-migrate-parameters'}");
+    /* QEMU's 29, then x-postcopy-device-timeout-ms (ours, unstable). */
     g_assert_cmpuint(json_object_get_size(json_node_get_object(params)), ==,
-                     29);
+                     30);
     g_assert_cmpint(param_int(qts, "max-bandwidth"), ==, 134217728);
 
     qtest_qmp_assert_success(qts, "{'execute': 'migrate-set-capabilities',"

@@ -83,7 +83,8 @@ static void reset(void)
     "\"multifd-zstd-level\":1,\"multifd-qatzip-level\":1,"              \
     "\"x-vcpu-dirty-limit-period\":1000,\"vcpu-dirty-limit\":1,"        \
     "\"mode\":\"normal\",\"zero-page-detection\":\"multifd\","          \
-    "\"direct-io\":false,\"cpr-exec-command\":[]}"
+    "\"direct-io\":false,\"cpr-exec-command\":[],"                  \
+    "\"x-postcopy-device-timeout-ms\":0}"
 
 static void assert_params_default(void)
 {
@@ -123,7 +124,8 @@ static void test_cap_defaults(void)
     ret = qmp("query-migrate-capabilities", NULL, &err);
     g_assert_no_error(err);
     arr = json_node_get_array(ret);
-    g_assert_cmpuint(json_array_get_length(arr), ==, 22);
+    /* QEMU's 22, then x-postcopy-safe-start (ours, unstable). */
+    g_assert_cmpuint(json_array_get_length(arr), ==, 23);
     for (int i = 0; i < MIGRATION_CAPABILITY__MAX; i++) {
         JsonObject *o = json_array_get_object_element(arr, i);
 

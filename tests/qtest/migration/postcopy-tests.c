@@ -87,6 +87,7 @@ typedef struct PostcopyArgs {
     MigrateStart start;
     bool preempt;
     int precopy_passes;         /* before migrate-start-postcopy */
+    bool dest_stays;            /* destination: exit-on-error false */
 } PostcopyArgs;
 
 static char *unix_uri(const char *name)
@@ -99,16 +100,20 @@ static char *unix_uri(const char *name)
 static void postcopy_prepare(QTestState **from, QTestState **to,
                              PostcopyArgs *args)
 {
-    size_t n = 0;
+    const char *extra[G_N_ELEMENTS(args->start.caps)] = { 0 };
+    size_t n = 0, k = 0;
 
-    while (n < G_N_ELEMENTS(args->start.caps) && args->start.caps[n]) {
-        n++;
-    }
-    g_assert_cmpint(n + 3, <=, G_N_ELEMENTS(args->start.caps));
-    args->start.caps[n++] = "postcopy-blocktime";
+    /* postcopy-ram first: the others depend on it. */
+    memcpy(extra, args->start.caps, sizeof(extra));
+    memset(args->start.caps, 0, sizeof(args->start.caps));
     args->start.caps[n++] = "postcopy-ram";
+    args->start.caps[n++] = "postcopy-blocktime";
     if (args->preempt) {
         args->start.caps[n++] = "postcopy-preempt";
+    }
+    while (k < G_N_ELEMENTS(extra) && extra[k]) {
+        g_assert_cmpint(n, <, G_N_ELEMENTS(args->start.caps));
+        args->start.caps[n++] = extra[k++];
     }
     g_assert_cmpint(migrate_start(from, to, "defer", &args->start), ==, 0);
     migrate_ensure_non_converge(*from);
@@ -116,7 +121,8 @@ static void postcopy_prepare(QTestState **from, QTestState **to,
     qtest_qmp_assert_success(*to,
         "{'execute': 'migrate-incoming', 'arguments': {'channels': ["
         " {'channel-type': 'main', 'addr': {'transport': 'socket', "
-        "  'type': 'inet', 'host': '127.0.0.1', 'port': '0'}}]}}");
+        "  'type': 'inet', 'host': '127.0.0.1', 'port': '0'}}]"
+        "%s}}", args->dest_stays ? ", 'exit-on-error': false" : "");
     wait_for_serial("src_serial");
     migrate_qmp(*from, *to, NULL, NULL, "");
     migrate_wait_for_dirty_mem(*from, *to);
@@ -199,6 +205,32 @@ static void test_postcopy_plain(void)
     assert_events(to, &dst_state,
                   "setup,active,postcopy-device,postcopy-active,RESUME,"
                   "completed,");
+    postcopy_complete(from, to);
+}
+
+/*
+ * A destination that never reports postcopy-device (as QEMU < 10.2: it
+ * goes active -> postcopy-active at LISTEN): nothing on the wire depends
+ * on it (spec 4.5), the source still passes postcopy-device and
+ * completes.
+ */
+static void test_postcopy_old_destination(void)
+{
+    PostcopyArgs args = {
+        .start = { .opts_target = "-global migration.x-postcopy-device-state="
+                                  "off" },
+    };
+    QTestState *from, *to;
+
+    postcopy_prepare(&from, &to, &args);
+    postcopy_start(from, to, 0);
+    wait_for_migration_complete(from);
+    wait_for_migration_complete(to);
+    assert_events(from, &src_state,
+                  "STOP,device,postcopy-device,postcopy-active,completed,");
+    assert_events(to, &dst_state,
+                  "setup,active,postcopy-active,RESUME,completed,");
+    assert_no_event(to, &dst_state, "postcopy-device");
     postcopy_complete(from, to);
 }
 
@@ -488,6 +520,91 @@ static void test_postcopy_device_failure(const void *opaque)
     migrate_end_cleanup();
 }
 
+/* ---- x-postcopy-safe-start (docs/interop/postcopy-safe-start.rst) ---- */
+
+static void test_safe_start_plain(void)
+{
+    PostcopyArgs args = {
+        .start = { .caps = { "x-postcopy-safe-start" } },
+    };
+    QTestState *from, *to;
+
+    postcopy_prepare(&from, &to, &args);
+    postcopy_start(from, to, 0);
+    wait_for_migration_complete(from);
+    wait_for_migration_complete(to);
+    assert_events(from, &src_state,
+                  "STOP,device,postcopy-device,postcopy-active,completed,");
+    /* The guest starts only once the source committed. */
+    assert_events(to, &dst_state,
+                  "setup,active,postcopy-device,postcopy-active,RESUME,"
+                  "completed,");
+    postcopy_complete(from, to);
+}
+
+typedef enum {
+    SAFE_TIMEOUT,               /* x-postcopy-device-timeout-ms expires */
+    SAFE_CANCEL,                /* migrate_cancel in postcopy-device */
+} SafeStartExit;
+
+/* The source gives up in postcopy-device; the destination never ran. */
+static void test_safe_start_give_up(const void *opaque)
+{
+    SafeStartExit how = GPOINTER_TO_INT(opaque);
+    PostcopyArgs args = {
+        .start = {
+            .hide_stderr = true,
+            .caps = { "x-postcopy-safe-start" },
+            .opts_source = "-device migration-testdev",
+            .opts_target = "-device migration-testdev,load-delay-ms=2000",
+        },
+        .dest_stays = true,
+    };
+    QTestState *from, *to;
+    g_autofree char *rs = NULL, *rs_to = NULL;
+
+    postcopy_prepare(&from, &to, &args);
+    if (how == SAFE_TIMEOUT) {
+        migrate_set_parameter_int(from, "x-postcopy-device-timeout-ms", 300);
+    }
+    qtest_qmp_assert_success(from, "{'execute': 'migrate-start-postcopy'}");
+    wait_for_stop(from, &src_state);
+    migration_event_wait(from, "postcopy-device");
+    if (how == SAFE_CANCEL) {
+        qtest_qmp_assert_success(from, "{'execute': 'migrate_cancel'}");
+        wait_for_migration_status(from, "cancelled",
+                                  (const char *[]) { "completed",
+                                                     "postcopy-active",
+                                                     NULL });
+        assert_events(from, &src_state, "STOP,device,postcopy-device,"
+                      "cancelling,RESUME,cancelled,");
+    } else {
+        wait_for_migration_status(from, "failed",
+                                  (const char *[]) { "completed",
+                                                     "postcopy-active",
+                                                     NULL });
+        assert_events(from, &src_state, "STOP,device,postcopy-device,"
+                      "failed,RESUME,");
+    }
+    rs = query_run_state(from);
+    g_assert_cmpstr(rs, ==, "running");
+    /* The destination fails without ever running the guest. */
+    wait_for_migration_status(to, "failed",
+                              (const char *[]) { "completed",
+                                                 "postcopy-active", NULL });
+    assert_events(to, &dst_state, "setup,active,postcopy-device,failed,");
+    assert_no_event(to, &dst_state, "RESUME");
+    rs_to = query_run_state(to);
+    g_assert_cmpstr(rs_to, ==, "inmigrate");
+
+    wait_for_guest_progress(from);
+    qtest_qmp_assert_success(from, "{'execute': 'stop'}");
+    check_guests_ram(from);
+    qtest_quit(from);
+    qtest_quit(to);
+    migrate_end_cleanup();
+}
+
 /* ---- migrate_cancel in every postcopy status (qtest.md 3.5.1) ---- */
 
 static void cancel_refused(QTestState *from, const char *status)
@@ -638,6 +755,8 @@ void migration_test_add_postcopy(MigrationTestEnv *env)
         return;
     }
     migration_test_add("/migration/postcopy/plain", test_postcopy_plain);
+    migration_test_add("/migration/postcopy/old-destination",
+                       test_postcopy_old_destination);
     migration_test_add("/migration/postcopy/after-precopy",
                        test_postcopy_after_precopy);
     migration_test_add("/migration/postcopy/cancel-refused",
@@ -654,6 +773,14 @@ void migration_test_add_postcopy(MigrationTestEnv *env)
                        test_postcopy_preempt);
     migration_test_add("/migration/postcopy/preempt/recovery/plain",
                        test_postcopy_preempt_recovery);
+    migration_test_add("/migration/postcopy/safe-start/plain",
+                       test_safe_start_plain);
+    qtest_add_data_func("/migration/postcopy/safe-start/timeout",
+                        GINT_TO_POINTER(SAFE_TIMEOUT),
+                        test_safe_start_give_up);
+    qtest_add_data_func("/migration/postcopy/safe-start/cancel",
+                        GINT_TO_POINTER(SAFE_CANCEL),
+                        test_safe_start_give_up);
     qtest_add_data_func("/migration/postcopy/device/load-fails",
                         GINT_TO_POINTER(DEV_FAIL_LOAD),
                         test_postcopy_device_failure);
