@@ -198,8 +198,9 @@ static ssize_t tls_channel_writev(MigChannel *ch, const struct iovec *iov,
         }
         rc = gnutls_record_send(t->sess, iov[i].iov_base, len);
         if (rc < 0) {
-            /* Drop what was buffered: the channel is broken anyway. */
-            gnutls_record_uncork(t->sess, 0);
+            /* Only an allocation failure gets here while corked; the
+             * channel is unusable after a failed write anyway, so what
+             * was buffered is simply never sent. */
             tls_error(t, rc, "Cannot write to TLS channel", errp);
             return -1;
         }
