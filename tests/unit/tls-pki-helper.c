@@ -45,9 +45,9 @@ void tls_test_identity_make(TlsTestIdentity *id, const TlsTestCertSpec *spec)
     size_t keyid_len = sizeof(keyid);
 
     OK(gnutls_x509_privkey_init(&id->key));
-    OK(gnutls_x509_privkey_generate(id->key, GNUTLS_PK_ECDSA,
-                                    GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1),
-                                    0));
+    OK(gnutls_x509_privkey_generate(
+           id->key, GNUTLS_PK_ECDSA,
+           GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0));
     OK(gnutls_x509_crt_init(&id->crt));
     OK(gnutls_x509_crt_set_version(id->crt, 3));
     serial[2] = (pki_serial >> 8) & 0xff;
