@@ -5,6 +5,7 @@
  * id and type byte comes from the peer and is checked before use.
  */
 #include "qemu/osdep.h"
+#include "qemu/main-loop.h"
 
 #include "migration/global_state.h"
 #include "migration/register.h"
@@ -79,7 +80,22 @@ static bool load_section_body(QEMUFile *f, const VMStateEntry *e,
     bool ok;
 
     if (e->vmsd) {
+        /*
+         * Device state is only touched with the BQL held (DESIGN.md 3): the
+         * main loop (qtest, QMP, timers) runs while the incoming thread
+         * loads. Device sections are small and arrive together at the end,
+         * so holding it across their reads costs little; RAM (a live
+         * entry) is loaded without it.
+         */
+        bool take = !bql_locked();
+
+        if (take) {
+            bql_lock();
+        }
         ok = vmstate_load_state(f, e->vmsd, e->opaque, version_id, errp);
+        if (take) {
+            bql_unlock();
+        }
     } else if (e->ops && e->ops->load_state) {
         ok = e->ops->load_state(f, e->opaque, version_id, errp);
     } else {

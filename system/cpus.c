@@ -28,6 +28,7 @@ static bool vcpu_quit;
 static int64_t vcpu_tid;
 static GCond vcpu_cond;         /* wakes the vCPU thread */
 static GCond parked_cond;       /* tells waiters that it parked */
+static int throttle_pct;        /* atomic: % of each slice spent asleep */
 
 void cpus_register_vcpu(const VCPUOps *ops, void *cpu, Object *qom)
 {
@@ -61,8 +62,42 @@ int64_t cpus_vcpu_thread_id(void)
     return vcpu_tid ? vcpu_tid : (int64_t)getpid();
 }
 
+void cpus_set_throttle_percentage(int pct)
+{
+    g_atomic_int_set(&throttle_pct, CLAMP(pct, 0, 99));
+}
+
+int cpus_throttle_percentage(void)
+{
+    return g_atomic_int_get(&throttle_pct);
+}
+
+/*
+ * Throttling (auto-converge): after a slice that ran `ran_us`, sleep so
+ * that the sleep is pct% of run + sleep. The sleep waits on vcpu_cond so
+ * a stop or quit request is not delayed by it. BQL held.
+ */
+static void vcpu_throttle_sleep(int64_t ran_us)
+{
+    int pct = cpus_throttle_percentage();
+    int64_t sleep_us, end;
+
+    if (pct <= 0 || ran_us <= 0) {
+        return;
+    }
+    /* One slice is short; cap the sleep so stops stay prompt anyway. */
+    sleep_us = MIN(ran_us * pct / (100 - pct), 200 * 1000);
+    end = g_get_monotonic_time() + sleep_us;
+    while (vcpu_should_run && !vcpu_quit &&
+           bql_cond_wait_until(&vcpu_cond, end)) {
+        /* woken early (kick): keep sleeping unless asked to stop */
+    }
+}
+
 static gpointer vcpu_thread_fn(gpointer data)
 {
+    int64_t start;
+
     bql_lock();
     vcpu_tid = syscall(SYS_gettid);
     for (;;) {
@@ -81,6 +116,7 @@ static gpointer vcpu_thread_fn(gpointer data)
         vcpu_parked = false;
         vcpu_halted = false;
         trace_event(cpus_vcpu_start, "budget %d", (int)VCPU_SLICE);
+        start = g_get_monotonic_time();
         bql_unlock();
         why = vcpu_ops->exec(vcpu, VCPU_SLICE);
         bql_lock();
@@ -90,6 +126,7 @@ static gpointer vcpu_thread_fn(gpointer data)
         } else {
             trace_event(cpus_vcpu_stop, "reason %s",
                         why == VCPU_EXIT_REQUEST ? "request" : "budget");
+            vcpu_throttle_sleep(g_get_monotonic_time() - start);
         }
     }
     vcpu_parked = true;

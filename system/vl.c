@@ -32,6 +32,9 @@
 #include "qemu/trace.h"
 #include "qemu/config-registry.h"
 #include "cmdline-compat.h"
+#include "migration/migration-core.h"
+#include "migration/global_state.h"
+#include "migration/ram.h"
 
 /* ---- the option table ---- */
 
@@ -1155,6 +1158,9 @@ int qemu_main(int argc, char **argv)
     if (MACHINE_GET_CLASS(current_machine)->init_done) {
         MACHINE_GET_CLASS(current_machine)->init_done(current_machine);
     }
+    migration_core_init();
+    ram_mig_init();
+    global_state_register();
     qdev_global_check_unused();
     qtest_set_has_cpu(cpus_have_vcpu() || cfg.ram_size_given ||
                       strcmp(mc->name, "none") != 0);
@@ -1165,6 +1171,10 @@ int qemu_main(int argc, char **argv)
     if (cfg.incoming) {
         if (!runstate_set(RUN_STATE_INMIGRATE, &err)) {
             fail(err);
+        }
+        if (!migration_incoming_start_cmdline(cfg.incoming, &err)) {
+            error_report("-incoming %s: %s", cfg.incoming, err->message);
+            exit(1);
         }
     } else if (autostart) {
         vm_start();

@@ -22,6 +22,7 @@
 #include "system/cpus.h"
 #include "system/runstate.h"
 #include "system/system.h"
+#include "system/vl.h"
 #include "cpu-object.h"
 #include "loader.h"
 #include "virt-bus.h"
@@ -169,9 +170,10 @@ static bool virt_load_image(VirtMachineState *vms, GError **errp)
          * Nothing to run: zeroed RAM decodes as undefined instructions,
          * and a CPU faulting forever would only burn a host core. Like a
          * board without a boot ROM, the machine waits (QMP and qtest work;
-         * quit ends it) with its CPU held in reset.
+         * quit ends it) with its CPU held in reset. Not with -incoming:
+         * there the program and the CPU state arrive in the stream.
          */
-        vms->cpu_held = true;
+        vms->cpu_held = !vl_incoming_uri();
         return true;
     }
     vms->image = cr16_image_load(path, ms->ram_size, &err);

@@ -12,6 +12,9 @@
 #include "hw/qdev-properties.h"
 #include "hw/cr16/migration-testdev.h"
 #include "migration/vmstate.h"
+#include "migration/register.h"
+#include "migration/qemu-file.h"
+#include "migration/switchover.h"
 
 /* ---- register map: none (QOM properties only) ---- */
 
@@ -29,6 +32,9 @@ struct MigrationTestdevState {
     uint32_t blob_size;     /* architectural: blob bytes (= state_size) */
     uint8_t *blob;          /* architectural: the state blob */
     bool ack_loaded;        /* scratch: switchover-ack subsection seen */
+    bool precopy_loaded;    /* scratch: the ack entry's START arrived */
+    bool approved;          /* scratch: switchover approved */
+    bool hold_ack;          /* scratch (run time): "hold-switchover-ack" */
 
     uint64_t state_size;    /* scratch (config): "state-size" */
     uint32_t load_delay_ms; /* scratch (config): "load-delay-ms" */
@@ -208,6 +214,110 @@ static const VMStateDescription vmstate_migration_testdev = {
     .subsections = testdev_subsections,
 };
 
+/* ---- switchover-ack: a live entry whose precopy data gates the ack ---- */
+
+/*
+ * With switchover-ack=on the device also registers a small live entry
+ * ("migration-testdev-ack"): its START section carries the sequence
+ * number, and the destination approves the switchover only once that
+ * arrived -- and, while "hold-switchover-ack" is on, only when it is
+ * turned off. Tests use it to keep a source iterating on purpose.
+ */
+#define TESTDEV_ACK_ENTRY "migration-testdev-ack"
+
+static bool testdev_ack_save_setup(QEMUFile *f, void *opaque, GError **errp)
+{
+    MigrationTestdevState *s = opaque;
+
+    qemu_put_be32(f, s->sequence);
+    return true;
+}
+
+static int testdev_ack_save_iterate(QEMUFile *f, void *opaque, GError **errp)
+{
+    return 1;
+}
+
+static bool testdev_ack_save_complete(QEMUFile *f, void *opaque,
+                                      GError **errp)
+{
+    return true;
+}
+
+static void testdev_ack_pending(void *opaque, uint64_t *must_precopy,
+                                uint64_t *can_postcopy)
+{
+}
+
+/* Approve once, when loaded and not held (incoming thread or QMP). */
+static bool testdev_ack_try_approve(MigrationTestdevState *s, GError **errp)
+{
+    if (!s->precopy_loaded || s->hold_ack || s->approved) {
+        return true;
+    }
+    s->approved = true;
+    return qemu_loadvm_approve_switchover(errp);
+}
+
+static bool testdev_ack_load_setup(QEMUFile *f, void *opaque, GError **errp)
+{
+    MigrationTestdevState *s = opaque;
+
+    s->precopy_loaded = false;
+    s->approved = false;
+    return true;
+}
+
+static bool testdev_ack_load_state(QEMUFile *f, void *opaque, int version_id,
+                                   GError **errp)
+{
+    MigrationTestdevState *s = opaque;
+
+    /* START carries the sequence; END is empty. */
+    if (s->precopy_loaded) {
+        return true;
+    }
+    if (qemu_get_be32(f) != s->sequence ||
+        qemu_file_get_error_obj(f, errp)) {
+        if (errp && !*errp) {
+            error_setg(errp, "migration-testdev: precopy marker does not "
+                       "match sequence %u", s->sequence);
+        }
+        return false;
+    }
+    s->precopy_loaded = true;
+    return testdev_ack_try_approve(s, errp);
+}
+
+static bool testdev_ack_needed_live(void *opaque)
+{
+    return true;
+}
+
+static const SaveVMHandlers testdev_ack_handlers = {
+    .save_setup = testdev_ack_save_setup,
+    .save_live_iterate = testdev_ack_save_iterate,
+    .save_live_complete_precopy = testdev_ack_save_complete,
+    .state_pending_estimate = testdev_ack_pending,
+    .state_pending_exact = testdev_ack_pending,
+    .load_setup = testdev_ack_load_setup,
+    .load_state = testdev_ack_load_state,
+    .switchover_ack_needed = testdev_ack_needed_live,
+};
+
+static bool testdev_get_hold_ack(Object *obj, GError **errp)
+{
+    return MIGRATION_TESTDEV(obj)->hold_ack;
+}
+
+static bool testdev_set_hold_ack(Object *obj, bool value, GError **errp)
+{
+    MigrationTestdevState *s = MIGRATION_TESTDEV(obj);
+
+    s->hold_ack = value;
+    return testdev_ack_try_approve(s, errp);
+}
+
 /* ---- type registration ---- */
 
 static uint64_t testdev_get_sequence(Object *obj, GError **errp)
@@ -250,6 +360,10 @@ static bool testdev_realize(DeviceState *dev, GError **errp)
     }
     s->blob_size = s->state_size;
     testdev_regenerate(s);
+    if (s->switchover_ack) {
+        register_savevm_live(TESTDEV_ACK_ENTRY, 0, 1, &testdev_ack_handlers,
+                             s);
+    }
     return true;
 }
 
@@ -257,6 +371,9 @@ static void testdev_unrealize(DeviceState *dev)
 {
     MigrationTestdevState *s = MIGRATION_TESTDEV(dev);
 
+    if (s->switchover_ack) {
+        unregister_savevm(TESTDEV_ACK_ENTRY, s);
+    }
     g_free(s->blob);
     s->blob = NULL;
 }
@@ -297,6 +414,9 @@ static void testdev_class_init(ObjectClass *klass, const void *data)
                                    testdev_get_checksum, NULL);
     object_class_property_add_bool(klass, "pattern-ok",
                                    testdev_get_pattern_ok, NULL);
+    object_class_property_add_bool(klass, "hold-switchover-ack",
+                                   testdev_get_hold_ack,
+                                   testdev_set_hold_ack);
 }
 
 static const TypeInfo testdev_info = {

@@ -43,6 +43,13 @@ bool cpus_execution_enabled(void);
 int64_t cpus_vcpu_thread_id(void);
 
 /*
+ * vCPU throttling for auto-converge: the vCPU thread sleeps pct% of its
+ * time (0 = off, at most 99). Any thread.
+ */
+void cpus_set_throttle_percentage(int pct);
+int cpus_throttle_percentage(void);
+
+/*
  * Wake a halted vCPU (an interrupt arrived). Any thread, with or without
  * the BQL: without it, this takes the BQL (so it must not be called while
  * holding a lock that a BQL holder may wait for).

@@ -14,13 +14,18 @@
  *                    fail-load" (default off)
  *   "switchover-ack" bool, the device asks for switchover
  *                    acknowledgement; source and destination must agree
- *                    (default off)
+ *                    (default off). It then also has a live entry
+ *                    "migration-testdev-ack" whose START section the
+ *                    destination must load before it approves.
  * Run-time properties:
  *   "sequence"       uint32, read/write: writing refills the blob with the
  *                    pattern of that sequence number and updates checksum
  *   "checksum"       uint32, read-only: the checksum the blob must have
  *   "pattern-ok"     bool, read-only: the blob is exactly the pattern of
  *                    "sequence" and matches "checksum"
+ *   "hold-switchover-ack" bool, read/write: while on, the destination
+ *                    does not approve the switchover even after loading
+ *                    the precopy data; turning it off approves then.
  */
 #ifndef HW_CR16_MIGRATION_TESTDEV_H
 #define HW_CR16_MIGRATION_TESTDEV_H

@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The incoming side (spec/migration-states-and-qmp.md 3, wire-format 1.7):
+ * listen (migrate-incoming, -incoming), take the first connection, load
+ * the stream in the incoming thread ("mig/dst/main"), then in the main
+ * loop start the guest per the received run state and autostart, report
+ * `completed` or `failed`, say SHUT on the return path and tear down.
+ *
+ * The run state stays `inmigrate` until the load succeeded: a guest that
+ * did not load completely never runs.
+ */
+#include "qemu/osdep.h"
+#include "qemu/main-loop.h"
+#include "qemu/error-report.h"
+#include "qapi/error.h"
+#include "qapi/json-visit.h"
+#include "qapi/qapi-visit.h"
+#include "system/runstate.h"
+#include "migration/migration-core.h"
+#include "migration/savevm.h"
+#include "migration/status.h"
+#include "migration/global_state.h"
+
+static bool incoming_set_state(MigrationIncomingState *mis, int old_state,
+                               int new_state)
+{
+    return migrate_set_state(MIGRATION_SIDE_DESTINATION, mis->state,
+                             old_state, new_state);
+}
+
+/* ---- LoadvmHooks: the commands that reach beyond the stream ---- */
+
+static bool incoming_open_return_path(void *opaque, GError **errp)
+{
+    MigrationIncomingState *mis = opaque;
+    QEMUFile *rp;
+
+    g_mutex_lock(&mis->rp_lock);
+    if (mis->to_src_file) {
+        g_mutex_unlock(&mis->rp_lock);
+        /* QEMU only complains here; the stream goes on. */
+        error_report("migration: return path already open");
+        return true;
+    }
+    rp = qemu_file_get_return_path(mis->from_src_file);
+    if (!rp) {
+        g_mutex_unlock(&mis->rp_lock);
+        error_setg(errp, "OPEN_RETURN_PATH: the incoming channel is "
+                   "one-way, no return path can be opened");
+        return false;
+    }
+    mis->to_src_file = rp;
+    g_mutex_unlock(&mis->rp_lock);
+    return migration_incoming_switchover_ack_init(mis, errp);
+}
+
+static bool incoming_ping(void *opaque, uint32_t value, GError **errp)
+{
+    MigrationIncomingState *mis = opaque;
+
+    if (!migration_rp_send_pong(mis, value, errp)) {
+        error_prepend(errp, "PING 0x%x received with no usable return "
+                      "path: ", value);
+        return false;
+    }
+    return true;
+}
+
+static LoadvmHooks incoming_hooks = {
+    .open_return_path = incoming_open_return_path,
+    .ping = incoming_ping,
+};
+
+/* ---- the end of the load (main loop, BQL) ---- */
+
+static void incoming_teardown(MigrationIncomingState *mis, uint32_t shut)
+{
+    QEMUFile *rp;
+
+    g_mutex_lock(&mis->rp_lock);
+    rp = mis->to_src_file;
+    g_mutex_unlock(&mis->rp_lock);
+    if (rp) {
+        migration_rp_send_shut(mis, shut);
+        g_mutex_lock(&mis->rp_lock);
+        mis->to_src_file = NULL;
+        g_mutex_unlock(&mis->rp_lock);
+        qemu_fclose(rp);
+    }
+    qemu_fclose(mis->from_src_file);
+    mis->from_src_file = NULL;
+    qemu_loadvm_state_cleanup();
+    if (mis->listener) {
+        migration_transport_listener_close(mis->listener);
+        mis->listener = NULL;
+    }
+    migration_set_incoming_transport_started(false);
+}
+
+/*
+ * Start the guest as the source had it (1.9, 6.1): live there -> start
+ * if autostart, else paused; not live -> the source's run state.
+ */
+static RunState incoming_source_runstate(void)
+{
+    const char *name = global_state_get_runstate();
+
+    if (!name) {
+        return RUN_STATE_RUNNING;   /* not in the stream: assume running */
+    }
+    for (int i = 0; i < RUN_STATE__MAX; i++) {
+        if (!strcmp(name, RunState_str(i))) {
+            return i;
+        }
+    }
+    /* The loader already refused unknown names; be safe anyway. */
+    return RUN_STATE_PAUSED;
+}
+
+static void incoming_start_vm(void)
+{
+    RunState rs = incoming_source_runstate();
+
+    if (rs == RUN_STATE_RUNNING || rs == RUN_STATE_SUSPENDED) {
+        if (autostart) {
+            vm_start();
+        } else {
+            runstate_set(RUN_STATE_PAUSED, NULL);
+        }
+        return;
+    }
+    if (!runstate_transition_allowed(RUN_STATE_INMIGRATE, rs)) {
+        rs = RUN_STATE_PAUSED;
+    }
+    runstate_set(rs, NULL);
+}
+
+static void incoming_finish_bh(void *opaque)
+{
+    MigrationIncomingState *mis = opaque;
+    GError *err;
+    g_autofree char *msg = NULL;
+
+    g_thread_join(mis->thread);
+    mis->thread = NULL;
+
+    if (mis->load_ok) {
+        /* The run state changes before the `completed` event (6.3). */
+        incoming_start_vm();
+        incoming_set_state(mis, MIGRATION_STATUS_ACTIVE,
+                           MIGRATION_STATUS_COMPLETED);
+        incoming_teardown(mis, 0);
+        return;
+    }
+
+    err = mis->load_error;
+    mis->load_error = NULL;
+    if (!err) {
+        error_setg(&err, "unknown error");
+    }
+    error_prepend(&err, "load of migration failed: ");
+    msg = g_strdup(err->message);
+    /* Incoming failures live in the process-wide error slot (7.10). */
+    migrate_set_error(migrate_get_current(), err);
+    incoming_set_state(mis, MIGRATION_STATUS_ACTIVE, MIGRATION_STATUS_FAILED);
+    incoming_teardown(mis, 1);
+
+    if (mis->exit_on_error) {
+        error_report("%s", msg);
+        migrate_clear_error(migrate_get_current());
+        qemu_system_shutdown_request_with_code(SHUTDOWN_CAUSE_HOST_ERROR, 1);
+    }
+}
+
+static gpointer incoming_thread(gpointer opaque)
+{
+    MigrationIncomingState *mis = opaque;
+    GError *err = NULL;
+
+    incoming_hooks.opaque = mis;
+    mis->load_ok = qemu_loadvm_state(mis->from_src_file, &incoming_hooks,
+                                     &err);
+    mis->load_error = err;
+    main_loop_schedule(incoming_finish_bh, mis);
+    return NULL;
+}
+
+/* ---- listening ---- */
+
+static void incoming_accepted(MigChannel *ch, void *opaque)
+{
+    MigrationIncomingState *mis = opaque;
+
+    if (mis->from_src_file ||
+        g_atomic_int_get(mis->state) != MIGRATION_STATUS_SETUP) {
+        error_report("migration: ignoring an extra incoming connection");
+        mig_channel_unref(ch);
+        return;
+    }
+    mis->from_src_file = qemu_file_new_input(ch);
+    mig_channel_unref(ch);
+    incoming_set_state(mis, MIGRATION_STATUS_SETUP, MIGRATION_STATUS_ACTIVE);
+    global_state_reset_received();
+    mis->thread = g_thread_new("mig/dst/main", incoming_thread, mis);
+}
+
+bool migration_incoming_start(MigrationAddress *addr, bool exit_on_error,
+                              GError **errp)
+{
+    MigrationIncomingState *mis = migration_incoming_get_current();
+    MigrationStatus st = g_atomic_int_get(mis->state);
+
+    if (st != MIGRATION_STATUS_NONE) {
+        error_setg(errp, "Illegal migration incoming state: %s",
+                   MigrationStatus_str(st));
+        return false;
+    }
+    mis->exit_on_error = exit_on_error;
+    /* Q5: the status is `setup` before the listener exists, and stays
+     * so when listening fails. */
+    incoming_set_state(mis, MIGRATION_STATUS_NONE, MIGRATION_STATUS_SETUP);
+    mis->listener = migration_transport_listen(addr, incoming_accepted, mis,
+                                               errp);
+    if (!mis->listener) {
+        return false;
+    }
+    migration_set_incoming_transport_started(true);
+    mis->started = true;
+    return true;
+}
+
+bool migration_incoming_start_cmdline(const char *arg, GError **errp)
+{
+    g_autoptr(MigrationAddress) addr = NULL;
+
+    if (!strcmp(arg, "defer")) {
+        return true;
+    }
+    if (arg[0] == '{') {
+        g_autoptr(JsonParser) parser = json_parser_new();
+        g_autoptr(MigrationChannel) channel = NULL;
+
+        if (!json_parser_load_from_data(parser, arg, -1, errp)) {
+            return false;
+        }
+        channel = qapi_MigrationChannel_from_json(json_parser_get_root(parser),
+                                                  NULL, errp);
+        if (!channel) {
+            return false;
+        }
+        if (channel->channel_type != MIGRATION_CHANNEL_TYPE_MAIN) {
+            /* Only the CPR channel can be given this way besides main;
+             * CPR is not supported, so it has nothing to do. */
+            return true;
+        }
+        return migration_incoming_start(channel->addr, true, errp);
+    }
+    addr = migration_uri_parse(arg, errp);
+    return addr && migration_incoming_start(addr, true, errp);
+}

@@ -1,0 +1,211 @@
+/*
+ * The two migration state objects of this process: MigrationState (the
+ * outgoing side, "source") and MigrationIncomingState (the incoming side,
+ * "destination"), and the calls the files of the migration core share:
+ *
+ *   migration.c      the objects, errors, time bookkeeping, cleanup
+ *   migration-qmp.c  QMP handlers (migrate, migrate_cancel, query-migrate...)
+ *   outgoing.c       the migration thread (setup, iterate, switchover)
+ *   switchover.c     switchover-ack on both sides, pre-switchover wait
+ *   return-path.c    the return path: framing, source reader thread,
+ *                    destination writers (SHUT, PONG, SWITCHOVER_ACK)
+ *   incoming.c       listening, the incoming thread, VM start, teardown
+ *   cpu-throttle.c   auto-converge
+ *
+ * Locking: the status integers change only through migrate_set_state()
+ * (atomic compare-and-set). Everything else marked "BQL" is touched with
+ * the BQL held; fields shared with the migration or return-path thread say
+ * which lock or atomic guards them.
+ */
+#ifndef MIGRATION_MIGRATION_CORE_H
+#define MIGRATION_MIGRATION_CORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <glib.h>
+#include "qapi/qapi-types.h"
+#include "migration/migration.h"
+#include "migration/qemu-file.h"
+#include "migration/transport.h"
+
+/* Return-path message types (wire-format 5.2). */
+typedef enum MigRpMsgType {
+    MIG_RP_MSG_INVALID = 0,
+    MIG_RP_MSG_SHUT,
+    MIG_RP_MSG_PONG,
+    MIG_RP_MSG_REQ_PAGES_ID,
+    MIG_RP_MSG_REQ_PAGES,
+    MIG_RP_MSG_RECV_BITMAP,
+    MIG_RP_MSG_RESUME_ACK,
+    MIG_RP_MSG_SWITCHOVER_ACK,
+    MIG_RP_MSG_MAX
+} MigRpMsgType;
+
+/* Longest return-path payload the source accepts (wire-format 5.2). */
+#define MIG_RP_MAX_LEN 512
+
+/* ---- source ---- */
+
+typedef struct MigrationState {
+    /* MigrationStatus: migration_source_status_word(); changed only
+     * through migrate_set_state(). */
+    int *state;
+
+    /* Main channel. The pointer is set/cleared under file_lock so that a
+     * cancel from the main thread can shut it down while the migration
+     * thread writes. */
+    GMutex file_lock;
+    QEMUFile *to_dst_file;
+    /* Return path reader (owned by the RP thread while it runs). */
+    QEMUFile *rp_file;
+
+    bool connecting;            /* BQL: transport connect in flight */
+    GThread *thread;            /* BQL: the migration thread */
+    bool thread_done;           /* BQL: cleanup scheduled */
+
+    /* Return path thread and what it learned (atomics). */
+    GThread *rp_thread;
+    bool rp_error;              /* atomic: RP failed (error recorded) */
+    bool rp_shut;               /* atomic: SHUT received */
+    bool switchover_acked;      /* atomic: SWITCHOVER_ACK received */
+    uint32_t last_pong;         /* atomic */
+
+    /* Wakes the migration thread: pre-switchover continue, cancel,
+     * switchover ack. Guarded by wake_lock. */
+    GMutex wake_lock;
+    GCond wake_cond;
+    bool continue_requested;    /* migrate-continue in pre-switchover */
+
+    /* First error (error_lock). Also where incoming failures are kept. */
+    GMutex error_lock;
+    GError *error;
+
+    /* Time bookkeeping, ms (written by the migration thread, read by
+     * query-migrate; 64-bit atomics). */
+    int64_t start_time;         /* realtime ms at migrate */
+    int64_t setup_time;
+    int64_t total_time;         /* final, once completed */
+    int64_t downtime_start;
+    int64_t downtime;
+    int64_t expected_downtime;
+    uint64_t mbps_bits;         /* double stored as bits (atomic) */
+    uint64_t pages_per_second;
+
+    /* Run state before the switchover stop (BQL). */
+    bool vm_old_state_set;
+    RunState vm_old_state;
+
+    /* MIGRATION_PASS and auto-converge bookkeeping (migration thread). */
+    uint64_t passes_reported;
+    uint64_t last_period_ms;
+    uint64_t last_period_bytes;
+} MigrationState;
+
+/* The outgoing object (never NULL after migration_object_init()). */
+MigrationState *migrate_get_current(void);
+
+/* ---- destination ---- */
+
+typedef struct MigrationIncomingState {
+    /* MigrationStatus: migration_incoming_status_word(). */
+    int *state;
+    bool started;               /* BQL: migrate-incoming succeeded once */
+    bool exit_on_error;         /* BQL */
+    MigTransportListener *listener;  /* BQL */
+
+    QEMUFile *from_src_file;    /* owned by the incoming thread */
+    GThread *thread;            /* BQL */
+
+    /* Return path writer: the incoming thread (PONG, ACK) and the main
+     * thread (SHUT) both write, so writes take rp_lock. */
+    GMutex rp_lock;
+    QEMUFile *to_src_file;
+
+    /* switchover-ack: entries that still have to approve (rp_lock). */
+    int switchover_ack_pending;
+    bool switchover_ack_sent;
+
+    bool load_ok;               /* result of the incoming thread */
+    GError *load_error;
+} MigrationIncomingState;
+
+MigrationIncomingState *migration_incoming_get_current(void);
+
+/* ---- migration.c ---- */
+
+/* Create both objects (main, once, before the monitors start). */
+void migration_core_init(void);
+/* Record err as the migration error unless one is already kept (the
+ * first error wins). Takes err. Any thread. */
+void migrate_set_error(MigrationState *s, GError *err);
+/* A copy of the kept error (NULL when none). */
+GError *migrate_get_error(MigrationState *s);
+void migrate_clear_error(MigrationState *s);
+/* Change the source status: wrappers over migrate_set_state(). */
+bool migrate_src_set_state(MigrationState *s, int old_state, int new_state);
+/* Milliseconds on the host clock. */
+int64_t migration_now_ms(void);
+/* Throughput of the current migration in Mbit/s (atomic). */
+double migration_get_mbps(MigrationState *s);
+void migration_set_mbps(MigrationState *s, double mbps);
+
+/* ---- outgoing.c ---- */
+
+/* Start the migration thread on the connected channel (main loop, BQL). */
+void migration_outgoing_start(MigrationState *s, MigChannel *ch);
+/* Shut the channels down so every blocked read/write returns (any
+ * thread); used by cancel. */
+void migration_outgoing_shutdown(MigrationState *s);
+
+/* ---- switchover.c ---- */
+
+/* Source: may the VM be stopped for switchover now (spec 5 gate)? */
+bool migration_can_switchover(MigrationState *s);
+/* Source: wake the migration thread (ack, continue, cancel). */
+void migration_wake(MigrationState *s);
+/* Source: wait up to timeout_ms for a wake-up. */
+void migration_wait_wake(MigrationState *s, int timeout_ms);
+/* Source, migration thread, BQL held, VM stopped: pause in pre-switchover
+ * until migrate-continue or cancel. Returns with the BQL held; true when
+ * the thread may go on to `device`. */
+bool migration_pre_switchover_wait(MigrationState *s);
+/* Destination: count the entries that must approve (at OPEN_RETURN_PATH)
+ * and send the ACK at once when there are none. */
+bool migration_incoming_switchover_ack_init(MigrationIncomingState *mis,
+                                            GError **errp);
+
+/* ---- return-path.c ---- */
+
+/* Source: open the return path on f and start its reader thread. */
+bool migration_rp_start(MigrationState *s, QEMUFile *f, GError **errp);
+/* Source: wait for the reader to finish (SHUT or error); true when the
+ * destination reported success. */
+bool migration_rp_join(MigrationState *s, GError **errp);
+/* Destination: one framed message on the return path (rp_lock taken). */
+bool migration_rp_send(MigrationIncomingState *mis, MigRpMsgType type,
+                       uint16_t len, const uint8_t *data, GError **errp);
+bool migration_rp_send_shut(MigrationIncomingState *mis, uint32_t value);
+bool migration_rp_send_pong(MigrationIncomingState *mis, uint32_t value,
+                            GError **errp);
+bool migration_rp_send_switchover_ack(MigrationIncomingState *mis,
+                                      GError **errp);
+
+/* ---- incoming.c ---- */
+
+/* migrate-incoming / -incoming: listen on addr (BQL). */
+bool migration_incoming_start(MigrationAddress *addr, bool exit_on_error,
+                              GError **errp);
+/* -incoming from the command line (uri, "defer" or a JSON channel). */
+bool migration_incoming_start_cmdline(const char *arg, GError **errp);
+
+/* ---- cpu-throttle.c ---- */
+
+/* Auto-converge: look at the dirty and sent bytes since the last sync
+ * and raise the vCPU throttle when needed (migration thread). */
+void cpu_throttle_after_sync(MigrationState *s, uint64_t bytes_sent_period,
+                             uint64_t bytes_dirty_period);
+void cpu_throttle_stop_all(void);
+int cpu_throttle_percentage(void);
+bool cpu_throttle_active(void);
+
+#endif /* MIGRATION_MIGRATION_CORE_H */

@@ -1,0 +1,429 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The migration thread ("mig/src/main"): precopy from setup to the end
+ * (spec/migration-states-and-qmp.md 2, wire-format 1.8.1).
+ *
+ *   header [OPEN_RETURN_PATH, PING 1] setup   -> setup -> active
+ *   iterate (rate limited) until the remainder fits the downtime budget
+ *     and the switchover is allowed (switchover-ack)
+ *   stop the VM (finish-migrate) [pre-switchover wait] -> device
+ *   complete: device state, EOF, VM description; wait for SHUT on the RP
+ *   -> completed (run state postmigrate), or failed/cancelled (VM restored)
+ *
+ * Every status change is a CAS through migrate_src_set_state(): when a
+ * cancel moved the status to `cancelling` meanwhile, the thread's CAS
+ * fails and it winds down instead.
+ */
+#include "qemu/osdep.h"
+#include "qemu/main-loop.h"
+#include "qemu/error-report.h"
+#include "qapi/error.h"
+#include "qapi/qapi-events.h"
+#include "system/runstate.h"
+#include "migration/migration-core.h"
+#include "migration/migration-stats.h"
+#include "migration/options.h"
+#include "migration/savevm.h"
+#include "migration/status.h"
+#include "migration/global_state.h"
+#include "migration/ram.h"
+
+/* Bandwidth and the switchover threshold are measured per period. */
+#define MIGRATION_PERIOD_MS 100
+/* How long to idle when nothing can be sent and the switchover waits. */
+#define MIGRATION_GATE_WAIT_MS 10
+
+typedef struct OutgoingRun {
+    MigrationState *s;
+    QEMUFile *f;
+    uint64_t rate_limit;        /* applied to f */
+    /* current period */
+    int64_t period_start;
+    uint64_t period_bytes;      /* transferred at period start */
+    uint64_t period_pages;      /* pages sent at period start */
+    /* bytes/ms the switchover decision assumes; 0 until measured */
+    double bandwidth;
+    uint64_t threshold;         /* bytes that fit the downtime budget */
+} OutgoingRun;
+
+static uint64_t outgoing_transferred(OutgoingRun *r)
+{
+    uint64_t t = qemu_file_transferred(r->f);
+
+    __atomic_store_n(&mig_stats.transferred, t, __ATOMIC_RELAXED);
+    return t;
+}
+
+static uint64_t outgoing_pages(void)
+{
+    return __atomic_load_n(&mig_stats.normal_pages, __ATOMIC_RELAXED) +
+           __atomic_load_n(&mig_stats.zero_pages, __ATOMIC_RELAXED);
+}
+
+/* Fail the migration unless a cancel got there first. Takes err. */
+static void outgoing_fail(MigrationState *s, GError *err)
+{
+    MigrationStatus st = g_atomic_int_get(s->state);
+
+    if (st == MIGRATION_STATUS_CANCELLING ||
+        st == MIGRATION_STATUS_CANCELLED) {
+        g_clear_error(&err);
+        return;
+    }
+    migrate_set_error(s, err);
+    migrate_src_set_state(s, st, MIGRATION_STATUS_FAILED);
+}
+
+/*
+ * Called by RAM after every dirty-bitmap sync (migration thread, with or
+ * without the BQL): one MIGRATION_PASS per sync, and the auto-converge
+ * decision once per completed measurement period.
+ */
+static void outgoing_on_sync(uint64_t count, void *opaque)
+{
+    MigrationState *s = opaque;
+    RAMSyncPeriod p;
+
+    while (s->passes_reported < count) {
+        s->passes_reported++;
+        if (migrate_events()) {
+            qapi_event_send_migration_pass(s->passes_reported);
+        }
+    }
+    ram_get_sync_period(&p);
+    if (p.duration_ms && (p.duration_ms != s->last_period_ms ||
+                          p.bytes_sent != s->last_period_bytes)) {
+        s->last_period_ms = p.duration_ms;
+        s->last_period_bytes = p.bytes_sent;
+        cpu_throttle_after_sync(s, p.bytes_sent,
+                                p.dirty_pages * TARGET_PAGE_SIZE);
+    }
+}
+
+/* End of a period: bandwidth, threshold, mbps, expected downtime. */
+static void outgoing_update_counters(OutgoingRun *r)
+{
+    MigrationState *s = r->s;
+    int64_t now = migration_now_ms();
+    int64_t spent = now - r->period_start;
+    uint64_t bytes, pages, switchover_bw, dirty;
+    double expected_bw;
+
+    if (spent < MIGRATION_PERIOD_MS) {
+        return;
+    }
+    bytes = outgoing_transferred(r) - r->period_bytes;
+    pages = outgoing_pages() - r->period_pages;
+    r->bandwidth = (double)bytes / spent;
+
+    /* avail-switchover-bandwidth, when set, replaces the measurement for
+     * the decision only (the user knows the link better than one period
+     * of a rate-limited stream does). */
+    switchover_bw = migrate_avail_switchover_bandwidth();
+    expected_bw = switchover_bw ? switchover_bw / 1000.0 : r->bandwidth;
+    r->threshold = expected_bw * migrate_downtime_limit();
+
+    migration_set_mbps(s, (bytes * 8.0) / (spent / 1000.0) / 1e6);
+    __atomic_store_n(&s->pages_per_second, pages * 1000 / spent,
+                     __ATOMIC_RELAXED);
+    dirty = __atomic_load_n(&mig_stats.dirty_bytes_last_sync,
+                            __ATOMIC_RELAXED);
+    if (expected_bw > 0 && bytes > 10000) {
+        __atomic_store_n(&s->expected_downtime,
+                         (int64_t)(dirty / expected_bw), __ATOMIC_RELAXED);
+    }
+
+    r->period_start = now;
+    r->period_bytes = outgoing_transferred(r);
+    r->period_pages = outgoing_pages();
+}
+
+static void outgoing_apply_rate_limit(OutgoingRun *r)
+{
+    uint64_t want = migrate_max_bandwidth();
+
+    if (want != r->rate_limit) {
+        r->rate_limit = want;
+        qemu_file_set_rate_limit(r->f, want);
+    }
+}
+
+/* Errors recorded by the stream or the return path since last time. */
+static bool outgoing_check_errors(OutgoingRun *r, GError **errp)
+{
+    GError *err;
+
+    if (qemu_file_get_error_obj(r->f, errp)) {
+        return false;
+    }
+    if (__atomic_load_n(&r->s->rp_error, __ATOMIC_ACQUIRE)) {
+        err = migrate_get_error(r->s);
+        if (err) {
+            g_propagate_error(errp, err);
+        } else {
+            error_setg(errp, "return path failed");
+        }
+        return false;
+    }
+    return true;
+}
+
+/* The header, the return path and the setup sections. */
+static bool outgoing_setup(OutgoingRun *r, GError **errp)
+{
+    MigrationState *s = r->s;
+    int64_t setup_start = migration_now_ms();
+    bool ok = true;
+
+    qemu_savevm_state_header(r->f);
+    if (migrate_uses_return_path()) {
+        if (!migration_rp_start(s, r->f, errp)) {
+            return false;
+        }
+        qemu_savevm_send_open_return_path(r->f);
+        qemu_savevm_send_ping(r->f, 1);
+    }
+
+    bql_lock();
+    ok = qemu_savevm_state_setup(r->f, errp);
+    bql_unlock();
+
+    /* Q9: setup -> active happens even when the handlers' setup failed;
+     * the failure is then reported as active -> failed. */
+    if (!migrate_src_set_state(s, MIGRATION_STATUS_SETUP,
+                               MIGRATION_STATUS_ACTIVE)) {
+        if (ok) {
+            error_setg(errp, "migration was cancelled during setup");
+        }
+        return false;
+    }
+    if (!ok) {
+        return false;
+    }
+    __atomic_store_n(&s->setup_time, migration_now_ms() - setup_start,
+                     __ATOMIC_RELAXED);
+    return outgoing_check_errors(r, errp);
+}
+
+/*
+ * The switchover for precopy: stop, [pre-switchover], device, complete,
+ * wait for the destination's SHUT. False with errp set on failure (the
+ * caller restores the VM).
+ */
+static bool outgoing_complete(OutgoingRun *r, GError **errp)
+{
+    MigrationState *s = r->s;
+    bool ok;
+
+    bql_lock();
+    __atomic_store_n(&s->downtime_start, migration_now_ms(),
+                     __ATOMIC_RELAXED);
+    s->vm_old_state = runstate_get();
+    s->vm_old_state_set = true;
+    global_state_store();
+    vm_stop_force_state(RUN_STATE_FINISH_MIGRATE);
+
+    if (migrate_pause_before_switchover()) {
+        ok = migration_pre_switchover_wait(s);
+    } else {
+        ok = migrate_src_set_state(s, MIGRATION_STATUS_ACTIVE,
+                                   MIGRATION_STATUS_DEVICE);
+    }
+    if (!ok) {
+        bql_unlock();
+        error_setg(errp, "Switchover is interrupted");
+        return false;
+    }
+
+    /* The guest is stopped: nothing is gained by pacing the rest. */
+    qemu_file_set_rate_limit(r->f, 0);
+    ok = qemu_savevm_state_complete_precopy(r->f, errp);
+    qemu_fflush(r->f);
+    bql_unlock();
+
+    if (!ok || !outgoing_check_errors(r, errp)) {
+        return false;
+    }
+    /* With a return path the destination has the last word: SHUT(0)
+     * after it loaded everything and started (wire-format 5.3.1). */
+    if (!migration_rp_join(s, errp)) {
+        return false;
+    }
+    __atomic_store_n(&s->downtime,
+                     migration_now_ms() -
+                     __atomic_load_n(&s->downtime_start, __ATOMIC_RELAXED),
+                     __ATOMIC_RELAXED);
+    return true;
+}
+
+/* One turn of the loop. 1 = go on, 0 = done (completed), -1 = error. */
+static int outgoing_iteration(OutgoingRun *r, GError **errp)
+{
+    uint64_t must = 0, can = 0;
+    bool synced = false;
+    int ret;
+
+    if (!outgoing_check_errors(r, errp)) {
+        return -1;
+    }
+    outgoing_apply_rate_limit(r);
+
+    qemu_savevm_state_pending_estimate(&must, &can);
+    if (must + can <= r->threshold) {
+        bql_lock();
+        qemu_savevm_state_pending_exact(&must, &can);
+        bql_unlock();
+        synced = true;
+    }
+    if (synced && must + can <= r->threshold &&
+        migration_can_switchover(r->s)) {
+        return outgoing_complete(r, errp) ? 0 : -1;
+    }
+
+    ret = qemu_savevm_state_iterate(r->f, errp);
+    if (ret < 0) {
+        return -1;
+    }
+    outgoing_transferred(r);
+    outgoing_update_counters(r);
+    if (qemu_file_rate_limit_exceeded(r->f)) {
+        qemu_file_rate_limit_wait(r->f);
+    } else if (ret == 1 && synced) {
+        /* Everything is sent and the switchover is gated (ack not yet
+         * there): idle until woken or a little time has passed so that
+         * newly dirtied pages are picked up. */
+        migration_wait_wake(r->s, MIGRATION_GATE_WAIT_MS);
+    }
+    return 1;
+}
+
+/* Where the source VM goes after the migration ended (2.4). BQL held. */
+static void outgoing_finish_locked(MigrationState *s)
+{
+    MigrationStatus st = g_atomic_int_get(s->state);
+
+    cpu_throttle_stop_all();
+    switch (st) {
+    case MIGRATION_STATUS_COMPLETED:
+        runstate_set(RUN_STATE_POSTMIGRATE, NULL);
+        break;
+    case MIGRATION_STATUS_FAILED:
+    case MIGRATION_STATUS_CANCELLING:
+    case MIGRATION_STATUS_CANCELLED:
+        if (!s->vm_old_state_set) {
+            break;      /* never stopped: nothing to restore */
+        }
+        if ((s->vm_old_state == RUN_STATE_RUNNING ||
+             s->vm_old_state == RUN_STATE_SUSPENDED) &&
+            !runstate_check(RUN_STATE_SHUTDOWN)) {
+            vm_start();
+        } else if (runstate_check(RUN_STATE_FINISH_MIGRATE)) {
+            runstate_set(s->vm_old_state, NULL);
+        }
+        break;
+    default:
+        g_assert_not_reached();
+    }
+}
+
+static void outgoing_cleanup_bh(void *opaque)
+{
+    MigrationState *s = opaque;
+    QEMUFile *f;
+
+    g_thread_join(s->thread);
+    s->thread = NULL;
+
+    /* The reader may still be blocked when the migration failed early. */
+    if (g_atomic_int_get(s->state) != MIGRATION_STATUS_COMPLETED) {
+        migration_outgoing_shutdown(s);
+    }
+    migration_rp_join(s, NULL);
+
+    g_mutex_lock(&s->file_lock);
+    f = s->to_dst_file;
+    s->to_dst_file = NULL;
+    g_mutex_unlock(&s->file_lock);
+    qemu_fclose(f);
+
+    qemu_savevm_state_cleanup();
+    ram_set_sync_notifier(NULL, NULL);
+    migrate_src_set_state(s, MIGRATION_STATUS_CANCELLING,
+                          MIGRATION_STATUS_CANCELLED);
+}
+
+static gpointer migration_thread(gpointer opaque)
+{
+    MigrationState *s = opaque;
+    OutgoingRun r = { .s = s, .f = s->to_dst_file };
+    GError *err = NULL;
+    int ret = 1;
+
+    r.rate_limit = migrate_max_bandwidth();
+    qemu_file_set_rate_limit(r.f, r.rate_limit);
+    r.period_start = migration_now_ms();
+
+    if (!outgoing_setup(&r, &err)) {
+        ret = -1;
+    }
+    r.period_start = migration_now_ms();
+    r.period_bytes = outgoing_transferred(&r);
+    r.period_pages = outgoing_pages();
+
+    while (ret > 0 &&
+           g_atomic_int_get(s->state) == MIGRATION_STATUS_ACTIVE) {
+        ret = outgoing_iteration(&r, &err);
+    }
+
+    bql_lock();
+    if (ret == 0) {
+        s->total_time = migration_now_ms() - s->start_time;
+        if (s->total_time > 0) {
+            migration_set_mbps(s, outgoing_transferred(&r) * 8.0 /
+                                  (s->total_time / 1000.0) / 1e6);
+        }
+        if (!migrate_src_set_state(s, MIGRATION_STATUS_DEVICE,
+                                   MIGRATION_STATUS_COMPLETED)) {
+            ret = -1;
+        }
+    }
+    if (ret < 0 || g_atomic_int_get(s->state) == MIGRATION_STATUS_ACTIVE) {
+        if (!err) {
+            error_setg(&err, "migration stopped in state %s",
+                       MigrationStatus_str(g_atomic_int_get(s->state)));
+        }
+        outgoing_fail(s, err);
+        err = NULL;
+    }
+    g_clear_error(&err);
+    outgoing_finish_locked(s);
+    bql_unlock();
+
+    main_loop_schedule(outgoing_cleanup_bh, s);
+    return NULL;
+}
+
+void migration_outgoing_start(MigrationState *s, MigChannel *ch)
+{
+    g_mutex_lock(&s->file_lock);
+    s->to_dst_file = qemu_file_new_output(ch);
+    g_mutex_unlock(&s->file_lock);
+    s->passes_reported = 0;
+    s->last_period_ms = 0;
+    s->last_period_bytes = 0;
+    ram_set_sync_notifier(outgoing_on_sync, s);
+    s->thread = g_thread_new("mig/src/main", migration_thread, s);
+}
+
+void migration_outgoing_shutdown(MigrationState *s)
+{
+    g_mutex_lock(&s->file_lock);
+    if (s->to_dst_file) {
+        qemu_file_shutdown(s->to_dst_file);
+    }
+    if (s->rp_file) {
+        qemu_file_shutdown(s->rp_file);
+    }
+    g_mutex_unlock(&s->file_lock);
+    migration_wake(s);
+}

@@ -1,0 +1,125 @@
+/*
+ * State shared by the RAM saver's files (ram-save.c, ram-dirty.c) and the
+ * block scope helpers of ram.c. Private to migration/.
+ */
+#ifndef MIGRATION_RAM_INTERNAL_H
+#define MIGRATION_RAM_INTERNAL_H
+
+#include "migration/ram.h"
+#include "migration/page_cache.h"
+
+/* ---- block scope (ram.c) ---- */
+
+/* Number of blocks in scope (NULL: every block). */
+size_t ram_scope_count(const RAMBlockScope *scope);
+/* Block i of the scope and its wire name. */
+RAMBlock *ram_scope_block(const RAMBlockScope *scope, size_t i,
+                          const char **name);
+/* The block that travels under name, or NULL. */
+RAMBlock *ram_scope_find(const RAMBlockScope *scope, const char *name);
+/*
+ * With x-ignore-shared, shared file-backed blocks are listed in MEM_SIZE
+ * but their pages are not sent: both sides map the same file.
+ */
+bool ram_block_is_ignored(RAMBlock *rb);
+
+/* Is the target page at p all zeros? */
+bool ram_page_is_zero(const uint8_t *p);
+
+static inline void ram_stat_add(uint64_t *counter, uint64_t v)
+{
+    __atomic_fetch_add(counter, v, __ATOMIC_RELAXED);
+}
+
+/* ---- the source ---- */
+
+typedef struct RAMSaveBlock {
+    RAMBlock *rb;
+    const char *name;           /* wire name */
+    uint8_t *host;
+    uint64_t pages;
+    size_t words;               /* of bmap */
+    unsigned long *bmap;        /* pages still to send; migration thread */
+    const unsigned long *written;   /* clear bit: page reads as zeros */
+    uint64_t cache_key_base;    /* XBZRLE cache key of the block's page 0 */
+    bool ignored;               /* listed, never sent (x-ignore-shared) */
+} RAMSaveBlock;
+
+/* Room for one record header: word, str8 name, encoding byte, be16. */
+#define RAM_RECORD_HEADER_MAX (8 + 1 + 255 + 1 + 2)
+#define RAM_STAGE_SIZE 8192
+
+/*
+ * One outgoing migration. Owned by the migration thread between setup and
+ * cleanup; other threads see only the atomic copies kept by ram-dirty.c.
+ */
+typedef struct RAMState {
+    RAMSaveBlock *blocks;
+    size_t nr_blocks;
+    uint64_t total_bytes;       /* sum of listed used lengths */
+    uint64_t dirty_pages;       /* set bits in all bmaps (mirrored for
+                                   other threads by ram_set_dirty_pages) */
+
+    /* where the scan resumes */
+    size_t scan_block;
+    uint64_t scan_page;
+    const RAMSaveBlock *last_sent;  /* CONTINUE; NULL forces a name */
+    bool round_done;            /* a full pass ended: XBZRLE may start */
+    bool last_stage;            /* completing, guest stopped */
+    bool zero_detect;           /* zero-page-detection != none */
+
+    /* dirty sync */
+    uint64_t sync_count;
+    int64_t period_start_ms;
+    uint64_t period_dirty_pages;
+    uint64_t period_start_bytes;
+
+    /* XBZRLE (cache NULL when the capability is off) */
+    PageCache *cache;
+    uint64_t cache_param;       /* xbzrle-cache-size the cache was built for */
+    uint8_t *xbzrle_current;    /* stable snapshot of the page being encoded */
+    uint8_t *xbzrle_encoded;
+
+    /*
+     * Record headers are staged here and handed to the QEMUFile in runs,
+     * right before page data that is queued by reference: a 1 GiB guest
+     * that was never written is 256 Ki zero records, and one call per
+     * record would dominate.
+     */
+    uint8_t stage[RAM_STAGE_SIZE];
+    size_t stage_len;
+
+    uint64_t bytes_sent;        /* RAM record bytes produced */
+} RAMState;
+
+/* ---- ram-dirty.c ---- */
+
+/* Build rs->blocks for scope: every page to be sent. */
+void ram_state_blocks_init(RAMState *rs, const RAMBlockScope *scope);
+void ram_state_blocks_free(RAMState *rs);
+/*
+ * The sync of memory.h: collect every block's logged pages into its
+ * bmap, then the barrier. Updates the counters and the period, then
+ * calls the sync notifier. Migration thread.
+ */
+void ram_dirty_sync(RAMState *rs);
+/* Change rs->dirty_pages and the copy ram_bytes_remaining() reads. */
+void ram_set_dirty_pages(RAMState *rs, uint64_t pages);
+/* Publish rs->total_bytes for ram_bytes_total() (0: no migration). */
+void ram_publish_total(uint64_t bytes);
+
+/* ---- the handlers (SaveVMHandlers in ram.c) ---- */
+
+bool ram_save_setup(QEMUFile *f, void *opaque, GError **errp);
+int ram_save_iterate(QEMUFile *f, void *opaque, GError **errp);
+bool ram_save_complete(QEMUFile *f, void *opaque, GError **errp);
+void ram_state_pending_estimate(void *opaque, uint64_t *must_precopy,
+                                uint64_t *can_postcopy);
+void ram_state_pending_exact(void *opaque, uint64_t *must_precopy,
+                             uint64_t *can_postcopy);
+void ram_save_cleanup(void *opaque);
+bool ram_load_setup(QEMUFile *f, void *opaque, GError **errp);
+bool ram_load(QEMUFile *f, void *opaque, int version_id, GError **errp);
+void ram_load_cleanup(void *opaque);
+
+#endif /* MIGRATION_RAM_INTERNAL_H */

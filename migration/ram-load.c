@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * RAM load (wire 3): parse the records of a RAM section body into the
+ * destination's blocks. The stream is hostile: every flag combination,
+ * block name, offset, length and fill byte is checked before use, and an
+ * error names the block and offset it concerns.
+ *
+ * The guest does not run while precopy RAM loads, so pages are written
+ * straight into the block's mapping; the CPU has decoded no code yet.
+ */
+#include "qemu/osdep.h"
+
+#include "qapi/error.h"
+#include "migration/qemu-file.h"
+#include "migration/options.h"
+#include "migration/xbzrle.h"
+#include "ram-internal.h"
+
+/* One incoming migration's RAM state; incoming thread only. */
+typedef struct RAMLoadState {
+    const RAMBlockScope *scope;
+    /* The block of the last page record: CONTINUE refers to it (wire
+     * 3.3); it survives section boundaries. Cached facts alongside. */
+    RAMBlock *block;
+    const char *block_name;
+    uint8_t *host;
+    uint64_t used_length;
+    const unsigned long *written;
+    uint8_t xbzrle_buf[TARGET_PAGE_SIZE];
+} RAMLoadState;
+
+static RAMLoadState *ram_load_state;
+
+bool ram_load_setup(QEMUFile *f, void *opaque, GError **errp)
+{
+    ram_load_cleanup(NULL);
+    ram_load_state = g_new0(RAMLoadState, 1);
+    ram_load_state->scope = opaque;
+    return true;
+}
+
+void ram_load_cleanup(void *opaque)
+{
+    g_clear_pointer(&ram_load_state, g_free);
+}
+
+/* The stream's sticky error as a GError (false), or true. */
+static bool stream_ok(QEMUFile *f, const char *what, GError **errp)
+{
+    int ret = qemu_file_get_error_obj(f, errp);
+
+    if (!ret) {
+        return true;
+    }
+    if (errp && *errp) {
+        g_prefix_error(errp, "RAM: %s: ", what);
+    } else {
+        error_setg(errp, "RAM: %s: %s", what, g_strerror(-ret));
+    }
+    return false;
+}
+
+/* A short read: the stream's error, or "ended" if it has none. */
+static bool short_read(QEMUFile *f, const char *what, GError **errp)
+{
+    if (stream_ok(f, what, errp)) {
+        error_setg(errp, "RAM: %s: the stream ended", what);
+    }
+    return false;
+}
+
+/* ---- MEM_SIZE: the block list (wire 3.5) ---- */
+
+static bool load_block_list(RAMLoadState *ls, QEMUFile *f, uint64_t total,
+                            GError **errp)
+{
+    uint64_t seen = 0;
+
+    /* Each listed length equals a local block's (never 0): this ends. */
+    while (seen < total) {
+        char name[256];
+        uint64_t length, local;
+        RAMBlock *rb;
+
+        qemu_get_counted_string(f, name);
+        length = qemu_get_be64(f);
+        if (!stream_ok(f, "reading the RAM block list", errp)) {
+            return false;
+        }
+        rb = ram_scope_find(ls->scope, name);
+        if (!rb) {
+            error_setg(errp, "Unknown ramblock \"%s\", cannot accept "
+                       "migration", name);
+            return false;
+        }
+        local = ram_block_used_length(rb);
+        if (length != local) {
+            error_setg(errp, "Length mismatch: %s: 0x%" PRIx64 " in != 0x%"
+                       PRIx64, name, length, local);
+            return false;
+        }
+        if (length > total - seen) {
+            error_setg(errp, "RAM block list: block %s (0x%" PRIx64 " bytes) "
+                       "takes the sum past the total 0x%" PRIx64, name,
+                       length, total);
+            return false;
+        }
+        /* No page_size field: see ram_save_setup(). */
+        if (migrate_ignore_shared()) {
+            uint64_t mr_addr = qemu_get_be64(f);
+            hwaddr base = ram_block_phys_base(rb);
+
+            if (!stream_ok(f, "reading the RAM block list", errp)) {
+                return false;
+            }
+            if (base == (hwaddr)-1) {
+                base = 0;
+            }
+            if (ram_block_is_ignored(rb) && mr_addr != base) {
+                error_setg(errp, "Mismatched GPAs for block %s: 0x%" PRIx64
+                           " in != 0x%" PRIx64, name, mr_addr, base);
+                return false;
+            }
+        }
+        seen += length;
+    }
+    return true;
+}
+
+/* ---- page records ---- */
+
+/* The block a page record refers to (wire 3.3), cached in ls. */
+static bool load_block_ref(RAMLoadState *ls, QEMUFile *f, uint64_t flags,
+                           GError **errp)
+{
+    char name[256];
+    RAMBlock *rb;
+
+    if (flags & RAM_SAVE_FLAG_CONTINUE) {
+        if (!ls->block) {
+            error_setg(errp, "bad migration stream: page record with "
+                       "CONTINUE but no previous block");
+            return false;
+        }
+        return true;
+    }
+    qemu_get_counted_string(f, name);
+    if (!stream_ok(f, "reading a block name", errp)) {
+        return false;
+    }
+    rb = ram_scope_find(ls->scope, name);
+    if (!rb) {
+        error_setg(errp, "Can't find block %s", name);
+        return false;
+    }
+    if (ram_block_is_ignored(rb)) {
+        error_setg(errp, "Page for block %s, which is not migrated "
+                   "(x-ignore-shared)", name);
+        return false;
+    }
+    ls->block = rb;
+    ls->block_name = ram_block_name(rb);
+    for (size_t i = 0; ls->scope && i < ls->scope->nr; i++) {
+        if (ls->scope->blocks[i] == rb) {
+            ls->block_name = ls->scope->names[i];
+        }
+    }
+    ls->host = ram_block_host(rb);
+    ls->used_length = ram_block_used_length(rb);
+    ls->written = ram_block_written_bitmap(rb);
+    return true;
+}
+
+static bool page_was_written(const RAMLoadState *ls, uint64_t offset)
+{
+    uint64_t page = offset >> TARGET_PAGE_BITS;
+
+    return (qatomic_read(&ls->written[page / BITS_PER_LONG])
+            >> (page % BITS_PER_LONG)) & 1;
+}
+
+static bool load_zero_page(RAMLoadState *ls, QEMUFile *f, uint64_t offset,
+                           GError **errp)
+{
+    uint8_t fill = qemu_get_byte(f);
+    uint8_t *host = ls->host + offset;
+
+    if (!stream_ok(f, "reading a zero page", errp)) {
+        return false;
+    }
+    if (fill != 0) {
+        error_setg(errp, "Found a zero page with value 0x%02x at offset "
+                   "0x%" PRIx64 " in block %s", fill, offset,
+                   ls->block_name);
+        return false;
+    }
+    /*
+     * A page never written is zero already: touching it would only make
+     * the host allocate memory for it.
+     */
+    if (page_was_written(ls, offset) && !ram_page_is_zero(host)) {
+        memset(host, 0, TARGET_PAGE_SIZE);
+    }
+    return true;
+}
+
+static bool load_normal_page(RAMLoadState *ls, QEMUFile *f, uint64_t offset,
+                             GError **errp)
+{
+    uint8_t *host = ls->host + offset;
+    uint8_t *data = host;
+
+    ram_block_mark_written(ls->block, offset, TARGET_PAGE_SIZE);
+    if (qemu_get_buffer_in_place(f, &data, TARGET_PAGE_SIZE) !=
+        TARGET_PAGE_SIZE) {
+        return short_read(f, "reading a page", errp);
+    }
+    if (data != host) {
+        memcpy(host, data, TARGET_PAGE_SIZE);
+    }
+    return true;
+}
+
+static bool load_xbzrle_page(RAMLoadState *ls, QEMUFile *f, uint64_t offset,
+                             GError **errp)
+{
+    uint8_t encoding = qemu_get_byte(f);
+    uint16_t len = qemu_get_be16(f);
+    uint8_t *data = ls->xbzrle_buf;
+    g_autoptr(GError) err = NULL;
+
+    if (!stream_ok(f, "reading an XBZRLE page", errp)) {
+        return false;
+    }
+    if (encoding != ENCODING_FLAG_XBZRLE) {
+        error_setg(errp, "Failed to load XBZRLE page at offset 0x%" PRIx64
+                   " in block %s: unknown encoding 0x%02x", offset,
+                   ls->block_name, encoding);
+        return false;
+    }
+    if (len > TARGET_PAGE_SIZE) {
+        error_setg(errp, "Failed to load XBZRLE page at offset 0x%" PRIx64
+                   " in block %s: length %u exceeds the page size", offset,
+                   ls->block_name, len);
+        return false;
+    }
+    if (qemu_get_buffer_in_place(f, &data, len) != len) {
+        return short_read(f, "reading an XBZRLE page", errp);
+    }
+    ram_block_mark_written(ls->block, offset, TARGET_PAGE_SIZE);
+    if (!xbzrle_decode(data, len, ls->host + offset, TARGET_PAGE_SIZE,
+                       &err)) {
+        error_setg(errp, "Failed to load XBZRLE page at offset 0x%" PRIx64
+                   " in block %s: %s", offset, ls->block_name, err->message);
+        return false;
+    }
+    return true;
+}
+
+static bool load_page_record(RAMLoadState *ls, QEMUFile *f, uint64_t flags,
+                             uint64_t offset, GError **errp)
+{
+    if (!load_block_ref(ls, f, flags, errp)) {
+        return false;
+    }
+    if (offset >= ls->used_length) {
+        error_setg(errp, "Illegal RAM offset 0x%" PRIx64 " in block %s "
+                   "(used length 0x%" PRIx64 ")", offset, ls->block_name,
+                   ls->used_length);
+        return false;
+    }
+    switch (flags & ~RAM_SAVE_FLAG_CONTINUE) {
+    case RAM_SAVE_FLAG_ZERO:
+        return load_zero_page(ls, f, offset, errp);
+    case RAM_SAVE_FLAG_PAGE:
+        return load_normal_page(ls, f, offset, errp);
+    default:
+        return load_xbzrle_page(ls, f, offset, errp);
+    }
+}
+
+/* ---- the section body ---- */
+
+bool ram_load(QEMUFile *f, void *opaque, int version_id, GError **errp)
+{
+    RAMLoadState *ls;
+
+    if (version_id != RAM_SECTION_VERSION) {
+        error_setg(errp, "RAM: unsupported version %d (only %d)", version_id,
+                   RAM_SECTION_VERSION);
+        return false;
+    }
+    if (!ram_load_state) {
+        ram_load_setup(f, opaque, NULL);
+    }
+    ls = ram_load_state;
+
+    for (;;) {
+        uint64_t word = qemu_get_be64(f);
+        uint64_t flags = word & (TARGET_PAGE_SIZE - 1);
+        uint64_t addr = word & TARGET_PAGE_MASK;
+
+        /* A failed read gives 0, which falls to the default case. */
+        switch (flags & ~RAM_SAVE_FLAG_CONTINUE) {
+        case RAM_SAVE_FLAG_ZERO:
+        case RAM_SAVE_FLAG_PAGE:
+        case RAM_SAVE_FLAG_XBZRLE:
+            if (!load_page_record(ls, f, flags, addr, errp)) {
+                return false;
+            }
+            break;
+        case RAM_SAVE_FLAG_MEM_SIZE:
+            if (!load_block_list(ls, f, addr, errp)) {
+                return false;
+            }
+            break;
+        case RAM_SAVE_FLAG_EOS:
+            return stream_ok(f, "reading a RAM section", errp);
+        case RAM_SAVE_FLAG_MULTIFD_FLUSH:
+            /* Without multifd channels there is nothing to wait for. */
+            break;
+        case RAM_SAVE_FLAG_HOOK:
+            error_setg(errp, "RAM: RDMA control record (flags 0x%" PRIx64
+                       ") is not supported", flags);
+            return false;
+        default:
+            if (!stream_ok(f, "reading a RAM record", errp)) {
+                return false;
+            }
+            error_setg(errp, "Unknown combination of migration flags: 0x%"
+                       PRIx64, flags);
+            return false;
+        }
+    }
+}

@@ -1,0 +1,414 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * RAM save (wire 3): the START section lists the blocks, PART sections
+ * send what the migration bitmap says is dirty, the END section sends the
+ * rest with the guest stopped. Page data is queued by reference (no copy)
+ * except where XBZRLE needs a stable copy.
+ */
+#include "qemu/osdep.h"
+
+#include "qapi/error.h"
+#include "migration/qemu-file.h"
+#include "migration/options.h"
+#include "migration/migration-stats.h"
+#include "migration/xbzrle.h"
+#include "ram-internal.h"
+
+/* A PART section stops after this long even below the rate limit. */
+#define RAM_ITERATE_BUDGET_US (50 * 1000)
+
+/* The outgoing migration's state; migration thread only. */
+static RAMState *ram_state;
+
+/* ---- record headers, staged ---- */
+
+static void stage_flush(RAMState *rs, QEMUFile *f)
+{
+    if (rs->stage_len) {
+        qemu_put_buffer(f, rs->stage, rs->stage_len);
+        rs->stage_len = 0;
+    }
+}
+
+static void stage_be64(RAMState *rs, uint64_t v)
+{
+    uint64_t be = GUINT64_TO_BE(v);
+
+    memcpy(rs->stage + rs->stage_len, &be, sizeof(be));
+    rs->stage_len += sizeof(be);
+}
+
+static void stage_byte(RAMState *rs, uint8_t v)
+{
+    rs->stage[rs->stage_len++] = v;
+}
+
+/*
+ * Stage the record word for a page of blk and, when the previous page
+ * record named another block, the block's name (wire 3.3). Returns the
+ * bytes staged.
+ */
+static size_t stage_page_header(RAMState *rs, QEMUFile *f,
+                                const RAMSaveBlock *blk, uint64_t offset,
+                                unsigned flag)
+{
+    size_t len;
+
+    if (RAM_STAGE_SIZE - rs->stage_len < RAM_RECORD_HEADER_MAX) {
+        stage_flush(rs, f);
+    }
+    if (rs->last_sent == blk) {
+        stage_be64(rs, offset | flag | RAM_SAVE_FLAG_CONTINUE);
+        return 8;
+    }
+    len = strlen(blk->name);
+    stage_be64(rs, offset | flag);
+    stage_byte(rs, len);
+    memcpy(rs->stage + rs->stage_len, blk->name, len);
+    rs->stage_len += len;
+    rs->last_sent = blk;
+    return 8 + 1 + len;
+}
+
+/* ---- pages ---- */
+
+static bool xbzrle_active(const RAMState *rs)
+{
+    /* Only after one full pass: before it, nearly every page would miss. */
+    return rs->cache && rs->round_done;
+}
+
+static size_t save_zero_page(RAMState *rs, QEMUFile *f, RAMSaveBlock *blk,
+                             uint64_t offset)
+{
+    size_t n = stage_page_header(rs, f, blk, offset, RAM_SAVE_FLAG_ZERO);
+
+    stage_byte(rs, 0);
+    if (xbzrle_active(rs) && !rs->last_stage) {
+        /* The destination now holds zeros: so must the cache. */
+        page_cache_insert(rs->cache, blk->cache_key_base + offset, NULL,
+                          rs->sync_count);
+    }
+    return n + 1;
+}
+
+/*
+ * A PAGE record. data is either the guest page (queued by reference:
+ * a later guest write also sets the dirty bit, so the page goes again)
+ * or a cache copy, which a later insert may overwrite before the flush
+ * and so is copied.
+ */
+static size_t save_normal_page(RAMState *rs, QEMUFile *f, RAMSaveBlock *blk,
+                               uint64_t offset, const uint8_t *data)
+{
+    size_t n = stage_page_header(rs, f, blk, offset, RAM_SAVE_FLAG_PAGE);
+
+    stage_flush(rs, f);
+    if (data == blk->host + offset) {
+        qemu_put_buffer_async(f, data, TARGET_PAGE_SIZE);
+    } else {
+        qemu_put_buffer(f, data, TARGET_PAGE_SIZE);
+    }
+    ram_stat_add(&mig_stats.normal_pages, 1);
+    return n + TARGET_PAGE_SIZE;
+}
+
+/*
+ * XBZRLE (wire 3.7): every page sent while the cache exists keeps the
+ * cache equal to what the destination holds, so a delta against it is
+ * exact. Returns the bytes sent (0: unchanged, nothing sent).
+ */
+static size_t save_xbzrle_page(RAMState *rs, QEMUFile *f, RAMSaveBlock *blk,
+                               uint64_t offset)
+{
+    uint64_t key = blk->cache_key_base + offset;
+    const uint8_t *host = blk->host + offset;
+    uint8_t *cached = page_cache_lookup(rs->cache, key, rs->sync_count);
+    size_t n;
+    int len;
+
+    if (!cached) {
+        ram_stat_add(&mig_stats.xbzrle_cache_miss, 1);
+        if (!rs->last_stage) {
+            cached = page_cache_insert(rs->cache, key, host, rs->sync_count);
+        }
+        /* Send the cached copy: it is exactly what the cache now says. */
+        return save_normal_page(rs, f, blk, offset, cached ? cached : host);
+    }
+
+    /* The guest may write while we encode: work on a stable snapshot. */
+    memcpy(rs->xbzrle_current, host, TARGET_PAGE_SIZE);
+    len = xbzrle_encode(cached, rs->xbzrle_current, TARGET_PAGE_SIZE,
+                        rs->xbzrle_encoded, TARGET_PAGE_SIZE);
+    if (len == 0) {
+        return 0;
+    }
+    memcpy(cached, rs->xbzrle_current, TARGET_PAGE_SIZE);
+    if (len < 0) {
+        ram_stat_add(&mig_stats.xbzrle_overflow, 1);
+        return save_normal_page(rs, f, blk, offset, cached);
+    }
+
+    n = stage_page_header(rs, f, blk, offset, RAM_SAVE_FLAG_XBZRLE);
+    stage_byte(rs, ENCODING_FLAG_XBZRLE);
+    stage_byte(rs, len >> 8);
+    stage_byte(rs, len & 0xff);
+    stage_flush(rs, f);
+    qemu_put_buffer(f, rs->xbzrle_encoded, len);
+    n += 3 + len;
+    ram_stat_add(&mig_stats.xbzrle_pages, 1);
+    ram_stat_add(&mig_stats.xbzrle_bytes, n);
+    ram_stat_add(&mig_stats.xbzrle_encoded_size, len);
+    return n;
+}
+
+/*
+ * Send the pages whose bits are set in todo, a subset of word wi of
+ * blk's bitmap, and clear them. Returns the bytes produced.
+ */
+static uint64_t save_word(RAMState *rs, QEMUFile *f, RAMSaveBlock *blk,
+                          size_t wi, unsigned long todo)
+{
+    /* Pages never written read as zeros: no need to touch them. */
+    unsigned long known_zero = rs->zero_detect ?
+        todo & ~qatomic_read(&blk->written[wi]) : 0;
+    uint64_t bytes = 0, zeros = 0;
+
+    blk->bmap[wi] &= ~todo;
+    ram_set_dirty_pages(rs, rs->dirty_pages - __builtin_popcountl(todo));
+
+    while (todo) {
+        unsigned bit = __builtin_ctzl(todo);
+        uint64_t offset = ((uint64_t)wi * BITS_PER_LONG + bit)
+                          << TARGET_PAGE_BITS;
+        const uint8_t *host = blk->host + offset;
+
+        todo &= todo - 1;
+        if (((known_zero >> bit) & 1) ||
+            (rs->zero_detect && ram_page_is_zero(host))) {
+            bytes += save_zero_page(rs, f, blk, offset);
+            zeros++;
+        } else if (xbzrle_active(rs)) {
+            bytes += save_xbzrle_page(rs, f, blk, offset);
+        } else {
+            bytes += save_normal_page(rs, f, blk, offset, host);
+        }
+    }
+    if (zeros) {
+        ram_stat_add(&mig_stats.zero_pages, zeros);
+    }
+    rs->bytes_sent += bytes;
+    ram_stat_add(rs->last_stage ? &mig_stats.downtime_bytes
+                                : &mig_stats.precopy_bytes, bytes);
+    return bytes;
+}
+
+/*
+ * Find the next dirty word from the scan position, wrapping around the
+ * block list, and send it. Returns false when nothing is dirty.
+ */
+static bool save_next_word(RAMState *rs, QEMUFile *f)
+{
+    /* Two wraps without a dirty page would mean the count is wrong. */
+    for (int wraps = 0; rs->dirty_pages && wraps < 2;) {
+        RAMSaveBlock *blk = &rs->blocks[rs->scan_block];
+        size_t wi = rs->scan_page / BITS_PER_LONG;
+        unsigned long mask = ~0UL << (rs->scan_page % BITS_PER_LONG);
+
+        for (; wi < blk->words; wi++, mask = ~0UL) {
+            unsigned long todo = blk->bmap[wi] & mask;
+
+            if (todo) {
+                rs->scan_page = (uint64_t)(wi + 1) * BITS_PER_LONG;
+                save_word(rs, f, blk, wi, todo);
+                return true;
+            }
+        }
+        rs->scan_page = 0;
+        if (++rs->scan_block == rs->nr_blocks) {
+            rs->scan_block = 0;
+            rs->round_done = true;
+            wraps++;
+        }
+    }
+    assert(rs->dirty_pages == 0);
+    return false;
+}
+
+static bool finish_section(RAMState *rs, QEMUFile *f, GError **errp)
+{
+    stage_flush(rs, f);
+    qemu_put_be64(f, RAM_SAVE_FLAG_EOS);
+    rs->bytes_sent += 8;
+    ram_stat_add(rs->last_stage ? &mig_stats.downtime_bytes
+                                : &mig_stats.precopy_bytes, 8);
+    if (qemu_file_get_error_obj(f, errp)) {
+        if (errp && !*errp) {
+            error_setg(errp, "RAM: the migration stream failed");
+        }
+        return false;
+    }
+    return true;
+}
+
+/* ---- handlers ---- */
+
+static void ram_state_free(RAMState *rs)
+{
+    ram_state_blocks_free(rs);
+    page_cache_free(rs->cache);
+    g_free(rs->xbzrle_current);
+    g_free(rs->xbzrle_encoded);
+    g_free(rs);
+}
+
+void ram_save_cleanup(void *opaque)
+{
+    if (!ram_state) {
+        return;
+    }
+    memory_global_dirty_log_stop(DIRTY_MEMORY_MIGRATION);
+    g_clear_pointer(&ram_state, ram_state_free);
+}
+
+/* Rebuild the cache when xbzrle-cache-size changed (it may, live). */
+static void xbzrle_cache_follow_param(RAMState *rs)
+{
+    uint64_t want = migrate_xbzrle_cache_size();
+    PageCache *c;
+
+    if (!rs->cache || want == rs->cache_param) {
+        return;
+    }
+    /* A new cache is empty: every page misses once, which is safe. */
+    c = page_cache_new(want, TARGET_PAGE_SIZE, NULL);
+    if (c) {
+        page_cache_free(rs->cache);
+        rs->cache = c;
+    }
+    rs->cache_param = want;
+}
+
+bool ram_save_setup(QEMUFile *f, void *opaque, GError **errp)
+{
+    const RAMBlockScope *scope = opaque;
+    g_autoptr(GError) err = NULL;
+    RAMState *rs;
+
+    ram_save_cleanup(NULL);     /* a previous run that was not cleaned */
+    if (migrate_mapped_ram()) {
+        error_setg(errp, "RAM: capability mapped-ram is not supported");
+        return false;
+    }
+
+    rs = g_new0(RAMState, 1);
+    /* legacy and multifd both detect here: there are no multifd senders. */
+    rs->zero_detect = migrate_zero_page_detection() !=
+                      ZERO_PAGE_DETECTION_NONE;
+    if (migrate_xbzrle()) {
+        rs->cache_param = migrate_xbzrle_cache_size();
+        rs->cache = page_cache_new(rs->cache_param, TARGET_PAGE_SIZE, &err);
+        if (!rs->cache) {
+            g_free(rs);
+            g_propagate_prefixed_error(errp, g_steal_pointer(&err),
+                                       "RAM: ");
+            return false;
+        }
+        rs->xbzrle_current = g_malloc(TARGET_PAGE_SIZE);
+        rs->xbzrle_encoded = g_malloc(TARGET_PAGE_SIZE);
+    }
+    ram_state = rs;
+
+    /*
+     * Logging first, then every page marked: a write from now on is
+     * either in the log or made before the page is read for sending.
+     */
+    memory_global_dirty_log_start(DIRTY_MEMORY_MIGRATION);
+    ram_state_blocks_init(rs, scope);
+    ram_dirty_sync(rs);
+
+    /* MEM_SIZE and the block list (wire 3.5). */
+    qemu_put_be64(f, rs->total_bytes | RAM_SAVE_FLAG_MEM_SIZE);
+    for (size_t i = 0; i < rs->nr_blocks; i++) {
+        const RAMSaveBlock *b = &rs->blocks[i];
+
+        qemu_put_counted_string(f, b->name);
+        qemu_put_be64(f, ram_block_used_length(b->rb));
+        /*
+         * No page_size field: our blocks are never huge-page backed, so
+         * their page size equals max(host page, TPS) on both sides.
+         */
+        if (migrate_ignore_shared()) {
+            hwaddr base = ram_block_phys_base(b->rb);
+
+            qemu_put_be64(f, base == (hwaddr)-1 ? 0 : base);
+        }
+    }
+    return finish_section(rs, f, errp);
+}
+
+int ram_save_iterate(QEMUFile *f, void *opaque, GError **errp)
+{
+    RAMState *rs = ram_state;
+    int64_t deadline = g_get_monotonic_time() + RAM_ITERATE_BUDGET_US;
+
+    if (!rs) {
+        error_setg(errp, "RAM: iterate without setup");
+        return -1;
+    }
+    xbzrle_cache_follow_param(rs);
+    while (rs->dirty_pages && !qemu_file_rate_limit_exceeded(f) &&
+           !qemu_file_get_error(f)) {
+        save_next_word(rs, f);
+        if (g_get_monotonic_time() > deadline) {
+            break;
+        }
+    }
+    if (!finish_section(rs, f, errp)) {
+        return -1;
+    }
+    return rs->dirty_pages == 0;
+}
+
+bool ram_save_complete(QEMUFile *f, void *opaque, GError **errp)
+{
+    RAMState *rs = ram_state;
+
+    if (!rs) {
+        error_setg(errp, "RAM: complete without setup");
+        return false;
+    }
+    rs->last_stage = true;
+    ram_dirty_sync(rs);
+    while (save_next_word(rs, f) && !qemu_file_get_error(f)) {
+        /* no rate limit and no time budget: the guest is stopped */
+    }
+    return finish_section(rs, f, errp);
+}
+
+static void pending(uint64_t *must_precopy, uint64_t *can_postcopy)
+{
+    uint64_t remaining = ram_state ?
+                         ram_state->dirty_pages * TARGET_PAGE_SIZE : 0;
+
+    if (migrate_postcopy_ram()) {
+        *can_postcopy += remaining;
+    } else {
+        *must_precopy += remaining;
+    }
+}
+
+void ram_state_pending_estimate(void *opaque, uint64_t *must_precopy,
+                                uint64_t *can_postcopy)
+{
+    pending(must_precopy, can_postcopy);
+}
+
+void ram_state_pending_exact(void *opaque, uint64_t *must_precopy,
+                             uint64_t *can_postcopy)
+{
+    if (ram_state && !ram_state->last_stage) {
+        ram_dirty_sync(ram_state);
+    }
+    pending(must_precopy, can_postcopy);
+}

@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The return path (spec/migration-wire-format.md 5): messages from the
+ * destination to the source on the reverse direction of the main channel.
+ * Framing: be16 type, be16 len, len bytes of payload.
+ *
+ * Source: one reader thread ("mig/src/return") for the whole migration.
+ * It never changes the migration status; it records what it saw (SHUT,
+ * PONG, SWITCHOVER_ACK) or the first error, and wakes the migration
+ * thread, which decides.
+ *
+ * Destination: writers for SHUT, PONG and SWITCHOVER_ACK; the incoming
+ * thread and the main thread both write, serialised by rp_lock.
+ */
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "migration/migration-core.h"
+#include "migration/savevm.h"
+
+typedef struct RpMsgDesc {
+    const char *name;
+    int len;                    /* fixed payload length, -1 = variable */
+} RpMsgDesc;
+
+static const RpMsgDesc rp_msgs[MIG_RP_MSG_MAX] = {
+    [MIG_RP_MSG_INVALID]        = { "INVALID", -1 },
+    [MIG_RP_MSG_SHUT]           = { "SHUT", 4 },
+    [MIG_RP_MSG_PONG]           = { "PONG", 4 },
+    [MIG_RP_MSG_REQ_PAGES_ID]   = { "REQ_PAGES_ID", -1 },
+    [MIG_RP_MSG_REQ_PAGES]      = { "REQ_PAGES", 12 },
+    [MIG_RP_MSG_RECV_BITMAP]    = { "RECV_BITMAP", -1 },
+    [MIG_RP_MSG_RESUME_ACK]     = { "RESUME_ACK", 4 },
+    [MIG_RP_MSG_SWITCHOVER_ACK] = { "SWITCHOVER_ACK", 0 },
+};
+
+static uint32_t be32_at(const uint8_t *p)
+{
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
+           ((uint32_t)p[2] << 8) | p[3];
+}
+
+/*
+ * Read and act on one message. Returns 1 to go on, 0 when the destination
+ * said SHUT(0), -1 with errp set on any error.
+ */
+static int rp_handle_one(MigrationState *s, QEMUFile *rp, GError **errp)
+{
+    uint8_t buf[MIG_RP_MAX_LEN];
+    uint16_t type, len;
+    uint32_t v;
+
+    type = qemu_get_be16(rp);
+    len = qemu_get_be16(rp);
+    if (qemu_file_get_error_obj(rp, errp)) {
+        error_prepend(errp, "return path: ");
+        return -1;
+    }
+    if (type == MIG_RP_MSG_INVALID || type >= MIG_RP_MSG_MAX) {
+        error_setg(errp, "Received invalid message 0x%04x length 0x%04x "
+                   "on the return path", type, len);
+        return -1;
+    }
+    if (len > MIG_RP_MAX_LEN ||
+        (rp_msgs[type].len >= 0 && len != rp_msgs[type].len)) {
+        error_setg(errp, "Received '%s' message (0x%04x) with bad length "
+                   "%u, expecting %d", rp_msgs[type].name, type, len,
+                   rp_msgs[type].len >= 0 ? rp_msgs[type].len
+                                          : MIG_RP_MAX_LEN);
+        return -1;
+    }
+    if (len && qemu_get_buffer(rp, buf, len) != len) {
+        qemu_file_get_error_obj(rp, errp);
+        if (errp && !*errp) {
+            error_setg(errp, "return path: short '%s' message",
+                       rp_msgs[type].name);
+        } else {
+            error_prepend(errp, "return path: ");
+        }
+        return -1;
+    }
+
+    switch (type) {
+    case MIG_RP_MSG_SHUT:
+        v = be32_at(buf);
+        __atomic_store_n(&s->rp_shut, true, __ATOMIC_RELEASE);
+        if (v) {
+            error_setg(errp, "Sibling indicated error %u", v);
+            return -1;
+        }
+        return 0;
+    case MIG_RP_MSG_PONG:
+        __atomic_store_n(&s->last_pong, be32_at(buf), __ATOMIC_RELEASE);
+        return 1;
+    case MIG_RP_MSG_SWITCHOVER_ACK:
+        __atomic_store_n(&s->switchover_acked, true, __ATOMIC_RELEASE);
+        migration_wake(s);
+        return 1;
+    default:
+        /* Page requests, bitmaps and resume acks only make sense in
+         * postcopy, which this source never entered. */
+        error_setg(errp, "Received '%s' message on the return path, but "
+                   "postcopy is not active", rp_msgs[type].name);
+        return -1;
+    }
+}
+
+static gpointer rp_thread_fn(gpointer opaque)
+{
+    MigrationState *s = opaque;
+    GError *err = NULL;
+    int r;
+
+    do {
+        r = rp_handle_one(s, s->rp_file, &err);
+    } while (r > 0);
+
+    if (r < 0) {
+        migrate_set_error(s, err);
+        __atomic_store_n(&s->rp_error, true, __ATOMIC_RELEASE);
+        migration_wake(s);
+    }
+    return NULL;
+}
+
+bool migration_rp_start(MigrationState *s, QEMUFile *f, GError **errp)
+{
+    QEMUFile *rp = qemu_file_get_return_path(f);
+
+    if (!rp) {
+        error_setg(errp, "Unable to open return-path: the migration "
+                   "channel is one-way (return-path, switchover-ack and "
+                   "postcopy need a socket or exec: transport)");
+        return false;
+    }
+    s->rp_file = rp;
+    s->rp_error = false;
+    s->rp_shut = false;
+    s->switchover_acked = false;
+    s->last_pong = 0;
+    s->rp_thread = g_thread_new("mig/src/return", rp_thread_fn, s);
+    return true;
+}
+
+bool migration_rp_join(MigrationState *s, GError **errp)
+{
+    GError *err;
+
+    if (!s->rp_thread) {
+        return true;
+    }
+    g_thread_join(s->rp_thread);
+    s->rp_thread = NULL;
+    g_mutex_lock(&s->file_lock);
+    qemu_fclose(s->rp_file);
+    s->rp_file = NULL;
+    g_mutex_unlock(&s->file_lock);
+
+    if (!__atomic_load_n(&s->rp_error, __ATOMIC_ACQUIRE)) {
+        return true;
+    }
+    err = migrate_get_error(s);
+    if (err) {
+        g_propagate_error(errp, err);
+    } else {
+        error_setg(errp, "return path failed");
+    }
+    return false;
+}
+
+/* ---- destination ---- */
+
+bool migration_rp_send(MigrationIncomingState *mis, MigRpMsgType type,
+                       uint16_t len, const uint8_t *data, GError **errp)
+{
+    bool ok;
+
+    g_mutex_lock(&mis->rp_lock);
+    if (!mis->to_src_file) {
+        g_mutex_unlock(&mis->rp_lock);
+        error_setg(errp, "Cannot send '%s' message: no return path is "
+                   "open", rp_msgs[type].name);
+        return false;
+    }
+    qemu_put_be16(mis->to_src_file, type);
+    qemu_put_be16(mis->to_src_file, len);
+    if (len) {
+        qemu_put_buffer(mis->to_src_file, data, len);
+    }
+    qemu_fflush(mis->to_src_file);
+    ok = qemu_file_get_error_obj(mis->to_src_file, errp) == 0;
+    g_mutex_unlock(&mis->rp_lock);
+    if (!ok) {
+        error_prepend(errp, "return path '%s' message: ", rp_msgs[type].name);
+    }
+    return ok;
+}
+
+static void put_be32(uint8_t *p, uint32_t v)
+{
+    p[0] = v >> 24;
+    p[1] = v >> 16;
+    p[2] = v >> 8;
+    p[3] = v;
+}
+
+bool migration_rp_send_shut(MigrationIncomingState *mis, uint32_t value)
+{
+    uint8_t buf[4];
+
+    put_be32(buf, value);
+    /* Best effort: the source may already be gone. */
+    return migration_rp_send(mis, MIG_RP_MSG_SHUT, 4, buf, NULL);
+}
+
+bool migration_rp_send_pong(MigrationIncomingState *mis, uint32_t value,
+                            GError **errp)
+{
+    uint8_t buf[4];
+
+    put_be32(buf, value);
+    return migration_rp_send(mis, MIG_RP_MSG_PONG, 4, buf, errp);
+}
+
+bool migration_rp_send_switchover_ack(MigrationIncomingState *mis,
+                                      GError **errp)
+{
+    return migration_rp_send(mis, MIG_RP_MSG_SWITCHOVER_ACK, 0, NULL, errp);
+}
