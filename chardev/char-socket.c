@@ -3,7 +3,9 @@
  * The "socket" chardev: unix-domain or TCP stream, as a client (connect at
  * start-up, optionally reconnecting) or a server (one client at a time,
  * the next one accepted after a disconnect). Unix sockets also receive
- * file descriptors (SCM_RIGHTS) for the front end.
+ * file descriptors (SCM_RIGHTS) for the front end. Each socket chardev is
+ * a yank instance: "yank" shuts its connection down, as a peer hang-up
+ * would (a server then waits for its next client).
  */
 #include "qemu/osdep.h"
 #include "chardev-internal.h"
@@ -11,6 +13,7 @@
 #include "qemu/cutils.h"
 #include "qemu/error-report.h"
 #include "qemu/sockets.h"
+#include "qemu/yank.h"
 #include "qapi/error.h"
 
 #include <sys/socket.h>
@@ -45,6 +48,8 @@ typedef struct SocketChardev {
     GMutex fds_lock;
     int msgfds[SOCKET_CHR_MAX_FDS];
     int n_msgfds;
+
+    bool yank_registered;       /* instance and socket_yank registered */
 } SocketChardev;
 
 static void socket_drop_msgfds(SocketChardev *s)
@@ -378,8 +383,30 @@ static QemuSockAddr *socket_addr_from_opts(QemuOpts *opts, GError **errp)
     return g_steal_pointer(&addr);
 }
 
+/*
+ * Yank (any thread, yank lock held): shut the connection down; the read
+ * watch then sees end-of-file and disconnects in the main loop.
+ */
+static void socket_yank(void *opaque)
+{
+    SocketChardev *s = opaque;
+
+    g_mutex_lock(&s->parent.write_lock);
+    if (s->fd >= 0) {
+        shutdown(s->fd, SHUT_RDWR);
+    }
+    g_mutex_unlock(&s->parent.write_lock);
+}
+
 static void socket_release(SocketChardev *s)
 {
+    if (s->yank_registered) {
+        /* First, so no yank runs on what is released below. */
+        yank_unregister_function(YANK_CHARDEV_INSTANCE(s->parent.label),
+                                 socket_yank, s);
+        yank_unregister_instance(YANK_CHARDEV_INSTANCE(s->parent.label));
+        s->yank_registered = false;
+    }
     chr_io_watch_remove(&s->listen_watch);
     chr_io_watch_remove(&s->io_watch);
     chr_io_watch_remove(&s->reconnect_timer);
@@ -417,6 +444,11 @@ static bool socket_open(Chardev *chr, QemuOpts *opts, bool *be_opened,
     if (!socket_check_unsupported(opts, errp)) {
         goto fail;
     }
+    if (!yank_register_instance(YANK_CHARDEV_INSTANCE(chr->label), errp)) {
+        goto fail;
+    }
+    yank_register_function(YANK_CHARDEV_INSTANCE(chr->label), socket_yank, s);
+    s->yank_registered = true;
     if (!s->is_server && qemu_opt_has(opts, "wait")) {
         error_setg(errp, "'wait' option is incompatible with socket in "
                    "client connect mode");
