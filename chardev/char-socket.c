@@ -120,16 +120,20 @@ static void socket_update_sources(Chardev *chr)
 
     chr_io_watch_remove(&s->listen_watch);
     chr_io_watch_remove(&s->io_watch);
+    if (s->reconnect_timer) {
+        chr_io_watch_remove(&s->reconnect_timer);
+        chr_timer_add(chr, &s->reconnect_timer, s->reconnect_ms,
+                      socket_reconnect, s);
+    }
+    /*
+     * Last: when chr->gcontext runs in another thread, a source may fire
+     * (and change this state) as soon as it is attached.
+     */
     if (s->fd >= 0) {
         chr_io_watch_add(chr, &s->io_watch, s->fd, socket_readable, s);
     } else if (s->is_server) {
         chr_fd_watch_add(chr, &s->listen_watch, s->listen_fd, G_IO_IN,
                          socket_accept_ready, s);
-    }
-    if (s->reconnect_timer) {
-        chr_io_watch_remove(&s->reconnect_timer);
-        chr_timer_add(chr, &s->reconnect_timer, s->reconnect_ms,
-                      socket_reconnect, s);
     }
 }
 
