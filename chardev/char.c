@@ -297,6 +297,12 @@ void qemu_chr_cleanup(void)
     }
 }
 
+void qemu_chr_emergency_cleanup(void)
+{
+    chr_stdio_emergency_cleanup();
+    chr_socket_emergency_cleanup();
+}
+
 int qemu_chr_be_can_write(Chardev *chr)
 {
     CharBackend *be = chr->be;

@@ -132,4 +132,8 @@ bool qemu_chr_mux_attach(Chardev *chr, CharBackend *be, GError **errp);
 /* Mux: wrap inner (taking ownership) as a multiplexed chardev "label". */
 Chardev *qemu_chr_mux_new(const char *label, Chardev *inner, GError **errp);
 
+/* Parts of qemu_chr_emergency_cleanup() (char-socket.c, char-stdio.c). */
+void chr_socket_emergency_cleanup(void);
+void chr_stdio_emergency_cleanup(void);
+
 #endif /* CHARDEV_INTERNAL_H */

@@ -127,6 +127,14 @@ bool qemu_chr_delete(const char *id, GError **errp);
 void qemu_chr_cleanup(void);
 
 /*
+ * For an exit that cannot wait for the main thread (it may be stuck): the
+ * externally visible part of qemu_chr_cleanup(), i.e. restore the terminal
+ * of stdio and remove the socket files of unix servers. Any thread, no
+ * lock needed; chardevs stay usable in memory.
+ */
+void qemu_chr_emergency_cleanup(void);
+
+/*
  * Attach be to chr (NULL: no backend; writes are discarded). One front end
  * per chardev ("Chardev 'x' is busy") unless chr is multiplexed (up to 4:
  * "Too many uses of multiplexed chardev 'x'"). BQL held.
