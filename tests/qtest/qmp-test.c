@@ -1034,6 +1034,8 @@ static void test_output_backpressure(void)
     /* Reading everything lets it answer every request, still bounded. */
     g_assert_cmpint(fcntl(fd, F_SETFL, 0), ==, 0);
     read_messages(fd, sent);
+    g_test_message("peak resident set grew by %ld kB",
+                   proc_status_kb(pid, "VmHWM:") - base_hwm);
     assert_growth_bounded(pid, "VmHWM:", base_hwm);
     assert_return_and_unref(qmp_fd(fd, "{\"execute\": \"query-status\"}"));
     assert_usable(qts);
