@@ -52,6 +52,49 @@ typedef struct SocketChardev {
     bool yank_registered;       /* instance and socket_yank registered */
 } SocketChardev;
 
+/*
+ * Socket files of unix servers, for qemu_chr_emergency_cleanup(): that
+ * runs in another thread while the main thread may be stuck, so it cannot
+ * walk the chardevs.
+ */
+static GMutex server_paths_lock;
+static GPtrArray *server_paths;         /* char *; server_paths_lock */
+
+static void socket_server_path_note(const char *path, bool add)
+{
+    g_mutex_lock(&server_paths_lock);
+    if (add) {
+        if (!server_paths) {
+            server_paths = g_ptr_array_new_with_free_func(g_free);
+        }
+        g_ptr_array_add(server_paths, g_strdup(path));
+    } else {
+        guint i;
+
+        for (i = 0; server_paths && i < server_paths->len; i++) {
+            if (strcmp(g_ptr_array_index(server_paths, i), path) == 0) {
+                g_ptr_array_remove_index(server_paths, i);
+                break;
+            }
+        }
+    }
+    g_mutex_unlock(&server_paths_lock);
+}
+
+void chr_socket_emergency_cleanup(void)
+{
+    guint i;
+
+    /* Whoever holds the lock is not stuck for long; skip rather than wait. */
+    if (!g_mutex_trylock(&server_paths_lock)) {
+        return;
+    }
+    for (i = 0; server_paths && i < server_paths->len; i++) {
+        unlink(g_ptr_array_index(server_paths, i));
+    }
+    g_mutex_unlock(&server_paths_lock);
+}
+
 static void socket_drop_msgfds(SocketChardev *s)
 {
     int i;
@@ -125,16 +168,20 @@ static void socket_update_sources(Chardev *chr)
 
     chr_io_watch_remove(&s->listen_watch);
     chr_io_watch_remove(&s->io_watch);
+    if (s->reconnect_timer) {
+        chr_io_watch_remove(&s->reconnect_timer);
+        chr_timer_add(chr, &s->reconnect_timer, s->reconnect_ms,
+                      socket_reconnect, s);
+    }
+    /*
+     * Last: when chr->gcontext runs in another thread, a source may fire
+     * (and change this state) as soon as it is attached.
+     */
     if (s->fd >= 0) {
         chr_io_watch_add(chr, &s->io_watch, s->fd, socket_readable, s);
     } else if (s->is_server) {
         chr_fd_watch_add(chr, &s->listen_watch, s->listen_fd, G_IO_IN,
                          socket_accept_ready, s);
-    }
-    if (s->reconnect_timer) {
-        chr_io_watch_remove(&s->reconnect_timer);
-        chr_timer_add(chr, &s->reconnect_timer, s->reconnect_ms,
-                      socket_reconnect, s);
     }
 }
 
@@ -419,6 +466,7 @@ static void socket_release(SocketChardev *s)
         s->listen_fd = -1;
     }
     if (s->unlink_on_close) {
+        socket_server_path_note(s->addr->path, false);
         unlink(s->addr->path);
     }
     socket_drop_msgfds(s);
@@ -472,6 +520,9 @@ static bool socket_open(Chardev *chr, QemuOpts *opts, bool *be_opened,
         }
         qemu_set_nonblock(s->listen_fd, true);
         s->unlink_on_close = s->is_unix && !s->addr->abstract;
+        if (s->unlink_on_close) {
+            socket_server_path_note(s->addr->path, true);
+        }
         if (s->is_unix) {
             s->addr_str = qemu_sock_addr_to_string(s->addr);
         } else {
