@@ -88,6 +88,21 @@ static char *scan_replies(const char *out, size_t len, unsigned *replies)
     return last;
 }
 
+/* Deliver input as a chardev backend does: never more than can_write. */
+static void feed(const uint8_t *buf, size_t len, size_t piece)
+{
+    while (len > 0) {
+        int room = qemu_chr_be_can_write(fuzz_chr);
+        size_t n;
+
+        FUZZ_CHECK(room > 0, "the qtest server takes no input");
+        n = MIN(MIN(piece, len), (size_t)room);
+        qemu_chr_be_write(fuzz_chr, buf, n);
+        buf += n;
+        len -= n;
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const char probe[] = "\nendianness\n";
@@ -107,12 +122,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     /* Each input is one client session (fresh IRQ level table). */
     qemu_chr_be_event(fuzz_chr, CHR_EVENT_OPENED);
-    for (size_t off = 0; off < size; off += piece) {
-        qemu_chr_be_write(fuzz_chr, data + off, MIN(piece, size - off));
-    }
+    feed(data, size, piece);
     /* A trailing partial line is completed by the probe's leading LF. */
     ended_mid_line = size > 0 && data[size - 1] != '\n';
-    qemu_chr_be_write(fuzz_chr, (const uint8_t *)probe, sizeof(probe) - 1);
+    feed((const uint8_t *)probe, sizeof(probe) - 1, sizeof(probe));
 
     out = qemu_chr_ringbuf_read(fuzz_chr, FUZZ_QTEST_RING, &out_len, &err);
     FUZZ_CHECK(out, "ringbuf read: %s", err ? err->message : "?");

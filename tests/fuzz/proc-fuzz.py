@@ -411,9 +411,9 @@ class Emulator:
 
 
 def exited_normally(emu):
-    """True if the process exits by itself (status >= 0) within a second."""
+    """True if the process exits by itself (status >= 0) soon."""
     try:
-        return emu.proc.wait(timeout=1) >= 0
+        return emu.proc.wait(timeout=5) >= 0
     except subprocess.TimeoutExpired:
         return False
 
@@ -444,6 +444,9 @@ def qmp_probe(emu, tag):
     line = emu.readline('qmp', lambda l: tag.encode() in l)
     if line is None:
         raise Finding('no-answer', 'QMP connection closed before the probe reply')
+    if b'Expecting capabilities negotiation' in line:
+        raise Finding('no-answer', 'QMP greeting repeated on one connection: '
+                      'the monitor went back to negotiation mode')
 
 
 def run_qmp_case(binary, tmp, stream):
@@ -529,6 +532,14 @@ def run_cmdline_case(binary, tmp, args):
             emu.close('qmp')
         emu.finish()
     except Finding as f:
+        if f.kind == 'no-answer' and exited_normally(emu):
+            # Start-up errors may come after the greeting (cli.md 1.3), and
+            # a guest may power the machine off: judge the exit instead.
+            try:
+                emu.finish()
+            except Finding as g:
+                return g, case, emu
+            return None, case, emu
         emu.proc.kill()
         return f, case, emu
     except BaseException:
@@ -547,17 +558,35 @@ KINDS = {
 }
 
 
+def upgrade(finding, emu):
+    """A sanitizer report on stderr makes any finding a crash."""
+    try:
+        emu.proc.wait(timeout=DEADLINE)
+    except subprocess.TimeoutExpired:
+        emu.proc.kill()
+        emu.proc.wait()
+    err = emu.stderr()
+    m = SANITIZER_RE.search(err)
+    if m and finding.kind != 'crash':
+        line = err[max(0, err.rfind(b'\n', 0, m.start()) + 1):]
+        line = line.split(b'\n', 1)[0].decode(errors='replace')
+        return Finding('crash', f'{line} (after {finding.kind}: '
+                       f'{finding.detail})')
+    return finding
+
+
 def save_finding(out, seed, n, finding, case, emu):
+    finding = upgrade(finding, emu)
     os.makedirs(out, exist_ok=True)
     name = f'{case["kind"]}-{finding.kind}-s{seed}-n{n}'
     case = dict(case, finding=finding.kind, detail=finding.detail,
                 seed=seed, case=n,
-                stderr=emu.stderr()[-4000:].decode(errors='replace'),
+                stderr=emu.stderr()[:8000].decode(errors='replace'),
                 transcript=emu.transcript)
     path = os.path.join(out, name + '.json')
     with open(path, 'w') as f:
         json.dump(case, f, indent=1)
-    return path
+    return path, finding
 
 
 def replay(binary, path):
@@ -566,7 +595,8 @@ def replay(binary, path):
         case = json.load(f)
     tmp = tempfile.mkdtemp(prefix='proc-fuzz-')
     try:
-        return KINDS[case['kind']][1](binary, tmp, case['input'])[0]
+        f, _, emu = KINDS[case['kind']][1](binary, tmp, case['input'])
+        return upgrade(f, emu) if f else None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -611,7 +641,7 @@ def main():
             case['input'] = data
             counts[kind] += 1
             if f:
-                path = save_finding(args.out, args.seed, n, f, case, emu)
+                path, f = save_finding(args.out, args.seed, n, f, case, emu)
                 findings.append(path)
                 print(f'proc-fuzz: case {n} ({kind}): {f} -> {path}',
                       flush=True)
