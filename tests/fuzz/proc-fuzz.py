@@ -208,7 +208,18 @@ def qtest_lines(rng):
 def mutate_cmdline(rng):
     args = list(rng.choice(CMDLINE_SEEDS))
     for _ in range(rng.randint(1, 3)):
-        op = rng.randrange(5)
+        op = rng.randrange(6)
+        keyed = [i for i, a in enumerate(args)
+                 if '=' in a and not a.startswith('-')]
+        if op == 5 and keyed:
+            # key=value lists: change one value, keeping the structure.
+            i = rng.choice(keyed)
+            parts = args[i].split(',')
+            j = rng.randrange(len(parts))
+            key = parts[j].split('=', 1)[0]
+            parts[j] = key + '=' + rng.choice(['', rng.choice(VALUE_MUTANTS)])
+            args[i] = ','.join(parts)
+            continue
         if op == 0 and args:
             i = rng.randrange(len(args))
             if not args[i].startswith('-'):
@@ -227,6 +238,15 @@ def mutate_cmdline(rng):
     return args
 
 # ------------------------------------------------------------- running ---
+
+
+def sanitizer_line(err):
+    """The stderr line with the first sanitizer/GLib report, or None."""
+    m = SANITIZER_RE.search(err)
+    if not m:
+        return None
+    start = err.rfind(b'\n', 0, m.start()) + 1
+    return err[start:].split(b'\n', 1)[0].decode(errors='replace')
 
 
 class Finding(Exception):
@@ -394,9 +414,9 @@ class Emulator:
         err = self.stderr()
         with open(self.stdout_path, 'rb') as f:
             out = f.read()
-        m = SANITIZER_RE.search(err)
-        if m:
-            raise Finding('crash', m.group(0).decode(errors='replace'))
+        line = sanitizer_line(err)
+        if line:
+            raise Finding('crash', line)
         if rc is None and expect_exit:
             raise Finding('hang', f'no exit within {DEADLINE}s')
         if rc is not None and rc < 0 and rc != -signal.SIGKILL:
@@ -565,11 +585,8 @@ def upgrade(finding, emu):
     except subprocess.TimeoutExpired:
         emu.proc.kill()
         emu.proc.wait()
-    err = emu.stderr()
-    m = SANITIZER_RE.search(err)
-    if m and finding.kind != 'crash':
-        line = err[max(0, err.rfind(b'\n', 0, m.start()) + 1):]
-        line = line.split(b'\n', 1)[0].decode(errors='replace')
+    line = sanitizer_line(emu.stderr())
+    if line and finding.kind != 'crash':
         return Finding('crash', f'{line} (after {finding.kind}: '
                        f'{finding.detail})')
     return finding
