@@ -37,6 +37,12 @@ SANITIZER_RE = re.compile(
     rb'GLib-CRITICAL|GLib-GObject-CRITICAL|Json-CRITICAL|\*\*\s+ERROR|'
     rb'assertion failed|Assertion .* failed)')
 
+# Sanitizer settings for the emulator unless the caller chose its own:
+# reports end the process; no leak check at exit (see the docs).
+CHILD_ENV = dict(os.environ)
+CHILD_ENV.setdefault('ASAN_OPTIONS', 'detect_leaks=0:abort_on_error=1')
+CHILD_ENV.setdefault('UBSAN_OPTIONS', 'print_stacktrace=1:halt_on_error=1')
+
 # ---------------------------------------------------------------- seeds ---
 
 # Command lines from cli.md (sections 2-13) and tests/qtest/cli-test.c.
@@ -293,7 +299,8 @@ class Emulator:
         self.errf = open(self.stderr_path, 'wb')
         self.outf = open(self.stdout_path, 'wb')
         self.proc = subprocess.Popen(full, stdin=subprocess.DEVNULL,
-                                     stdout=self.outf, stderr=self.errf)
+                                     stdout=self.outf, stderr=self.errf,
+                                     env=CHILD_ENV)
 
     def stderr(self):
         if not self.errf.closed:

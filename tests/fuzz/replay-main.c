@@ -10,7 +10,7 @@
 
 #include "fuzz.h"
 
-static int compare_names(const void *a, const void *b)
+static gint compare_names(gconstpointer a, gconstpointer b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -47,7 +47,7 @@ static bool replay_dir(const char *path, unsigned *count)
             g_ptr_array_add(names, g_build_filename(path, name, NULL));
         }
     }
-    qsort(names->pdata, names->len, sizeof(char *), compare_names);
+    g_ptr_array_sort(names, compare_names);
     for (guint i = 0; i < names->len; i++) {
         const char *file = g_ptr_array_index(names, i);
 

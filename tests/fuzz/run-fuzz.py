@@ -108,7 +108,20 @@ def run_proc(builddir, seconds):
     before = set(os.listdir(findings))
     stats = os.path.join(out, 'stats.json')
     log = os.path.join(out, 'log.txt')
-    seed = int(os.environ.get('FUZZ_SEED', '1'))
+    # A new seed each run (FUZZ_SEED=N repeats run N): cases differ
+    # between runs, yet every case can be regenerated from its seed.
+    seed_file = os.path.join(out, 'next-seed')
+    if 'FUZZ_SEED' in os.environ:
+        seed = int(os.environ['FUZZ_SEED'])
+    else:
+        try:
+            with open(seed_file) as f:
+                seed = int(f.read())
+        except (OSError, ValueError):
+            seed = 1
+        with open(seed_file, 'w') as f:
+            f.write(f'{seed + 1}\n')
+    print(f'run-fuzz: proc seed {seed}', flush=True)
     # Leaks are the in-process targets' business: a process that exits
     # on a start-up error may leave its error text allocated.
     env = dict(os.environ, **ENV)
