@@ -77,7 +77,7 @@ VALUE_MUTANTS = [
     '1.5G', '16E', '0.0000001k', '4096E', '1' * 40, 'a' * 300,
     'id=', 'id=0bad', 'size=', 'size=-1', 'size=1T', 'x.y.z=1', 'a.0=1,a.2=2',
     '\u00e9\u20ac', '%s%n', '{', '{"qom-type": 1}', '[]', 'null',
-    'unix:/nonexistent/dir/sock', 'tcp:127.0.0.1:0', 'file:/proc/self/mem',
+    'unix:/nonexistent/dir/sock', 'tcp:127.0.0.1:0', 'file:serial.out',
 ]
 OPTION_MUTANTS = [
     '-M', '-machine', '-m', '-smp', '-cpu', '-accel', '-object', '-chardev',
@@ -298,9 +298,11 @@ class Emulator:
         self.stdout_path = os.path.join(tmp, 'stdout')
         self.errf = open(self.stderr_path, 'wb')
         self.outf = open(self.stdout_path, 'wb')
+        # Files a mutated command line names (-D FILE, file:...) land in
+        # the run's temporary folder, not wherever the fuzzer was started.
         self.proc = subprocess.Popen(full, stdin=subprocess.DEVNULL,
                                      stdout=self.outf, stderr=self.errf,
-                                     env=CHILD_ENV)
+                                     env=CHILD_ENV, cwd=tmp)
 
     def stderr(self):
         if not self.errf.closed:
@@ -638,6 +640,7 @@ def main():
     ap.add_argument('--replay', nargs='*', help='re-run saved reproducers')
     ap.add_argument('--stats', help='write a JSON summary here')
     args = ap.parse_args()
+    args.binary = os.path.abspath(args.binary)   # runs happen in a temp cwd
 
     if args.replay is not None:
         bad = 0
