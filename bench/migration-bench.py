@@ -36,6 +36,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
 from qmp import QMP, QMPError  # noqa: E402
 
 MiB = 1 << 20
+CLK_TCK = os.sysconf("SC_CLK_TCK")
 KINDS = ("random", "zero", "never")
 TRANSPORTS = ("unix", "tcp")
 # Largest RAM of our virt board (VIRT_RAM_MAX_SIZE = 0xFF000000).
@@ -109,6 +110,12 @@ class Proc:
                 if key in ("VmRSS", "VmHWM"):
                     out[key] = int(val.split()[0]) / 1024.0
         return out
+
+    def cpu_seconds(self):
+        """User plus system time the process has used so far."""
+        with open("/proc/%d/stat" % self.proc.pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
     def stop(self):
         if self.qmp:
@@ -189,12 +196,14 @@ def migrate_once(emu, case, files, workdir, deadline_s, downtime_ms, warm):
         dst.qmp.cmd("migrate-incoming", uri=uri)
         src.qmp.cmd("migrate-set-parameters", **{"max-bandwidth": 0,
                                                  "downtime-limit": downtime_ms})
+        cpu0 = (src.cpu_seconds(), dst.cpu_seconds())
         t0 = time.monotonic()
         src.qmp.cmd("migrate", uri=uri)
         deadline = t0 + deadline_s
         info = poll_migration(src.qmp, deadline, "source")
         wall = time.monotonic() - t0
         poll_migration(dst.qmp, deadline, "destination")
+        cpu = (src.cpu_seconds() - cpu0[0], dst.cpu_seconds() - cpu0[1])
         mem = dst.status()
         ram = info.get("ram", {})
         total_ms = info.get("total-time", 0)
@@ -211,6 +220,8 @@ def migrate_once(emu, case, files, workdir, deadline_s, downtime_ms, warm):
                          if total_ms else None),
             "rss_mib": mem.get("VmRSS"),
             "hwm_mib": mem.get("VmHWM"),
+            "src_cpu": cpu[0],
+            "dst_cpu": cpu[1],
         }
     finally:
         for p in (src, dst):
@@ -254,9 +265,11 @@ def fmt(v, spec):
 
 
 def print_table(rows, limits):
-    hdr = ("%-5s %-6s %5s %-4s %-3s %8s %8s %7s %7s %8s %8s %7s %7s" %
+    hdr = ("%-5s %-6s %5s %-4s %-3s %8s %7s %6s %6s %7s %7s %6s %6s %6s "
+           "%6s" %
            ("emu", "ram", "MiB", "via", "pre", "total ms", "down ms",
-            "GB/s", "RAM/s", "dst RSS", "dst HWM", "/limit", "/qemu"))
+            "GB/s", "RAM/s", "dst RSS", "dst HWM", "src s", "dst s",
+            "/limit", "/qemu"))
     print(hdr)
     print("-" * len(hdr))
     for r in rows:
@@ -266,12 +279,16 @@ def print_table(rows, limits):
                 r["emu"], r["kind"], r["size"], r["via"], r["pre"],
                 r["error"]))
             continue
-        print("%-5s %-6s %5d %-4s %-3s %8d %8d %7s %7s %8s %8s %7s %7s" % (
-            r["emu"], r["kind"], r["size"], r["via"], r["pre"],
-            m["total_ms"], m["downtime_ms"], fmt(m["gbps"], "%.2f"),
-            fmt(m["ram_gbps"], "%.2f"), fmt(m["rss_mib"], "%.0f"),
-            fmt(m["hwm_mib"], "%.0f"), fmt(r.get("vs_limit"), "%.2f"),
-            fmt(r.get("vs_qemu"), "%.2f")))
+        print("%-5s %-6s %5d %-4s %-3s %8d %7d %6s %6s %7s %7s %6.2f %6.2f "
+              "%6s %6s" % (
+                  r["emu"], r["kind"], r["size"], r["via"], r["pre"],
+                  m["total_ms"], m["downtime_ms"], fmt(m["gbps"], "%.2f"),
+                  fmt(m["ram_gbps"], "%.2f"), fmt(m["rss_mib"], "%.0f"),
+                  fmt(m["hwm_mib"], "%.0f"), m["src_cpu"], m["dst_cpu"],
+                  fmt(r.get("vs_limit"), "%.2f"),
+                  fmt(r.get("vs_qemu"), "%.2f")))
+    print("src s, dst s: CPU-seconds each side used during the migration "
+          "(less sensitive to other load than the wall-clock figures).")
     print("GB/s: stream bytes / total-time; RAM/s: guest RAM / total-time; "
           "/limit: random RAM GB/s over the socket copy of the same "
           "transport (without prealloc: socket copy and first touch in "
