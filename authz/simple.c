@@ -7,7 +7,7 @@
 #include "authz/simple.h"
 
 typedef struct QAuthZSimple {
-    Object parent_obj;
+    QAuthZ parent_obj;
     char *identity;
 } QAuthZSimple;
 
@@ -40,20 +40,13 @@ static bool authz_complete(UserCreatable *uc, GError **errp)
     return true;
 }
 
-bool qauthz_is_allowed_by_id(const char *authzid, const char *identity,
-                             GError **errp)
+static bool authz_simple_is_allowed(QAuthZ *authz, const char *identity,
+                                    GError **errp)
 {
-    Object *obj = object_resolve_path_component(object_get_objects_root(), authzid);
+    const char *allowed = authz_cast(OBJECT(authz))->identity;
 
-    if (!obj || !object_dynamic_cast(obj, TYPE_QAUTHZ_SIMPLE)) {
-        error_setg(errp, "No authorization object with id '%s'", authzid);
-        return false;
-    }
-    if (g_strcmp0(authz_cast(obj)->identity, identity) != 0) {
-        error_setg(errp, "Identity '%s' is not authorized", identity ? identity : "");
-        return false;
-    }
-    return true;
+    /* A peer without an identity never matches. */
+    return allowed && identity && strcmp(allowed, identity) == 0;
 }
 
 static void authz_finalize(Object *obj)
@@ -64,17 +57,18 @@ static void authz_finalize(Object *obj)
 static void authz_class_init(ObjectClass *oc, const void *data)
 {
     USER_CREATABLE_CLASS(oc)->complete = authz_complete;
+    OBJECT_CLASS_CHECK(QAuthZClass, oc, TYPE_QAUTHZ)->is_allowed =
+        authz_simple_is_allowed;
     object_class_property_add_str(oc, "identity", authz_get_identity,
                                   authz_set_identity);
 }
 
 static const TypeInfo authz_simple_info = {
     .name = TYPE_QAUTHZ_SIMPLE,
-    .parent = TYPE_OBJECT,
+    .parent = TYPE_QAUTHZ,
     .instance_size = sizeof(QAuthZSimple),
     .instance_finalize = authz_finalize,
     .class_init = authz_class_init,
-    .interfaces = (const InterfaceInfo[]) { { TYPE_USER_CREATABLE }, { } },
 };
 
 static void authz_register_types(void)

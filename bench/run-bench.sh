@@ -7,6 +7,11 @@
 #     a little bank-switching), printing 'B' every 64 sweeps. B's per second
 #     times the instructions per B gives whole-system MIPS, which is then
 #     compared with the counter loop measured in the same run.
+#  3. Precopy migration of a paused guest (bench/migration-bench.py), with
+#     the machine's limits (bench/mig-limits) and, when Debian's
+#     qemu-system-x86_64 is there (installed here when run as root), the
+#     same migrations done by it. MIGRATION_BENCH_ARGS adds options to it;
+#     BENCH_SKIP_MIGRATION=1 skips it.
 set -e
 build=${1:-build}
 secs=${BENCH_SECONDS:-5}
@@ -24,7 +29,7 @@ echo "== A-B guest on -M virt -m 128M ($secs s)"
 "$build/qemu-system-cr16" -M virt -m 128M -display none -nodefaults \
     -kernel "$dir/ab.bin" -serial file:"$dir/serial" &
 pid=$!
-count_b() { tr -cd B < "$dir/serial" | wc -c; }
+count_b() { { tr -cd B < "$dir/serial"; } 2>/dev/null | wc -c; }
 # CPU time (clock ticks) the emulator has used: fields 14 and 15 of stat.
 cpu_ticks() { awk '{ print $14 + $15 }' /proc/$pid/stat; }
 # Warm up until the first B, then measure over $secs seconds.
@@ -46,3 +51,25 @@ awk -v b="$((b1 - b0))" -v ns="$((t1 - t0))" -v per="$per_b" -v c="$counter" \
            b, ns / 1e9, mips, cpus, wall, b * 64 * 25344 / (ns / 1e9);
     if (c > 0) printf "ratio A-B system / counter loop, both per CPU-second (same run): %.2f\n", mips / c;
 }'
+
+[ "${BENCH_SKIP_MIGRATION:-0}" = 1 ] && exit 0
+echo "== Precopy migration (bench/migration-bench.py)"
+peer=""
+if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "installing Debian's qemu-system-x86 for the peer figures"
+        apt-get install -y --no-install-recommends qemu-system-x86 \
+            > "$dir/apt.log" 2>&1 ||
+            peer="apt-get install qemu-system-x86 failed: $(tail -n 1 "$dir/apt.log")"
+    else
+        peer="qemu-system-x86_64 is not installed (and not root to install it)"
+    fi
+fi
+if [ -n "$peer" ]; then
+    # shellcheck disable=SC2086
+    python3 bench/migration-bench.py --build "$build" --no-peer "$peer" \
+        ${MIGRATION_BENCH_ARGS:-}
+else
+    # shellcheck disable=SC2086
+    python3 bench/migration-bench.py --build "$build" ${MIGRATION_BENCH_ARGS:-}
+fi

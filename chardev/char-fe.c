@@ -17,6 +17,8 @@ bool qemu_chr_fe_init(CharBackend *be, Chardev *chr, GError **errp)
     be->opaque = NULL;
     be->context = NULL;
     be->open_source = NULL;
+    be->opened_gen = 0;
+    be->open_told = false;
     be->tag = 0;
     be->fe_open = false;
     if (!chr) {
@@ -52,6 +54,46 @@ void qemu_chr_fe_cancel_open(CharBackend *be)
     }
 }
 
+/*
+ * OPENED can be due from two places that may race: the backend connecting
+ * (qemu_chr_be_event) and the announcement queued by set_handlers for an
+ * already connected backend. The connection number decides: whoever moves
+ * be->opened_gen to the current one delivers, the other stays quiet.
+ */
+void qemu_chr_fe_announce(CharBackend *be, QEMUChrEvent event)
+{
+    Chardev *chr = be->chr;
+
+    if (event == CHR_EVENT_CLOSED) {
+        if (qatomic_xchg(&be->open_told, false) && be->chr_event) {
+            be->chr_event(be->opaque, event);
+        }
+        return;
+    }
+    if (chr && qemu_chr_is_open(chr)) {
+        unsigned gen = qatomic_read(&chr->open_gen);
+        unsigned seen = qatomic_read(&be->opened_gen);
+
+        if (seen == gen ||
+            qatomic_cmpxchg(&be->opened_gen, seen, gen) != seen) {
+            return;
+        }
+        qatomic_set(&be->open_told, true);
+        if (be->chr_event) {
+            be->chr_event(be->opaque, event);
+        }
+    }
+}
+
+bool qemu_chr_fe_may_read(CharBackend *be)
+{
+    if (!be->chr_event) {
+        return true;
+    }
+    return qatomic_read(&be->open_told) && be->chr &&
+           qatomic_read(&be->opened_gen) == qatomic_read(&be->chr->open_gen);
+}
+
 static gboolean fe_open_idle(gpointer opaque)
 {
     CharBackend *be = opaque;
@@ -61,17 +103,8 @@ static gboolean fe_open_idle(gpointer opaque)
         return G_SOURCE_REMOVE;     /* superseded meanwhile */
     }
     g_source_unref(self);
-    if (be->chr && qemu_chr_is_open(be->chr)) {
-        qemu_chr_fe_deliver_event(be, CHR_EVENT_OPENED);
-    }
+    qemu_chr_fe_announce(be, CHR_EVENT_OPENED);
     return G_SOURCE_REMOVE;
-}
-
-void qemu_chr_fe_deliver_event(CharBackend *be, QEMUChrEvent event)
-{
-    if (be->chr_event) {
-        be->chr_event(be->opaque, event);
-    }
 }
 
 void qemu_chr_fe_set_handlers(CharBackend *be, IOCanReadHandler *can_read,
@@ -87,6 +120,9 @@ void qemu_chr_fe_set_handlers(CharBackend *be, IOCanReadHandler *can_read,
     be->opaque = opaque;
     be->context = context;
     be->fe_open = can_read || read || event || opaque;
+    /* New handlers hear about the current connection afresh. */
+    qatomic_set(&be->open_told, false);
+    qatomic_set(&be->opened_gen, 0);
     if (!chr) {
         return;
     }
@@ -101,10 +137,15 @@ void qemu_chr_fe_set_handlers(CharBackend *be, IOCanReadHandler *can_read,
     /*
      * A connected backend announces itself from the front end's context,
      * after this call returns, so the front end is fully set up first.
+     * Whether it is connected is decided there, not here: the sources
+     * created above may already have accepted a client in another thread.
+     * High priority, so the announcement is not starved by busy sources;
+     * input waits for it anyway (qemu_chr_fe_may_read).
      */
-    if (event && qemu_chr_is_open(chr)) {
+    if (event) {
         GSource *src = g_idle_source_new();
 
+        g_source_set_priority(src, G_PRIORITY_HIGH);
         g_source_set_callback(src, fe_open_idle, be, NULL);
         g_source_set_name(src, "chardev-opened");
         /* Published first: another thread may run the idle at once. */

@@ -32,7 +32,8 @@ static void mux_flush(MuxChardev *d, int i)
 {
     CharBackend *be = d->fes[i];
 
-    while (be && d->count[i] > 0 && be->chr_read && be->chr_can_read) {
+    while (be && d->count[i] > 0 && be->chr_read && be->chr_can_read &&
+           qemu_chr_fe_may_read(be)) {
         int room = be->chr_can_read(be->opaque);
         int chunk = MIN(d->count[i], MUX_BUF_SIZE - d->head[i]);
 
@@ -146,14 +147,14 @@ static void mux_event(void *opaque, QEMUChrEvent event)
     bool open = event == CHR_EVENT_OPENED;
     int i;
 
-    /* Front ends already heard about the state they attached in. */
-    if (d->parent.be_open == open) {
+    /* The state the mux was created in is announced by set_handlers. */
+    if (qemu_chr_is_open(&d->parent) == open) {
         return;
     }
-    d->parent.be_open = open;
+    qemu_chr_set_open(&d->parent, open);
     for (i = 0; i < MUX_MAX_FE; i++) {
         if (d->fes[i]) {
-            qemu_chr_fe_deliver_event(d->fes[i], event);
+            qemu_chr_fe_announce(d->fes[i], event);
         }
     }
 }
@@ -296,7 +297,7 @@ Chardev *qemu_chr_mux_new(const char *label, Chardev *inner, GError **errp)
     ok = qemu_chr_fe_init(&d->inner_be, inner, NULL);
     assert(ok);     /* inner is brand new, nobody else uses it */
     /* Mirror the state now so the deferred OPENED is not repeated. */
-    chr->be_open = qemu_chr_is_open(inner);
+    qemu_chr_set_open(chr, qemu_chr_is_open(inner));
     mux_set_inner_handlers(d, NULL);
     return chr;
 }

@@ -3,7 +3,9 @@
  * The "socket" chardev: unix-domain or TCP stream, as a client (connect at
  * start-up, optionally reconnecting) or a server (one client at a time,
  * the next one accepted after a disconnect). Unix sockets also receive
- * file descriptors (SCM_RIGHTS) for the front end.
+ * file descriptors (SCM_RIGHTS) for the front end. Each socket chardev is
+ * a yank instance: "yank" shuts its connection down, as a peer hang-up
+ * would (a server then waits for its next client).
  */
 #include "qemu/osdep.h"
 #include "chardev-internal.h"
@@ -11,6 +13,7 @@
 #include "qemu/cutils.h"
 #include "qemu/error-report.h"
 #include "qemu/sockets.h"
+#include "qemu/yank.h"
 #include "qapi/error.h"
 
 #include <sys/socket.h>
@@ -45,7 +48,52 @@ typedef struct SocketChardev {
     GMutex fds_lock;
     int msgfds[SOCKET_CHR_MAX_FDS];
     int n_msgfds;
+
+    bool yank_registered;       /* instance and socket_yank registered */
 } SocketChardev;
+
+/*
+ * Socket files of unix servers, for qemu_chr_emergency_cleanup(): that
+ * runs in another thread while the main thread may be stuck, so it cannot
+ * walk the chardevs.
+ */
+static GMutex server_paths_lock;
+static GPtrArray *server_paths;         /* char *; server_paths_lock */
+
+static void socket_server_path_note(const char *path, bool add)
+{
+    g_mutex_lock(&server_paths_lock);
+    if (add) {
+        if (!server_paths) {
+            server_paths = g_ptr_array_new_with_free_func(g_free);
+        }
+        g_ptr_array_add(server_paths, g_strdup(path));
+    } else {
+        guint i;
+
+        for (i = 0; server_paths && i < server_paths->len; i++) {
+            if (strcmp(g_ptr_array_index(server_paths, i), path) == 0) {
+                g_ptr_array_remove_index(server_paths, i);
+                break;
+            }
+        }
+    }
+    g_mutex_unlock(&server_paths_lock);
+}
+
+void chr_socket_emergency_cleanup(void)
+{
+    guint i;
+
+    /* Whoever holds the lock is not stuck for long; skip rather than wait. */
+    if (!g_mutex_trylock(&server_paths_lock)) {
+        return;
+    }
+    for (i = 0; server_paths && i < server_paths->len; i++) {
+        unlink(g_ptr_array_index(server_paths, i));
+    }
+    g_mutex_unlock(&server_paths_lock);
+}
 
 static void socket_drop_msgfds(SocketChardev *s)
 {
@@ -120,16 +168,20 @@ static void socket_update_sources(Chardev *chr)
 
     chr_io_watch_remove(&s->listen_watch);
     chr_io_watch_remove(&s->io_watch);
+    if (s->reconnect_timer) {
+        chr_io_watch_remove(&s->reconnect_timer);
+        chr_timer_add(chr, &s->reconnect_timer, s->reconnect_ms,
+                      socket_reconnect, s);
+    }
+    /*
+     * Last: when chr->gcontext runs in another thread, a source may fire
+     * (and change this state) as soon as it is attached.
+     */
     if (s->fd >= 0) {
         chr_io_watch_add(chr, &s->io_watch, s->fd, socket_readable, s);
     } else if (s->is_server) {
         chr_fd_watch_add(chr, &s->listen_watch, s->listen_fd, G_IO_IN,
                          socket_accept_ready, s);
-    }
-    if (s->reconnect_timer) {
-        chr_io_watch_remove(&s->reconnect_timer);
-        chr_timer_add(chr, &s->reconnect_timer, s->reconnect_ms,
-                      socket_reconnect, s);
     }
 }
 
@@ -378,8 +430,30 @@ static QemuSockAddr *socket_addr_from_opts(QemuOpts *opts, GError **errp)
     return g_steal_pointer(&addr);
 }
 
+/*
+ * Yank (any thread, yank lock held): shut the connection down; the read
+ * watch then sees end-of-file and disconnects in the main loop.
+ */
+static void socket_yank(void *opaque)
+{
+    SocketChardev *s = opaque;
+
+    g_mutex_lock(&s->parent.write_lock);
+    if (s->fd >= 0) {
+        shutdown(s->fd, SHUT_RDWR);
+    }
+    g_mutex_unlock(&s->parent.write_lock);
+}
+
 static void socket_release(SocketChardev *s)
 {
+    if (s->yank_registered) {
+        /* First, so no yank runs on what is released below. */
+        yank_unregister_function(YANK_CHARDEV_INSTANCE(s->parent.label),
+                                 socket_yank, s);
+        yank_unregister_instance(YANK_CHARDEV_INSTANCE(s->parent.label));
+        s->yank_registered = false;
+    }
     chr_io_watch_remove(&s->listen_watch);
     chr_io_watch_remove(&s->io_watch);
     chr_io_watch_remove(&s->reconnect_timer);
@@ -392,6 +466,7 @@ static void socket_release(SocketChardev *s)
         s->listen_fd = -1;
     }
     if (s->unlink_on_close) {
+        socket_server_path_note(s->addr->path, false);
         unlink(s->addr->path);
     }
     socket_drop_msgfds(s);
@@ -417,6 +492,11 @@ static bool socket_open(Chardev *chr, QemuOpts *opts, bool *be_opened,
     if (!socket_check_unsupported(opts, errp)) {
         goto fail;
     }
+    if (!yank_register_instance(YANK_CHARDEV_INSTANCE(chr->label), errp)) {
+        goto fail;
+    }
+    yank_register_function(YANK_CHARDEV_INSTANCE(chr->label), socket_yank, s);
+    s->yank_registered = true;
     if (!s->is_server && qemu_opt_has(opts, "wait")) {
         error_setg(errp, "'wait' option is incompatible with socket in "
                    "client connect mode");
@@ -440,6 +520,9 @@ static bool socket_open(Chardev *chr, QemuOpts *opts, bool *be_opened,
         }
         qemu_set_nonblock(s->listen_fd, true);
         s->unlink_on_close = s->is_unix && !s->addr->abstract;
+        if (s->unlink_on_close) {
+            socket_server_path_note(s->addr->path, true);
+        }
         if (s->is_unix) {
             s->addr_str = qemu_sock_addr_to_string(s->addr);
         } else {

@@ -11,7 +11,7 @@
 #include <termios.h>
 
 static bool stdio_in_use;
-static bool stdio_tio_saved;
+static volatile bool stdio_tio_saved;
 static struct termios stdio_saved_tio;
 
 static void stdio_restore_terminal(void)
@@ -19,6 +19,11 @@ static void stdio_restore_terminal(void)
     if (stdio_tio_saved) {
         tcsetattr(STDIN_FILENO, TCSANOW, &stdio_saved_tio);
     }
+}
+
+void chr_stdio_emergency_cleanup(void)
+{
+    stdio_restore_terminal();
 }
 
 static void stdio_make_raw(bool allow_signals)

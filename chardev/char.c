@@ -124,7 +124,7 @@ bool qemu_chr_frontend_open(Chardev *chr)
 
 bool qemu_chr_is_open(Chardev *chr)
 {
-    return chr->be_open;
+    return qatomic_read(&chr->be_open);
 }
 
 void qemu_chr_foreach(void (*fn)(Chardev *chr, void *opaque), void *opaque)
@@ -188,7 +188,7 @@ Chardev *qemu_chr_create(const ChardevDriver *driver, const char *label,
         g_free(chr);
         return NULL;
     }
-    chr->be_open = be_opened;
+    qemu_chr_set_open(chr, be_opened);
     if (!chardevs) {
         chardevs = g_ptr_array_new();
     }
@@ -297,11 +297,17 @@ void qemu_chr_cleanup(void)
     }
 }
 
+void qemu_chr_emergency_cleanup(void)
+{
+    chr_stdio_emergency_cleanup();
+    chr_socket_emergency_cleanup();
+}
+
 int qemu_chr_be_can_write(Chardev *chr)
 {
     CharBackend *be = chr->be;
 
-    if (!be || !be->chr_can_read) {
+    if (!be || !be->chr_can_read || !qemu_chr_fe_may_read(be)) {
         return 0;
     }
     return be->chr_can_read(be->opaque);
@@ -316,17 +322,20 @@ void qemu_chr_be_write(Chardev *chr, const uint8_t *buf, int len)
     }
 }
 
+void qemu_chr_set_open(Chardev *chr, bool open)
+{
+    if (open && !chr->be_open) {
+        qatomic_inc(&chr->open_gen);
+    }
+    qatomic_set(&chr->be_open, open);
+}
+
 void qemu_chr_be_event(Chardev *chr, QEMUChrEvent event)
 {
-    CharBackend *be = chr->be;
-
-    chr->be_open = event == CHR_EVENT_OPENED;
-    if (!be) {
-        return;
+    qemu_chr_set_open(chr, event == CHR_EVENT_OPENED);
+    if (chr->be) {
+        qemu_chr_fe_announce(chr->be, event);
     }
-    /* This event supersedes an OPENED still queued by set_handlers. */
-    qemu_chr_fe_cancel_open(be);
-    qemu_chr_fe_deliver_event(be, event);
 }
 
 /* Mirror written output to the logfile; errors there are not fatal. */

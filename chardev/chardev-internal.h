@@ -59,6 +59,7 @@ struct Chardev {
     GMutex write_lock;          /* serialises driver->write and fd swaps */
     CharBackend *be;            /* the single front end (mux: NULL) */
     bool be_open;               /* peer present; BQL or context thread */
+    unsigned open_gen;          /* connections so far (atomic) */
     bool is_mux;                /* front ends attach through char-mux.c */
     int mux_users;              /* mux: front ends attached */
     GMainContext *gcontext;     /* where sources run (front end's) */
@@ -84,11 +85,16 @@ int qemu_chr_be_can_write(Chardev *chr);
 /* Deliver input to the front end (len <= last can_write). Context thread. */
 void qemu_chr_be_write(Chardev *chr, const uint8_t *buf, int len);
 /*
- * Record the backend state and tell the front end(s). Cancels a pending
- * OPENED from qemu_chr_fe_set_handlers(). Context thread (BQL when the
- * context is the main one).
+ * Record the backend state and tell the front end (see
+ * qemu_chr_fe_announce()). Context thread (BQL when the context is the
+ * main one).
  */
 void qemu_chr_be_event(Chardev *chr, QEMUChrEvent event);
+/*
+ * Record that chr gained (a new connection: open_gen advances) or lost
+ * its peer; no-op if the state does not change.
+ */
+void qemu_chr_set_open(Chardev *chr, bool open);
 /* Replace chr->filename (takes ownership of filename). */
 void qemu_chr_set_filename(Chardev *chr, char *filename);
 
@@ -109,12 +115,25 @@ void qemu_chr_destroy(Chardev *chr);
 
 /* Drop an OPENED that qemu_chr_fe_set_handlers() queued. Any thread. */
 void qemu_chr_fe_cancel_open(CharBackend *be);
-/* Deliver an event to one front end (mux uses it). */
-void qemu_chr_fe_deliver_event(CharBackend *be, QEMUChrEvent event);
+/*
+ * Tell one front end about its chardev's state: OPENED only if the
+ * chardev is open and this connection was not announced to be yet,
+ * CLOSED only if be was told OPENED. Context thread.
+ */
+void qemu_chr_fe_announce(CharBackend *be, QEMUChrEvent event);
+/*
+ * May be receive input now? Not before it has heard OPENED for the
+ * current connection (front ends without an event handler always may).
+ */
+bool qemu_chr_fe_may_read(CharBackend *be);
 
 /* Mux: attach / detach front ends (char-mux.c). */
 bool qemu_chr_mux_attach(Chardev *chr, CharBackend *be, GError **errp);
 /* Mux: wrap inner (taking ownership) as a multiplexed chardev "label". */
 Chardev *qemu_chr_mux_new(const char *label, Chardev *inner, GError **errp);
+
+/* Parts of qemu_chr_emergency_cleanup() (char-socket.c, char-stdio.c). */
+void chr_socket_emergency_cleanup(void);
+void chr_stdio_emergency_cleanup(void);
 
 #endif /* CHARDEV_INTERNAL_H */

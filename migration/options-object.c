@@ -27,19 +27,24 @@ typedef struct MigrationObjectFlags {
     bool postcopy_device_state;
 } MigrationObjectFlags;
 
-static const MigrationObjectFlags flags_default = {
-    .send_configuration = true,
-    .send_section_footer = true,
-    .send_switchover_start = true,
-    .store_global_state = true,
-    .multifd_flush_after_each_section = false,
-    .multifd_clean_tls_termination = true,
-    .preempt_pre_7_2 = false,
-    .postcopy_device_state = true,
-};
+/* The 10.2 defaults (wire-format 0.3); an initializer, so that both
+ * objects below are constant-initialized (ISO C, not a GCC extension). */
+#define MIGRATION_OBJECT_FLAGS_DEFAULT {                                \
+    .send_configuration = true,                                         \
+    .send_section_footer = true,                                        \
+    .send_switchover_start = true,                                      \
+    .store_global_state = true,                                         \
+    .multifd_flush_after_each_section = false,                          \
+    .multifd_clean_tls_termination = true,                              \
+    .preempt_pre_7_2 = false,                                           \
+    .postcopy_device_state = true,                                      \
+}
+
+static const MigrationObjectFlags flags_default =
+    MIGRATION_OBJECT_FLAGS_DEFAULT;
 
 /* Set at start-up (main thread) before any migration; read anywhere. */
-static MigrationObjectFlags flags = flags_default;
+static MigrationObjectFlags flags = MIGRATION_OBJECT_FLAGS_DEFAULT;
 
 typedef enum MigPropKind {
     MIG_PROP_CAP,

@@ -27,6 +27,12 @@
 #define QMP_REQ_QUEUE_LEN_MAX   8
 /* At most this many bytes are read from a chardev at once. */
 #define QMP_READ_CHUNK          4096
+/*
+ * Output backpressure: a monitor stops taking input while more than this
+ * much of its output waits for the client, and takes input again once
+ * the client has read enough that less than half of it is left.
+ */
+#define QMP_OUTBUF_LIMIT        (1024 * 1024)
 
 /* One message from a client, validated as far as the envelope (3.2). */
 typedef struct QmpRequest {
@@ -61,6 +67,7 @@ struct Monitor {
     GQueue requests;            /* in-band QmpRequest *, oldest first */
     QmpRequest *dispatching;    /* in-band request running right now */
     GString *outbuf;            /* output not yet written */
+    bool output_throttled;      /* input stopped by QMP_OUTBUF_LIMIT */
     bool flush_scheduled;
     bool resume_scheduled;
     GSource *retry_source;      /* output retry timer while EAGAIN */

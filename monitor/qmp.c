@@ -6,8 +6,10 @@
  *
  * Flow control: without oob a monitor has at most one in-band request
  * queued or running; with oob up to QMP_REQ_QUEUE_LEN_MAX queued.  When
- * that limit is reached the monitor stops parsing (bytes already read
- * wait in inbuf) and can_read reports 0, so the rest stays in the kernel.
+ * that limit is reached, or while the client leaves more than
+ * QMP_OUTBUF_LIMIT of output unread, the monitor stops parsing (bytes
+ * already read wait in inbuf) and can_read reports 0, so the rest stays
+ * in the kernel and a client that never reads cannot grow the process.
  */
 #include "qemu/osdep.h"
 
@@ -28,6 +30,7 @@ static guint dispatch_next;             /* round-robin position; BQL */
 /* ---- output ---- */
 
 static gboolean monitor_qmp_flush_cb(gpointer opaque);
+static void monitor_qmp_schedule_resume(Monitor *mon);
 
 static void monitor_qmp_schedule_flush_locked(Monitor *mon)
 {
@@ -82,6 +85,7 @@ static void monitor_qmp_cancel_retry_locked(Monitor *mon)
 static gboolean monitor_qmp_flush_cb(gpointer opaque)
 {
     Monitor *mon = opaque;
+    bool resume;
 
     g_mutex_lock(&mon->lock);
     mon->flush_scheduled = false;
@@ -116,7 +120,15 @@ static gboolean monitor_qmp_flush_cb(gpointer opaque)
             g_string_truncate(mon->outbuf, 0);  /* the peer is gone */
         }
     }
+    resume = mon->output_throttled &&
+             mon->outbuf->len <= QMP_OUTBUF_LIMIT / 2;
+    if (resume) {
+        mon->output_throttled = false;
+    }
     g_mutex_unlock(&mon->lock);
+    if (resume) {
+        monitor_qmp_schedule_resume(mon);
+    }
     return G_SOURCE_REMOVE;
 }
 
@@ -165,14 +177,19 @@ static bool monitor_qmp_queue_full_locked(Monitor *mon)
     return !g_queue_is_empty(&mon->requests) || mon->dispatching;
 }
 
-static bool monitor_qmp_queue_full(Monitor *mon)
+/* May the monitor parse (and read) more input now? */
+static bool monitor_qmp_input_blocked(Monitor *mon)
 {
-    bool full;
+    bool blocked;
 
     g_mutex_lock(&mon->lock);
-    full = monitor_qmp_queue_full_locked(mon);
+    if (mon->outbuf->len > QMP_OUTBUF_LIMIT) {
+        /* Lifted by the flush that drains the output (see there). */
+        mon->output_throttled = true;
+    }
+    blocked = mon->output_throttled || monitor_qmp_queue_full_locked(mon);
     g_mutex_unlock(&mon->lock);
-    return full;
+    return blocked;
 }
 
 /* Parser callback (I/O thread): one message arrived. */
@@ -214,7 +231,7 @@ static void monitor_qmp_emit(void *opaque, JsonNode *value, GError *err)
 static void monitor_qmp_pump(Monitor *mon)
 {
     guint i = 0;
-    bool full = monitor_qmp_queue_full(mon);
+    bool full = monitor_qmp_input_blocked(mon);
 
     /* Byte by byte, so that parsing stops right after a message. */
     while (!full && i < mon->inbuf->len) {
@@ -223,7 +240,7 @@ static void monitor_qmp_pump(Monitor *mon)
                                 (const char *)mon->inbuf->data + i, 1);
         i++;
         if (mon->emitted) {
-            full = monitor_qmp_queue_full(mon);
+            full = monitor_qmp_input_blocked(mon);
         }
     }
     g_byte_array_remove_range(mon->inbuf, 0, i);
@@ -245,7 +262,7 @@ static int monitor_qmp_can_read(void *opaque)
 {
     Monitor *mon = opaque;
 
-    if (mon->inbuf->len > 0 || monitor_qmp_queue_full(mon)) {
+    if (mon->inbuf->len > 0 || monitor_qmp_input_blocked(mon)) {
         return 0;
     }
     return QMP_READ_CHUNK;
@@ -344,6 +361,7 @@ static GList *monitor_qmp_reset_locked(Monitor *mon)
     mon->command_mode = false;
     mon->oob_enabled = false;
     g_string_truncate(mon->outbuf, 0);
+    mon->output_throttled = false;
     monitor_qmp_cancel_retry_locked(mon);
     return dropped;
 }

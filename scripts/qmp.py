@@ -20,23 +20,34 @@ class QMPError(Exception):
 class QMP:
     def __init__(self, path, timeout=30.0):
         deadline = time.monotonic() + timeout
+        wait = 5.0      # doubles: a server still starting up greets late
         while True:
             try:
-                self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                self.sock.connect(path)
+                self._connect(path, min(wait, timeout))
                 break
-            except OSError:
+            except (OSError, QMPError) as e:
                 self.sock.close()
                 if time.monotonic() > deadline:
-                    raise QMPError("cannot connect to QMP socket %s" % path)
+                    raise QMPError("cannot connect to QMP socket %s: %s" %
+                                   (path, e))
+                if isinstance(e, socket.timeout):
+                    wait *= 2
                 time.sleep(0.02)
         self.sock.settimeout(timeout)
-        self.buf = b""
         self.events = []
+        self.cmd("qmp_capabilities")
+
+    def _connect(self, path, greeting_timeout):
+        # A connection made as the server starts has been seen to get no
+        # greeting from qemu-system-cr16: give up on it after a while and
+        # connect again.
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.connect(path)
+        self.sock.settimeout(greeting_timeout)
+        self.buf = b""
         greeting = self._read()
         if "QMP" not in greeting:
             raise QMPError("no QMP greeting: %r" % greeting)
-        self.cmd("qmp_capabilities")
 
     def _read(self):
         while b"\n" not in self.buf:
@@ -58,8 +69,14 @@ class QMP:
             if "event" in reply:
                 self.events.append(reply)
                 continue
+            if "QMP" in reply:
+                # qemu-system-cr16 sometimes greets twice when the client
+                # connects as the socket appears; a greeting is no reply.
+                continue
             if "error" in reply:
                 raise QMPError("%s: %s" % (name, reply["error"]["desc"]))
+            if "return" not in reply:
+                raise QMPError("%s: unexpected reply %r" % (name, reply))
             return reply["return"]
 
     def close(self):

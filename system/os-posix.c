@@ -9,6 +9,9 @@
 #include "system/os-posix.h"
 #include "system/runstate.h"
 #include "system/qtest.h"
+#include "chardev/char.h"
+#include "qemu/main-loop.h"
+#include <poll.h>
 #include <glib-unix.h>
 #include <sys/prctl.h>
 
@@ -141,22 +144,39 @@ bool os_set_exit_with_parent(GError **errp)
 }
 
 /*
- * Termination signals: the handler only records who sent what and writes
- * one byte to a pipe; the main loop reports and requests the shutdown.
+ * Termination signals. The handler only writes what arrived into a pipe;
+ * a dedicated thread reads it, so that termination never depends on the
+ * main loop. The thread reports the signal and requests the orderly
+ * shutdown; it ends the process itself when the main thread cannot: during
+ * start-up (which may be blocked, e.g. waiting for a chardev's first
+ * client), when the main loop does not even get to a callback soon, when
+ * the orderly shutdown takes too long, or when a second signal arrives.
  */
+typedef struct TermSignal {
+    int signo;
+    pid_t pid;                  /* sender, 0 if unknown */
+} TermSignal;
+
+/* The main loop must run a callback this soon after a signal... */
+#define TERM_ACK_TIMEOUT_MS         2000
+/* ...and the orderly shutdown must be over this soon after the signal. */
+#define TERM_SHUTDOWN_TIMEOUT_MS    20000
+/* How often the waiting thread looks at the main loop's answer. */
+#define TERM_POLL_MS                50
+
 static int signal_pipe[2] = { -1, -1 };
-static volatile sig_atomic_t last_signo;
-static volatile sig_atomic_t last_pid;
+static int term_acked;          /* atomic: the main loop answered */
 
 static void termsig_handler(int sig, siginfo_t *info, void *ctx)
 {
-    char b = 0;
+    TermSignal ts = { .signo = sig, .pid = info ? info->si_pid : 0 };
+    int saved_errno = errno;
 
-    last_signo = sig;
-    last_pid = info ? info->si_pid : 0;
-    if (write(signal_pipe[1], &b, 1) < 0) {
-        /* The pipe is full: a wake-up is already pending. */
+    /* Atomic (< PIPE_BUF); a full pipe already holds enough signals. */
+    if (write(signal_pipe[1], &ts, sizeof(ts)) < 0) {
+        /* nothing to do in a signal handler */
     }
+    errno = saved_errno;
 }
 
 static char *process_name(pid_t pid)
@@ -170,40 +190,105 @@ static char *process_name(pid_t pid)
     return name;
 }
 
-static gboolean on_signal(gint fd, GIOCondition cond, gpointer data)
+/*
+ * Not error_report(): the message names no command-line option, and the
+ * location that start-up code may be setting belongs to the main thread.
+ */
+static void term_report(const TermSignal *ts)
 {
-    char buf[64];
-    int sig = last_signo;
-    pid_t pid = last_pid;
+    g_autofree char *from = NULL;
 
-    while (read(fd, buf, sizeof(buf)) > 0) {
-        /* drain */
+    if (qtest_enabled()) {
+        return;
     }
-    if (!qtest_enabled()) {
-        if (pid > 0) {
-            g_autofree char *name = process_name(pid);
+    if (ts->pid > 0) {
+        g_autofree char *name = process_name(ts->pid);
 
-            error_report("terminating on signal %d from pid %d (%s)", sig,
-                         (int)pid, name ? name : "<unknown process>");
-        } else {
-            error_report("terminating on signal %d", sig);
+        from = g_strdup_printf(" from pid %d (%s)", (int)ts->pid,
+                               name ? name : "<unknown process>");
+    }
+    error_printf("%s: terminating on signal %d%s\n", error_progname,
+                 ts->signo, from ? from : "");
+}
+
+/* The next signal within timeout_ms (-1: forever); false if none came. */
+static bool term_next(TermSignal *ts, int timeout_ms)
+{
+    struct pollfd pfd = { .fd = signal_pipe[0], .events = POLLIN };
+    ssize_t n;
+
+    if (poll(&pfd, 1, timeout_ms) != 1) {
+        return false;
+    }
+    do {
+        n = read(signal_pipe[0], ts, sizeof(*ts));
+    } while (n < 0 && errno == EINTR);
+    return n == sizeof(*ts);
+}
+
+static void term_ack(void *opaque)
+{
+    qatomic_set(&term_acked, 1);
+}
+
+/* Leave without the main thread: what outlives the process is cleaned. */
+static G_NORETURN void term_exit_now(void)
+{
+    qemu_chr_emergency_cleanup();
+    os_remove_pidfile();
+    _exit(0);
+}
+
+static gpointer term_thread_run(gpointer opaque)
+{
+    TermSignal ts;
+    gint64 start;
+    sigset_t set;
+
+    /* The handler runs in the other threads, never while we wait here. */
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+
+    while (!term_next(&ts, -1)) {
+        /* interrupted */
+    }
+    term_report(&ts);
+    qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_SIGNAL);
+    if (!main_loop_started()) {
+        term_exit_now();
+    }
+    main_loop_schedule(term_ack, NULL);
+    start = g_get_monotonic_time();
+    for (;;) {
+        gint64 limit = start + 1000 * (qatomic_read(&term_acked) ?
+                                       TERM_SHUTDOWN_TIMEOUT_MS :
+                                       TERM_ACK_TIMEOUT_MS);
+
+        if (g_get_monotonic_time() >= limit) {
+            term_exit_now();
+        }
+        if (term_next(&ts, TERM_POLL_MS)) {
+            /* Asked again: stop waiting for the orderly way. */
+            term_report(&ts);
+            term_exit_now();
         }
     }
-    qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_SIGNAL);
-    return G_SOURCE_CONTINUE;
+    return NULL;
 }
 
 void os_setup_signal_handling(void)
 {
     struct sigaction sa = { .sa_sigaction = termsig_handler,
-                            .sa_flags = SA_SIGINFO };
+                            .sa_flags = SA_SIGINFO | SA_RESTART };
 
     if (!g_unix_open_pipe(signal_pipe, FD_CLOEXEC, NULL)) {
         return;
     }
-    g_unix_set_fd_nonblocking(signal_pipe[0], TRUE, NULL);
     g_unix_set_fd_nonblocking(signal_pipe[1], TRUE, NULL);
-    g_unix_fd_add(signal_pipe[0], G_IO_IN, on_signal, NULL);
+    g_thread_unref(g_thread_new("term-signals", term_thread_run, NULL));
     sigemptyset(&sa.sa_mask);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);

@@ -724,13 +724,8 @@ static void qtest_read(void *opaque, const uint8_t *buf, int size)
     size_t start = 0;
     char *nl;
 
-    /*
-     * Data proves a peer even if the OPENED event has not been seen yet;
-     * a late OPENED is then ignored, so levels are not reset mid-session.
-     */
-    if (!q->connected) {
-        qtest_session_open(q);
-    }
+    /* The chardev core delivers OPENED before a connection's first byte. */
+    g_assert(q->connected);
     g_string_append_len(q->inbuf, (const char *)buf, size);
     q->reading = true;
     for (;;) {
@@ -774,9 +769,7 @@ static void qtest_event(void *opaque, QEMUChrEvent event)
 
     switch (event) {
     case CHR_EVENT_OPENED:
-        if (!q->connected) {
-            qtest_session_open(q);
-        }
+        qtest_session_open(q);
         break;
     case CHR_EVENT_CLOSED:
         qtest_log(q, 'I', "CLOSED");

@@ -84,9 +84,16 @@ void main_loop_init(void)
 
 /* A flag, not only g_main_loop_quit(): a quit before the loop runs must stick. */
 static bool main_loop_quit_requested;
+static bool main_loop_entered;
+
+bool main_loop_started(void)
+{
+    return qatomic_read(&main_loop_entered);
+}
 
 void main_loop_run(void)
 {
+    qatomic_set(&main_loop_entered, true);
     while (!qatomic_read(&main_loop_quit_requested)) {
         g_main_context_iteration(g_main_loop_get_context(main_loop), TRUE);
     }

@@ -22,6 +22,11 @@
 
 typedef struct Chardev Chardev;
 
+/*
+ * A front end with an event handler hears OPENED exactly once per
+ * connection, always before the first byte of that connection's input,
+ * and CLOSED only after an OPENED (both from its context).
+ */
 typedef enum {
     CHR_EVENT_OPENED,   /* the backend is connected (peer present) */
     CHR_EVENT_CLOSED,   /* the backend lost its peer */
@@ -43,6 +48,8 @@ typedef struct CharBackend {
     void *opaque;
     GMainContext *context;
     GSource *open_source;           /* pending OPENED delivery */
+    unsigned opened_gen;            /* connection told OPENED (atomic) */
+    bool open_told;                 /* OPENED delivered, CLOSED not yet */
     int tag;                        /* slot in a multiplexer */
     bool fe_open;                   /* handlers installed */
 } CharBackend;
@@ -120,6 +127,14 @@ bool qemu_chr_delete(const char *id, GError **errp);
 void qemu_chr_cleanup(void);
 
 /*
+ * For an exit that cannot wait for the main thread (it may be stuck): the
+ * externally visible part of qemu_chr_cleanup(), i.e. restore the terminal
+ * of stdio and remove the socket files of unix servers. Any thread, no
+ * lock needed; chardevs stay usable in memory.
+ */
+void qemu_chr_emergency_cleanup(void);
+
+/*
  * Attach be to chr (NULL: no backend; writes are discarded). One front end
  * per chardev ("Chardev 'x' is busy") unless chr is multiplexed (up to 4:
  * "Too many uses of multiplexed chardev 'x'"). BQL held.
@@ -129,10 +144,11 @@ bool qemu_chr_fe_init(CharBackend *be, Chardev *chr, GError **errp);
 /*
  * Install (or, with all NULL, remove) the front end's handlers; they run in
  * context (NULL: default main context). If the backend is already
- * connected, CHR_EVENT_OPENED is delivered afterwards from context. On a
- * multiplexed chardev the front end that sets handlers last gets the input
- * focus. Call from the thread owning the previous context (or before it
- * runs) with the BQL held.
+ * connected, CHR_EVENT_OPENED is delivered afterwards from context (once,
+ * even if the backend connects meanwhile); input is held back until then.
+ * On a multiplexed chardev the front end that sets handlers last gets the
+ * input focus. Call from the thread owning the previous context (or before
+ * it runs) with the BQL held; context may already be running elsewhere.
  */
 void qemu_chr_fe_set_handlers(CharBackend *be, IOCanReadHandler *can_read,
                               IOReadHandler *read, IOEventHandler *event,

@@ -35,6 +35,11 @@ void main_loop_init(void);
 
 /* Run the main loop until main_loop_quit() is called. BQL held. */
 void main_loop_run(void);
+/*
+ * True once main_loop_run() has been entered (start-up is over). Any
+ * thread.
+ */
+bool main_loop_started(void);
 /* Ask main_loop_run() to return (any thread). */
 void main_loop_quit(void);
 

@@ -17,7 +17,12 @@ bool os_write_pidfile(const char *path, GError **errp);
 void os_remove_pidfile(void);
 /* Die with the parent process (Linux parent-death signal). */
 bool os_set_exit_with_parent(GError **errp);
-/* SIGTERM/SIGINT/SIGHUP request an orderly shutdown (main loop). */
+/*
+ * SIGTERM/SIGINT/SIGHUP request an orderly shutdown; a thread of its own
+ * watches over it and ends the process (status 0) itself during start-up,
+ * or when the main loop does not answer within 2 s, the shutdown is not
+ * over within 20 s, or a second signal arrives.
+ */
 void os_setup_signal_handling(void);
 
 #endif /* SYSTEM_OS_POSIX_H */

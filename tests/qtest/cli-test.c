@@ -1333,6 +1333,260 @@ static void test_trace_help(void)
     cli_proc_free(p);
 }
 
+/* ------------------------------------------------------------------ */
+/* Start-up races and termination while blocked                          */
+/* ------------------------------------------------------------------ */
+
+/* Spawn with a pipe as stdin; returns its write end. */
+static int cli_spawn_stdin_pipe(CliProc *p, const char *args)
+{
+    g_auto(GStrv) extra = cli_argv(p, args);
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    g_autoptr(GError) err = NULL;
+    int in_fd = -1;
+    char **a;
+
+    g_ptr_array_add(argv, (char *)cli_binary());
+    for (a = extra; *a; a++) {
+        g_ptr_array_add(argv, *a);
+    }
+    g_ptr_array_add(argv, NULL);
+    if (!g_spawn_async_with_pipes(NULL, (char **)argv->pdata, NULL,
+                                  G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                  &p->pid, &in_fd, &p->out_fd, &p->err_fd,
+                                  &err)) {
+        g_error("spawn %s: %s", cli_binary(), err->message);
+    }
+    return in_fd;
+}
+
+/* Rounds of the pipelined-stdin check (the race lost them every time). */
+#define STDIO_PIPELINE_ROUNDS   5
+
+/*
+ * Requests written into "-qmp stdio" before the monitor is set up are
+ * answered: scripts pipe into it all the time.
+ */
+static void test_qmp_stdio_pipelined(void)
+{
+    static const char input[] = "{\"execute\":\"qmp_capabilities\"}\n"
+                                "{\"execute\":\"query-status\"}\n"
+                                "{\"execute\":\"quit\"}\n";
+    int round;
+
+    for (round = 0; round < STDIO_PIPELINE_ROUNDS; round++) {
+        CliProc *p = cli_proc_new();
+        int in_fd = cli_spawn_stdin_pipe(p, "-M none -display none "
+                                         "-qmp stdio");
+        g_auto(GStrv) lines = NULL;
+
+        g_assert_cmpint(write(in_fd, input, strlen(input)), ==,
+                        (ssize_t)strlen(input));
+        close(in_fd);
+        if (cli_wait(p) != 0) {
+            cli_fail(p, "exit status %d", WEXITSTATUS(p->wstatus));
+        }
+        lines = g_strsplit(p->out->str, "\r\n", -1);
+        if (g_strv_length(lines) < 4 ||
+            !g_str_has_prefix(lines[0], "{\"QMP\": ") ||
+            strcmp(lines[1], "{\"return\": {}}") != 0 ||
+            !g_str_has_prefix(lines[2], "{\"return\": {") ||
+            !strstr(lines[2], "\"status\": \"running\"") ||
+            strcmp(lines[3], "{\"return\": {}}") != 0) {
+            cli_fail(p, "round %d: not greeting + three returns", round);
+        }
+        cli_proc_free(p);
+    }
+}
+
+/* Connect to the unix socket path as soon as the emulator listens. */
+static int cli_connect_when_listening(CliProc *p, const char *path)
+{
+    gint64 deadline = g_get_monotonic_time() + CLI_TIMEOUT_US;
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+
+    g_assert_cmpuint(strlen(path), <, sizeof(addr.sun_path));
+    strcpy(addr.sun_path, path);
+    for (;;) {
+        int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+        g_assert_cmpint(fd, >=, 0);
+        if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0) {
+            return fd;
+        }
+        close(fd);
+        if (errno != ENOENT && errno != ECONNREFUSED) {
+            cli_fail(p, "connect %s: %s", path, g_strerror(errno));
+        }
+        if (cli_check_exit(p)) {
+            cli_fail(p, "emulator exited before listening");
+        }
+        if (g_get_monotonic_time() > deadline) {
+            cli_fail(p, "emulator did not listen on %s", path);
+        }
+        /* Busy but bounded: the point is to be there first. */
+        g_usleep(200);
+    }
+}
+
+/* Start-ups raced against an eager client: most, and how long at most. */
+#define STARTUP_RACE_ROUNDS     300
+#define STARTUP_RACE_BUDGET_US  (20 * G_USEC_PER_SEC)
+
+/*
+ * A client that connects the moment the monitor's socket appears gets one
+ * greeting, and after qmp_capabilities stays in command mode (a second
+ * greeting would throw it back into negotiation).
+ */
+static void test_qmp_startup_connect_race(void)
+{
+    gint64 stop = g_get_monotonic_time() + STARTUP_RACE_BUDGET_US;
+    int round;
+
+    for (round = 0; round < STARTUP_RACE_ROUNDS; round++) {
+        CliProc *p = cli_proc_new();
+        g_autofree char *path = g_build_filename(p->dir, "m", NULL);
+        g_autofree char *args = g_strdup_printf(
+            "-M none -display none -qmp unix:%s,server=on,wait=off", path);
+        JsonObject *obj;
+
+        cli_spawn(p, "", args);
+        p->qmp_fd = cli_connect_when_listening(p, path);
+        obj = cli_qmp_read(p);
+        if (!obj || !json_object_has_member(obj, "QMP")) {
+            cli_fail(p, "round %d: no greeting", round);
+        }
+        json_object_unref(obj);
+        json_object_unref(cli_qmp_return(p,
+                                         "{\"execute\": \"qmp_capabilities\"}"));
+        /* In command mode, not greeted again. */
+        json_object_unref(cli_qmp_return(p, "{\"execute\": \"query-status\"}"));
+        cli_vm_quit(p);
+        cli_proc_free(p);
+        if (g_get_monotonic_time() > stop) {
+            break;
+        }
+    }
+    g_test_message("%d start-up races run", MIN(round + 1,
+                                                 STARTUP_RACE_ROUNDS));
+}
+
+/* The "terminating on signal N from pid P (...)" line is on stderr. */
+static void cli_assert_signal_reported(CliProc *p, int sig)
+{
+    g_autofree char *with_pid = g_strdup_printf(
+        CLI_PREFIX "terminating on signal %d from pid %d (", sig,
+        (int)getpid());
+    g_auto(GStrv) lines = g_strsplit(p->err->str, "\n", -1);
+    char **l;
+
+    for (l = lines; *l; l++) {
+        if (g_str_has_prefix(*l, with_pid)) {
+            return;
+        }
+    }
+    cli_fail(p, "stderr lacks '%s...'", with_pid);
+}
+
+/*
+ * A server chardev waiting for its first client (wait=on) blocks start-up;
+ * a signal must still end the emulator (status 0, reported, socket file
+ * removed).
+ */
+static void test_signal_waiting_for_client(const void *opaque)
+{
+    int sig = GPOINTER_TO_INT(opaque);
+    CliProc *p = cli_proc_new();
+    g_autofree char *path = g_build_filename(p->dir, "wait", NULL);
+    g_autofree char *args = g_strdup_printf(
+        "-M none -display none -chardev socket,id=w,path=%s,server=on "
+        "-mon w,mode=control", path);
+    gint64 deadline = g_get_monotonic_time() + CLI_TIMEOUT_US;
+
+    cli_spawn(p, "", args);
+    /* The "waiting for connection" line comes once it listens. */
+    while (!strstr(p->err->str, "QEMU waiting for connection on: ")) {
+        if (cli_check_exit(p) || g_get_monotonic_time() > deadline) {
+            cli_fail(p, "emulator did not wait for its client");
+        }
+        cli_pump(p, -1, 50);
+    }
+    g_assert_cmpint(kill(p->pid, sig), ==, 0);
+    if (cli_wait(p) != 0) {
+        cli_fail(p, "exit status %d after signal %d",
+                 WEXITSTATUS(p->wstatus), sig);
+    }
+    cli_assert_signal_reported(p, sig);
+    if (g_file_test(path, G_FILE_TEST_EXISTS)) {
+        cli_fail(p, "socket file %s left behind", path);
+    }
+    cli_proc_free(p);
+}
+
+/* The qtest server stops taking commands for this long: it is stuck. */
+#define STUCK_STALL_MS          1000
+/* Commands sent at most; each reply is two writes the test never reads. */
+#define STUCK_MAX_COMMANDS      100000
+
+/*
+ * The main thread stuck in a blocking write (qtest replies nobody reads)
+ * must not keep a signal from ending the emulator with status 0.
+ */
+static void test_signal_main_loop_stuck(void)
+{
+    static const char cmd[] = "endianness\n";
+    CliProc *p = cli_proc_new();
+    g_autofree char *path = g_build_filename(p->dir, "qt", NULL);
+    g_autofree char *args = g_strdup_printf(
+        "-M none -display none -qtest unix:%s -qtest-log none", path);
+    gint64 deadline = g_get_monotonic_time() + CLI_TIMEOUT_US;
+    int listen_fd = cli_listen(path);
+    int fd, sent = 0;
+    size_t off = 0;
+
+    cli_spawn(p, "", args);
+    while (!cli_pump(p, listen_fd, 50)) {
+        if (cli_check_exit(p) || g_get_monotonic_time() > deadline) {
+            close(listen_fd);
+            cli_fail(p, "emulator did not connect its qtest socket");
+        }
+    }
+    fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    close(listen_fd);
+    g_assert_cmpint(fd, >=, 0);
+    p->qmp_fd = fd;             /* closed with p */
+
+    /* Send until the emulator stops reading: its replies have filled up. */
+    while (sent < STUCK_MAX_COMMANDS) {
+        ssize_t n = send(fd, cmd + off, strlen(cmd) - off, MSG_NOSIGNAL);
+        struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+
+        if (n > 0) {
+            off = (off + n) % strlen(cmd);
+            sent += off == 0;
+            continue;
+        }
+        if (n < 0 && errno != EAGAIN && errno != EINTR) {
+            cli_fail(p, "qtest send: %s", g_strerror(errno));
+        }
+        if (g_get_monotonic_time() > deadline) {
+            cli_fail(p, "qtest commands still taken after %d s",
+                     (int)(CLI_TIMEOUT_US / G_USEC_PER_SEC));
+        }
+        if (poll(&pfd, 1, STUCK_STALL_MS) == 0) {
+            break;
+        }
+    }
+    if (sent >= STUCK_MAX_COMMANDS) {
+        cli_fail(p, "the main thread never blocked");
+    }
+    g_assert_cmpint(kill(p->pid, SIGTERM), ==, 0);
+    if (cli_wait(p) != 0) {
+        cli_fail(p, "exit status %d after SIGTERM", WEXITSTATUS(p->wstatus));
+    }
+    cli_proc_free(p);
+}
+
 int main(int argc, char **argv)
 {
     size_t i;
@@ -1382,6 +1636,15 @@ int main(int argc, char **argv)
     cli_add_func("/cli/add-fd", test_add_fd);
     cli_add_func("/cli/virt-without-program", test_virt_without_program);
     cli_add_func("/cli/trace-help", test_trace_help);
+
+    cli_add_func("/cli/qmp-stdio-pipelined", test_qmp_stdio_pipelined);
+    cli_add_func("/cli/qmp-startup-connect-race",
+                 test_qmp_startup_connect_race);
+    cli_add("/cli/signal/waiting-for-client/term",
+            test_signal_waiting_for_client, GINT_TO_POINTER(SIGTERM));
+    cli_add("/cli/signal/waiting-for-client/int",
+            test_signal_waiting_for_client, GINT_TO_POINTER(SIGINT));
+    cli_add_func("/cli/signal/main-loop-stuck", test_signal_main_loop_stuck);
 
     return g_test_run();
 }

@@ -3,12 +3,14 @@
  * QMP protocol acceptance tests (spec/qmp.md): greeting, capabilities
  * negotiation, envelope and argument errors, malformed JSON and the input
  * limits, id echo, framing, events on several monitors, out-of-band
- * execution, fd passing, introspection and the minimal HMP.
+ * execution, fd passing, introspection, the minimal HMP, and output
+ * backpressure against a client that does not read.
  */
 #include "qemu/osdep.h"
 
 #include <poll.h>
 #include <sys/socket.h>
+#include <fcntl.h>
 
 #include "libqtest.h"
 #include "qobject/json-writer.h"
@@ -907,6 +909,164 @@ static void test_hmp(void)
     qtest_quit(qts);
 }
 
+/* ---- output backpressure ---- */
+
+/* Requests sent at most (~3000 x 23 KB of schema if all were answered). */
+#define FLOOD_MAX_REQUESTS  3000
+/* What the flood may add to the emulator's resident set. */
+#define FLOOD_MAX_GROWTH_KB (16 * 1024)
+/* The emulator took nothing for this long: it stopped reading. */
+#define FLOOD_STALL_MS      1000
+
+/* A "Key:   N kB" line of /proc/<pid>/status, in kB. */
+static long proc_status_kb(pid_t pid, const char *key)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/status", (int)pid);
+    g_autofree char *text = NULL;
+    const char *line;
+
+    g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    line = strstr(text, key);
+    g_assert_nonnull(line);
+    return strtol(line + strlen(key), NULL, 10);
+}
+
+static void assert_growth_bounded(pid_t pid, const char *key, long base)
+{
+    long now = proc_status_kb(pid, key);
+
+    if (now - base > FLOOD_MAX_GROWTH_KB) {
+        g_test_message("%s grew from %ld kB to %ld kB", key, base, now);
+    }
+    g_assert_cmpint(now - base, <=, FLOOD_MAX_GROWTH_KB);
+}
+
+/*
+ * Send requests until the emulator stops taking them; returns how many
+ * went out whole. The process must stay bounded all along.
+ */
+static int flood_until_stalled(int fd, pid_t pid, long base_rss)
+{
+    static const char req[] = "{\"execute\": \"query-qmp-schema\"}\n";
+    gint64 deadline = g_get_monotonic_time() +
+                      RAW_TIMEOUT_S * G_USEC_PER_SEC;
+    size_t off = 0;
+    int sent = 0;
+
+    while (sent < FLOOD_MAX_REQUESTS) {
+        ssize_t n = send(fd, req + off, strlen(req) - off,
+                         MSG_NOSIGNAL | MSG_DONTWAIT);
+
+        if (n > 0) {
+            off += n;
+            if (off == strlen(req)) {
+                off = 0;
+                sent++;
+            }
+            continue;
+        }
+        g_assert_true(n < 0 && (errno == EAGAIN || errno == EINTR));
+        assert_growth_bounded(pid, "VmRSS:", base_rss);
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        {
+            struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+
+            if (poll(&pfd, 1, FLOOD_STALL_MS) == 0) {
+                break;
+            }
+        }
+    }
+    if (off) {
+        /* Finish the request that is half out, blocking: reading resumes. */
+        g_assert_cmpint(fcntl(fd, F_SETFL, 0), ==, 0);
+        g_assert_cmpint(send(fd, req + off, strlen(req) - off, MSG_NOSIGNAL),
+                        ==, (ssize_t)(strlen(req) - off));
+        sent++;
+    }
+    return sent;
+}
+
+/* Read until count more LF-terminated messages have arrived. */
+static void read_messages(int fd, int count)
+{
+    gint64 deadline = g_get_monotonic_time() +
+                      RAW_TIMEOUT_S * G_USEC_PER_SEC;
+    g_autofree char *buf = g_malloc(65536);
+
+    while (count > 0) {
+        struct pollfd pfd = { .fd = fd, .events = POLLIN };
+        ssize_t n, i;
+
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        if (poll(&pfd, 1, 100) != 1) {
+            continue;
+        }
+        n = read(fd, buf, 65536);
+        g_assert_cmpint(n, >, 0);
+        for (i = 0; i < n; i++) {
+            if (buf[i] == '\n') {
+                g_assert_cmpint(count, >, 0);
+                count--;
+            }
+        }
+    }
+}
+
+/*
+ * Under AddressSanitizer freed memory waits in a quarantine, which would
+ * count as growth here: start the emulator with none.
+ */
+static QTestState *start_without_asan_quarantine(const char *name)
+{
+    const char *old = g_getenv("ASAN_OPTIONS");
+    g_autofree char *saved = g_strdup(old);
+    g_autofree char *opts = g_strdup_printf("%s%squarantine_size_mb=0",
+                                            old ? old : "",
+                                            old && *old ? ":" : "");
+    QTestState *qts;
+
+    g_setenv("ASAN_OPTIONS", opts, TRUE);
+    qts = start_with_monitor(name, NULL);
+    if (saved) {
+        g_setenv("ASAN_OPTIONS", saved, TRUE);
+    } else {
+        g_unsetenv("ASAN_OPTIONS");
+    }
+    return qts;
+}
+
+static void test_output_backpressure(void)
+{
+    QTestState *qts = start_without_asan_quarantine("bp");
+    pid_t pid = qtest_pid(qts);
+    int fd = raw_connect_negotiated("bp", false);
+    int sndbuf = 4096;
+    long base_rss = proc_status_kb(pid, "VmRSS:");
+    long base_hwm = proc_status_kb(pid, "VmHWM:");
+    int sent;
+
+    /* Little in flight: the emulator, not the kernel, must hold back. */
+    g_assert_cmpint(setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf,
+                               sizeof(sndbuf)), ==, 0);
+    g_assert_cmpint(fcntl(fd, F_SETFL, O_NONBLOCK), ==, 0);
+    sent = flood_until_stalled(fd, pid, base_rss);
+    g_test_message("%d requests taken before the emulator held back", sent);
+    g_assert_cmpint(sent, <, FLOOD_MAX_REQUESTS);
+    assert_growth_bounded(pid, "VmRSS:", base_rss);
+
+    /* Reading everything lets it answer every request, still bounded. */
+    g_assert_cmpint(fcntl(fd, F_SETFL, 0), ==, 0);
+    /* + 1: qmp_fd() left the CR LF of the negotiation's response. */
+    read_messages(fd, sent + 1);
+    g_test_message("peak resident set grew by %ld kB",
+                   proc_status_kb(pid, "VmHWM:") - base_hwm);
+    assert_growth_bounded(pid, "VmHWM:", base_hwm);
+    assert_return_and_unref(qmp_fd(fd, "{\"execute\": \"query-status\"}"));
+    assert_usable(qts);
+    close(fd);
+    qtest_quit(qts);
+}
+
 int main(int argc, char **argv)
 {
     int ret;
@@ -930,6 +1090,7 @@ int main(int argc, char **argv)
     qtest_add_func("/qmp/fds", test_fds);
     qtest_add_func("/qmp/query-qmp-schema", test_query_qmp_schema);
     qtest_add_func("/qmp/hmp", test_hmp);
+    qtest_add_func("/qmp/output-backpressure", test_output_backpressure);
 
     ret = g_test_run();
     rmdir(tmpdir);

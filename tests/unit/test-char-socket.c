@@ -2,7 +2,8 @@
 /*
  * Unit tests for the socket chardev: unix and tcp, client and server, fd
  * passing, the next client after a disconnect, wait=on, reconnection,
- * can_read gating, blocking writes and a front end in another thread.
+ * can_read gating, blocking writes, a front end in another thread, and
+ * the OPENED-exactly-once-and-before-input rule under racing start-ups.
  */
 #include "qemu/osdep.h"
 #include "chardev/char.h"
@@ -480,6 +481,8 @@ typedef struct ThreadFe {
     int opened;
     int closed;
     bool wrong_thread;
+    bool data_before_open;      /* input seen before OPENED */
+    bool settled;               /* tfe_settle() */
     GMainContext *ctx;
     GMainLoop *loop;
     GThread *thread;
@@ -496,6 +499,7 @@ static void tfe_read(void *opaque, const uint8_t *buf, int size)
 
     g_mutex_lock(&t->lock);
     t->wrong_thread |= !g_main_context_is_owner(t->ctx);
+    t->data_before_open |= t->opened == t->closed;
     g_byte_array_append(t->rx, buf, size);
     g_cond_broadcast(&t->cond);
     g_mutex_unlock(&t->lock);
@@ -618,6 +622,109 @@ static void test_fe_other_context(void)
     end_test();
 }
 
+static gboolean tfe_settled_cb(gpointer opaque)
+{
+    ThreadFe *t = opaque;
+
+    g_mutex_lock(&t->lock);
+    t->settled = true;
+    g_cond_broadcast(&t->cond);
+    g_mutex_unlock(&t->lock);
+    return G_SOURCE_REMOVE;
+}
+
+/*
+ * Let t's context run every source that is due before a lowest-priority
+ * idle gets its turn (so a late duplicate event would have arrived).
+ */
+static void tfe_settle(ThreadFe *t)
+{
+    gint64 deadline = g_get_monotonic_time() + WAIT_MS * 1000;
+    GSource *src = g_idle_source_new();
+
+    g_mutex_lock(&t->lock);
+    t->settled = false;
+    g_mutex_unlock(&t->lock);
+    g_source_set_priority(src, G_PRIORITY_LOW);
+    g_source_set_callback(src, tfe_settled_cb, t, NULL);
+    g_source_attach(src, t->ctx);
+    g_source_unref(src);
+    g_mutex_lock(&t->lock);
+    while (!t->settled && g_cond_wait_until(&t->cond, &t->lock, deadline)) {
+        /* wait */
+    }
+    g_assert_true(t->settled);
+    g_mutex_unlock(&t->lock);
+}
+
+/* Rounds of the start-up race; each takes well under a millisecond. */
+#define OPEN_RACE_ROUNDS 300
+
+/*
+ * A peer that is connected and has sent its first bytes before the front
+ * end's handlers are installed (from the main thread, while the front
+ * end's context already runs elsewhere, as the monitor does): the front
+ * end hears OPENED exactly once, before any input, and loses nothing.
+ * server: the chardev listens and the peer connects; otherwise the
+ * chardev connects to the peer at creation.
+ */
+static void open_race_round(bool server, int round)
+{
+    g_autofree char *path = tmp_path("race.sock");
+    g_autofree char *params = g_strdup_printf(
+        "socket,id=race%d,path=%s%s", round, path,
+        server ? ",server=on,wait=off" : "");
+    g_autofree char *id = g_strdup_printf("race%d", round);
+    g_autoptr(GError) err = NULL;
+    Chardev *chr;
+    ThreadFe t;
+    int lfd = -1, peer;
+
+    if (server) {
+        chr = chr_from_opts_ok(params);
+        peer = socket_connect_unix(path, &err);
+    } else {
+        lfd = socket_listen_unix(path, &err);
+        g_assert_no_error(err);
+        chr = chr_from_opts_ok(params);
+        peer = socket_accept(lfd);
+    }
+    g_assert_no_error(err);
+    g_assert_cmpint(peer, >=, 0);
+    peer_write(peer, "hello");
+    tfe_start(&t, chr);
+    tfe_wait(&t, 1, 0, 5);
+    tfe_settle(&t);
+    g_mutex_lock(&t.lock);
+    g_assert_cmpint(t.opened, ==, 1);
+    g_assert_cmpint(t.closed, ==, 0);
+    g_assert_false(t.data_before_open);
+    g_assert_cmpuint(t.rx->len, ==, 5);
+    g_mutex_unlock(&t.lock);
+    close(peer);
+    tfe_wait(&t, 1, 1, 5);
+    tfe_settle(&t);
+    g_assert_cmpint(t.opened, ==, 1);
+    g_assert_cmpint(t.closed, ==, 1);
+    tfe_stop(&t);
+    g_assert_true(qemu_chr_delete(id, NULL));
+    if (lfd >= 0) {
+        close(lfd);
+    }
+    unlink(path);
+}
+
+static void test_open_race(const void *opaque)
+{
+    bool server = GPOINTER_TO_INT(opaque);
+    int i;
+
+    for (i = 0; i < OPEN_RACE_ROUNDS; i++) {
+        open_race_round(server, i);
+    }
+    end_test();
+}
+
 int main(int argc, char **argv)
 {
     char_test_init(&argc, &argv);
@@ -635,5 +742,9 @@ int main(int argc, char **argv)
     g_test_add_func("/char/socket/write-all-blocking",
                     test_write_all_blocking);
     g_test_add_func("/char/socket/fe-other-context", test_fe_other_context);
+    g_test_add_data_func("/char/socket/open-race/server", GINT_TO_POINTER(1),
+                         test_open_race);
+    g_test_add_data_func("/char/socket/open-race/client", GINT_TO_POINTER(0),
+                         test_open_race);
     return char_test_run();
 }

@@ -4,7 +4,7 @@
  * "-anon" objects from a directory (and their error messages), then real
  * TLS handshakes over a socketpair between client and server credentials,
  * one thread per side. The x509 PKI (CA, server, client, a second CA, a
- * CRL, an encrypted key) is generated here with the GnuTLS x509 API.
+ * CRL, an encrypted key) is generated at start-up by tls-pki-helper.c.
  */
 #include "qemu/osdep.h"
 #include "qapi/error.h"
@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
+#include "tls-pki-helper.h"
 
 /*
  * Distinguished names as gnutls_x509_crt_get_dn2() reports them (RFC 4514,
@@ -30,268 +31,86 @@
 #define PSK_ALICE "00112233445566778899aabbccddeeff"
 #define PSK_OTHER "0badc0de0badc0de0badc0de0badc0de0badc0de0badc0de0badc0de0badc0de"
 
-/* ---- the generated PKI ---- */
-
-typedef struct Identity {
-    gnutls_x509_privkey_t key;
-    gnutls_x509_crt_t crt;
-} Identity;
+/* ---- the generated PKI (tls-pki-helper.c) ---- */
 
 static char *pki_root;
-static Identity ca, other_ca, server, client;
-static unsigned pki_serial = 1;
-
-static void make_identity(Identity *id, const char *dn, const Identity *issuer,
-                          bool is_ca, const char *purpose, const char *dns)
-{
-    time_t now = time(NULL);
-    uint8_t serial[4];
-    unsigned char keyid[64];
-    size_t keyid_len = sizeof(keyid);
-
-    g_assert_cmpint(gnutls_x509_privkey_init(&id->key), ==, 0);
-    g_assert_cmpint(gnutls_x509_privkey_generate(
-                        id->key, GNUTLS_PK_ECDSA,
-                        GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0),
-                    ==, 0);
-    g_assert_cmpint(gnutls_x509_crt_init(&id->crt), ==, 0);
-    g_assert_cmpint(gnutls_x509_crt_set_version(id->crt, 3), ==, 0);
-    serial[0] = 0x01;
-    serial[1] = 0x00;
-    serial[2] = 0x00;
-    serial[3] = pki_serial++;
-    g_assert_cmpint(gnutls_x509_crt_set_serial(id->crt, serial,
-                                               sizeof(serial)), ==, 0);
-    g_assert_cmpint(gnutls_x509_crt_set_activation_time(id->crt, now - 3600),
-                    ==, 0);
-    g_assert_cmpint(gnutls_x509_crt_set_expiration_time(id->crt,
-                                                        now + 24 * 3600), ==, 0);
-    g_assert_cmpint(gnutls_x509_crt_set_dn(id->crt, dn, NULL), ==, 0);
-    g_assert_cmpint(gnutls_x509_crt_set_key(id->crt, id->key), ==, 0);
-    g_assert_cmpint(gnutls_x509_crt_set_basic_constraints(id->crt, is_ca, -1),
-                    ==, 0);
-    g_assert_cmpint(gnutls_x509_crt_set_key_usage(
-                        id->crt, is_ca ? GNUTLS_KEY_KEY_CERT_SIGN |
-                                         GNUTLS_KEY_CRL_SIGN
-                                       : GNUTLS_KEY_DIGITAL_SIGNATURE),
-                    ==, 0);
-    g_assert_cmpint(gnutls_x509_crt_get_key_id(id->crt, 0, keyid, &keyid_len),
-                    ==, 0);
-    g_assert_cmpint(gnutls_x509_crt_set_subject_key_id(id->crt, keyid,
-                                                       keyid_len), ==, 0);
-    if (purpose) {
-        g_assert_cmpint(gnutls_x509_crt_set_key_purpose_oid(id->crt, purpose,
-                                                            1), ==, 0);
-    }
-    if (dns) {
-        g_assert_cmpint(gnutls_x509_crt_set_subject_alt_name(
-                            id->crt, GNUTLS_SAN_DNSNAME, dns, strlen(dns),
-                            GNUTLS_FSAN_SET), ==, 0);
-    }
-    if (issuer) {
-        keyid_len = sizeof(keyid);
-        g_assert_cmpint(gnutls_x509_crt_get_subject_key_id(
-                            issuer->crt, keyid, &keyid_len, NULL), ==, 0);
-        g_assert_cmpint(gnutls_x509_crt_set_authority_key_id(
-                            id->crt, keyid, keyid_len), ==, 0);
-    } else {
-        issuer = id;
-    }
-    g_assert_cmpint(gnutls_x509_crt_sign2(id->crt, issuer->crt, issuer->key,
-                                          GNUTLS_DIG_SHA256, 0), ==, 0);
-}
-
-static void free_identity(Identity *id)
-{
-    gnutls_x509_crt_deinit(id->crt);
-    gnutls_x509_privkey_deinit(id->key);
-}
-
-/* A fresh directory under the PKI root. */
-static char *pki_dir(const char *name)
-{
-    char *dir = g_build_filename(pki_root, name, NULL);
-
-    g_assert_cmpint(mkdir(dir, 0700), ==, 0);
-    return dir;
-}
-
-static void write_datum(const char *dir, const char *name, gnutls_datum_t *d)
-{
-    g_autofree char *path = g_build_filename(dir, name, NULL);
-
-    g_assert_true(g_file_set_contents(path, (const char *)d->data, d->size,
-                                      NULL));
-    gnutls_free(d->data);
-}
-
-static void write_cert(const char *dir, const char *name, const Identity *id)
-{
-    gnutls_datum_t d;
-
-    g_assert_cmpint(gnutls_x509_crt_export2(id->crt, GNUTLS_X509_FMT_PEM, &d),
-                    ==, 0);
-    write_datum(dir, name, &d);
-}
-
-/* The private key, PKCS#8-encrypted when password is given. */
-static void write_key(const char *dir, const char *name, const Identity *id,
-                      const char *password)
-{
-    gnutls_datum_t d;
-
-    if (password) {
-        g_assert_cmpint(gnutls_x509_privkey_export2_pkcs8(
-                            id->key, GNUTLS_X509_FMT_PEM, password,
-                            GNUTLS_PKCS_PBES2_AES_256, &d), ==, 0);
-    } else {
-        g_assert_cmpint(gnutls_x509_privkey_export2(id->key,
-                                                    GNUTLS_X509_FMT_PEM, &d),
-                        ==, 0);
-    }
-    write_datum(dir, name, &d);
-}
-
-static void write_text(const char *dir, const char *name, const char *text)
-{
-    g_autofree char *path = g_build_filename(dir, name, NULL);
-
-    g_assert_true(g_file_set_contents(path, text, -1, NULL));
-}
-
-/* A CRL from the CA that revokes the client certificate. */
-static void write_crl(const char *dir)
-{
-    gnutls_x509_crl_t crl;
-    gnutls_datum_t d;
-    time_t now = time(NULL);
-
-    g_assert_cmpint(gnutls_x509_crl_init(&crl), ==, 0);
-    g_assert_cmpint(gnutls_x509_crl_set_version(crl, 2), ==, 0);
-    g_assert_cmpint(gnutls_x509_crl_set_this_update(crl, now - 60), ==, 0);
-    g_assert_cmpint(gnutls_x509_crl_set_next_update(crl, now + 24 * 3600),
-                    ==, 0);
-    g_assert_cmpint(gnutls_x509_crl_set_crt(crl, client.crt, now - 60), ==, 0);
-    g_assert_cmpint(gnutls_x509_crl_sign2(crl, ca.crt, ca.key,
-                                          GNUTLS_DIG_SHA256, 0), ==, 0);
-    g_assert_cmpint(gnutls_x509_crl_export2(crl, GNUTLS_X509_FMT_PEM, &d),
-                    ==, 0);
-    write_datum(dir, "ca-crl.pem", &d);
-    gnutls_x509_crl_deinit(crl);
-}
+static TlsTestIdentity ca, other_ca, server, client;
 
 static void pki_setup(void)
 {
     g_autofree char *d = NULL;
     g_autofree char *loop = NULL;
 
-    pki_root = g_dir_make_tmp("test-tlscreds-XXXXXX", NULL);
-    g_assert_nonnull(pki_root);
-    make_identity(&ca, "O=qemu-cr16 test,CN=qemu-cr16 test CA", NULL, true,
-                  NULL, NULL);
-    make_identity(&other_ca, "O=elsewhere,CN=another CA", NULL, true,
-                  NULL, NULL);
-    make_identity(&server, SERVER_DN_SET, &ca, false, GNUTLS_KP_TLS_WWW_SERVER,
-                  "localhost");
-    make_identity(&client, CLIENT_DN_SET, &ca, false, GNUTLS_KP_TLS_WWW_CLIENT,
-                  NULL);
+    pki_root = tls_test_tmpdir("test-tlscreds");
+    tls_test_identity_make(&ca, &(TlsTestCertSpec) {
+        .dn = "O=qemu-cr16 test,CN=qemu-cr16 test CA", .is_ca = true });
+    tls_test_identity_make(&other_ca, &(TlsTestCertSpec) {
+        .dn = "O=elsewhere,CN=another CA", .is_ca = true });
+    tls_test_identity_make(&server, &(TlsTestCertSpec) {
+        .dn = SERVER_DN_SET, .issuer = &ca,
+        .purpose = GNUTLS_KP_TLS_WWW_SERVER, .dns_name = "localhost" });
+    tls_test_identity_make(&client, &(TlsTestCertSpec) {
+        .dn = CLIENT_DN_SET, .issuer = &ca,
+        .purpose = GNUTLS_KP_TLS_WWW_CLIENT });
 
-#define DIR(name) (g_free(d), d = pki_dir(name))
-    DIR("x509-server");
-    write_cert(d, "ca-cert.pem", &ca);
-    write_cert(d, "server-cert.pem", &server);
-    write_key(d, "server-key.pem", &server, NULL);
-
-    DIR("x509-client");
-    write_cert(d, "ca-cert.pem", &ca);
-    write_cert(d, "client-cert.pem", &client);
-    write_key(d, "client-key.pem", &client, NULL);
-
-    DIR("x509-client-nocert");
-    write_cert(d, "ca-cert.pem", &ca);
+#define DIR(name) (g_free(d), d = tls_test_subdir(pki_root, name))
+    g_free(tls_test_x509_dir(pki_root, "x509-server", &ca, "server", &server));
+    g_free(tls_test_x509_dir(pki_root, "x509-client", &ca, "client", &client));
+    g_free(tls_test_x509_dir(pki_root, "x509-client-nocert", &ca, NULL, NULL));
 
     /* Trusts a CA that did not sign the server. */
-    DIR("x509-client-otherca");
-    write_cert(d, "ca-cert.pem", &other_ca);
-    write_cert(d, "client-cert.pem", &client);
-    write_key(d, "client-key.pem", &client, NULL);
+    g_free(tls_test_x509_dir(pki_root, "x509-client-otherca", &other_ca,
+                             "client", &client));
 
-    DIR("x509-server-crl");
-    write_cert(d, "ca-cert.pem", &ca);
-    write_cert(d, "server-cert.pem", &server);
-    write_key(d, "server-key.pem", &server, NULL);
-    write_crl(d);
+    d = tls_test_x509_dir(pki_root, "x509-server-crl", &ca, "server", &server);
+    tls_test_write_crl(d, "ca-crl.pem", &ca, &client);
 
     DIR("x509-server-enc");
-    write_cert(d, "ca-cert.pem", &ca);
-    write_cert(d, "server-cert.pem", &server);
-    write_key(d, "server-key.pem", &server, KEY_PASSWORD);
+    tls_test_write_cert(d, "ca-cert.pem", &ca);
+    tls_test_write_cert(d, "server-cert.pem", &server);
+    tls_test_write_key(d, "server-key.pem", &server, KEY_PASSWORD);
 
     DIR("x509-server-nokey");
-    write_cert(d, "ca-cert.pem", &ca);
-    write_cert(d, "server-cert.pem", &server);
+    tls_test_write_cert(d, "ca-cert.pem", &ca);
+    tls_test_write_cert(d, "server-cert.pem", &server);
 
-    DIR("x509-server-nocert");
-    write_cert(d, "ca-cert.pem", &ca);
+    g_free(tls_test_x509_dir(pki_root, "x509-server-nocert", &ca, NULL, NULL));
 
     DIR("x509-emptyca");
-    write_text(d, "ca-cert.pem", "");
-    write_cert(d, "server-cert.pem", &server);
-    write_key(d, "server-key.pem", &server, NULL);
+    tls_test_write_text(d, "ca-cert.pem", "");
+    tls_test_write_cert(d, "server-cert.pem", &server);
+    tls_test_write_key(d, "server-key.pem", &server, NULL);
 
     DIR("x509-badca");
-    write_text(d, "ca-cert.pem", "-----BEGIN CERTIFICATE-----\nnot base64!\n"
-               "-----END CERTIFICATE-----\n");
-    write_cert(d, "server-cert.pem", &server);
-    write_key(d, "server-key.pem", &server, NULL);
+    tls_test_write_text(d, "ca-cert.pem",
+                        "-----BEGIN CERTIFICATE-----\nnot base64!\n"
+                        "-----END CERTIFICATE-----\n");
+    tls_test_write_cert(d, "server-cert.pem", &server);
+    tls_test_write_key(d, "server-key.pem", &server, NULL);
 
     /* client-cert.pem exists but cannot be read (a symlink loop). */
     DIR("x509-client-loop");
-    write_cert(d, "ca-cert.pem", &ca);
+    tls_test_write_cert(d, "ca-cert.pem", &ca);
     loop = g_build_filename(d, "client-cert.pem", NULL);
     g_assert_cmpint(symlink("client-cert.pem", loop), ==, 0);
 
     DIR("empty");
-
-    DIR("psk");
-    write_text(d, "keys.psk", "qemu:" PSK_QEMU "\nalice:" PSK_ALICE "\n");
-    DIR("psk-other");
-    write_text(d, "keys.psk", "qemu:" PSK_OTHER "\n");
-    DIR("psk-crlf");
-    write_text(d, "keys.psk", "qemu:" PSK_QEMU "\r\n");
-    DIR("psk-badhex");
-    write_text(d, "keys.psk", "qemu:not-a-hex-key\n");
 #undef DIR
-}
 
-static void rm_tree(const char *path)
-{
-    GDir *dir = g_dir_open(path, 0, NULL);
-    const char *name;
-
-    if (dir) {
-        while ((name = g_dir_read_name(dir))) {
-            g_autofree char *child = g_build_filename(path, name, NULL);
-
-            if (g_file_test(child, G_FILE_TEST_IS_DIR) &&
-                !g_file_test(child, G_FILE_TEST_IS_SYMLINK)) {
-                rm_tree(child);
-            } else {
-                unlink(child);
-            }
-        }
-        g_dir_close(dir);
-    }
-    rmdir(path);
+    g_free(tls_test_psk_dir(pki_root, "psk",
+                            "qemu:" PSK_QEMU "\nalice:" PSK_ALICE "\n"));
+    g_free(tls_test_psk_dir(pki_root, "psk-other", "qemu:" PSK_OTHER "\n"));
+    g_free(tls_test_psk_dir(pki_root, "psk-crlf", "qemu:" PSK_QEMU "\r\n"));
+    g_free(tls_test_psk_dir(pki_root, "psk-badhex", "qemu:not-a-hex-key\n"));
 }
 
 static void pki_cleanup(void)
 {
-    free_identity(&ca);
-    free_identity(&other_ca);
-    free_identity(&server);
-    free_identity(&client);
-    rm_tree(pki_root);
+    tls_test_identity_free(&ca);
+    tls_test_identity_free(&other_ca);
+    tls_test_identity_free(&server);
+    tls_test_identity_free(&client);
+    tls_test_rm_tree(pki_root);
     g_free(pki_root);
 }
 

@@ -1,0 +1,423 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * TLS migration channels: a MigChannel whose bytes go through a GnuTLS
+ * session over another (raw) MigChannel. See migration/tls.h for the
+ * contract; the peer checks live in tls-verify.c.
+ *
+ * The session's transport functions call the raw channel's blocking
+ * readv/writev, so GnuTLS itself blocks exactly where the raw channel
+ * does and a shutdown of the raw channel wakes it. A raw error cannot
+ * travel through GnuTLS, so the transport function keeps it (one slot per
+ * direction: one thread may read while another writes) and the caller
+ * reports it instead of GnuTLS's generic "push/pull error".
+ */
+#include "qemu/osdep.h"
+#include <gnutls/gnutls.h>
+#include "qapi/error.h"
+#include "qemu/main-loop.h"
+#include "qom/object.h"
+#include "crypto/tlscreds.h"
+#include "migration/options.h"
+#include "migration/tls.h"
+#include "tls-verify.h"
+
+/* How much one writev hands to GnuTLS at most: enough for full 16 KiB
+ * records, small enough to bound the copy GnuTLS makes while corked. */
+#define TLS_WRITE_CHUNK (256 * 1024)
+
+typedef struct TLSChannel {
+    MigChannel *raw;            /* our own reference */
+    QCryptoTLSCreds *creds;     /* referenced: the session uses its keys */
+    gnutls_session_t sess;
+    char *peer_name;            /* set by the checks, then read-only */
+    GError *pull_err;           /* last raw read error (reader thread) */
+    GError *push_err;           /* last raw write error (writer thread) */
+    bool relaxed_eof;           /* atomic: set by any thread */
+    bool said_bye;              /* writer thread: close_notify was sent */
+} TLSChannel;
+
+static const MigChannelOps tls_channel_ops;
+
+static TLSChannel *tls_of(MigChannel *ch)
+{
+    g_assert(ch->ops == &tls_channel_ops);
+    return ch->opaque;
+}
+
+bool migration_tls_channel_is_tls(MigChannel *ch)
+{
+    return ch->ops == &tls_channel_ops;
+}
+
+/* ---- transport: GnuTLS reads and writes the raw channel ---- */
+
+static ssize_t tls_pull(gnutls_transport_ptr_t opaque, void *buf, size_t len)
+{
+    TLSChannel *t = opaque;
+    struct iovec iov = { .iov_base = buf, .iov_len = len };
+    GError *err = NULL;
+    ssize_t n = mig_channel_readv(t->raw, &iov, 1, &err);
+
+    if (n < 0) {
+        g_clear_error(&t->pull_err);
+        t->pull_err = err;
+        /* errno is thread-local: GnuTLS reads it right after we return. */
+        errno = EIO;
+        return -1;
+    }
+    return n;
+}
+
+static ssize_t tls_vec_push(gnutls_transport_ptr_t opaque,
+                            const giovec_t *iov, int iovcnt)
+{
+    TLSChannel *t = opaque;
+    GError *err = NULL;
+    ssize_t n;
+
+    /* giovec_t is declared to match struct iovec. */
+    G_STATIC_ASSERT(sizeof(giovec_t) == sizeof(struct iovec));
+    /* One call of the raw channel (it may write less): GnuTLS retries
+     * the rest itself. */
+    n = t->raw->ops->writev(t->raw, (const struct iovec *)iov, iovcnt, &err);
+    if (n < 0) {
+        g_clear_error(&t->push_err);
+        t->push_err = err;
+        errno = EIO;
+        return -1;
+    }
+    return n;
+}
+
+/*
+ * Report a failed GnuTLS call: the raw channel's own error when the
+ * transport failed, else GnuTLS's reason (with the alert the peer sent,
+ * if that is what happened), prefixed by what we were doing.
+ */
+static void tls_error(TLSChannel *t, int rc, const char *what,
+                      GError **errp)
+{
+    GError *raw_err = NULL;
+
+    if (rc == GNUTLS_E_PULL_ERROR && t->pull_err) {
+        raw_err = t->pull_err;
+    } else if (rc == GNUTLS_E_PUSH_ERROR && t->push_err) {
+        raw_err = t->push_err;
+    }
+    if (raw_err) {
+        error_setg(errp, "%s: %s", what, raw_err->message);
+    } else if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED ||
+               rc == GNUTLS_E_WARNING_ALERT_RECEIVED) {
+        const char *alert = gnutls_alert_get_name(gnutls_alert_get(t->sess));
+
+        error_setg(errp, "%s: %s (%s)", what, gnutls_strerror(rc),
+                   alert ? alert : "unknown alert");
+    } else {
+        error_setg(errp, "%s: %s", what, gnutls_strerror(rc));
+    }
+}
+
+/* ---- MigChannel operations ---- */
+
+static bool tls_is_shut(MigChannel *ch, MigChannelShutdown dir)
+{
+    return qatomic_read(&ch->shutdown_flags) & dir;
+}
+
+static ssize_t tls_channel_readv(MigChannel *ch, const struct iovec *iov,
+                                 int iovcnt, GError **errp)
+{
+    TLSChannel *t = tls_of(ch);
+    ssize_t done = 0;
+
+    for (int i = 0; i < iovcnt; i++) {
+        ssize_t n;
+
+        if (iov[i].iov_len == 0) {
+            continue;
+        }
+        /* Only the first read may block; later elements take what is
+         * already decrypted. */
+        if (done > 0 && gnutls_record_check_pending(t->sess) == 0) {
+            break;
+        }
+        do {
+            n = gnutls_record_recv(t->sess, iov[i].iov_base, iov[i].iov_len);
+        } while (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED);
+        if (n == 0) {
+            break;              /* close_notify: a clean end */
+        }
+        if (n < 0) {
+            if (tls_is_shut(ch, MIG_CHANNEL_SHUTDOWN_READ)) {
+                error_setg(errp, "%s: channel was shut down while reading",
+                           ch->name);
+                return -1;
+            }
+            if (n == GNUTLS_E_PREMATURE_TERMINATION &&
+                qatomic_read(&t->relaxed_eof)) {
+                break;
+            }
+            tls_error(t, n, "Cannot read from TLS channel", errp);
+            return -1;
+        }
+        done += n;
+        if ((size_t)n < iov[i].iov_len) {
+            break;
+        }
+    }
+    return done;
+}
+
+static ssize_t tls_channel_writev(MigChannel *ch, const struct iovec *iov,
+                                  int iovcnt, GError **errp)
+{
+    TLSChannel *t = tls_of(ch);
+    size_t total = 0;
+    ssize_t rc;
+
+    if (tls_is_shut(ch, MIG_CHANNEL_SHUTDOWN_WRITE)) {
+        error_setg(errp, "%s: channel was shut down while writing", ch->name);
+        return -1;
+    }
+    if (t->said_bye) {
+        error_setg(errp, "%s: TLS session already terminated (close_notify "
+                   "sent)", ch->name);
+        return -1;
+    }
+    /*
+     * Corked, GnuTLS collects the pieces and sends full records when
+     * uncorked: many small elements (page headers, 4 KiB pages) would
+     * otherwise cost one record each.
+     */
+    gnutls_record_cork(t->sess);
+    for (int i = 0; i < iovcnt && total < TLS_WRITE_CHUNK; i++) {
+        size_t len = MIN(iov[i].iov_len, TLS_WRITE_CHUNK - total);
+
+        if (len == 0) {
+            continue;
+        }
+        rc = gnutls_record_send(t->sess, iov[i].iov_base, len);
+        if (rc < 0) {
+            /* Only an allocation failure gets here while corked; the
+             * channel is unusable after a failed write anyway, so what
+             * was buffered is simply never sent. */
+            tls_error(t, rc, "Cannot write to TLS channel", errp);
+            return -1;
+        }
+        total += rc;
+    }
+    do {
+        rc = gnutls_record_uncork(t->sess, GNUTLS_RECORD_WAIT);
+    } while (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED);
+    if (rc < 0) {
+        if (tls_is_shut(ch, MIG_CHANNEL_SHUTDOWN_WRITE)) {
+            error_setg(errp, "%s: channel was shut down while writing",
+                       ch->name);
+        } else {
+            tls_error(t, rc, "Cannot write to TLS channel", errp);
+        }
+        return -1;
+    }
+    return total;
+}
+
+static void tls_channel_shutdown(MigChannel *ch, MigChannelShutdown how)
+{
+    /* Wakes GnuTLS wherever it blocks: inside the raw channel. */
+    mig_channel_shutdown(tls_of(ch)->raw, how);
+}
+
+static void tls_free(TLSChannel *t)
+{
+    if (t->sess) {
+        gnutls_deinit(t->sess);
+    }
+    if (t->creds) {
+        object_unref(t->creds);
+    }
+    mig_channel_unref(t->raw);
+    g_clear_error(&t->pull_err);
+    g_clear_error(&t->push_err);
+    g_free(t->peer_name);
+    g_free(t);
+}
+
+static void tls_channel_close(MigChannel *ch)
+{
+    tls_free(ch->opaque);
+    ch->opaque = NULL;
+}
+
+static const MigChannelOps tls_channel_ops = {
+    .readv = tls_channel_readv,
+    .writev = tls_channel_writev,
+    .shutdown = tls_channel_shutdown,
+    .close = tls_channel_close,
+};
+
+/* ---- set-up ---- */
+
+/*
+ * Find and reference the credentials; the /objects tree belongs to the
+ * BQL holder.
+ */
+static QCryptoTLSCreds *tls_get_creds(const char *id, bool server,
+                                      GError **errp)
+{
+    bool locked = bql_locked();
+    QCryptoTLSCreds *creds;
+
+    if (!locked) {
+        bql_lock();
+    }
+    creds = qcrypto_tls_creds_find(id ? id : "", errp);
+    if (creds && qcrypto_tls_creds_is_server(creds) != server) {
+        error_setg(errp, "Expected TLS credentials for a %s endpoint",
+                   server ? "server" : "client");
+        creds = NULL;
+    }
+    if (creds) {
+        object_ref(creds);
+    }
+    if (!locked) {
+        bql_unlock();
+    }
+    return creds;
+}
+
+static bool tls_session_init(TLSChannel *t, bool server, GError **errp)
+{
+    const char *errpos = NULL;
+    int rc;
+
+    rc = gnutls_init(&t->sess, server ? GNUTLS_SERVER : GNUTLS_CLIENT);
+    if (rc < 0) {
+        t->sess = NULL;
+        error_setg(errp, "Cannot initialize TLS session: %s",
+                   gnutls_strerror(rc));
+        return false;
+    }
+    rc = gnutls_priority_set_direct(t->sess,
+                                    qcrypto_tls_creds_priority(t->creds),
+                                    &errpos);
+    if (rc < 0) {
+        error_setg(errp, "Unable to set TLS session priority %s: %s",
+                   qcrypto_tls_creds_priority(t->creds), gnutls_strerror(rc));
+        return false;
+    }
+    if (!qcrypto_tls_creds_apply(t->creds, t->sess, errp)) {
+        return false;
+    }
+    if (server && qcrypto_tls_creds_kind(t->creds) == QCRYPTO_TLS_CREDS_X509) {
+        /* Only a server that verifies its peer asks for a certificate;
+         * then one is mandatory. */
+        gnutls_certificate_server_set_request(
+            t->sess, qcrypto_tls_creds_verify_peer(t->creds)
+                     ? GNUTLS_CERT_REQUIRE : GNUTLS_CERT_IGNORE);
+    }
+    gnutls_transport_set_ptr(t->sess, t);
+    gnutls_transport_set_pull_function(t->sess, tls_pull);
+    gnutls_transport_set_vec_push_function(t->sess, tls_vec_push);
+    return true;
+}
+
+static bool tls_handshake(TLSChannel *t, GError **errp)
+{
+    int rc;
+
+    do {
+        rc = gnutls_handshake(t->sess);
+    } while (rc < 0 && !gnutls_error_is_fatal(rc));
+    if (rc < 0) {
+        tls_error(t, rc, "TLS handshake failed", errp);
+        return false;
+    }
+    return true;
+}
+
+MigChannel *migration_tls_channel_new(MigChannel *raw, bool server,
+                                      const MigTLSSettings *settings,
+                                      GError **errp)
+{
+    TLSChannel *t = g_new0(TLSChannel, 1);
+    TLSVerifyRequest req;
+    MigChannel *ch;
+
+    t->raw = mig_channel_ref(raw);
+    t->creds = tls_get_creds(settings->creds_id, server, errp);
+    if (!t->creds || !tls_session_init(t, server, errp) ||
+        !tls_handshake(t, errp)) {
+        goto fail;
+    }
+    req = (TLSVerifyRequest) {
+        .sess = t->sess,
+        .creds = t->creds,
+        .server = server,
+        .hostname = settings->hostname,
+        .authz_id = settings->authz_id,
+    };
+    if (!tls_verify_peer(&req, &t->peer_name, errp)) {
+        goto fail;
+    }
+    ch = mig_channel_new(&tls_channel_ops, server ? "migration-tls-incoming"
+                                                  : "migration-tls-outgoing",
+                         t);
+    /* A return path can ride on the same session; the fd stays hidden so
+     * that nothing reads or peeks around the encryption. */
+    ch->is_socket = raw->is_socket;
+    return ch;
+
+fail:
+    tls_free(t);
+    return NULL;
+}
+
+MigChannel *migration_tls_channel_new_client(MigChannel *raw,
+                                             const char *uri_host,
+                                             GError **errp)
+{
+    const char *tls_hostname = migrate_tls_hostname();
+    MigTLSSettings s = {
+        .creds_id = migrate_tls_creds(),
+        .hostname = tls_hostname && *tls_hostname ? tls_hostname : uri_host,
+    };
+
+    return migration_tls_channel_new(raw, false, &s, errp);
+}
+
+MigChannel *migration_tls_channel_new_server(MigChannel *raw, GError **errp)
+{
+    MigTLSSettings s = {
+        .creds_id = migrate_tls_creds(),
+        .authz_id = migrate_tls_authz(),
+    };
+
+    return migration_tls_channel_new(raw, true, &s, errp);
+}
+
+const char *migration_tls_channel_peer_name(MigChannel *ch)
+{
+    return tls_of(ch)->peer_name;
+}
+
+bool migration_tls_channel_bye(MigChannel *ch, GError **errp)
+{
+    TLSChannel *t = tls_of(ch);
+    int rc;
+
+    /* SHUT_WR: send close_notify without waiting for the peer's. */
+    do {
+        rc = gnutls_bye(t->sess, GNUTLS_SHUT_WR);
+    } while (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED);
+    if (rc < 0) {
+        tls_error(t, rc, "Cannot terminate TLS session", errp);
+        return false;
+    }
+    t->said_bye = true;
+    return true;
+}
+
+void migration_tls_channel_set_relaxed_eof(MigChannel *ch, bool relaxed)
+{
+    qatomic_set(&tls_of(ch)->relaxed_eof, relaxed);
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A fault-injecting TCP proxy for migration tests: it listens on a
+ * loopback port, forwards each accepted connection to a target (TCP port
+ * or unix socket), and on the test's command breaks the connection in a
+ * chosen way.  Connections are served one at a time, in order, so a
+ * recovery connection after a fault goes through the proxy too.
+ *
+ * "To target" is the client -> target direction (the migration stream
+ * when the source connects through the proxy); "to client" is the other
+ * (the return path).  Byte counts are of bytes delivered in a direction
+ * on the current connection.
+ *
+ * Threads: one acceptor and two forwarders per connection, all owned by
+ * the proxy; every function may be called from any test thread.  Waits
+ * are bounded by the caller's timeout; forwarders re-check commands at
+ * least every 10 ms.
+ */
+#ifndef TESTS_MIGRATION_FAULT_PROXY_H
+#define TESTS_MIGRATION_FAULT_PROXY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <glib.h>
+
+typedef struct FaultProxy FaultProxy;
+
+typedef enum FaultProxyDir {
+    FAULT_PROXY_TO_TARGET,
+    FAULT_PROXY_TO_CLIENT,
+} FaultProxyDir;
+
+/* Listen on 127.0.0.1 (ephemeral port); forward to 127.0.0.1:port. */
+FaultProxy *fault_proxy_new_tcp(int target_port, GError **errp);
+/* Listen on 127.0.0.1; forward to the unix socket at path. */
+FaultProxy *fault_proxy_new_unix(const char *target_path, GError **errp);
+/* Stop the threads and close every socket (with RST). */
+void fault_proxy_free(FaultProxy *p);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(FaultProxy, fault_proxy_free)
+
+/* The port to connect to ("tcp:127.0.0.1:<port>"). */
+int fault_proxy_port(FaultProxy *p);
+
+/* Bytes delivered in dir on the current connection. */
+uint64_t fault_proxy_bytes(FaultProxy *p, FaultProxyDir dir);
+/* Wait until at least n bytes were delivered in dir; false on timeout. */
+bool fault_proxy_wait_bytes(FaultProxy *p, FaultProxyDir dir, uint64_t n,
+                            gint64 timeout_us);
+/* Connections accepted so far. */
+unsigned fault_proxy_connections(FaultProxy *p);
+/* Wait until `n` connections were accepted; false on timeout. */
+bool fault_proxy_wait_connections(FaultProxy *p, unsigned n,
+                                  gint64 timeout_us);
+
+/* Reset both sides of the current connection (RST); the next is served. */
+void fault_proxy_drop(FaultProxy *p);
+/* Stop forwarding both ways; both sockets stay open and silent. */
+void fault_proxy_blackhole(FaultProxy *p);
+/* End dir: its receiver reads EOF; the other direction goes on. */
+void fault_proxy_half_close(FaultProxy *p, FaultProxyDir dir);
+/*
+ * XOR byte number `offset` (0-based, counted on the current connection)
+ * of dir with mask (non-zero) as it passes.  One pending corruption per
+ * direction; a new call replaces it.
+ */
+void fault_proxy_corrupt(FaultProxy *p, FaultProxyDir dir, uint64_t offset,
+                         uint8_t mask);
+
+#endif /* TESTS_MIGRATION_FAULT_PROXY_H */
