@@ -109,6 +109,7 @@ typedef struct MigrationState {
     bool rp_io_error;           /* atomic: the RP failed reading (pausable) */
     bool dest_may_run;          /* BQL/migration thread */
     int64_t postcopy_device_since;  /* ms, entering postcopy-device */
+    uint64_t transferred_closed;    /* bytes of channels closed (pause) */
     struct PostcopySrcQueue *pc_queue;  /* requests from the RP thread */
     /* postcopy-preempt (postcopy-preempt.c): the channel (file_lock),
      * and the outcome of its connect, under wake_lock. */
@@ -203,6 +204,9 @@ void migration_set_mbps(MigrationState *s, double mbps);
 
 /* Start the migration thread on the connected channel (main loop, BQL). */
 void migration_outgoing_start(MigrationState *s, MigChannel *ch);
+/* Bytes put on every channel of this migration so far (migration
+ * thread); also stored as mig_stats.transferred. */
+uint64_t migration_transferred_update(MigrationState *s, QEMUFile *f);
 /* Shut the channels down so every blocked read/write returns (any
  * thread); used by cancel. */
 void migration_outgoing_shutdown(MigrationState *s);

@@ -47,12 +47,21 @@ typedef struct OutgoingRun {
     uint64_t threshold;         /* bytes that fit the downtime budget */
 } OutgoingRun;
 
-static uint64_t outgoing_transferred(OutgoingRun *r)
+uint64_t migration_transferred_update(MigrationState *s, QEMUFile *f)
 {
-    uint64_t t = qemu_file_transferred(r->f);
+    /* Channels closed by postcopy recovery still count. */
+    uint64_t t = s->transferred_closed + (f ? qemu_file_transferred(f) : 0);
 
+    if (s->preempt_file) {
+        t += qemu_file_transferred(s->preempt_file);
+    }
     __atomic_store_n(&mig_stats.transferred, t, __ATOMIC_RELAXED);
     return t;
+}
+
+static uint64_t outgoing_transferred(OutgoingRun *r)
+{
+    return migration_transferred_update(r->s, r->f);
 }
 
 static uint64_t outgoing_pages(void)

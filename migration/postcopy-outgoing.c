@@ -280,6 +280,7 @@ static void drop_channel(MigrationState *s)
     s->to_dst_file = NULL;
     g_mutex_unlock(&s->file_lock);
     if (f) {
+        s->transferred_closed += qemu_file_transferred(f);
         qemu_fclose(f);
     }
     postcopy_src_queue_reset(s->pc_queue);
@@ -474,6 +475,7 @@ int postcopy_outgoing_iterate(MigrationState *s, QEMUFile **pf,
         return -1;
     }
     qemu_fflush(f);
+    migration_transferred_update(s, f);
     if (qemu_file_rate_limit_exceeded(f) || ret == 1) {
         /* A request ends the wait at once. */
         postcopy_src_queue_wait(s->pc_queue,

@@ -140,6 +140,7 @@ void postcopy_preempt_drop(MigrationState *s)
     s->preempt_file = NULL;
     g_mutex_unlock(&s->file_lock);
     if (f) {
+        s->transferred_closed += qemu_file_transferred(f);
         qemu_file_shutdown(f);
         qemu_fclose(f);
     }

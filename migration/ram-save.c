@@ -514,7 +514,6 @@ static void save_requested_preempt(RAMState *rs, QEMUFile *pf,
         }
     }
     ram_stat_add(&mig_stats.postcopy_bytes, bytes);
-    ram_stat_add(&mig_stats.transferred, bytes);
 }
 
 void ram_postcopy_set_preempt(QEMUFile *f)

@@ -209,6 +209,26 @@ static void test_postcopy_plain(void)
 }
 
 /*
+ * postcopy-ram on, but the migration converges before anyone asks for
+ * postcopy: it ends as precopy (the destination's ADVISE preparation must
+ * not lose a page, wire-format 4.3).
+ */
+static void test_postcopy_not_started(void)
+{
+    PostcopyArgs args = { 0 };
+    QTestState *from, *to;
+
+    postcopy_prepare(&from, &to, &args);
+    migrate_ensure_converge(from);
+    wait_for_migration_complete(from);
+    wait_for_migration_complete(to);
+    assert_no_event(from, &src_state, "postcopy-device");
+    assert_events(to, &dst_state, "setup,active,RESUME,completed,");
+    wait_for_serial("dest_serial");
+    migrate_end(from, to, true);
+}
+
+/*
  * A destination that never reports postcopy-device (as QEMU < 10.2: it
  * goes active -> postcopy-active at LISTEN): nothing on the wire depends
  * on it (spec 4.5), the source still passes postcopy-device and
@@ -377,21 +397,27 @@ static void test_postcopy_recovery_common(PostcopyArgs *args,
     postcopy_start(from, to, 0);
     wait_for_migration_status(from, "postcopy-active", NULL);
 
-    qtest_qmp_assert_success(from, "{'execute': 'migrate-pause'}");
-    wait_for_migration_status(to, "postcopy-paused", paused_ungoals);
-    wait_for_migration_status(from, "postcopy-paused", paused_ungoals);
+    /* Plain recovery is repeated: it must work any number of times. */
+    for (int cycle = 0; cycle < (stage == FAIL_NONE ? 3 : 1); cycle++) {
+        /* Alternate the side that breaks the channel. */
+        qtest_qmp_assert_success(cycle % 2 ? to : from,
+                                 "{'execute': 'migrate-pause'}");
+        wait_for_migration_status(to, "postcopy-paused", paused_ungoals);
+        wait_for_migration_status(from, "postcopy-paused", paused_ungoals);
 
-    if (stage == FAIL_BAD_PORT) {
-        recover_fail_bad_port(from);
-    } else if (stage != FAIL_NONE) {
-        recover_fail_fd(from, to, stage, false);
+        if (stage == FAIL_BAD_PORT) {
+            recover_fail_bad_port(from);
+        } else if (stage != FAIL_NONE) {
+            recover_fail_fd(from, to, stage, false);
+        }
+
+        qtest_qmp_assert_success(to, "{'exec-oob': 'migrate-recover', "
+                                 "'arguments': {'uri': '%s'}, "
+                                 "'id': 'recover-cmd'}", uri);
+        migrate_qmp(from, to, uri, NULL, "'resume': true");
+        wait_for_migration_status(from, "postcopy-active", NULL);
+        wait_for_migration_status(to, "postcopy-active", NULL);
     }
-
-    qtest_qmp_assert_success(to, "{'exec-oob': 'migrate-recover', "
-                             "'arguments': {'uri': '%s'}, "
-                             "'id': 'recover-cmd'}", uri);
-    migrate_qmp(from, to, uri, NULL, "'resume': true");
-    wait_for_migration_status(from, "postcopy-active", NULL);
     migrate_set_parameter_int(from, "max-postcopy-bandwidth", 0);
     assert_events(from, &src_state, "postcopy-recover-setup,"
                   "postcopy-recover,postcopy-active,");
@@ -755,6 +781,8 @@ void migration_test_add_postcopy(MigrationTestEnv *env)
         return;
     }
     migration_test_add("/migration/postcopy/plain", test_postcopy_plain);
+    migration_test_add("/migration/postcopy/not-started",
+                       test_postcopy_not_started);
     migration_test_add("/migration/postcopy/old-destination",
                        test_postcopy_old_destination);
     migration_test_add("/migration/postcopy/after-precopy",
