@@ -314,6 +314,7 @@ static bool cmd_packaged(MigrationIncomingState *mis, QEMUFile *f,
 {
     uint32_t len = qemu_get_be32(f);
     g_autofree uint8_t *buf = NULL;
+    MigChannel *ch;
     QEMUFile *pf;
     bool ok, stopped = false;
 
@@ -333,7 +334,9 @@ static bool cmd_packaged(MigrationIncomingState *mis, QEMUFile *f,
         }
         return false;
     }
-    pf = qemu_file_new_input(mig_channel_new_mem(buf, len, "package"));
+    ch = mig_channel_new_mem(buf, len, "package");
+    pf = qemu_file_new_input(ch);
+    mig_channel_unref(ch);
     ok = qemu_loadvm_state_main(pf, hooks, &stopped, errp);
     qemu_fclose(pf);
     if (ok && !stopped && mis->listen_thread) {

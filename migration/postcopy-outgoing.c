@@ -94,7 +94,7 @@ static bool file_failed(MigrationState *s)
 static bool build_package(MigrationState *s, GBytes **out, GError **errp)
 {
     MigChannel *mem = mig_channel_new_mem(NULL, 0, "postcopy-package");
-    QEMUFile *pf = qemu_file_new_output(mig_channel_ref(mem));
+    QEMUFile *pf = qemu_file_new_output(mem);   /* takes its own ref */
     bool ok;
 
     qemu_savevm_send_postcopy_listen(pf);
