@@ -129,6 +129,8 @@ bool qemu_chr_fe_may_read(CharBackend *be);
 
 /* Mux: attach / detach front ends (char-mux.c). */
 bool qemu_chr_mux_attach(Chardev *chr, CharBackend *be, GError **errp);
+/* Mux: does be have the input focus? */
+bool qemu_chr_mux_has_focus(Chardev *chr, CharBackend *be);
 /* Mux: wrap inner (taking ownership) as a multiplexed chardev "label". */
 Chardev *qemu_chr_mux_new(const char *label, Chardev *inner, GError **errp);
 
