@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The human monitor on the real binary: commands through QMP's
+ * human-monitor-command (output formats, the QMP functions they call,
+ * argument errors), an interactive monitor on a socket (banner, prompt,
+ * echo, completion, history), and -nographic under a pseudo-terminal
+ * (Ctrl-A h / c / x, HMP after Ctrl-A c, Ctrl-C reaching the guest side).
+ */
+#include "qemu/osdep.h"
+#include <poll.h>
+#include <pty.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include "libqtest.h"
+
+#define WAIT_MS 20000
+
+static QTestState *start(const char *extra)
+{
+    return qtest_initf("-M virt -S %s", extra ? extra : "");
+}
+
+static void assert_hmp(QTestState *qts, const char *cmd, const char *expect)
+{
+    g_autofree char *out = qtest_hmp(qts, "%s", cmd);
+
+    g_assert_cmpstr(out, ==, expect);
+}
+
+static void assert_hmp_contains(QTestState *qts, const char *cmd,
+                                const char *needle)
+{
+    g_autofree char *out = qtest_hmp(qts, "%s", cmd);
+
+    if (!strstr(out, needle)) {
+        g_error("'%s' printed '%s', without '%s'", cmd, out, needle);
+    }
+}
+
+static void test_info(void)
+{
+    QTestState *qts = start("-name hmpvm");
+    g_autofree char *ver = NULL;
+    JsonObject *rsp;
+
+    assert_hmp(qts, "info status", "VM status: paused (prelaunch)\r\n");
+    assert_hmp(qts, "info name", "hmpvm\r\n");
+    rsp = qtest_qmp(qts, "{'execute': 'query-version'}");
+    {
+        JsonObject *q = json_object_get_object_member(
+            json_object_get_object_member(rsp, "return"), "qemu");
+
+        ver = g_strdup_printf("%" PRId64 ".%" PRId64 ".%" PRId64 "\r\n",
+                              json_object_get_int_member(q, "major"),
+                              json_object_get_int_member(q, "minor"),
+                              json_object_get_int_member(q, "micro"));
+    }
+    json_object_unref(rsp);
+    assert_hmp(qts, "info version", ver);
+    assert_hmp_contains(qts, "info chardev", "serial0: filename=null\r\n");
+    assert_hmp_contains(qts, "info cpus", "* CPU #0: thread_id=");
+    assert_hmp_contains(qts, "info registers", "PC=000000 ");
+    assert_hmp_contains(qts, "info mtree",
+                        "address-space: memory\r\n"
+                        "  0000000000000000-ffffffffffffffff (prio 0, i/o): "
+                        "system\r\n");
+    assert_hmp_contains(qts, "info mtree", "(prio 0, ram): cr16.ram\r\n");
+    assert_hmp_contains(qts, "info qtree", "  dev: cr16-uart, id \"\"\r\n");
+    assert_hmp(qts, "info migrate", "");
+    /* Aliases, help, errors. */
+    assert_hmp(qts, "i status", "VM status: paused (prelaunch)\r\n");
+    assert_hmp(qts, "info nosuch", "unknown command: 'info nosuch'\r\n");
+    assert_hmp(qts, "nosuch 1 2", "unknown command: 'nosuch'\r\n");
+    assert_hmp(qts, "help cont", "cont|c  -- resume emulation\r\n");
+    assert_hmp(qts, "help info status",
+               "info status  -- show the current VM status "
+               "(running|paused)\r\n");
+    assert_hmp_contains(qts, "help", "xp /fmt addr -- physical memory dump "
+                        "starting at 'addr'\r\n");
+    assert_hmp_contains(qts, "info", "info migrate_parameters  -- ");
+    /* QEMU names the command with its aliases here. */
+    assert_hmp(qts, "stop extra", "stop|s: extraneous characters at the end "
+               "of line\r\n");
+    assert_hmp(qts, "migrate", "migrate: string expected\r\n");
+    assert_hmp(qts, "migrate -z tcp:1:1", "migrate: unsupported option -z\r\n");
+    assert_hmp(qts, "", "");
+    qtest_quit(qts);
+}
+
+static void test_run_control(void)
+{
+    QTestState *qts = start(NULL);
+
+    assert_hmp(qts, "cont", "");
+    assert_hmp(qts, "info status", "VM status: running\r\n");
+    assert_hmp(qts, "s", "");
+    assert_hmp(qts, "info status", "VM status: paused\r\n");
+    assert_hmp(qts, "system_reset", "");
+    qtest_qmp_eventwait(qts, "RESET");
+    assert_hmp(qts, "q", "");
+    qtest_wait_qemu(qts);
+    qtest_quit(qts);
+}
+
+static void test_memory_dump(void)
+{
+    QTestState *qts = start(NULL);
+    static const uint8_t bytes[] = { 'h', 'i', '\n', 0xff, 0x34, 0x12,
+                                     0x78, 0x56 };
+
+    qtest_memwrite(qts, 0x1000, bytes, sizeof(bytes));
+    assert_hmp(qts, "xp/2xw 0x1000",
+               "0000000000001000: 0xff0a6968 0x56781234\r\n");
+    /* The CPU's view of low RAM is the same memory. */
+    assert_hmp(qts, "x/2xw 0x1000", "00001000: 0xff0a6968 0x56781234\r\n");
+    assert_hmp(qts, "xp/4xh 0x1000",
+               "0000000000001000: 0x6968 0xff0a 0x1234 0x5678\r\n");
+    assert_hmp(qts, "xp/4c 0x1000",
+               "0000000000001000: 'h' 'i' '\\n' '\\xff'\r\n");
+    assert_hmp(qts, "xp/2db 0x1002",
+               "0000000000001002:  10  -1\r\n");
+    assert_hmp(qts, "xp/1ub 0x1003", "0000000000001003: 255\r\n");
+    assert_hmp(qts, "xp/1ob 0x1002", "0000000000001002: 012\r\n");
+    assert_hmp(qts, "xp/1xg 0x1000",
+               "0000000000001000: 0x56781234ff0a6968\r\n");
+    /* Expressions: arithmetic and registers ($pc is 0 in reset). */
+    assert_hmp(qts, "xp/1xh 0x800*2+4", "0000000000001004: 0x1234\r\n");
+    assert_hmp(qts, "xp/1xh $pc+0x1006", "0000000000001006: 0x5678\r\n");
+    assert_hmp(qts, "xp/1xh $nosuch", "unknown register\r\n");
+    assert_hmp(qts, "xp/1xh 1/0", "division by zero\r\n");
+    assert_hmp(qts, "xp/1q 0", "invalid char in format: 'q'\r\n");
+    /* 16 bytes a line, 8 for bytes. */
+    assert_hmp(qts, "xp/9xb 0x1000",
+               "0000000000001000: 0x68 0x69 0x0a 0xff 0x34 0x12 0x78 0x56\r\n"
+               "0000000000001008: 0x00\r\n");
+    /* /i disassembles with the CR16 disassembler, one line each. */
+    {
+        g_autofree char *out = qtest_hmp(qts, "x/3i 0x1000");
+        g_auto(GStrv) lines = g_strsplit(out, "\r\n", -1);
+
+        g_assert_cmpuint(g_strv_length(lines), ==, 4);
+        g_assert_true(g_str_has_prefix(lines[0], "0x00001000:  "));
+        g_assert_true(g_str_has_prefix(lines[1], "0x0000100"));
+    }
+    qtest_quit(qts);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    qtest_add_func("/hmp/info", test_info);
+    qtest_add_func("/hmp/run-control", test_run_control);
+    qtest_add_func("/hmp/memory-dump", test_memory_dump);
+    return g_test_run();
+}
