@@ -146,11 +146,186 @@ static void test_memory_dump(void)
     qtest_quit(qts);
 }
 
+static void test_migration_cmds(void)
+{
+    QTestState *qts = start(NULL);
+    JsonObject *rsp;
+
+    assert_hmp(qts, "migrate_set_capability xbzrle on", "");
+    assert_hmp_contains(qts, "info migrate_capabilities", "xbzrle: on\r\n");
+    assert_hmp(qts, "migrate_set_capability nosuch on",
+               "Error: invalid parameter value: nosuch\r\n");
+    assert_hmp(qts, "migrate_set_capability xbzrle maybe",
+               "Expected 'on' or 'off'\r\n");
+    /* Bandwidth counts in MiB without a suffix, as in QEMU. */
+    assert_hmp(qts, "migrate_set_parameter max-bandwidth 10", "");
+    assert_hmp(qts, "migrate_set_parameter downtime-limit 1234", "");
+    assert_hmp_contains(qts, "info migrate_parameters",
+                        "max-bandwidth: 10485760 bytes/second\r\n");
+    assert_hmp_contains(qts, "info migrate_parameters",
+                        "downtime-limit: 1234 ms\r\n");
+    /* The QMP side sees the same settings: no second implementation. */
+    rsp = qtest_qmp(qts, "{'execute': 'query-migrate-parameters'}");
+    g_assert_cmpint(json_object_get_int_member(
+        json_object_get_object_member(rsp, "return"), "downtime-limit"),
+        ==, 1234);
+    json_object_unref(rsp);
+    assert_hmp(qts, "migrate_set_parameter max-bandwidth lots",
+               "Error: Invalid size lots\r\n");
+    assert_hmp(qts, "migrate_set_parameter nosuch 1",
+               "Error: invalid parameter value: nosuch\r\n");
+    assert_hmp_contains(qts, "migrate_set_parameter multifd-compression bogus",
+                        "Error: ");
+    assert_hmp(qts, "migrate_continue nosuch",
+               "Error: invalid parameter value: nosuch\r\n");
+    assert_hmp_contains(qts, "migrate_pause", "Error: ");
+    assert_hmp_contains(qts, "migrate_incoming tcp:127.0.0.1:0", "Error: ");
+    /* A synchronous migrate is impossible here: QEMU's message. */
+    assert_hmp(qts, "migrate exec:cat>/dev/null",
+               "terminal does not allow synchronous migration, "
+               "continuing detached\r\n");
+    /* It went ahead detached; info migrate reports it in QEMU's layout. */
+    {
+        gint64 deadline = g_get_monotonic_time() + WAIT_MS * 1000;
+        g_autofree char *out = NULL;
+
+        for (;;) {
+            g_free(out);
+            out = qtest_hmp(qts, "info migrate");
+            if (strstr(out, "Status: \t\tcompleted\r\n") ||
+                g_get_monotonic_time() > deadline) {
+                break;
+            }
+            g_usleep(20 * 1000);
+        }
+        g_assert_nonnull(strstr(out, "Status: \t\tcompleted\r\n"));
+        g_assert_nonnull(strstr(out, "RAM info:\r\n"));
+        g_assert_nonnull(strstr(out, "  Sizes: \t\tpagesize=4 KiB, "));
+    }
+    qtest_quit(qts);
+}
+
+/* ---- interactive monitors ---- */
+
+/* Read from fd until needle has been seen (accumulating in buf). */
+static void read_until(int fd, GString *buf, const char *needle)
+{
+    gint64 deadline = g_get_monotonic_time() + WAIT_MS * 1000;
+
+    while (!strstr(buf->str, needle)) {
+        struct pollfd pfd = { .fd = fd, .events = POLLIN };
+        char tmp[512];
+        ssize_t n;
+        int left = (deadline - g_get_monotonic_time()) / 1000;
+
+        if (left <= 0) {
+            g_error("timed out waiting for '%s'; got '%s'", needle, buf->str);
+        }
+        if (poll(&pfd, 1, left) <= 0) {
+            continue;
+        }
+        n = read(fd, tmp, sizeof(tmp));
+        if (n <= 0) {
+            g_error("EOF waiting for '%s'; got '%s'", needle, buf->str);
+        }
+        g_string_append_len(buf, tmp, n);
+    }
+}
+
+static void send_str(int fd, const char *s)
+{
+    g_assert_cmpint(write(fd, s, strlen(s)), ==, strlen(s));
+}
+
+static void test_socket_monitor(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("hmp-test-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "hmp.sock", NULL);
+    g_autofree char *args = g_strdup_printf(
+        "-chardev socket,id=h,path=%s,server=on,wait=off "
+        "-mon chardev=h,mode=readline", path);
+    QTestState *qts = start(args);
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    g_autoptr(GString) buf = g_string_new(NULL);
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+    g_strlcpy(sa.sun_path, path, sizeof(sa.sun_path));
+    g_assert_cmpint(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), ==, 0);
+    read_until(fd, buf, "monitor - type 'help' for more information\r\n"
+               "(qemu) ");
+    g_assert_true(g_str_has_prefix(buf->str, "QEMU "));
+    /* Echo, output, prompt again. */
+    g_string_truncate(buf, 0);
+    send_str(fd, "info status\r");
+    read_until(fd, buf, "info status\r\nVM status: paused (prelaunch)\r\n"
+               "(qemu) ");
+    /* Tab completes the command and the info item. */
+    g_string_truncate(buf, 0);
+    send_str(fd, "inf\tna\t\r");
+    read_until(fd, buf, "info name \r\n(qemu) ");
+    /* History: Up brings "info name" back. */
+    g_string_truncate(buf, 0);
+    send_str(fd, "\033[A\033[A\r");
+    read_until(fd, buf, "VM status: paused (prelaunch)\r\n(qemu) ");
+    /* The monitor's commands act: cont runs the VM. */
+    send_str(fd, "cont\r");
+    g_string_truncate(buf, 0);
+    send_str(fd, "info status\r");
+    read_until(fd, buf, "VM status: running\r\n");
+    close(fd);
+    qtest_quit(qts);
+    rmdir(dir);
+}
+
+/* -nographic in a pseudo-terminal, as a user runs it. */
+static void test_nographic(void)
+{
+    const char *qemu = g_getenv("QTEST_QEMU_BINARY");
+    g_autoptr(GString) buf = g_string_new(NULL);
+    int master, status;
+    pid_t pid;
+
+    g_assert_nonnull(qemu);
+    pid = forkpty(&master, NULL, NULL, NULL);
+    g_assert_cmpint(pid, >=, 0);
+    if (pid == 0) {
+        execl(qemu, qemu, "-M", "virt", "-nographic", "-S", NULL);
+        _exit(127);
+    }
+    /* The serial port has the focus: the monitor stays quiet. */
+    send_str(master, "\001h");
+    read_until(master, buf, "C-a c    switch between console and monitor");
+    g_assert_null(strstr(buf->str, "(qemu)"));
+    g_string_truncate(buf, 0);
+    send_str(master, "\001c");
+    read_until(master, buf, "monitor - type 'help' for more information");
+    read_until(master, buf, "(qemu) ");
+    g_string_truncate(buf, 0);
+    send_str(master, "info chardev\r");
+    read_until(master, buf, "(qemu) ");
+    /* Ctrl-C would have killed us with signal=on. */
+    g_assert_nonnull(strstr(buf->str, "serial0: filename=stdio"));
+    send_str(master, "\003");
+    g_string_truncate(buf, 0);
+    send_str(master, "info status\r");
+    read_until(master, buf, "VM status: paused (prelaunch)");
+    /* Back to the serial port, then quit from the keyboard. */
+    send_str(master, "\001c\001x");
+    read_until(master, buf, "QEMU: Terminated");
+    g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
+    g_assert_true(WIFEXITED(status));
+    g_assert_cmpint(WEXITSTATUS(status), ==, 0);
+    close(master);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     qtest_add_func("/hmp/info", test_info);
     qtest_add_func("/hmp/run-control", test_run_control);
     qtest_add_func("/hmp/memory-dump", test_memory_dump);
+    qtest_add_func("/hmp/migration", test_migration_cmds);
+    qtest_add_func("/hmp/socket-monitor", test_socket_monitor);
+    qtest_add_func("/hmp/nographic", test_nographic);
     return g_test_run();
 }
