@@ -86,8 +86,15 @@ class Recorder:
         png = os.path.splitext(self.path)[0] + ".png"
         report = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                               "migration-report.py")
-        r = subprocess.run([sys.executable, report, self.path, png],
-                           capture_output=True, text=True)
+        # Debian's python3-matplotlib belongs to the system Python, which
+        # may not be the one running this script (a pyenv or venv).
+        for py in dict.fromkeys([sys.executable, "/usr/bin/python3"]):
+            if not os.path.exists(py):
+                continue
+            r = subprocess.run([py, report, self.path, png],
+                               capture_output=True, text=True)
+            if r.returncode != 2:       # 2: matplotlib missing there
+                break
         if r.returncode == 0:
             print("== Migration picture: %s (data: %s)" % (png, self.path))
         else:

@@ -420,7 +420,8 @@ static void test_legacy_specs(void)
         { "tcp:[::1]:7", "backend=socket;host=::1;port=7;" },
         { "telnet:localhost:23,server=on",
           "backend=socket;host=localhost;port=23;server=on;telnet=on;" },
-        { "mon:stdio", "backend=stdio;mux=on;" },
+        /* As QEMU: Ctrl-C goes to the guest when a monitor shares stdio. */
+        { "mon:stdio", "backend=stdio;mux=on;signal=off;" },
         { "mon:unix:/q,server=on",
           "backend=socket;path=/q;server=on;mux=on;" },
         { "/dev/ttyS0", "backend=serial;path=/dev/ttyS0;" },
