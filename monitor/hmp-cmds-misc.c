@@ -212,6 +212,10 @@ void hmp_quit(Hmp *h, JsonObject *args)
 {
     GError *err = NULL;
 
+    /* No prompt (and no more commands) while the emulator goes down. */
+    if (h->suspend) {
+        h->suspend(h);
+    }
     qmp_quit(&err);
     hmp_handle_error(h, err);
 }

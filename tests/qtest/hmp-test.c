@@ -271,8 +271,33 @@ static void test_socket_monitor(void)
     send_str(fd, "cont\r");
     g_string_truncate(buf, 0);
     send_str(fd, "info status\r");
-    read_until(fd, buf, "VM status: running\r\n");
+    read_until(fd, buf, "VM status: running\r\n(qemu) ");
+    /* migrate without -d: the prompt comes back once it has finished. */
+    g_string_truncate(buf, 0);
+    send_str(fd, "migrate exec:cat>/dev/null\r");
+    read_until(fd, buf, "migrate exec:cat>/dev/null\r\n(qemu) ");
+    g_string_truncate(buf, 0);
+    send_str(fd, "info migrate\r");
+    read_until(fd, buf, "(qemu) ");
+    g_assert_nonnull(strstr(buf->str, "Status: \t\tcompleted\r\n"));
+    /* quit: no prompt after it, the connection just ends. */
+    g_string_truncate(buf, 0);
+    send_str(fd, "quit\r");
+    for (;;) {
+        char tmp[256];
+        struct pollfd pfd = { .fd = fd, .events = POLLIN };
+        ssize_t n;
+
+        g_assert_cmpint(poll(&pfd, 1, WAIT_MS), ==, 1);
+        n = read(fd, tmp, sizeof(tmp));
+        if (n <= 0) {
+            break;
+        }
+        g_string_append_len(buf, tmp, n);
+    }
+    g_assert_cmpstr(buf->str, ==, "quit\r\n");
     close(fd);
+    qtest_wait_qemu(qts);
     qtest_quit(qts);
     rmdir(dir);
 }
