@@ -202,6 +202,36 @@ static void test_socket_fd(void)
     qtest_quit(qts);
 }
 
+/* A connected socket handed over as fd=N is used as the connection. */
+static void test_socket_fd_connected(void)
+{
+    int sv[2];
+    g_autofree char *args = NULL;
+    QTestState *qts;
+    uint8_t buf[7];
+
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), ==, 0);
+    args = g_strdup_printf("-M virt -S -chardev socket,id=h,fd=%d "
+                           "-mon chardev=h,mode=readline", sv[1]);
+    qts = qtest_init(args);
+    close(sv[1]);
+    read_exact(sv[0], buf, sizeof(buf));
+    g_assert_cmpmem(buf, sizeof(buf), "QEMU 10", 7);
+    close(sv[0]);
+    qtest_quit(qts);
+}
+
+static void test_socket_fd_bad(void)
+{
+    QTestState *qts = qtest_init("-M virt -S");
+
+    assert_error(qts, "{'execute': 'chardev-add', 'arguments': {'id': 'x', "
+                 "'backend': {'type': 'socket', 'data': {'addr': "
+                 "{'type': 'fd', 'data': {'str': 'nosuchname'}}}}}}",
+                 "File descriptor named 'nosuchname' has not been found");
+    qtest_quit(qts);
+}
+
 static void test_telnet(void)
 {
     static const uint8_t expect[12] = {
@@ -242,12 +272,38 @@ static void test_telnet(void)
     qtest_quit(qts);
 }
 
+/* A pty is announced on stdout, without a prefix, as QEMU prints it. */
+static void test_pty_message(void)
+{
+    const char *qemu = g_getenv("QTEST_QEMU_BINARY");
+    g_autofree char *cmd = g_strdup_printf(
+        "printf '%%s\\n' '{\"execute\": \"qmp_capabilities\"}' "
+        "'{\"execute\": \"quit\"}' | '%s' -M none -display none "
+        "-chardev pty,id=pp -qmp stdio", qemu);
+    g_autofree char *out = NULL, *err = NULL;
+    g_auto(GStrv) lines = NULL;
+    const char *argv[] = { "/bin/sh", "-c", cmd, NULL };
+    int status;
+
+    g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL, 0, NULL, NULL,
+                               &out, &err, &status, NULL));
+    g_assert_true(g_spawn_check_wait_status(status, NULL));
+    lines = g_strsplit(out, "\n", -1);
+    g_assert_true(g_str_has_prefix(lines[0],
+                                   "char device redirected to /dev/pts/"));
+    g_assert_true(g_str_has_suffix(lines[0], " (label pp)"));
+    g_assert_null(strstr(err, "redirected"));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     qtest_add_func("/chardev/ringbuf", test_ringbuf);
     qtest_add_func("/chardev/add-remove", test_add_remove);
     qtest_add_func("/chardev/socket-fd", test_socket_fd);
+    qtest_add_func("/chardev/socket-fd-connected", test_socket_fd_connected);
+    qtest_add_func("/chardev/socket-fd-bad", test_socket_fd_bad);
     qtest_add_func("/chardev/telnet", test_telnet);
+    qtest_add_func("/chardev/pty-message", test_pty_message);
     return g_test_run();
 }
