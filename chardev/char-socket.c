@@ -10,7 +10,7 @@
 #include "qemu/osdep.h"
 #include "chardev-internal.h"
 #include "char-io.h"
-#include "char-telnet.h"
+#include "chardev/char-telnet.h"
 #include "qemu/cutils.h"
 #include "qemu/error-report.h"
 #include "qemu/sockets.h"

@@ -5,7 +5,7 @@
  * command sequences taken out.
  */
 #include "qemu/osdep.h"
-#include "char-telnet.h"
+#include "chardev/char-telnet.h"
 
 #define IAC     255
 #define DONT    254

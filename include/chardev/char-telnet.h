@@ -1,7 +1,7 @@
 /*
  * Telnet framing for socket chardevs (telnet=on, "telnet:HOST:PORT"):
  * the options QEMU offers when a client connects, and the filter that
- * removes telnet commands from the input.  Private to chardev/.
+ * removes telnet commands from the input (chardev/char-telnet.c).
  */
 #ifndef CHARDEV_CHAR_TELNET_H
 #define CHARDEV_CHAR_TELNET_H
