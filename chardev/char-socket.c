@@ -616,7 +616,9 @@ static bool socket_open(Chardev *chr, QemuOpts *opts, bool *be_opened,
         } else {
             g_autofree char *local = socket_local_address(s->listen_fd);
 
-            s->addr_str = g_strdup_printf("tcp:%s", local ? local : "");
+            /* QEMU names telnet servers by their protocol. */
+            s->addr_str = g_strdup_printf("%s:%s", s->telnet ? "telnet" : "tcp",
+                                          local ? local : "");
         }
         if (wait) {
             if (!socket_wait_first_client(s, errp)) {

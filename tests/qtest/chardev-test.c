@@ -249,6 +249,13 @@ static void test_telnet(void)
                            "port=%d,server=on,wait=off,telnet=on "
                            "-mon chardev=t,mode=readline", port);
     qts = qtest_init(args);
+    {
+        g_autofree char *info = qtest_hmp(qts, "info chardev");
+        g_autofree char *want = g_strdup_printf(
+            "t: filename=disconnected:telnet:127.0.0.1:%d,server=on", port);
+
+        g_assert_nonnull(strstr(info, want));
+    }
     fd = connect_tcp(port);
     read_exact(fd, buf, sizeof(buf));
     g_assert_cmpmem(buf, sizeof(buf), expect, sizeof(expect));
