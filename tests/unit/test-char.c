@@ -474,9 +474,10 @@ static void test_legacy_specs(void)
     g_assert_null(qemu_chr_find("y"));
 
     /* Unsupported socket features are named. */
-    g_assert_null(qemu_chr_new("t", "telnet::0,server=on,wait=off", &err));
+    g_assert_null(qemu_chr_new("t", "websocket::0,server=on,wait=off",
+                               &err));
     g_assert_cmpstr(err->message, ==,
-                    "socket chardev option 'telnet' is not supported");
+                    "socket chardev option 'websocket' is not supported");
     g_clear_error(&err);
     end_test();
 }
