@@ -5,7 +5,7 @@
 BUILD ?= build
 MESON_TEST_ARGS ?=
 
-.PHONY: all deps configure check check-unit check-qtest bench demo install clean
+.PHONY: all deps configure check check-unit check-qtest bench demo install clean fuzz
 
 all: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -41,6 +41,16 @@ bench: deps $(BUILD)/build.ninja
 demo: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 	./scripts/demo.sh $(BUILD)
+
+# Fuzzing (docs/devel/fuzzing.rst): builds build-fuzz/ with clang, libFuzzer,
+# ASan and UBSan (separate from $(BUILD)) and runs every fuzzer, sharing
+# FUZZ_SECONDS between them. FUZZ_ONLY=json,qmp runs a subset.
+FUZZ_SECONDS ?= 600
+FUZZ_ONLY ?=
+
+fuzz:
+	python3 tests/fuzz/run-fuzz.py --seconds $(FUZZ_SECONDS) \
+	    $(if $(FUZZ_ONLY),--only $(FUZZ_ONLY))
 
 install: all
 	meson install -C $(BUILD)
