@@ -86,13 +86,18 @@ def save(build, tmp, out, name, caps=(), params=None, running=False,
         if live_writes:
             q.cmd("migrate-set-parameters", **{"downtime-limit": 2000})
         wait_status(q, "completed")
+        info = q.cmd("query-migrate")
         q.cmd("quit")
         p.wait(timeout=30)
     finally:
         if p.poll() is None:
             p.kill()
             p.wait()
-    print("%-28s %7d bytes" % (name, os.path.getsize(path)))
+    ram = info["ram"]
+    print("%-16s %7d bytes, %d passes, %d normal, %d zero, %d xbzrle pages"
+          % (name, os.path.getsize(path), ram["dirty-sync-count"],
+             ram["normal"], ram["duplicate"],
+             info.get("xbzrle-cache", {}).get("pages", 0)))
 
 
 def main():
