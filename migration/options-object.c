@@ -26,18 +26,23 @@ typedef struct MigrationObjectFlags {
     bool preempt_pre_7_2;
 } MigrationObjectFlags;
 
-static const MigrationObjectFlags flags_default = {
-    .send_configuration = true,
-    .send_section_footer = true,
-    .send_switchover_start = true,
-    .store_global_state = true,
-    .multifd_flush_after_each_section = false,
-    .multifd_clean_tls_termination = true,
-    .preempt_pre_7_2 = false,
-};
+/* A macro: C11 (clang) does not take a const object as a static
+ * initializer. */
+#define MIGRATION_OBJECT_FLAGS_DEFAULT {                                \
+    .send_configuration = true,                                         \
+    .send_section_footer = true,                                        \
+    .send_switchover_start = true,                                      \
+    .store_global_state = true,                                         \
+    .multifd_flush_after_each_section = false,                          \
+    .multifd_clean_tls_termination = true,                              \
+    .preempt_pre_7_2 = false,                                           \
+}
+
+static const MigrationObjectFlags flags_default =
+    MIGRATION_OBJECT_FLAGS_DEFAULT;
 
 /* Set at start-up (main thread) before any migration; read anywhere. */
-static MigrationObjectFlags flags = flags_default;
+static MigrationObjectFlags flags = MIGRATION_OBJECT_FLAGS_DEFAULT;
 
 typedef enum MigPropKind {
     MIG_PROP_CAP,
