@@ -74,5 +74,6 @@ void migration_test_add_precopy(MigrationTestEnv *env);
 void migration_test_add_file(MigrationTestEnv *env);
 void migration_test_add_misc(MigrationTestEnv *env);
 void migration_test_add_cancel(MigrationTestEnv *env);
+void migration_test_add_quirks(MigrationTestEnv *env);
 
 #endif /* TESTS_MIGRATION_FRAMEWORK_H */
