@@ -98,6 +98,12 @@ QemuOpts *qemu_chr_parse_compat(const char *label, const char *spec,
         qemu_opts_del(opts);
         return NULL;
     }
+    /* A monitor shares the terminal: Ctrl-C is the guest's, C-a x quits. */
+    if (mux && !strcmp(inner, "stdio") &&
+        !qemu_opt_set(opts, "signal", "off", errp)) {
+        qemu_opts_del(opts);
+        return NULL;
+    }
     return opts;
 }
 

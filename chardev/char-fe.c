@@ -238,3 +238,17 @@ void qemu_chr_fe_deinit(CharBackend *be, bool del)
         qemu_chr_destroy(chr);
     }
 }
+
+void qemu_chr_fe_set_focus_handler(CharBackend *be,
+                                   void (*fn)(void *opaque, bool focus))
+{
+    be->chr_focus = fn;
+}
+
+bool qemu_chr_fe_has_focus(CharBackend *be)
+{
+    if (!be->chr || !be->chr->is_mux) {
+        return true;
+    }
+    return qemu_chr_mux_has_focus(be->chr, be);
+}

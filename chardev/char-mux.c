@@ -68,6 +68,24 @@ static void mux_print(MuxChardev *d, const char *text)
     qemu_chr_write(d->inner, (const uint8_t *)text, strlen(text), true);
 }
 
+/* Move the focus to slot i (-1: none), telling both front ends. */
+static void mux_set_focus(MuxChardev *d, int i)
+{
+    CharBackend *old = d->focus >= 0 ? d->fes[d->focus] : NULL;
+    CharBackend *new = i >= 0 ? d->fes[i] : NULL;
+
+    d->focus = i;
+    if (old == new) {
+        return;
+    }
+    if (old && old->chr_focus) {
+        old->chr_focus(old->opaque, false);
+    }
+    if (new && new->chr_focus) {
+        new->chr_focus(new->opaque, true);
+    }
+}
+
 static void mux_next_focus(MuxChardev *d)
 {
     int i;
@@ -76,11 +94,18 @@ static void mux_next_focus(MuxChardev *d)
         int cand = (d->focus + i + MUX_MAX_FE) % MUX_MAX_FE;
 
         if (d->fes[cand] && d->fes[cand]->fe_open) {
-            d->focus = cand;
+            mux_set_focus(d, cand);
             return;
         }
     }
-    d->focus = -1;
+    mux_set_focus(d, -1);
+}
+
+bool qemu_chr_mux_has_focus(Chardev *chr, CharBackend *be)
+{
+    MuxChardev *d = (MuxChardev *)chr;
+
+    return d->focus >= 0 && d->fes[d->focus] == be;
 }
 
 /* Handle the key after Ctrl-A. */
@@ -89,13 +114,15 @@ static void mux_escape(MuxChardev *d, uint8_t c)
     switch (c) {
     case 'h':
     case '?':
-        mux_print(d, "\r\nC-a h    print this help\r\n"
-                     "C-a x    exit emulator\r\n"
-                     "C-a c    switch between console and monitor\r\n"
-                     "C-a C-a  sends C-a\r\n");
+        /* QEMU's lines end in LF CR; the same here, byte for byte. */
+        mux_print(d, "\n\r"
+                     "C-a h    print this help\n\r"
+                     "C-a x    exit emulator\n\r"
+                     "C-a c    switch between console and monitor\n\r"
+                     "C-a C-a  sends C-a\n\r");
         break;
     case 'x':
-        mux_print(d, "QEMU: Terminated\r\n");
+        mux_print(d, "QEMU: Terminated\n\r");
         qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_UI);
         break;
     case 'c':
@@ -202,7 +229,7 @@ static void mux_fe_handlers_changed(Chardev *chr, CharBackend *be)
 
     chr->gcontext = be->context;
     if (be->fe_open) {
-        d->focus = be->tag;
+        mux_set_focus(d, be->tag);
     } else if (d->focus == be->tag) {
         mux_next_focus(d);
     }
@@ -220,6 +247,7 @@ static void mux_fe_detach(Chardev *chr, CharBackend *be)
     d->head[i] = 0;
     chr->mux_users--;
     if (d->focus == i) {
+        d->focus = -1;          /* be is going: no focus-out call */
         mux_next_focus(d);
     }
 }

@@ -8,6 +8,7 @@
 #include "qemu/osdep.h"
 #include "char-fd.h"
 #include "char-io.h"
+#include "monitor/monitor.h"
 #include "qemu/error-report.h"
 #include "qemu/sockets.h"
 #include "qapi/error.h"
@@ -148,7 +149,15 @@ static bool pty_open(Chardev *chr, QemuOpts *opts, bool *be_opened,
     /* A fresh master does not report a hang-up: it counts as connected. */
     s->connected = true;
     qemu_chr_set_filename(chr, g_strdup_printf("pty:%s", name));
-    info_report("char device redirected to %s (label %s)", name, chr->label);
+    /*
+     * As QEMU: plain text on stdout at start-up (scripts read it there);
+     * nothing when a monitor command (chardev-add) created it -- the
+     * name is in that command's result.
+     */
+    if (!monitor_cur()) {
+        printf("char device redirected to %s (label %s)\n", name, chr->label);
+        fflush(stdout);
+    }
     return true;
 }
 

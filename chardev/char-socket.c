@@ -10,6 +10,7 @@
 #include "qemu/osdep.h"
 #include "chardev-internal.h"
 #include "char-io.h"
+#include "chardev/char-telnet.h"
 #include "qemu/cutils.h"
 #include "qemu/error-report.h"
 #include "qemu/sockets.h"
@@ -28,6 +29,9 @@ typedef struct SocketChardev {
     bool is_server;
     bool is_unix;
     bool nodelay;
+    bool telnet;                /* telnet=on: negotiate, filter input */
+    TelnetState telnet_state;   /* context thread */
+    bool from_fd;               /* fd=N: a socket handed over */
     bool unlink_on_close;       /* our listening socket file */
     uint64_t reconnect_ms;      /* client: retry period, 0: none */
     bool reconnect_warned;      /* one warning per outage */
@@ -200,6 +204,15 @@ static void socket_set_connected(SocketChardev *s, int fd, bool announce)
     s->peer_str = socket_peer_address(fd);
     g_mutex_unlock(&chr->write_lock);
     s->reconnect_warned = false;
+    if (s->telnet) {
+        /* Small enough for any fresh socket buffer. */
+        memset(&s->telnet_state, 0, sizeof(s->telnet_state));
+        if (send(fd, telnet_init_bytes, sizeof(telnet_init_bytes),
+                 MSG_NOSIGNAL) < 0) {
+            warn_report("chardev '%s': telnet negotiation: %s",
+                        chr->label, g_strerror(errno));
+        }
+    }
     socket_update_sources(chr);
     if (announce) {
         qemu_chr_be_event(chr, CHR_EVENT_OPENED);
@@ -271,6 +284,14 @@ static gboolean socket_readable(void *opaque, GIOCondition cond)
     }
     if (nfds) {
         socket_store_msgfds(s, fds, nfds);
+    }
+    if (s->telnet) {
+        bool brk = false;
+
+        n = telnet_filter(&s->telnet_state, buf, n, &brk);
+        if (n == 0) {
+            return G_SOURCE_CONTINUE;
+        }
     }
     /* The front end may disconnect or even delete chr in here. */
     qemu_chr_be_write(chr, buf, n);
@@ -373,7 +394,7 @@ static bool socket_wait_first_client(SocketChardev *s, GError **errp)
 /* Options that name features this build does not have. */
 static bool socket_check_unsupported(QemuOpts *opts, GError **errp)
 {
-    static const char *const bools[] = { "telnet", "tn3270", "websocket" };
+    static const char *const bools[] = { "tn3270", "websocket" };
     static const char *const strs[] = { "tls-creds", "tls-authz" };
     size_t i;
 
@@ -476,6 +497,56 @@ static void socket_release(SocketChardev *s)
     g_free(s->peer_str);
 }
 
+/*
+ * fd=N: take over a socket the caller opened -- listening (we serve it)
+ * or connected (we use it as a client would).
+ */
+static bool socket_open_fd(SocketChardev *s, const char *fdstr, bool wait,
+                           bool *be_opened, GError **errp)
+{
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof(ss);
+    int listening = 0;
+    socklen_t ll = sizeof(listening);
+    int64_t fd;
+
+    if (!qemu_strtoi64(fdstr, NULL, 10, &fd) || fd < 0 || fd > INT_MAX) {
+        error_setg(errp, "Unable to parse FD number %s", fdstr);
+        return false;
+    }
+    if (getsockname(fd, (struct sockaddr *)&ss, &sl) < 0) {
+        error_setg_errno(errp, errno, "File descriptor %" PRId64
+                         " is not a socket", fd);
+        return false;
+    }
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &ll) < 0) {
+        listening = 0;
+    }
+    qemu_set_cloexec(fd);
+    s->from_fd = true;
+    s->is_unix = ss.ss_family == AF_UNIX;
+    s->is_server = listening;
+    s->addr_str = g_strdup_printf("fd:%" PRId64, fd);
+    if (!listening) {
+        socket_set_connected(s, fd, false);
+        *be_opened = true;
+        return true;
+    }
+    s->listen_fd = fd;
+    qemu_set_nonblock(fd, true);
+    if (wait) {
+        if (!socket_wait_first_client(s, errp)) {
+            s->listen_fd = -1;      /* still the caller's */
+            return false;
+        }
+        *be_opened = true;
+    } else {
+        socket_update_sources(&s->parent);
+        *be_opened = false;
+    }
+    return true;
+}
+
 static bool socket_open(Chardev *chr, QemuOpts *opts, bool *be_opened,
                         GError **errp)
 {
@@ -488,6 +559,8 @@ static bool socket_open(Chardev *chr, QemuOpts *opts, bool *be_opened,
     s->is_server = qemu_opt_get_bool(opts, "server", false);
     s->nodelay = qemu_opt_get_bool(opts, "nodelay", false);
     s->reconnect_ms = qemu_opt_get_number(opts, "reconnect-ms", 0);
+    /* As in QEMU, only a server negotiates and filters. */
+    s->telnet = s->is_server && qemu_opt_get_bool(opts, "telnet", false);
 
     if (!socket_check_unsupported(opts, errp)) {
         goto fail;
@@ -497,7 +570,8 @@ static bool socket_open(Chardev *chr, QemuOpts *opts, bool *be_opened,
     }
     yank_register_function(YANK_CHARDEV_INSTANCE(chr->label), socket_yank, s);
     s->yank_registered = true;
-    if (!s->is_server && qemu_opt_has(opts, "wait")) {
+    if (!s->is_server && qemu_opt_has(opts, "wait") &&
+        !qemu_opt_get(opts, "fd")) {
         error_setg(errp, "'wait' option is incompatible with socket in "
                    "client connect mode");
         goto fail;
@@ -506,6 +580,20 @@ static bool socket_open(Chardev *chr, QemuOpts *opts, bool *be_opened,
         error_setg(errp, "'reconnect-ms' option is incompatible with "
                    "'server' option");
         goto fail;
+    }
+    if (qemu_opt_get(opts, "fd")) {
+        if (qemu_opt_get(opts, "path") || qemu_opt_get(opts, "host") ||
+            qemu_opt_get(opts, "port") || s->reconnect_ms) {
+            error_setg(errp, "chardev: socket: 'fd' cannot be combined with "
+                       "'path', 'host', 'port' or 'reconnect-ms'");
+            goto fail;
+        }
+        if (!socket_open_fd(s, qemu_opt_get(opts, "fd"),
+                            qemu_opt_get_bool(opts, "wait", true),
+                            be_opened, errp)) {
+            goto fail;
+        }
+        return true;
     }
     s->addr = socket_addr_from_opts(opts, errp);
     if (!s->addr) {
@@ -528,7 +616,9 @@ static bool socket_open(Chardev *chr, QemuOpts *opts, bool *be_opened,
         } else {
             g_autofree char *local = socket_local_address(s->listen_fd);
 
-            s->addr_str = g_strdup_printf("tcp:%s", local ? local : "");
+            /* QEMU names telnet servers by their protocol. */
+            s->addr_str = g_strdup_printf("%s:%s", s->telnet ? "telnet" : "tcp",
+                                          local ? local : "");
         }
         if (wait) {
             if (!socket_wait_first_client(s, errp)) {

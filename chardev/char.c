@@ -35,6 +35,7 @@ QemuOptsList qemu_chardev_opts = {
         { .name = "path", .type = QEMU_OPT_STRING },
         { .name = "host", .type = QEMU_OPT_STRING },
         { .name = "port", .type = QEMU_OPT_STRING },
+        { .name = "fd", .type = QEMU_OPT_STRING },
         { .name = "to", .type = QEMU_OPT_NUMBER },
         { .name = "ipv4", .type = QEMU_OPT_BOOL },
         { .name = "ipv6", .type = QEMU_OPT_BOOL },
@@ -193,12 +194,14 @@ Chardev *qemu_chr_create(const ChardevDriver *driver, const char *label,
         chardevs = g_ptr_array_new();
     }
     g_ptr_array_add(chardevs, chr);
+    qemu_chr_qom_add(chr);
     return chr;
 }
 
 void qemu_chr_destroy(Chardev *chr)
 {
     assert(!chr->be);
+    qemu_chr_qom_del(chr);
     if (chardevs) {
         g_ptr_array_remove(chardevs, chr);
     }

@@ -64,6 +64,7 @@ struct Chardev {
     int mux_users;              /* mux: front ends attached */
     GMainContext *gcontext;     /* where sources run (front end's) */
     int logfd;                  /* logfile=, -1 if none; under write_lock */
+    struct Object *qom;         /* its stand-in under /chardevs */
 };
 
 /* Every backend driver (chardev/char-*.c). */
@@ -129,6 +130,12 @@ bool qemu_chr_fe_may_read(CharBackend *be);
 
 /* Mux: attach / detach front ends (char-mux.c). */
 bool qemu_chr_mux_attach(Chardev *chr, CharBackend *be, GError **errp);
+/* /chardevs/<label> in the QOM tree (char-qom.c). BQL. */
+void qemu_chr_qom_add(Chardev *chr);
+void qemu_chr_qom_del(Chardev *chr);
+
+/* Mux: does be have the input focus? */
+bool qemu_chr_mux_has_focus(Chardev *chr, CharBackend *be);
 /* Mux: wrap inner (taking ownership) as a multiplexed chardev "label". */
 Chardev *qemu_chr_mux_new(const char *label, Chardev *inner, GError **errp);
 

@@ -243,18 +243,27 @@ bool migration_incoming_start(MigrationAddress *addr, bool exit_on_error,
     MigrationIncomingState *mis = migration_incoming_get_current();
     MigrationStatus st = g_atomic_int_get(mis->state);
 
-    if (st != MIGRATION_STATUS_NONE) {
+    /* Q5 fixed: `failed` without a started transport may be retried. */
+    if (st != MIGRATION_STATUS_NONE &&
+        (st != MIGRATION_STATUS_FAILED || mis->started)) {
         error_setg(errp, "Illegal migration incoming state: %s",
                    MigrationStatus_str(st));
         return false;
     }
     mis->exit_on_error = exit_on_error;
-    /* Q5: the status is `setup` before the listener exists, and stays
-     * so when listening fails. */
-    incoming_set_state(mis, MIGRATION_STATUS_NONE, MIGRATION_STATUS_SETUP);
+    if (st == MIGRATION_STATUS_FAILED) {
+        migrate_clear_error(migrate_get_current());
+    }
+    incoming_set_state(mis, st, MIGRATION_STATUS_SETUP);
     mis->listener = migration_transport_listen(addr, incoming_accepted, mis,
                                                errp);
     if (!mis->listener) {
+        /* Q5 fixed: not stuck in `setup`; the reason is also error-desc. */
+        if (errp && *errp) {
+            migrate_set_error(migrate_get_current(), g_error_copy(*errp));
+        }
+        incoming_set_state(mis, MIGRATION_STATUS_SETUP,
+                           MIGRATION_STATUS_FAILED);
         return false;
     }
     migration_set_incoming_transport_started(true);

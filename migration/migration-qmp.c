@@ -12,6 +12,7 @@
 #include "qapi/qapi-commands.h"
 #include "qapi/qapi-visit.h"
 #include "system/runstate.h"
+#include "migration/blocker.h"
 #include "migration/migration-core.h"
 #include "migration/migration-stats.h"
 #include "migration/options.h"
@@ -67,7 +68,7 @@ static bool migrate_check_can_start(GError **errp)
                    "previous migration");
         return false;
     }
-    if (qemu_savevm_state_blocked(errp)) {
+    if (migration_is_blocked(errp)) {
         return false;
     }
     if (migrate_mapped_ram() && migrate_tls_creds()[0]) {
@@ -553,6 +554,7 @@ MigrationInfo *qmp_query_migrate(GError **errp)
 
     query_fill_destination(info, migration_incoming_get_current());
     query_fill_source(info, s);
+    info->blocked_reasons = migration_blocked_reasons();
     if (info->has_status) {
         err = migrate_get_error(s);
         if (err) {

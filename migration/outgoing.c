@@ -28,9 +28,8 @@
 #include "migration/global_state.h"
 #include "migration/ram.h"
 #include "migration/postcopy-src.h"
+#include "migration/bandwidth.h"
 
-/* Bandwidth and the switchover threshold are measured per period. */
-#define MIGRATION_PERIOD_MS 100
 /* How long to idle when nothing can be sent and the switchover waits. */
 #define MIGRATION_GATE_WAIT_MS 10
 
@@ -38,12 +37,7 @@ typedef struct OutgoingRun {
     MigrationState *s;
     QEMUFile *f;
     uint64_t rate_limit;        /* applied to f */
-    /* current period */
-    int64_t period_start;
-    uint64_t period_bytes;      /* transferred at period start */
-    uint64_t period_pages;      /* pages sent at period start */
-    /* bytes/ms the switchover decision assumes; 0 until measured */
-    double bandwidth;
+    MigBandwidth bw;            /* measured per period (bandwidth.c) */
     uint64_t threshold;         /* bytes that fit the downtime budget */
 } OutgoingRun;
 
@@ -114,38 +108,33 @@ static void outgoing_on_sync(uint64_t count, void *opaque)
 static void outgoing_update_counters(OutgoingRun *r)
 {
     MigrationState *s = r->s;
-    int64_t now = migration_now_ms();
-    int64_t spent = now - r->period_start;
-    uint64_t bytes, pages, switchover_bw, dirty;
+    MigBandwidthPeriod p;
+    uint64_t switchover_bw, dirty;
     double expected_bw;
 
-    if (spent < MIGRATION_PERIOD_MS) {
+    if (!mig_bw_period_end(&r->bw, g_get_monotonic_time(),
+                           outgoing_transferred(r), outgoing_pages(),
+                           r->rate_limit, &p)) {
         return;
     }
-    bytes = outgoing_transferred(r) - r->period_bytes;
-    pages = outgoing_pages() - r->period_pages;
-    r->bandwidth = (double)bytes / spent;
 
     /* avail-switchover-bandwidth, when set, replaces the measurement for
      * the decision only (the user knows the link better than one period
      * of a rate-limited stream does). */
     switchover_bw = migrate_avail_switchover_bandwidth();
-    expected_bw = switchover_bw ? switchover_bw / 1000.0 : r->bandwidth;
+    expected_bw = switchover_bw ? switchover_bw / 1000.0 :
+                                  mig_bw_estimate(&r->bw);
     r->threshold = expected_bw * migrate_downtime_limit();
 
-    migration_set_mbps(s, (bytes * 8.0) / (spent / 1000.0) / 1e6);
-    __atomic_store_n(&s->pages_per_second, pages * 1000 / spent,
-                     __ATOMIC_RELAXED);
+    migration_set_mbps(s, mig_bw_mbps(&r->bw));
+    __atomic_store_n(&s->pages_per_second,
+                     p.pages * G_USEC_PER_SEC / p.spent_us, __ATOMIC_RELAXED);
     dirty = __atomic_load_n(&mig_stats.dirty_bytes_last_sync,
                             __ATOMIC_RELAXED);
-    if (expected_bw > 0 && bytes > 10000) {
-        __atomic_store_n(&s->expected_downtime,
-                         (int64_t)(dirty / expected_bw), __ATOMIC_RELAXED);
-    }
-
-    r->period_start = now;
-    r->period_bytes = outgoing_transferred(r);
-    r->period_pages = outgoing_pages();
+    __atomic_store_n(&s->expected_downtime,
+                     mig_bw_expected_downtime_ms(expected_bw, dirty,
+                                                 migrate_downtime_limit()),
+                     __ATOMIC_RELAXED);
 }
 
 static void outgoing_apply_rate_limit(OutgoingRun *r)
@@ -300,14 +289,18 @@ static int outgoing_iteration(OutgoingRun *r, GError **errp)
         return outgoing_complete(r, errp) ? 0 : -1;
     }
 
+    mig_bw_busy_begin(&r->bw, g_get_monotonic_time());
     ret = qemu_savevm_state_iterate(r->f, errp);
+    mig_bw_busy_end(&r->bw, g_get_monotonic_time());
     if (ret < 0) {
         return -1;
     }
     outgoing_transferred(r);
     outgoing_update_counters(r);
     if (qemu_file_rate_limit_exceeded(r->f)) {
+        mig_bw_busy_begin(&r->bw, g_get_monotonic_time());
         qemu_file_rate_limit_wait(r->f);
+        mig_bw_busy_end(&r->bw, g_get_monotonic_time());
     } else if (ret == 1 && synced) {
         /* Everything is sent and the switchover is gated (ack not yet
          * there): idle until woken or a little time has passed so that
@@ -396,14 +389,13 @@ static gpointer migration_thread(gpointer opaque)
 
     r.rate_limit = migrate_max_bandwidth();
     qemu_file_set_rate_limit(r.f, r.rate_limit);
-    r.period_start = migration_now_ms();
+    migration_set_mbps(s, 0);
 
     if (!outgoing_setup(&r, &err)) {
         ret = -1;
     }
-    r.period_start = migration_now_ms();
-    r.period_bytes = outgoing_transferred(&r);
-    r.period_pages = outgoing_pages();
+    mig_bw_start(&r.bw, g_get_monotonic_time(), outgoing_transferred(&r),
+                 outgoing_pages());
 
     for (;;) {
         MigrationStatus st = g_atomic_int_get(s->state);

@@ -88,6 +88,11 @@ QmpRequest *monitor_cur_request(void);
 void monitor_set_cur(Monitor *mon, QmpRequest *req,
                      Monitor **old_mon, QmpRequest **old_req);
 
+/* ---- hmp.c ---- */
+
+/* Free every interactive HMP monitor (at exit, main thread). */
+void monitor_hmp_cleanup(void);
+
 /* ---- qmp.c ---- */
 
 /* Attach a new QMP monitor to chr; false with errp set on failure. */

@@ -117,13 +117,9 @@ bool monitor_init_opts(QemuOpts *opts, GError **errp)
     if (!mode || !strcmp(mode, "readline")) {
         if (pretty) {
             error_setg(errp, "'pretty' is not compatible with HMP monitors");
-        } else {
-            error_setg(errp,
-                       "HMP monitors are not supported by qemu-system-cr16");
+            return false;
         }
-        return false;
-    }
-    if (strcmp(mode, "control") != 0) {
+    } else if (strcmp(mode, "control") != 0) {
         error_setg(errp, "Parameter 'mode' does not accept value '%s'", mode);
         return false;
     }
@@ -136,35 +132,49 @@ bool monitor_init_opts(QemuOpts *opts, GError **errp)
         error_setg(errp, "chardev \"%s\" not found", chardev);
         return false;
     }
+    if (!mode || !strcmp(mode, "readline")) {
+        return monitor_hmp_new(chr, errp);
+    }
     return monitor_qmp_new(chr, pretty, errp);
+}
+
+/* The chardev compat_monitor<N> for a -qmp / -monitor legacy spec. */
+static Chardev *monitor_chr_from_spec(const char *spec, GError **errp)
+{
+    g_autofree char *label =
+        g_strdup_printf("compat_monitor%d", compat_monitor_count++);
+    GError *err = NULL;
+    QemuOpts *opts;
+    Chardev *chr;
+
+    if (g_str_has_prefix(spec, "chardev:")) {
+        return qemu_chr_new(label, spec, errp);
+    }
+    opts = qemu_chr_parse_compat(label, spec, &err);
+    if (!opts) {
+        error_setg(errp, "parse error: %s", spec);
+        g_error_free(err);
+        return NULL;
+    }
+    chr = qemu_chr_new_from_opts(opts, errp);
+    if (!chr) {
+        qemu_opts_del(opts);
+    }
+    return chr;
+}
+
+bool monitor_init_hmp_spec(const char *spec, GError **errp)
+{
+    Chardev *chr = monitor_chr_from_spec(spec, errp);
+
+    return chr && monitor_hmp_new(chr, errp);
 }
 
 bool monitor_init_qmp_spec(const char *spec, bool pretty, GError **errp)
 {
-    g_autofree char *label =
-        g_strdup_printf("compat_monitor%d", compat_monitor_count++);
-    Chardev *chr;
+    Chardev *chr = monitor_chr_from_spec(spec, errp);
 
-    if (g_str_has_prefix(spec, "chardev:")) {
-        chr = qemu_chr_new(label, spec, errp);
-    } else {
-        GError *err = NULL;
-        QemuOpts *opts = qemu_chr_parse_compat(label, spec, &err);
-
-        if (!opts) {
-            error_setg(errp, "parse error: %s", spec);
-            g_error_free(err);
-            return false;
-        }
-        chr = qemu_chr_new_from_opts(opts, errp);
-        if (!chr) {
-            qemu_opts_del(opts);
-        }
-    }
-    if (!chr) {
-        return false;
-    }
-    return monitor_qmp_new(chr, pretty, errp);
+    return chr && monitor_qmp_new(chr, pretty, errp);
 }
 
 void monitor_cleanup(void)
@@ -173,6 +183,7 @@ void monitor_cleanup(void)
     GList *l;
 
     monitor_dispatcher_shutdown();
+    monitor_hmp_cleanup();
 
     if (io_thread) {
         qatomic_set(&io_quit, true);

@@ -17,6 +17,43 @@ static bool node_is_string(JsonNode *node)
            json_node_get_value_type(node) == G_TYPE_STRING;
 }
 
+/*
+ * QEMU checks a request's members in the iteration order of its QDict,
+ * which is hash-bucket order (the tdb hash of the key, 512 buckets;
+ * within a bucket the later key first), not input order.  Which error a
+ * request with several problems gets depends on that order, e.g.
+ * "'execute' clashes with 'exec-oob'" whatever order the client used, so
+ * the members are checked in the same order here.
+ */
+#define QDICT_BUCKETS 512
+
+static unsigned qdict_bucket(const char *key)
+{
+    unsigned value = 0x238F13AFu * (unsigned)strlen(key);
+
+    for (unsigned i = 0; key[i]; i++) {
+        value += (unsigned)(unsigned char)key[i] << (i * 5 % 24);
+    }
+    return (1103515243u * value + 12345u) % QDICT_BUCKETS;
+}
+
+typedef struct MemberRef {
+    const char *name;
+    JsonNode *node;
+    unsigned bucket;
+    unsigned pos;               /* input position */
+} MemberRef;
+
+static int member_cmp(gconstpointer a, gconstpointer b)
+{
+    const MemberRef *x = a, *y = b;
+
+    if (x->bucket != y->bucket) {
+        return x->bucket < y->bucket ? -1 : 1;
+    }
+    return x->pos > y->pos ? -1 : 1;    /* newest first in a bucket */
+}
+
 /* Check the members of a request object; fills req or sets req->err. */
 static void qmp_request_check(QmpRequest *req, JsonObject *obj,
                               bool oob_enabled)
@@ -26,9 +63,18 @@ static void qmp_request_check(QmpRequest *req, JsonObject *obj,
     const char *exec_member = NULL;
     JsonNode *exec_node = NULL;
     JsonNode *node;
+    g_autoptr(GArray) members = g_array_new(FALSE, FALSE, sizeof(MemberRef));
 
     json_object_iter_init_ordered(&iter, obj);
     while (json_object_iter_next_ordered(&iter, &member, &node)) {
+        MemberRef m = { member, node, qdict_bucket(member), members->len };
+
+        g_array_append_val(members, m);
+    }
+    g_array_sort(members, member_cmp);
+    for (guint i = 0; i < members->len; i++) {
+        member = g_array_index(members, MemberRef, i).name;
+        node = g_array_index(members, MemberRef, i).node;
         if (!strcmp(member, "execute") ||
             (oob_enabled && !strcmp(member, "exec-oob"))) {
             if (!node_is_string(node)) {

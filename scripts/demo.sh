@@ -15,7 +15,9 @@ trap 'kill $pid 2>/dev/null || true; rm -rf "$dir"' EXIT INT TERM
 if $qemu -machine help | grep -q '^virt' && [ -f "$guest" ]; then
     # Live migration of the running demo guest between two processes,
     # with a progress line and a summary (scripts/migration-demo.py).
-    exec python3 scripts/migration-demo.py "$build"
+    # The samples are kept in the build tree and drawn next to them.
+    exec python3 scripts/migration-demo.py "$build" \
+        --record "$build/migration-demo.jsonl"
 else
     echo "== Starting qemu-system-cr16 -M none with a QMP socket"
     $qemu -M none -m 16M -display none -qmp unix:"$dir/qmp",server=on,wait=off &

@@ -6,7 +6,7 @@
 set -e
 PKGS="gcc make pkg-config meson ninja-build python3 libglib2.0-dev
 libjson-glib-dev libgnutls28-dev zlib1g-dev libzstd-dev gnutls-bin
-libseccomp-dev libxxhash-dev spin"
+libseccomp-dev libxxhash-dev spin python3-matplotlib"
 missing=""
 for p in $PKGS; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then

@@ -7,8 +7,14 @@ Starts a source qemu-system-cr16 running the demo guest (it prints
 waiting with -incoming, migrates over a unix socket while printing a live
 progress line from query-migrate, then prints a summary and shows the
 guest's serial output continuing on the destination.
+
+Usage: migration-demo.py [BUILD] [--record FILE.jsonl]
+--record writes every query-migrate sample and MIGRATION/MIGRATION_PASS
+event as JSON lines and, at the end, draws them with
+scripts/migration-report.py into FILE.png (or says why it could not).
 """
 
+import json
 import os
 import subprocess
 import sys
@@ -54,8 +60,66 @@ def progress_line(info):
              info.get("expected-downtime", 0)))
 
 
+class Recorder:
+    """JSON lines of samples and events for scripts/migration-report.py."""
+
+    def __init__(self, path):
+        self.path = path
+        self.f = open(path, "w") if path else None
+
+    def sample(self, info, qmp):
+        if not self.f:
+            return
+        for ev in qmp.events:
+            if ev.get("event") in ("MIGRATION", "MIGRATION_PASS"):
+                ts = ev.get("timestamp", {})
+                t = ts.get("seconds", 0) + ts.get("microseconds", 0) / 1e6
+                self.f.write(json.dumps({"t": t, "event": ev["event"],
+                                         "data": ev.get("data", {})}) + "\n")
+        del qmp.events[:]
+        self.f.write(json.dumps({"t": time.time(), "sample": info}) + "\n")
+
+    def finish(self):
+        if not self.f:
+            return
+        self.f.close()
+        png = os.path.splitext(self.path)[0] + ".png"
+        report = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                              "migration-report.py")
+        # Debian's python3-matplotlib belongs to the system Python, which
+        # may not be the one running this script (a pyenv or venv).
+        for py in dict.fromkeys([sys.executable, "/usr/bin/python3"]):
+            if not os.path.exists(py):
+                continue
+            r = subprocess.run([py, report, self.path, png],
+                               capture_output=True, text=True)
+            if r.returncode != 2:       # 2: matplotlib missing there
+                break
+        if r.returncode == 0:
+            print("== Migration picture: %s (data: %s)" % (png, self.path))
+        else:
+            print("== No migration picture: %s (data kept in %s)" %
+                  (r.stderr.strip().replace("migration-report: ", ""),
+                   self.path))
+
+
+def parse_args(argv):
+    build, record = "build", None
+    args = list(argv)
+    while args:
+        a = args.pop(0)
+        if a == "--record":
+            if not args:
+                sys.exit("migration-demo: --record needs a file name")
+            record = args.pop(0)
+        else:
+            build = a
+    return build, record
+
+
 def main():
-    build = sys.argv[1] if len(sys.argv) > 1 else "build"
+    build, record_path = parse_args(sys.argv[1:])
+    rec = Recorder(record_path)
     qemu = os.path.join(build, "qemu-system-cr16")
     guest = os.path.join(build, "demo", "demo-guest.bin")
     tmp = tempfile.mkdtemp(prefix="cr16-demo.")
@@ -97,6 +161,7 @@ def main():
         last_shown = 0.0
         while True:
             info = sq.cmd("query-migrate")
+            rec.sample(info, sq)
             now = time.monotonic()
             if tty:
                 sys.stdout.write(progress_line(info))
@@ -152,6 +217,7 @@ def main():
                 p.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 p.kill()
+    rec.finish()
     print("== Demo finished")
 
 

@@ -179,6 +179,8 @@ typedef struct Config {
     GList *mons;                /* DeferredOpt of -mon */
     GList *qmps;                /* DeferredOpt of -qmp/-qmp-pretty (arg = spec) */
     GPtrArray *serials;         /* const char * specs */
+    GPtrArray *hmp_specs;       /* -monitor specs (HMP) */
+    bool default_monitor;       /* no -monitor/-mon/-qmp given */
     const char *cpu_model;
     const char *kernel, *bios, *append, *initrd;
     const char *qtest_spec, *qtest_log;
@@ -713,18 +715,22 @@ static void parse_command_line(Config *cfg, int argc, char **argv)
             g_ptr_array_add(cfg->serials, (gpointer)optarg);
             break;
         case QEMU_OPTION_mon:
+            cfg->default_monitor = false;
             cfg->mons = g_list_append(cfg->mons,
                 defer("-mon", optarg, parse_opts_or_die(&qemu_mon_opts, optarg, true)));
             break;
         case QEMU_OPTION_qmp:
+            cfg->default_monitor = false;
             cfg->qmps = g_list_append(cfg->qmps, defer("-qmp", optarg, NULL));
             break;
         case QEMU_OPTION_qmp_pretty:
+            cfg->default_monitor = false;
             cfg->qmps = g_list_append(cfg->qmps, defer("-qmp-pretty", optarg, NULL));
             break;
         case QEMU_OPTION_monitor:
+            cfg->default_monitor = false;
             if (strcmp(optarg, "none")) {
-                fail_msg("HMP monitors are not supported by qemu-system-cr16; use -qmp");
+                g_ptr_array_add(cfg->hmp_specs, (gpointer)optarg);
             }
             break;
         case QEMU_OPTION_qtest:
@@ -939,7 +945,37 @@ static void create_monitors(Config *cfg)
             fail(err);
         }
     }
+    for (guint i = 0; i < cfg->hmp_specs->len; i++) {
+        const char *spec = g_ptr_array_index(cfg->hmp_specs, i);
+        GError *err = NULL;
+
+        loc_set_cmdline("-monitor", spec);
+        if (!monitor_init_hmp_spec(spec, &err)) {
+            fail(err);
+        }
+    }
     loc_clear();
+}
+
+/*
+ * -nographic as in QEMU: the first serial port and the monitor share the
+ * terminal ("mon:stdio") when neither was redirected; if only one of them
+ * is left to default, that one gets stdio alone.
+ */
+static void apply_nographic_defaults(Config *cfg)
+{
+    bool default_serial = cfg->serials->len == 0;
+
+    if (!cfg->nographic || cfg->nodefaults) {
+        return;
+    }
+    if (default_serial && cfg->default_monitor) {
+        g_ptr_array_add(cfg->serials, (gpointer)"mon:stdio");
+    } else if (default_serial) {
+        g_ptr_array_add(cfg->serials, (gpointer)"stdio");
+    } else if (cfg->default_monitor) {
+        g_ptr_array_add(cfg->hmp_specs, (gpointer)"stdio");
+    }
 }
 
 static void create_serials(Config *cfg)
@@ -963,6 +999,11 @@ static void create_serials(Config *cfg)
         }
         label = g_strdup_printf("serial%d", n);
         serial_chardevs[n] = qemu_chr_new(label, spec, &err);
+        /* "mon:SPEC": the serial port shares SPEC with a human monitor. */
+        if (serial_chardevs[n] && qemu_chr_spec_is_mon(spec) &&
+            !monitor_hmp_new(serial_chardevs[n], &err)) {
+            serial_chardevs[n] = NULL;
+        }
         if (!serial_chardevs[n]) {
             loc_set_cmdline("-serial", spec);
             error_report_err(err);
@@ -1070,7 +1111,11 @@ void system_shutdown_begin(void)
 
 int qemu_main(int argc, char **argv)
 {
-    Config cfg = { .serials = g_ptr_array_new() };
+    Config cfg = {
+        .serials = g_ptr_array_new(),
+        .hmp_specs = g_ptr_array_new(),
+        .default_monitor = true,
+    };
     MachineClass *mc;
     GError *err = NULL;
 
@@ -1150,6 +1195,7 @@ int qemu_main(int argc, char **argv)
         error_report("Failed to initialize device for qtest: \"%s\"", cfg.qtest_spec);
         exit(1);
     }
+    apply_nographic_defaults(&cfg);
     create_monitors(&cfg);
     create_serials(&cfg);
     create_default_memdev(&cfg, mc);

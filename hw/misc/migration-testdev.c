@@ -15,6 +15,7 @@
 #include "migration/register.h"
 #include "migration/qemu-file.h"
 #include "migration/switchover.h"
+#include "migration/blocker.h"
 
 /* ---- register map: none (QOM properties only) ---- */
 
@@ -40,6 +41,9 @@ struct MigrationTestdevState {
     uint32_t load_delay_ms; /* scratch (config): "load-delay-ms" */
     bool fail_load;         /* scratch (config): "fail-load" */
     bool switchover_ack;    /* scratch (config): "switchover-ack" */
+    char *blocker_text;     /* scratch (config): "migration-blocker" */
+    bool unmigratable;      /* scratch (config): "unmigratable" */
+    GError *blocker;        /* scratch: the registered blocker */
 };
 
 /* Byte i of the blob of sequence seq: a 32-bit LCG stream. */
@@ -225,6 +229,17 @@ static const VMStateDescription vmstate_migration_testdev = {
  */
 #define TESTDEV_ACK_ENTRY "migration-testdev-ack"
 
+/* With unmigratable=on: an extra entry that blocks migration. */
+static const VMStateDescription vmstate_testdev_unmigratable = {
+    .name = "migration-testdev-unmigratable",
+    .unmigratable = true,
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_END_OF_LIST()
+    },
+};
+
 static bool testdev_ack_save_setup(QEMUFile *f, void *opaque, GError **errp)
 {
     MigrationTestdevState *s = opaque;
@@ -346,6 +361,12 @@ static bool testdev_get_pattern_ok(Object *obj, GError **errp)
     return testdev_pattern_ok(MIGRATION_TESTDEV(obj));
 }
 
+static bool testdev_add_blocker(MigrationTestdevState *s, GError **errp)
+{
+    error_setg(&s->blocker, "%s", s->blocker_text);
+    return migrate_add_blocker(&s->blocker, errp) == 0;
+}
+
 static bool testdev_realize(DeviceState *dev, GError **errp)
 {
     MigrationTestdevState *s = MIGRATION_TESTDEV(dev);
@@ -358,8 +379,15 @@ static bool testdev_realize(DeviceState *dev, GError **errp)
                    MIGRATION_TESTDEV_MAX_STATE);
         return false;
     }
+    if (s->blocker_text &&
+        !testdev_add_blocker(s, errp)) {
+        return false;
+    }
     s->blob_size = s->state_size;
     testdev_regenerate(s);
+    if (s->unmigratable) {
+        vmstate_register_device(dev, &vmstate_testdev_unmigratable, s);
+    }
     if (s->switchover_ack) {
         register_savevm_live(TESTDEV_ACK_ENTRY, 0, 1, &testdev_ack_handlers,
                              s);
@@ -374,6 +402,10 @@ static void testdev_unrealize(DeviceState *dev)
     if (s->switchover_ack) {
         unregister_savevm(TESTDEV_ACK_ENTRY, s);
     }
+    if (s->unmigratable) {
+        vmstate_unregister_device(&vmstate_testdev_unmigratable, s);
+    }
+    migrate_del_blocker(&s->blocker);
     g_free(s->blob);
     s->blob = NULL;
 }
@@ -394,6 +426,10 @@ static const Property testdev_props[] = {
     DEFINE_PROP_BOOL("fail-load", MigrationTestdevState, fail_load, false),
     DEFINE_PROP_BOOL("switchover-ack", MigrationTestdevState,
                      switchover_ack, false),
+    DEFINE_PROP_STRING("migration-blocker", MigrationTestdevState,
+                       blocker_text),
+    DEFINE_PROP_BOOL("unmigratable", MigrationTestdevState, unmigratable,
+                     false),
     DEFINE_PROP_END_OF_LIST(),
 };
 

@@ -52,6 +52,7 @@ typedef struct CharBackend {
     bool open_told;                 /* OPENED delivered, CLOSED not yet */
     int tag;                        /* slot in a multiplexer */
     bool fe_open;                   /* handlers installed */
+    void (*chr_focus)(void *opaque, bool focus);    /* mux focus moved */
 } CharBackend;
 
 /* The "-chardev" option list (implied key "backend", union of all keys). */
@@ -183,6 +184,17 @@ int qemu_chr_fe_write_all(CharBackend *be, const uint8_t *buf, int len);
  * count stored (0 if none). Front end's context thread.
  */
 int qemu_chr_fe_get_msgfds(CharBackend *be, int *fds, int num);
+
+/*
+ * Multiplexed chardevs: call fn(opaque, true) from the mux's context when
+ * be gets the input focus (Ctrl-A c, or another front end detached) and
+ * fn(opaque, false) when it loses it; opaque is the one given to
+ * qemu_chr_fe_set_handlers().  Set before the handlers.  BQL held.
+ */
+void qemu_chr_fe_set_focus_handler(CharBackend *be,
+                                   void (*fn)(void *opaque, bool focus));
+/* True unless be shares a multiplexed chardev and lacks the focus. */
+bool qemu_chr_fe_has_focus(CharBackend *be);
 
 /* True if be is attached to a chardev (be->chr != NULL). */
 bool qemu_chr_fe_backend_connected(CharBackend *be);

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "qemu/option.h"
+#include "chardev/char.h"
 
 typedef struct Monitor Monitor;
 
@@ -29,11 +30,26 @@ void monitor_init_globals(void);
 
 /*
  * Create a monitor from one "-mon" option.  Errors: "chardev \"<ID>\" not
- * found", "HMP monitors are not supported by qemu-system-cr16", "'pretty'
- * is not compatible with HMP monitors", an unknown mode, a chardev that
+ * found", "'pretty' is not compatible with HMP monitors", an unknown
+ * mode, a chardev that
  * already has a front end.  Main thread, BQL held.
  */
 bool monitor_init_opts(QemuOpts *opts, GError **errp);
+
+/*
+ * An interactive human monitor (HMP, "(qemu) " prompt with readline
+ * editing) on chr: -mon mode=readline, -monitor, and the monitor half of
+ * a "mon:SPEC" chardev.  Fails when chr already has its front end(s).
+ * Main thread, BQL held.
+ */
+bool monitor_hmp_new(Chardev *chr, GError **errp);
+
+/*
+ * -monitor SPEC: create chardev "compat_monitor<N>" from the legacy spec
+ * ("chardev:ID" reuses one) and an HMP monitor on it.  Errors as for
+ * monitor_init_qmp_spec().  Main thread, BQL held.
+ */
+bool monitor_init_hmp_spec(const char *spec, GError **errp);
 
 /*
  * -qmp / -qmp-pretty: create chardev "compat_monitor<N>" from the legacy

@@ -214,6 +214,13 @@ int cr16_cpu_reg_lookup(const char *name);
 const CR16CPUState *cr16_cpu_state(CR16CPU *cpu);
 /* Append a human-readable register dump (several lines) to out. */
 void cr16_cpu_dump_state(CR16CPU *cpu, GString *out);
+/*
+ * Debugger/monitor read of CPU addresses [addr, addr + len) into buf,
+ * through the bus's RAM pages only (no device side effects). False if a
+ * byte is not RAM (buf is then partly filled). Any thread.
+ */
+bool cr16_cpu_read_debug(CR16CPU *cpu, uint32_t addr, uint8_t *buf,
+                         uint32_t len);
 
 /*
  * Migration: the architectural state. Register it with the CR16CPU

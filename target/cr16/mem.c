@@ -200,3 +200,24 @@ void cr16_cpu_invalidate_code(CR16CPU *cpu, uint32_t addr, uint32_t len)
     g_mutex_unlock(&cpu->inval_lock);
     qatomic_or(&cpu->pending, CR16_PEND_INVAL);
 }
+
+bool cr16_cpu_read_debug(CR16CPU *cpu, uint32_t addr, uint8_t *buf,
+                         uint32_t len)
+{
+    while (len > 0) {
+        uint32_t a = addr & CR16_ADDR_MASK;
+        uint32_t off = a & (CR16_PAGE_SIZE - 1);
+        uint32_t n = MIN(len, CR16_PAGE_SIZE - off);
+        /* A read-only lookup: it neither dirties nor caches the page. */
+        uint8_t *host = cpu->bus->page_ptr(cpu->bus_opaque, a - off, false);
+
+        if (!host) {
+            return false;
+        }
+        memcpy(buf, host + off, n);
+        buf += n;
+        addr += n;
+        len -= n;
+    }
+    return true;
+}

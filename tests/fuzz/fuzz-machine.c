@@ -16,6 +16,11 @@
 
 void fuzz_machine_init(void)
 {
+    fuzz_machine_init_sized(0);
+}
+
+void fuzz_machine_init_sized(uint64_t ram_size)
+{
     g_autoptr(GError) err = NULL;
     MachineClass *mc;
     MachineState *ms;
@@ -36,7 +41,8 @@ void fuzz_machine_init(void)
         fprintf(stderr, "fuzz: %s\n", err->message);
         abort();
     }
-    ms->ram_size = mc->default_ram_size;
+    ms->ram_size = ram_size ? ram_size : mc->default_ram_size;
+    ms->ram_size_given = ram_size != 0;
     ms->smp_cpus = 1;
     if (!machine_run_board_init(ms, &err)) {
         fprintf(stderr, "fuzz: %s\n", err->message);

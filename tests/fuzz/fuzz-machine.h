@@ -12,6 +12,8 @@
  * board with its devices and RAM, VM stopped.  Aborts if it cannot.
  */
 void fuzz_machine_init(void);
+/* The same with ram_size bytes of RAM (0 = the board's default). */
+void fuzz_machine_init_sized(uint64_t ram_size);
 
 /*
  * Between two inputs: run what the input scheduled on the main loop

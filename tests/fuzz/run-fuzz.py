@@ -27,7 +27,10 @@ import sys
 import time
 
 SRC = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-TARGETS = ['json', 'opts', 'qmp', 'qtest']
+TARGETS = ['json', 'opts', 'qmp', 'qtest', 'migration-stream']
+# Longest input per target (default 4096): the stream seeds are whole
+# migrations of a 1 MiB guest, and the device sections come last.
+MAX_LEN = {'migration-stream': 65536}
 FUZZ_CFLAGS = '-fsanitize=fuzzer-no-link -fno-sanitize-recover=undefined'
 # Sanitizer settings for every run (libFuzzer adds its own handlers).
 ENV = {
@@ -78,7 +81,8 @@ def run_libfuzzer(builddir, target, seconds):
     exe = os.path.join(builddir, 'tests', 'fuzz', 'fuzz-' + target)
     cmd = [exe, corpus, os.path.join(SRC, 'tests', 'fuzz', 'corpus', target),
            '-max_total_time=%d' % max(1, int(seconds)), '-timeout=10',
-           '-rss_limit_mb=3072', '-max_len=4096', '-print_final_stats=1',
+           '-rss_limit_mb=3072', '-max_len=%d' % MAX_LEN.get(target, 4096),
+           '-print_final_stats=1',
            '-artifact_prefix=' + findings + '/']
     # Keep going after a finding so the whole share is used.
     cmd += ['-fork=1', '-ignore_crashes=1', '-ignore_timeouts=1',

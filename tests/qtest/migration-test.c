@@ -31,6 +31,7 @@ int main(int argc, char **argv)
     migration_test_add_cancel(env);
     migration_test_add_misc(env);
     migration_test_add_postcopy(env);
+    migration_test_add_quirks(env);
 
     ret = g_test_run();
     if (!migration_env_clean(env)) {

@@ -369,10 +369,11 @@ static void test_envelope_errors(void)
 
     /* with oob enabled, exec-oob is a member that can clash */
     fd = raw_connect_negotiated("m2", true);
+    /* QEMU checks in QDict hash order: 'exec-oob' before 'execute'. */
     rsp = qmp_fd(fd, "{\"execute\": \"query-status\", "
                  "\"exec-oob\": \"query-status\", \"id\": 13}");
     assert_error(rsp, "GenericError",
-                 "QMP input member 'exec-oob' clashes with 'execute'");
+                 "QMP input member 'execute' clashes with 'exec-oob'");
     assert_id_and_unref(rsp, "13");
     rsp = qmp_fd(fd, "{\"exec-oob\": \"query-status\", "
                  "\"execute\": \"query-status\", \"id\": 14}");

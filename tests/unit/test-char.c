@@ -420,7 +420,8 @@ static void test_legacy_specs(void)
         { "tcp:[::1]:7", "backend=socket;host=::1;port=7;" },
         { "telnet:localhost:23,server=on",
           "backend=socket;host=localhost;port=23;server=on;telnet=on;" },
-        { "mon:stdio", "backend=stdio;mux=on;" },
+        /* As QEMU: Ctrl-C goes to the guest when a monitor shares stdio. */
+        { "mon:stdio", "backend=stdio;mux=on;signal=off;" },
         { "mon:unix:/q,server=on",
           "backend=socket;path=/q;server=on;mux=on;" },
         { "/dev/ttyS0", "backend=serial;path=/dev/ttyS0;" },
@@ -473,9 +474,10 @@ static void test_legacy_specs(void)
     g_assert_null(qemu_chr_find("y"));
 
     /* Unsupported socket features are named. */
-    g_assert_null(qemu_chr_new("t", "telnet::0,server=on,wait=off", &err));
+    g_assert_null(qemu_chr_new("t", "websocket::0,server=on,wait=off",
+                               &err));
     g_assert_cmpstr(err->message, ==,
-                    "socket chardev option 'telnet' is not supported");
+                    "socket chardev option 'websocket' is not supported");
     g_clear_error(&err);
     end_test();
 }

@@ -17,6 +17,13 @@
  *                    (default off). It then also has a live entry
  *                    "migration-testdev-ack" whose START section the
  *                    destination must load before it approves.
+ *   "migration-blocker" string: while the device exists, outgoing
+ *                    migration is blocked with this text (a migration
+ *                    blocker, include/migration/blocker.h); realize fails
+ *                    while a migration runs
+ *   "unmigratable"   bool, the device also registers a state entry
+ *                    "migration-testdev-unmigratable" flagged
+ *                    unmigratable (default off)
  * Run-time properties:
  *   "sequence"       uint32, read/write: writing refills the blob with the
  *                    pattern of that sequence number and updates checksum

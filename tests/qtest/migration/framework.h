@@ -82,5 +82,6 @@ void migration_test_add_postcopy(MigrationTestEnv *env);
 /* cancel-tests.c: migrate_cancel refused in a postcopy status (a
  * MigrationStatus value; postcopy-tests.c drives postcopy there). */
 void test_postcopy_cancel_after(int status);
+void migration_test_add_quirks(MigrationTestEnv *env);
 
 #endif /* TESTS_MIGRATION_FRAMEWORK_H */
