@@ -76,6 +76,8 @@ static void pair_open(Pair *t)
     t->p = fault_proxy_new_tcp(port, &err);
     g_assert_no_error(err);
     pair_connect(t);
+    /* The proxy counts the connection just after its target accepted. */
+    g_assert_true(fault_proxy_wait_connections(t->p, 1, TIMEOUT_US));
 }
 
 static void pair_close(Pair *t)

@@ -194,18 +194,26 @@ static gpointer forwarder_run(gpointer opaque)
 /* Serve one connection until both directions ended. */
 static void serve(FaultProxy *p, int client)
 {
-    int target = connect_target(p);
+    int target;
     Forwarder fw[2];
 
-    if (target < 0) {
-        close_reset(client);
-        return;
-    }
+    /*
+     * Reset the per-connection state before the target sees the
+     * connection: a test that reacts to its accept() by arming a fault
+     * must not have that fault cleared behind its back.
+     */
     g_mutex_lock(&p->lock);
     p->bytes[0] = p->bytes[1] = 0;
     p->half_closed[0] = p->half_closed[1] = false;
     p->blackhole = false;
     p->drop = false;
+    g_mutex_unlock(&p->lock);
+    target = connect_target(p);
+    if (target < 0) {
+        close_reset(client);
+        return;
+    }
+    g_mutex_lock(&p->lock);
     p->connections++;
     g_cond_broadcast(&p->cond);
     g_mutex_unlock(&p->lock);
