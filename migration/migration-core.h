@@ -249,6 +249,8 @@ void migration_wait_wake(MigrationState *s, int timeout_ms);
  * until migrate-continue or cancel. Returns with the BQL held; true when
  * the thread may go on to `device`. */
 bool migration_pre_switchover_wait(MigrationState *s);
+/* Stop the guest and enter device (or pre-switchover); see outgoing.c. */
+bool migration_switchover_stop(MigrationState *s, GError **errp);
 /* Destination: count the entries that must approve (at OPEN_RETURN_PATH)
  * and send the ACK at once when there are none. */
 bool migration_incoming_switchover_ack_init(MigrationIncomingState *mis,

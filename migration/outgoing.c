@@ -208,13 +208,14 @@ static bool outgoing_setup(OutgoingRun *r, GError **errp)
 }
 
 /*
- * The switchover for precopy: stop, [pre-switchover], device, complete,
- * wait for the destination's SHUT. False with errp set on failure (the
- * caller restores the VM).
+ * The start of every switchover (precopy completion, postcopy start):
+ * take the BQL, record the downtime start and the run state to restore,
+ * stop the guest, then wait in pre-switchover or move to device. Returns
+ * true with the BQL held; false (BQL released, errp set) when a cancel
+ * or failure interrupted it.
  */
-static bool outgoing_complete(OutgoingRun *r, GError **errp)
+bool migration_switchover_stop(MigrationState *s, GError **errp)
 {
-    MigrationState *s = r->s;
     bool ok;
 
     bql_lock();
@@ -234,6 +235,22 @@ static bool outgoing_complete(OutgoingRun *r, GError **errp)
     if (!ok) {
         bql_unlock();
         error_setg(errp, "Switchover is interrupted");
+        return false;
+    }
+    return true;
+}
+
+/*
+ * The switchover for precopy: stop, [pre-switchover], device, complete,
+ * wait for the destination's SHUT. False with errp set on failure (the
+ * caller restores the VM).
+ */
+static bool outgoing_complete(OutgoingRun *r, GError **errp)
+{
+    MigrationState *s = r->s;
+    bool ok;
+
+    if (!migration_switchover_stop(s, errp)) {
         return false;
     }
 

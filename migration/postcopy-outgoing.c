@@ -129,22 +129,7 @@ bool postcopy_outgoing_start(MigrationState *s, QEMUFile *f, GError **errp)
         return false;
     }
 
-    bql_lock();
-    __atomic_store_n(&s->downtime_start, migration_now_ms(),
-                     __ATOMIC_RELAXED);
-    s->vm_old_state = runstate_get();
-    s->vm_old_state_set = true;
-    global_state_store();
-    vm_stop_force_state(RUN_STATE_FINISH_MIGRATE);
-    if (migrate_pause_before_switchover()) {
-        ok = migration_pre_switchover_wait(s);
-    } else {
-        ok = migrate_src_set_state(s, MIGRATION_STATUS_ACTIVE,
-                                   MIGRATION_STATUS_DEVICE);
-    }
-    if (!ok) {
-        bql_unlock();
-        error_setg(errp, "Switchover is interrupted");
+    if (!migration_switchover_stop(s, errp)) {
         return false;
     }
     qemu_file_set_rate_limit(f, 0);

@@ -169,27 +169,27 @@ static size_t save_xbzrle_page(RAMState *rs, QEMUFile *f, RAMSaveBlock *blk,
 }
 
 /*
- * Send the pages whose bits are set in todo, a subset of word wi of
+ * Send the pages whose bits are set in dirty, a subset of word wi of
  * blk's bitmap, and clear them. Returns the bytes produced.
  */
 static uint64_t save_word(RAMState *rs, QEMUFile *f, RAMSaveBlock *blk,
-                          size_t wi, unsigned long todo)
+                          size_t wi, unsigned long dirty)
 {
     /* Pages never written read as zeros: no need to touch them. */
     unsigned long known_zero = rs->zero_detect ?
-        todo & ~qatomic_read(&blk->written[wi]) : 0;
+        dirty & ~qatomic_read(&blk->written[wi]) : 0;
     uint64_t bytes = 0, zeros = 0;
 
-    blk->bmap[wi] &= ~todo;
-    ram_set_dirty_pages(rs, rs->dirty_pages - __builtin_popcountl(todo));
+    blk->bmap[wi] &= ~dirty;
+    ram_set_dirty_pages(rs, rs->dirty_pages - __builtin_popcountl(dirty));
 
-    while (todo) {
-        unsigned bit = __builtin_ctzl(todo);
+    while (dirty) {
+        unsigned bit = __builtin_ctzl(dirty);
         uint64_t offset = ((uint64_t)wi * BITS_PER_LONG + bit)
                           << TARGET_PAGE_BITS;
         const uint8_t *host = blk->host + offset;
 
-        todo &= todo - 1;
+        dirty &= dirty - 1;
         if (((known_zero >> bit) & 1) ||
             (rs->zero_detect && ram_page_is_zero(host))) {
             bytes += save_zero_page(rs, f, blk, offset);
@@ -223,11 +223,11 @@ static bool save_next_word(RAMState *rs, QEMUFile *f)
         unsigned long mask = ~0UL << (rs->scan_page % BITS_PER_LONG);
 
         for (; wi < blk->words; wi++, mask = ~0UL) {
-            unsigned long todo = blk->bmap[wi] & mask;
+            unsigned long dirty = blk->bmap[wi] & mask;
 
-            if (todo) {
+            if (dirty) {
                 rs->scan_page = (uint64_t)(wi + 1) * BITS_PER_LONG;
-                save_word(rs, f, blk, wi, todo);
+                save_word(rs, f, blk, wi, dirty);
                 return true;
             }
         }

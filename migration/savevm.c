@@ -108,6 +108,37 @@ void qemu_savevm_state_header(QEMUFile *f)
     json_writer_start_list(savevm_vmdesc, "devices");
 }
 
+typedef bool SaveLiveHook(QEMUFile *f, void *opaque, GError **errp);
+
+/* One section of a live entry: header, the hook's body, footer. */
+static bool save_live_section(QEMUFile *f, const VMStateEntry *e,
+                              uint8_t type, SaveLiveHook *hook,
+                              GError **errp)
+{
+    put_section_header(f, e, type);
+    if (!hook(f, e->opaque, errp)) {
+        prepend_section(errp, e);
+        return false;
+    }
+    put_section_footer(f, e);
+    return file_ok(f, errp);
+}
+
+/* END sections of every live entry (precopy completion, postcopy end). */
+static bool save_live_ends(QEMUFile *f, GError **errp)
+{
+    const VMStateEntry *e;
+
+    FOREACH_ENTRY(e) {
+        if (e->ops && e->ops->save_live_complete_precopy &&
+            !save_live_section(f, e, QEMU_VM_SECTION_END,
+                               e->ops->save_live_complete_precopy, errp)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 bool qemu_savevm_state_setup(QEMUFile *f, GError **errp)
 {
     const VMStateEntry *e;
@@ -122,13 +153,8 @@ bool qemu_savevm_state_setup(QEMUFile *f, GError **errp)
         if (!e->ops || !e->ops->save_setup) {
             continue;
         }
-        put_section_header(f, e, QEMU_VM_SECTION_START);
-        if (!e->ops->save_setup(f, e->opaque, errp)) {
-            prepend_section(errp, e);
-            return false;
-        }
-        put_section_footer(f, e);
-        if (!file_ok(f, errp)) {
+        if (!save_live_section(f, e, QEMU_VM_SECTION_START,
+                               e->ops->save_setup, errp)) {
             return false;
         }
     }
@@ -233,28 +259,9 @@ static void save_eof_and_vmdesc(QEMUFile *f)
 
 bool qemu_savevm_state_complete_precopy(QEMUFile *f, GError **errp)
 {
-    const VMStateEntry *e;
-
     qemu_savevm_send_switchover_start(f);
-    FOREACH_ENTRY(e) {
-        if (!e->ops || !e->ops->save_live_complete_precopy) {
-            continue;
-        }
-        put_section_header(f, e, QEMU_VM_SECTION_END);
-        if (!e->ops->save_live_complete_precopy(f, e->opaque, errp)) {
-            prepend_section(errp, e);
-            return false;
-        }
-        put_section_footer(f, e);
-        if (!file_ok(f, errp)) {
-            return false;
-        }
-    }
-    FOREACH_ENTRY(e) {
-        if (e->vmsd && !e->vmsd->early_setup &&
-            !save_section_full(f, e, errp)) {
-            return false;
-        }
+    if (!save_live_ends(f, errp) || !qemu_savevm_state_non_iterable(f, errp)) {
+        return false;
     }
     save_eof_and_vmdesc(f);
     return file_ok(f, errp);
@@ -353,13 +360,8 @@ bool qemu_savevm_state_postcopy_prepare(QEMUFile *f, GError **errp)
         if (!e->ops || !e->ops->save_postcopy_prepare) {
             continue;
         }
-        put_section_header(f, e, QEMU_VM_SECTION_PART);
-        if (!e->ops->save_postcopy_prepare(f, e->opaque, errp)) {
-            prepend_section(errp, e);
-            return false;
-        }
-        put_section_footer(f, e);
-        if (!file_ok(f, errp)) {
+        if (!save_live_section(f, e, QEMU_VM_SECTION_PART,
+                               e->ops->save_postcopy_prepare, errp)) {
             return false;
         }
     }
@@ -381,21 +383,8 @@ bool qemu_savevm_state_non_iterable(QEMUFile *f, GError **errp)
 
 bool qemu_savevm_state_complete_postcopy(QEMUFile *f, GError **errp)
 {
-    const VMStateEntry *e;
-
-    FOREACH_ENTRY(e) {
-        if (!e->ops || !e->ops->save_live_complete_precopy) {
-            continue;
-        }
-        put_section_header(f, e, QEMU_VM_SECTION_END);
-        if (!e->ops->save_live_complete_precopy(f, e->opaque, errp)) {
-            prepend_section(errp, e);
-            return false;
-        }
-        put_section_footer(f, e);
-        if (!file_ok(f, errp)) {
-            return false;
-        }
+    if (!save_live_ends(f, errp)) {
+        return false;
     }
     qemu_put_byte(f, QEMU_VM_EOF);
     qemu_fflush(f);
