@@ -245,6 +245,11 @@ void qemu_chr_fe_set_focus_handler(CharBackend *be,
     be->chr_focus = fn;
 }
 
+void qemu_chr_fe_set_break_handler(CharBackend *be, void (*fn)(void *opaque))
+{
+    be->chr_break = fn;
+}
+
 bool qemu_chr_fe_has_focus(CharBackend *be)
 {
     if (!be->chr || !be->chr->is_mux) {

@@ -21,6 +21,11 @@ typedef struct MuxChardev {
     CharBackend *fes[MUX_MAX_FE];
     int focus;                  /* index into fes, -1: none */
     bool escape_pending;
+    /* Ctrl-A t: "[hh:mm:ss.mmm] " before each output line, counted
+     * from the first line stamped since the toggle. */
+    bool timestamps;
+    bool linestart;
+    int64_t timestamps_start;   /* µs, monotonic; -1: not yet */
     /* Input for each front end that it could not take yet. */
     uint8_t buf[MUX_MAX_FE][MUX_BUF_SIZE];
     int head[MUX_MAX_FE];
@@ -118,12 +123,31 @@ static void mux_escape(MuxChardev *d, uint8_t c)
         mux_print(d, "\n\r"
                      "C-a h    print this help\n\r"
                      "C-a x    exit emulator\n\r"
+                     "C-a s    save disk data back to file (if -snapshot)\n\r"
+                     "C-a t    toggle console timestamps\n\r"
+                     "C-a b    send break (magic sysrq)\n\r"
                      "C-a c    switch between console and monitor\n\r"
                      "C-a C-a  sends C-a\n\r");
         break;
     case 'x':
         mux_print(d, "QEMU: Terminated\n\r");
         qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_UI);
+        break;
+    case 's':
+        /* Write back -snapshot disks: this machine has no block
+         * devices, so there is never anything to write. */
+        break;
+    case 't':
+        d->timestamps = !d->timestamps;
+        d->timestamps_start = -1;
+        d->linestart = false;
+        break;
+    case 'b':
+        if (d->focus >= 0 && d->fes[d->focus]->chr_break) {
+            CharBackend *be = d->fes[d->focus];
+
+            be->chr_break(be->opaque);
+        }
         break;
     case 'c':
         mux_next_focus(d);
@@ -203,9 +227,45 @@ static bool mux_open(Chardev *chr, QemuOpts *opts, bool *be_opened,
     return true;
 }
 
+static void mux_write_stamp(MuxChardev *d)
+{
+    int64_t now = g_get_monotonic_time() / 1000;
+    int64_t ms, secs;
+    char stamp[32];
+
+    if (d->timestamps_start < 0) {
+        d->timestamps_start = now;
+    }
+    ms = now - d->timestamps_start;
+    secs = ms / 1000;
+    snprintf(stamp, sizeof(stamp), "[%02d:%02d:%02d.%03d] ",
+             (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60),
+             (int)(ms % 1000));
+    qemu_chr_write(d->inner, (const uint8_t *)stamp, strlen(stamp), true);
+}
+
 static int mux_write(Chardev *chr, const uint8_t *buf, int len)
 {
-    return qemu_chr_write(((MuxChardev *)chr)->inner, buf, len, false);
+    MuxChardev *d = (MuxChardev *)chr;
+    int done = 0;
+
+    if (!d->timestamps) {
+        return qemu_chr_write(d->inner, buf, len, false);
+    }
+    /* Stamped output goes out whole, line by line. */
+    while (done < len) {
+        const uint8_t *nl = memchr(buf + done, '\n', len - done);
+        int n = nl ? nl - (buf + done) + 1 : len - done;
+
+        if (d->linestart) {
+            mux_write_stamp(d);
+            d->linestart = false;
+        }
+        qemu_chr_write(d->inner, buf + done, n, true);
+        d->linestart = nl != NULL;
+        done += n;
+    }
+    return len;
 }
 
 static bool mux_wait_writable(Chardev *chr)

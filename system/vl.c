@@ -27,6 +27,7 @@
 #include "system/os-posix.h"
 #include "system/qtest.h"
 #include "system/runstate.h"
+#include "system/readconfig.h"
 #include "system/system.h"
 #include "system/vl.h"
 #include "qemu/trace.h"
@@ -168,7 +169,25 @@ typedef struct DeferredOpt {
     const char *opt;
     const char *arg;
     QemuOpts *opts;
+    const char *file;           /* from -readconfig: file and line */
+    int line;
 } DeferredOpt;
+
+/* The -readconfig group being handled (file NULL: the command line). */
+static struct {
+    const char *file;
+    int line;
+} config_file_loc;
+
+/* Report later errors of d where it was given. */
+static void loc_set_deferred(const DeferredOpt *d)
+{
+    if (d->file) {
+        loc_set_file(d->file, d->line);
+    } else {
+        loc_set_cmdline(d->opt, d->arg);
+    }
+}
 
 typedef struct Config {
     JsonObject *machine;        /* merged -machine keyval */
@@ -195,6 +214,7 @@ typedef struct Config {
     const char *mem_path;       /* -mem-path: main RAM from a file */
     bool mem_prealloc;          /* -mem-prealloc */
     const char *trace_file;     /* -trace file= */
+    const char *writeconfig;    /* -writeconfig file, "-": stdout */
 } Config;
 
 const char *qemu_name;
@@ -317,6 +337,8 @@ static DeferredOpt *defer(const char *opt, const char *arg, QemuOpts *opts)
     d->opt = opt;
     d->arg = arg;
     d->opts = opts;
+    d->file = config_file_loc.file;
+    d->line = config_file_loc.line;
     return d;
 }
 
@@ -628,6 +650,311 @@ static void parse_machine_opt(Config *cfg, const char *arg)
     json_object_unref(o);
 }
 
+static void read_config_file(Config *cfg, const char *path);
+
+/* One option, from the command line or a -readconfig group. */
+static void handle_option(Config *cfg, const QEMUOption *o,
+                          const char *optarg)
+{
+    switch (o->index) {
+    case QEMU_OPTION_h:
+    case QEMU_OPTION_help:
+        print_help();
+    case QEMU_OPTION_version:
+        print_version();
+    case QEMU_OPTION_machine:
+    case QEMU_OPTION_M:
+        parse_machine_opt(cfg, optarg);
+        break;
+    case QEMU_OPTION_cpu:
+        if (is_help(optarg)) {
+            print_cpu_models();
+        }
+        cfg->cpu_model = optarg;
+        break;
+    case QEMU_OPTION_accel: {
+        QemuOpts *opts;
+
+        if (is_help(optarg)) {
+            accel_print_help();
+            exit(0);
+        }
+        opts = parse_opts_or_die(&qemu_accel_opts, optarg, true);
+        cfg->accels = g_list_append(cfg->accels, opts);
+        break;
+    }
+    case QEMU_OPTION_enable_kvm:
+        cfg->accels = g_list_append(cfg->accels,
+                                    parse_opts_or_die(&qemu_accel_opts, "kvm", true));
+        break;
+    case QEMU_OPTION_smp:
+        parse_smp_or_die(optarg);
+        break;
+    case QEMU_OPTION_m:
+        parse_memory_or_die(cfg, optarg);
+        break;
+    case QEMU_OPTION_kernel:
+        cfg->kernel = optarg;
+        break;
+    case QEMU_OPTION_bios:
+        cfg->bios = optarg;
+        break;
+    case QEMU_OPTION_append:
+        cfg->append = optarg;
+        break;
+    case QEMU_OPTION_initrd:
+        cfg->initrd = optarg;
+        break;
+    case QEMU_OPTION_L:
+        break;
+    case QEMU_OPTION_S:
+        cfg->start_stopped = true;
+        break;
+    case QEMU_OPTION_chardev: {
+        QemuOpts *opts;
+
+        if (is_help(optarg)) {
+            qemu_chr_print_help();
+            exit(0);
+        }
+        opts = parse_opts_or_die(&qemu_chardev_opts, optarg, true);
+        if (qemu_opt_has_help_opt(opts)) {
+            qemu_opts_print_help(&qemu_chardev_opts);
+            exit(0);
+        }
+        cfg->chardevs = g_list_append(cfg->chardevs, defer("-chardev", optarg, opts));
+        break;
+    }
+    case QEMU_OPTION_serial:
+        g_ptr_array_add(cfg->serials, (gpointer)optarg);
+        break;
+    case QEMU_OPTION_mon:
+        cfg->default_monitor = false;
+        cfg->mons = g_list_append(cfg->mons,
+            defer("-mon", optarg, parse_opts_or_die(&qemu_mon_opts, optarg, true)));
+        break;
+    case QEMU_OPTION_qmp:
+        cfg->default_monitor = false;
+        cfg->qmps = g_list_append(cfg->qmps, defer("-qmp", optarg, NULL));
+        break;
+    case QEMU_OPTION_qmp_pretty:
+        cfg->default_monitor = false;
+        cfg->qmps = g_list_append(cfg->qmps, defer("-qmp-pretty", optarg, NULL));
+        break;
+    case QEMU_OPTION_monitor:
+        cfg->default_monitor = false;
+        if (strcmp(optarg, "none")) {
+            g_ptr_array_add(cfg->hmp_specs, (gpointer)optarg);
+        }
+        break;
+    case QEMU_OPTION_qtest:
+        cfg->qtest_spec = optarg;
+        break;
+    case QEMU_OPTION_qtest_log:
+        cfg->qtest_log = optarg;
+        break;
+    case QEMU_OPTION_name:
+        parse_name_or_die(optarg);
+        break;
+    case QEMU_OPTION_uuid:
+        parse_uuid_or_die(optarg);
+        break;
+    case QEMU_OPTION_display:
+        parse_display_or_die(optarg);
+        break;
+    case QEMU_OPTION_nographic:
+        cfg->nographic = true;
+        break;
+    case QEMU_OPTION_vga:
+        if (strcmp(optarg, "none")) {
+            g_autofree char *m = g_strdup_printf("%s: VGA is not available on this machine", optarg);
+            fail_msg(m);
+        }
+        break;
+    case QEMU_OPTION_audio:
+        parse_audio_or_die(optarg);
+        break;
+    case QEMU_OPTION_nodefaults:
+        cfg->nodefaults = true;
+        break;
+    case QEMU_OPTION_no_shutdown:
+        no_shutdown = true;
+        break;
+    case QEMU_OPTION_no_reboot:
+        no_reboot = true;
+        break;
+    case QEMU_OPTION_action:
+        parse_action_or_die(optarg);
+        break;
+    case QEMU_OPTION_object:
+        if (optarg[0] == '{') {
+            cfg->objects = g_list_append(cfg->objects, defer("-object", optarg, NULL));
+        } else {
+            QemuOpts *opts = parse_opts_or_die(&qemu_object_opts, optarg, true);
+
+            if (user_creatable_print_help(qemu_opt_get(opts, "qom-type"), opts)) {
+                exit(0);
+            }
+            cfg->objects = g_list_append(cfg->objects, defer("-object", optarg, opts));
+        }
+        break;
+    case QEMU_OPTION_global: {
+        GError *err = NULL;
+
+        if (!qdev_global_parse(optarg, &err)) {
+            fail(err);
+        }
+        break;
+    }
+    case QEMU_OPTION_device: {
+        QemuOpts *opts;
+
+        if (optarg[0] == '{') {
+            cfg->devices = g_list_append(cfg->devices,
+                                         defer("-device", optarg, NULL));
+            break;
+        }
+        opts = parse_opts_or_die(&qemu_device_opts, optarg, true);
+
+        if (qdev_device_help_opts(opts)) {
+            exit(0);
+        }
+        cfg->devices = g_list_append(cfg->devices, defer("-device", optarg, opts));
+        break;
+    }
+    case QEMU_OPTION_incoming:
+        parse_incoming_or_die(optarg);
+        cfg->incoming = optarg;
+        break;
+    case QEMU_OPTION_daemonize:
+        cfg->daemonize = true;
+        break;
+    case QEMU_OPTION_pidfile:
+        cfg->pidfile = optarg;
+        break;
+    case QEMU_OPTION_d: {
+        char *bad = NULL;
+        int mask;
+
+        /* QEMU treats "help" as an invalid item: list, status 1. */
+        mask = qemu_log_parse_items(optarg, &bad);
+        if (mask < 0) {
+            g_free(bad);
+            qemu_log_print_help();
+            exit(1);
+        }
+        cfg->log_mask |= mask;
+        break;
+    }
+    case QEMU_OPTION_D:
+        cfg->log_file = optarg;
+        break;
+    case QEMU_OPTION_dfilter:
+        break;
+    case QEMU_OPTION_msg:
+        compat_parse_msg(optarg);
+        break;
+    case QEMU_OPTION_trace:
+        parse_trace_or_die(cfg, optarg);
+        break;
+    case QEMU_OPTION_no_user_config:
+        /* qemu-system-cr16 reads no configuration files by itself. */
+        break;
+    case QEMU_OPTION_add_fd:
+        compat_parse_add_fd(optarg);
+        break;
+    case QEMU_OPTION_rtc:
+        compat_parse_rtc(optarg);
+        break;
+    case QEMU_OPTION_boot:
+        compat_parse_boot(optarg);
+        break;
+    case QEMU_OPTION_overcommit:
+        compat_parse_overcommit(optarg);
+        break;
+    case QEMU_OPTION_sandbox:
+        compat_parse_sandbox(optarg);
+        break;
+    case QEMU_OPTION_mem_path:
+        cfg->mem_path = optarg;
+        break;
+    case QEMU_OPTION_mem_prealloc:
+        cfg->mem_prealloc = true;
+        break;
+    case QEMU_OPTION_run_with: {
+        QemuOpts *opts = parse_opts_or_die(&qemu_run_with_opts, optarg, false);
+
+        cfg->exit_with_parent = qemu_opt_get_bool(opts, "exit-with-parent", false);
+        break;
+    }
+    case QEMU_OPTION_readconfig:
+        read_config_file(cfg, optarg);
+        break;
+    case QEMU_OPTION_writeconfig:
+        cfg->writeconfig = optarg;
+        break;
+    default:
+        g_assert_not_reached();
+    }
+}
+
+/*
+ * Each group of the file goes through handle_option() as the option of
+ * the same name; errors, also those found later by deferred options,
+ * name the file and the group's line.
+ */
+static void read_config_file(Config *cfg, const char *path)
+{
+    g_autoptr(GPtrArray) entries = NULL;
+    GError *err = NULL;
+    int line;
+
+    entries = qemu_readconfig_parse(path, &line, &err);
+    if (!entries) {
+        if (line) {
+            loc_set_file(path, line);
+        } else if (g_str_has_prefix(err->message, "There is no option")) {
+            loc_clear();
+        }
+        fail(err);
+    }
+    for (guint i = 0; i < entries->len; i++) {
+        ConfigEntry *e = g_ptr_array_index(entries, i);
+        const QEMUOption *o = NULL;
+
+        for (size_t j = 0; j < ARRAY_SIZE(qemu_options); j++) {
+            if (!strcmp(qemu_options[j].name, e->option)) {
+                o = &qemu_options[j];
+            }
+        }
+        loc_set_file(e->file, e->line);
+        if (!o || !o->has_arg) {
+            error_report("There is no option group '%s'", e->option);
+            exit(1);
+        }
+        /* Options keep pointers to their argument for the whole run. */
+        config_file_loc.file = g_strdup(e->file);
+        config_file_loc.line = e->line;
+        handle_option(cfg, o, g_strdup(e->arg));
+        config_file_loc.file = NULL;
+    }
+    loc_clear();
+}
+
+static void write_config_file(Config *cfg)
+{
+    g_autofree char *text = qemu_writeconfig_format(cfg->machine);
+    GError *err = NULL;
+
+    if (!strcmp(cfg->writeconfig, "-")) {
+        fputs(text, stdout);
+        fflush(stdout);
+    } else if (!g_file_set_contents(cfg->writeconfig, text, -1, &err)) {
+        loc_set_cmdline("-writeconfig", cfg->writeconfig);
+        fail(err);
+    }
+}
+
 static void parse_command_line(Config *cfg, int argc, char **argv)
 {
     int optind = 1;
@@ -642,240 +969,7 @@ static void parse_command_line(Config *cfg, int argc, char **argv)
             exit(1);
         }
         o = lookup_opt(argc, argv, &optarg, &optind);
-        switch (o->index) {
-        case QEMU_OPTION_h:
-        case QEMU_OPTION_help:
-            print_help();
-        case QEMU_OPTION_version:
-            print_version();
-        case QEMU_OPTION_machine:
-        case QEMU_OPTION_M:
-            parse_machine_opt(cfg, optarg);
-            break;
-        case QEMU_OPTION_cpu:
-            if (is_help(optarg)) {
-                print_cpu_models();
-            }
-            cfg->cpu_model = optarg;
-            break;
-        case QEMU_OPTION_accel: {
-            QemuOpts *opts;
-
-            if (is_help(optarg)) {
-                accel_print_help();
-                exit(0);
-            }
-            opts = parse_opts_or_die(&qemu_accel_opts, optarg, true);
-            cfg->accels = g_list_append(cfg->accels, opts);
-            break;
-        }
-        case QEMU_OPTION_enable_kvm:
-            cfg->accels = g_list_append(cfg->accels,
-                                        parse_opts_or_die(&qemu_accel_opts, "kvm", true));
-            break;
-        case QEMU_OPTION_smp:
-            parse_smp_or_die(optarg);
-            break;
-        case QEMU_OPTION_m:
-            parse_memory_or_die(cfg, optarg);
-            break;
-        case QEMU_OPTION_kernel:
-            cfg->kernel = optarg;
-            break;
-        case QEMU_OPTION_bios:
-            cfg->bios = optarg;
-            break;
-        case QEMU_OPTION_append:
-            cfg->append = optarg;
-            break;
-        case QEMU_OPTION_initrd:
-            cfg->initrd = optarg;
-            break;
-        case QEMU_OPTION_L:
-            break;
-        case QEMU_OPTION_S:
-            cfg->start_stopped = true;
-            break;
-        case QEMU_OPTION_chardev: {
-            QemuOpts *opts;
-
-            if (is_help(optarg)) {
-                qemu_chr_print_help();
-                exit(0);
-            }
-            opts = parse_opts_or_die(&qemu_chardev_opts, optarg, true);
-            if (qemu_opt_has_help_opt(opts)) {
-                qemu_opts_print_help(&qemu_chardev_opts);
-                exit(0);
-            }
-            cfg->chardevs = g_list_append(cfg->chardevs, defer("-chardev", optarg, opts));
-            break;
-        }
-        case QEMU_OPTION_serial:
-            g_ptr_array_add(cfg->serials, (gpointer)optarg);
-            break;
-        case QEMU_OPTION_mon:
-            cfg->default_monitor = false;
-            cfg->mons = g_list_append(cfg->mons,
-                defer("-mon", optarg, parse_opts_or_die(&qemu_mon_opts, optarg, true)));
-            break;
-        case QEMU_OPTION_qmp:
-            cfg->default_monitor = false;
-            cfg->qmps = g_list_append(cfg->qmps, defer("-qmp", optarg, NULL));
-            break;
-        case QEMU_OPTION_qmp_pretty:
-            cfg->default_monitor = false;
-            cfg->qmps = g_list_append(cfg->qmps, defer("-qmp-pretty", optarg, NULL));
-            break;
-        case QEMU_OPTION_monitor:
-            cfg->default_monitor = false;
-            if (strcmp(optarg, "none")) {
-                g_ptr_array_add(cfg->hmp_specs, (gpointer)optarg);
-            }
-            break;
-        case QEMU_OPTION_qtest:
-            cfg->qtest_spec = optarg;
-            break;
-        case QEMU_OPTION_qtest_log:
-            cfg->qtest_log = optarg;
-            break;
-        case QEMU_OPTION_name:
-            parse_name_or_die(optarg);
-            break;
-        case QEMU_OPTION_uuid:
-            parse_uuid_or_die(optarg);
-            break;
-        case QEMU_OPTION_display:
-            parse_display_or_die(optarg);
-            break;
-        case QEMU_OPTION_nographic:
-            cfg->nographic = true;
-            break;
-        case QEMU_OPTION_vga:
-            if (strcmp(optarg, "none")) {
-                g_autofree char *m = g_strdup_printf("%s: VGA is not available on this machine", optarg);
-                fail_msg(m);
-            }
-            break;
-        case QEMU_OPTION_audio:
-            parse_audio_or_die(optarg);
-            break;
-        case QEMU_OPTION_nodefaults:
-            cfg->nodefaults = true;
-            break;
-        case QEMU_OPTION_no_shutdown:
-            no_shutdown = true;
-            break;
-        case QEMU_OPTION_no_reboot:
-            no_reboot = true;
-            break;
-        case QEMU_OPTION_action:
-            parse_action_or_die(optarg);
-            break;
-        case QEMU_OPTION_object:
-            if (optarg[0] == '{') {
-                cfg->objects = g_list_append(cfg->objects, defer("-object", optarg, NULL));
-            } else {
-                QemuOpts *opts = parse_opts_or_die(&qemu_object_opts, optarg, true);
-
-                if (user_creatable_print_help(qemu_opt_get(opts, "qom-type"), opts)) {
-                    exit(0);
-                }
-                cfg->objects = g_list_append(cfg->objects, defer("-object", optarg, opts));
-            }
-            break;
-        case QEMU_OPTION_global: {
-            GError *err = NULL;
-
-            if (!qdev_global_parse(optarg, &err)) {
-                fail(err);
-            }
-            break;
-        }
-        case QEMU_OPTION_device: {
-            QemuOpts *opts;
-
-            if (optarg[0] == '{') {
-                cfg->devices = g_list_append(cfg->devices,
-                                             defer("-device", optarg, NULL));
-                break;
-            }
-            opts = parse_opts_or_die(&qemu_device_opts, optarg, true);
-
-            if (qdev_device_help_opts(opts)) {
-                exit(0);
-            }
-            cfg->devices = g_list_append(cfg->devices, defer("-device", optarg, opts));
-            break;
-        }
-        case QEMU_OPTION_incoming:
-            parse_incoming_or_die(optarg);
-            cfg->incoming = optarg;
-            break;
-        case QEMU_OPTION_daemonize:
-            cfg->daemonize = true;
-            break;
-        case QEMU_OPTION_pidfile:
-            cfg->pidfile = optarg;
-            break;
-        case QEMU_OPTION_d: {
-            char *bad = NULL;
-            int mask;
-
-            /* QEMU treats "help" as an invalid item: list, status 1. */
-            mask = qemu_log_parse_items(optarg, &bad);
-            if (mask < 0) {
-                g_free(bad);
-                qemu_log_print_help();
-                exit(1);
-            }
-            cfg->log_mask |= mask;
-            break;
-        }
-        case QEMU_OPTION_D:
-            cfg->log_file = optarg;
-            break;
-        case QEMU_OPTION_dfilter:
-            break;
-        case QEMU_OPTION_msg:
-            compat_parse_msg(optarg);
-            break;
-        case QEMU_OPTION_trace:
-            parse_trace_or_die(cfg, optarg);
-            break;
-        case QEMU_OPTION_no_user_config:
-            /* qemu-system-cr16 reads no configuration files by itself. */
-            break;
-        case QEMU_OPTION_add_fd:
-            compat_parse_add_fd(optarg);
-            break;
-        case QEMU_OPTION_rtc:
-            compat_parse_rtc(optarg);
-            break;
-        case QEMU_OPTION_boot:
-            compat_parse_boot(optarg);
-            break;
-        case QEMU_OPTION_overcommit:
-            compat_parse_overcommit(optarg);
-            break;
-        case QEMU_OPTION_sandbox:
-            compat_parse_sandbox(optarg);
-            break;
-        case QEMU_OPTION_mem_path:
-            cfg->mem_path = optarg;
-            break;
-        case QEMU_OPTION_mem_prealloc:
-            cfg->mem_prealloc = true;
-            break;
-        case QEMU_OPTION_run_with: {
-            QemuOpts *opts = parse_opts_or_die(&qemu_run_with_opts, optarg, false);
-
-            cfg->exit_with_parent = qemu_opt_get_bool(opts, "exit-with-parent", false);
-            break;
-        }
-        default:
-            g_assert_not_reached();
-        }
+        handle_option(cfg, o, optarg);
     }
     loc_clear();
 }
@@ -888,7 +982,7 @@ static void create_chardevs(Config *cfg)
         DeferredOpt *d = l->data;
         GError *err = NULL;
 
-        loc_set_cmdline(d->opt, d->arg);
+        loc_set_deferred(d);
         if (!qemu_chr_new_from_opts(d->opts, &err)) {
             fail(err);
         }
@@ -903,7 +997,7 @@ static void create_objects(Config *cfg)
         GError *err = NULL;
         bool ok;
 
-        loc_set_cmdline(d->opt, d->arg);
+        loc_set_deferred(d);
         ok = d->opts ? user_creatable_add_opts(d->opts, &err)
                      : user_creatable_add_json(d->arg, &err);
         if (!ok) {
@@ -930,7 +1024,7 @@ static void create_monitors(Config *cfg)
         DeferredOpt *d = l->data;
         GError *err = NULL;
 
-        loc_set_cmdline(d->opt, d->arg);
+        loc_set_deferred(d);
         check_mon_chardev(d->opts);
         if (!monitor_init_opts(d->opts, &err)) {
             fail(err);
@@ -940,7 +1034,7 @@ static void create_monitors(Config *cfg)
         DeferredOpt *d = l->data;
         GError *err = NULL;
 
-        loc_set_cmdline(d->opt, d->arg);
+        loc_set_deferred(d);
         if (!monitor_init_qmp_spec(d->arg, !strcmp(d->opt, "-qmp-pretty"), &err)) {
             fail(err);
         }
@@ -1086,7 +1180,7 @@ static void create_devices(Config *cfg)
         DeferredOpt *d = l->data;
         GError *err = NULL;
 
-        loc_set_cmdline(d->opt, d->arg);
+        loc_set_deferred(d);
         if (!(d->opts ? qdev_device_add_opts(d->opts, &err)
                       : qdev_device_add_json(d->arg, &err))) {
             fail(err);
@@ -1122,6 +1216,9 @@ int qemu_main(int argc, char **argv)
     error_progname = g_path_get_basename(argv[0]);
     register_opts_lists();
     parse_command_line(&cfg, argc, argv);
+    if (cfg.writeconfig) {
+        write_config_file(&cfg);
+    }
 
     if (cfg.append && !cfg.kernel) {
         fail_msg("-append only allowed with -kernel option");

@@ -9,6 +9,7 @@
 const char *error_progname = "qemu-system-cr16";
 
 static char *cur_loc;
+static bool cur_loc_is_file;    /* "prog:file:line: ", no space after prog */
 static bool msg_timestamp;
 static char *msg_guest_name;
 
@@ -28,11 +29,20 @@ void loc_set_cmdline(const char *opt, const char *arg)
 {
     g_free(cur_loc);
     cur_loc = arg ? g_strdup_printf("%s %s", opt, arg) : g_strdup(opt);
+    cur_loc_is_file = false;
+}
+
+void loc_set_file(const char *path, int line)
+{
+    g_free(cur_loc);
+    cur_loc = g_strdup_printf("%s:%d", path, line);
+    cur_loc_is_file = true;
 }
 
 void loc_clear(void)
 {
     g_clear_pointer(&cur_loc, g_free);
+    cur_loc_is_file = false;
 }
 
 static void vreport(const char *kind, const char *fmt, va_list ap)
@@ -50,9 +60,13 @@ static void vreport(const char *kind, const char *fmt, va_list ap)
         g_string_append_printf(out, "%s ", msg_guest_name);
     }
     g_string_append(out, error_progname);
-    g_string_append(out, ": ");
-    if (cur_loc) {
-        g_string_append_printf(out, "%s: ", cur_loc);
+    if (cur_loc && cur_loc_is_file) {
+        g_string_append_printf(out, ":%s: ", cur_loc);
+    } else {
+        g_string_append(out, ": ");
+        if (cur_loc) {
+            g_string_append_printf(out, "%s: ", cur_loc);
+        }
     }
     if (kind) {
         g_string_append_printf(out, "%s: ", kind);

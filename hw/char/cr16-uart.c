@@ -93,6 +93,16 @@ static void uart_receive(void *opaque, const uint8_t *buf, int size)
     uart_update_irq(s);
 }
 
+/*
+ * The virt UART has no break detection (no status bit for it), so a
+ * break from the back end changes nothing the guest can see; it is
+ * traced so that a user can tell it arrived.
+ */
+static void uart_break(void *opaque)
+{
+    trace_event(cr16_uart_break, "break received");
+}
+
 /* ---- MMIO handlers ---- */
 
 static uint8_t uart_pop(Cr16UartState *s)
@@ -266,6 +276,7 @@ static bool uart_realize(DeviceState *dev, GError **errp)
     }
     qemu_chr_fe_set_handlers(&s->be, uart_can_receive, uart_receive, NULL,
                              s, NULL);
+    qemu_chr_fe_set_break_handler(&s->be, uart_break);
     return true;
 }
 

@@ -53,6 +53,7 @@ typedef struct CharBackend {
     int tag;                        /* slot in a multiplexer */
     bool fe_open;                   /* handlers installed */
     void (*chr_focus)(void *opaque, bool focus);    /* mux focus moved */
+    void (*chr_break)(void *opaque);                /* mux Ctrl-A b */
 } CharBackend;
 
 /* The "-chardev" option list (implied key "backend", union of all keys). */
@@ -193,6 +194,13 @@ int qemu_chr_fe_get_msgfds(CharBackend *be, int *fds, int num);
  */
 void qemu_chr_fe_set_focus_handler(CharBackend *be,
                                    void (*fn)(void *opaque, bool focus));
+/*
+ * fn runs when the user sends a serial break to this front end (Ctrl-A b
+ * on a multiplexer, while it has the focus). Separate from the event
+ * handler so that a front end can hear breaks without opting into the
+ * OPENED/CLOSED gating of its input.
+ */
+void qemu_chr_fe_set_break_handler(CharBackend *be, void (*fn)(void *opaque));
 /* True unless be shares a multiplexed chardev and lacks the focus. */
 bool qemu_chr_fe_has_focus(CharBackend *be);
 

@@ -14,6 +14,8 @@
 
 /* Location "-opt arg" used as the prefix of the next reports; NULL clears. */
 void loc_set_cmdline(const char *opt, const char *arg);
+/* Errors come from line `line` of file `path` (-readconfig). */
+void loc_set_file(const char *path, int line);
 void loc_clear(void);
 
 /* "prog: [loc: ]msg" on stderr. */

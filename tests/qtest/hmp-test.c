@@ -4,7 +4,7 @@
  * human-monitor-command (output formats, the QMP functions they call,
  * argument errors), an interactive monitor on a socket (banner, prompt,
  * echo, completion, history), and -nographic under a pseudo-terminal
- * (Ctrl-A h / c / x, HMP after Ctrl-A c, Ctrl-C reaching the guest side).
+ * (Ctrl-A h / b / t / c / x, HMP after Ctrl-A c, Ctrl-C reaching the guest side).
  */
 #include "qemu/osdep.h"
 #include <poll.h>
@@ -314,17 +314,42 @@ static void test_nographic(void)
     pid = forkpty(&master, NULL, NULL, NULL);
     g_assert_cmpint(pid, >=, 0);
     if (pid == 0) {
-        execl(qemu, qemu, "-M", "virt", "-nographic", "-S", NULL);
+        execl(qemu, qemu, "-M", "virt", "-nographic", "-S",
+              "-trace", "cr16_uart_break", NULL);
         _exit(127);
     }
-    /* The serial port has the focus: the monitor stays quiet. */
+    /*
+     * The serial port has the focus: the monitor stays quiet. The help
+     * is QEMU 7.2's byte for byte (LF CR endings; the pty turns each LF
+     * into CR LF).
+     */
     send_str(master, "\001h");
-    read_until(master, buf, "C-a c    switch between console and monitor");
-    g_assert_null(strstr(buf->str, "(qemu)"));
+    read_until(master, buf, "C-a C-a  sends C-a\r\n\r");
+    g_assert_true(g_str_has_suffix(buf->str,
+                    "\r\n\r"
+                    "C-a h    print this help\r\n\r"
+                    "C-a x    exit emulator\r\n\r"
+                    "C-a s    save disk data back to file (if -snapshot)\r\n\r"
+                    "C-a t    toggle console timestamps\r\n\r"
+                    "C-a b    send break (magic sysrq)\r\n\r"
+                    "C-a c    switch between console and monitor\r\n\r"
+                    "C-a C-a  sends C-a\r\n\r"));
+    /* A break reaches the focused front end, the UART. */
     g_string_truncate(buf, 0);
-    send_str(master, "\001c");
+    send_str(master, "\001b");
+    read_until(master, buf, "cr16_uart_break break received");
+    /* Timestamps on: the monitor's first lines are stamped from 0. */
+    g_string_truncate(buf, 0);
+    send_str(master, "\001t\001c");
     read_until(master, buf, "monitor - type 'help' for more information");
     read_until(master, buf, "(qemu) ");
+    g_assert_nonnull(strstr(buf->str, "\n[00:00:00."));
+    /* ... and off again: no more stamps. */
+    send_str(master, "\001t");
+    g_string_truncate(buf, 0);
+    send_str(master, "info name\r");
+    read_until(master, buf, "(qemu) ");
+    g_assert_null(strstr(buf->str, "[00:"));
     g_string_truncate(buf, 0);
     send_str(master, "info chardev\r");
     read_until(master, buf, "(qemu) ");
