@@ -48,9 +48,18 @@ static int rp_page_request(MigrationState *s, uint16_t type,
                            const uint8_t *buf, uint16_t len, GError **errp)
 {
     RpPageRequest req;
+    MigrationStatus st = g_atomic_int_get(s->state);
 
-    if (!s->pc_queue || !migration_status_in_postcopy(
-            g_atomic_int_get(s->state))) {
+    /*
+     * The destination runs as soon as it has loaded the package, which
+     * can be before this side's migration thread, still in `device`
+     * after writing it, moves to postcopy-device: a request then is
+     * legitimate and waits in the queue like any other.
+     */
+    if (!s->pc_queue ||
+        !(migration_status_in_postcopy(st) ||
+          (st == MIGRATION_STATUS_DEVICE &&
+           __atomic_load_n(&s->start_postcopy, __ATOMIC_ACQUIRE)))) {
         error_setg(errp, "Received '%s' message on the return path, but "
                    "postcopy is not active", rp_msgs[type].name);
         return -1;
