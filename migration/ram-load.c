@@ -27,6 +27,13 @@ typedef struct RAMLoadState {
     uint8_t *host;
     uint64_t used_length;
     const unsigned long *written;
+    /*
+     * Pages of `block` loaded but not yet marked written, [mark_first,
+     * mark_end) in bytes: a run is marked in one go, one locked OR per
+     * 64 pages instead of one per page. Flushed when the run breaks,
+     * before the block changes and whenever ram_load() returns.
+     */
+    uint64_t mark_first, mark_end;
     uint8_t xbzrle_buf[TARGET_PAGE_SIZE];
     /* Postcopy: placing pages atomically through this channel's
      * assembler (listen thread, preempt thread). */
@@ -148,6 +155,25 @@ static bool load_block_list(RAMLoadState *ls, QEMUFile *f, uint64_t total,
 
 /* ---- page records ---- */
 
+static void written_flush(RAMLoadState *ls)
+{
+    if (ls->mark_end > ls->mark_first) {
+        ram_block_mark_written(ls->block, ls->mark_first,
+                               ls->mark_end - ls->mark_first);
+    }
+    ls->mark_first = ls->mark_end = 0;
+}
+
+/* The page at offset of ls->block is about to be stored to. */
+static void written_note(RAMLoadState *ls, uint64_t offset)
+{
+    if (offset != ls->mark_end || ls->mark_end == ls->mark_first) {
+        written_flush(ls);
+        ls->mark_first = offset;
+    }
+    ls->mark_end = offset + TARGET_PAGE_SIZE;
+}
+
 /* The block a page record refers to (wire 3.3), cached in ls. */
 static bool load_block_ref(RAMLoadState *ls, QEMUFile *f, uint64_t flags,
                            GError **errp)
@@ -177,6 +203,7 @@ static bool load_block_ref(RAMLoadState *ls, QEMUFile *f, uint64_t flags,
                    "(x-ignore-shared)", name);
         return false;
     }
+    written_flush(ls);
     ls->block = rb;
     ls->block_name = ram_block_name(rb);
     for (size_t i = 0; ls->scope && i < ls->scope->nr; i++) {
@@ -194,6 +221,9 @@ static bool page_was_written(const RAMLoadState *ls, uint64_t offset)
 {
     uint64_t page = offset >> TARGET_PAGE_BITS;
 
+    if (offset >= ls->mark_first && offset < ls->mark_end) {
+        return true;
+    }
     return (qatomic_read(&ls->written[page / BITS_PER_LONG])
             >> (page % BITS_PER_LONG)) & 1;
 }
@@ -258,7 +288,7 @@ static bool load_normal_page(RAMLoadState *ls, QEMUFile *f, uint64_t offset,
         return postcopy_assembler_add(ls->assembler, ls->block, offset,
                                       data, errp);
     }
-    ram_block_mark_written(ls->block, offset, TARGET_PAGE_SIZE);
+    written_note(ls, offset);
     if (qemu_get_buffer_in_place(f, &data, TARGET_PAGE_SIZE) !=
         TARGET_PAGE_SIZE) {
         return short_read(f, "reading a page", errp);
@@ -299,7 +329,7 @@ static bool load_xbzrle_page(RAMLoadState *ls, QEMUFile *f, uint64_t offset,
     if (qemu_get_buffer_in_place(f, &data, len) != len) {
         return short_read(f, "reading an XBZRLE page", errp);
     }
-    ram_block_mark_written(ls->block, offset, TARGET_PAGE_SIZE);
+    written_note(ls, offset);
     if (!xbzrle_decode(data, len, ls->host + offset, TARGET_PAGE_SIZE,
                        &err)) {
         error_setg(errp, "Failed to load XBZRLE page at offset 0x%" PRIx64
@@ -378,26 +408,10 @@ static bool load_postcopy_records(RAMLoadState *ls, QEMUFile *f,
     }
 }
 
-bool ram_load(QEMUFile *f, void *opaque, int version_id, GError **errp)
+/* Precopy records (wire 3.2-3.7) up to EOS. */
+static bool load_precopy_records(RAMLoadState *ls, QEMUFile *f,
+                                 GError **errp)
 {
-    RAMLoadState *ls;
-
-    if (version_id != RAM_SECTION_VERSION) {
-        error_setg(errp, "RAM: unsupported version %d (only %d)", version_id,
-                   RAM_SECTION_VERSION);
-        return false;
-    }
-    if (!ram_load_state) {
-        ram_load_setup(f, opaque, NULL);
-    }
-    ls = ram_load_state;
-    if (ram_pc_placing) {
-        if (!ls->assembler) {
-            ls->assembler = postcopy_assembler_new(ram_pc);
-        }
-        return load_postcopy_records(ls, f, false, errp);
-    }
-
     for (;;) {
         uint64_t word = qemu_get_be64(f);
         uint64_t flags = word & (TARGET_PAGE_SIZE - 1);
@@ -435,6 +449,31 @@ bool ram_load(QEMUFile *f, void *opaque, int version_id, GError **errp)
             return false;
         }
     }
+}
+
+bool ram_load(QEMUFile *f, void *opaque, int version_id, GError **errp)
+{
+    RAMLoadState *ls;
+    bool ok;
+
+    if (version_id != RAM_SECTION_VERSION) {
+        error_setg(errp, "RAM: unsupported version %d (only %d)", version_id,
+                   RAM_SECTION_VERSION);
+        return false;
+    }
+    if (!ram_load_state) {
+        ram_load_setup(f, opaque, NULL);
+    }
+    ls = ram_load_state;
+    if (ram_pc_placing) {
+        if (!ls->assembler) {
+            ls->assembler = postcopy_assembler_new(ram_pc);
+        }
+        return load_postcopy_records(ls, f, false, errp);
+    }
+    ok = load_precopy_records(ls, f, errp);
+    written_flush(ls);
+    return ok;
 }
 
 /* ---- postcopy state changes ---- */

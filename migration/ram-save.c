@@ -190,6 +190,12 @@ static uint64_t save_word(RAMState *rs, QEMUFile *f, RAMSaveBlock *blk,
         const uint8_t *host = blk->host + offset;
 
         dirty &= dirty - 1;
+        if (dirty && !((known_zero >> __builtin_ctzl(dirty)) & 1) &&
+            rs->zero_detect) {
+            /* The next page is checked next: start fetching it now. */
+            ram_prefetch_page(host + ((uint64_t)(__builtin_ctzl(dirty) - bit)
+                                      << TARGET_PAGE_BITS));
+        }
         if (((known_zero >> bit) & 1) ||
             (rs->zero_detect && ram_page_is_zero(host))) {
             bytes += save_zero_page(rs, f, blk, offset);

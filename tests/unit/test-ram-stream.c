@@ -306,6 +306,18 @@ static void test_round_trip(void)
     got = capture_finish(&c);
     load_all(got, c.sections, &dst);
     assert_sides_equal(&src, &dst);
+    /*
+     * The loader marks what it stored as written (in runs, not per
+     * page): every loaded page, nothing else it did not store to.
+     */
+    for (uint64_t p = 0; p < 300; p++) {
+        const unsigned long *w = ram_block_written_bitmap(dst.blocks[0]);
+        bool set = (w[p / BITS_PER_LONG] >> (p % BITS_PER_LONG)) & 1;
+
+        g_assert_cmpint(set, ==, p % 3 == 0 || p % 2 == 0);
+    }
+    g_assert_true((ram_block_written_bitmap(dst.blocks[1])[0] >> 39) & 1);
+    g_assert_false((ram_block_written_bitmap(dst.blocks[1])[0] >> 38) & 1);
 
     g_rand_free(r);
     side_free(&src);
