@@ -314,7 +314,9 @@ bool conv_budget_due(ConvEstimator *e, const ConvConfig *c, int64_t now_ms,
     }
     eta = conv_eta_ms(c, e->iteration, remaining, e->transfer_rate,
                       e->dirty_rate, NULL);
-    if (eta >= 0 && eta <= left) {
+    /* Before the bulk pass ends the dirty rate is unknown and the ETA
+     * optimistic: only the deadline guard below may act then. */
+    if (eta >= 0 && eta <= left && e->iteration >= CONV_BULK_SYNC) {
         return false;       /* precopy is predicted to make it */
     }
     if (c->budget_action != MIGRATION_BUDGET_ACTION_CANCEL &&
