@@ -75,6 +75,17 @@ void convergence_params_hide_defaults(MigrationParameters *p)
         p->x_completion_budget_action != MIGRATION_BUDGET_ACTION_CANCEL;
 }
 
+void convergence_params_show_all(MigrationParameters *p)
+{
+    p->has_x_convergence_report = true;
+    p->has_x_stall_detect_passes = true;
+    p->has_x_downtime_ramp_initial = true;
+    p->has_x_downtime_ramp_step = true;
+    p->has_x_downtime_ramp_max = true;
+    p->has_x_completion_budget_ms = true;
+    p->has_x_completion_budget_action = true;
+}
+
 static void conv_config(ConvConfig *c)
 {
     c->downtime_limit_ms = migrate_downtime_limit();
@@ -255,10 +266,11 @@ bool convergence_budget_poll(MigrationBudgetAction *action)
     g_autofree char *reason = NULL;
     int64_t eta = -1, now;
 
-    conv_config(&c);
-    if (!c.budget_ms) {
+    /* Called at every loop turn: one parameter read when off. */
+    if (!migrate_completion_budget_ms()) {
         return false;
     }
+    conv_config(&c);
     now = conv_now_ms();
     g_mutex_lock(&conv_lock);
     if (!conv_running ||

@@ -103,7 +103,8 @@ typedef struct ConvEstimator {
     bool decided;
 } ConvEstimator;
 
-/* Start (or restart) e at now_ms for a migration of `total` RAM bytes. */
+/* Start (or restart) e at now_ms for a migration of `total` RAM bytes;
+ * e is zeroed or was initialised before (what it owns is freed). */
 void conv_init(ConvEstimator *e, int64_t now_ms, uint64_t total);
 /* Free what e owns (its stall evidence). */
 void conv_cleanup(ConvEstimator *e);
@@ -195,6 +196,9 @@ bool convergence_params_check(const MigrationParameters *p, GError **errp);
 /* query-migrate-parameters: drop the members at their default, so that
  * with everything off the reply is QEMU's. */
 void convergence_params_hide_defaults(MigrationParameters *p);
+/* The opposite, for HMP's migrate_set_parameter, which learns a
+ * member's type from the current value. */
+void convergence_params_show_all(MigrationParameters *p);
 
 /* migrate: the budget's action must be possible (postcopy needs
  * postcopy-ram). Main thread, BQL. */

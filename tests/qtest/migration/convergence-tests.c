@@ -125,7 +125,7 @@ static char *conv_idle_kernel(void)
 
 /* Source and destination with the idle guest and the dirtier. */
 static void conv_start(QTestState **from, QTestState **to,
-                       const char *cap)
+                       const char *cap, bool hide_stderr)
 {
     g_autofree char *kernel = conv_idle_kernel();
     g_autofree char *opts = g_strdup_printf(
@@ -134,6 +134,7 @@ static void conv_start(QTestState **from, QTestState **to,
         CONV_DIRTY_SIZE);
     MigrateStart args = {
         .opts_source = opts, .opts_target = opts, .caps = { cap },
+        .hide_stderr = hide_stderr,
     };
 
     g_assert_cmpint(migrate_start(from, to, "tcp:127.0.0.1:0", &args), ==,
@@ -148,6 +149,17 @@ static void conv_set_param(QTestState *who, const char *name, long long v)
 {
     qtest_qmp_assert_success(who, "{'execute': 'migrate-set-parameters', "
                              "'arguments': {'%s': %lld}}", name, v);
+}
+
+/* A query-migrate-parameters member, -1 when absent. */
+static int64_t conv_get_param(QTestState *who, const char *name)
+{
+    g_autoptr(JsonNode) n = qtest_qmp_assert_success_ref(
+        who, "{'execute': 'query-migrate-parameters'}");
+    JsonObject *o = json_node_get_object(n);
+
+    return json_object_has_member(o, name) ?
+           json_object_get_int_member(o, name) : -1;
 }
 
 /* Make the guest dirty `times` x the bandwidth (pages per ms, rounded). */
@@ -234,10 +246,10 @@ static void test_convergence_progress_monotonic(void)
     QTestState *from, *to;
     double last = 0, at_bulk_end = -1;
     int64_t last_iter = 0;
-    bool saw_eta = false;
+    bool saw_eta = false, saw_hmp = false;
     gint64 deadline = g_get_monotonic_time() + MIG_TIMEOUT_US;
 
-    conv_start(&from, &to, NULL);
+    conv_start(&from, &to, NULL, false);
     migrate_set_parameter_bool(from, "x-convergence-report", true);
     conv_set_param(from, "x-downtime-ramp-initial", 50);
     conv_set_param(from, "x-downtime-ramp-step", 50);
@@ -279,6 +291,16 @@ static void test_convergence_progress_monotonic(void)
             if (json_object_has_member(c, "eta-ms")) {
                 saw_eta = true;
             }
+            if (!saw_hmp && last_iter > CONV_BULK_SYNC) {
+                g_autofree char *hmp = qtest_hmp(from, "info migrate");
+
+                /* Empty once completed meanwhile; else it shows them. */
+                if (strstr(hmp, "Status: \t\tactive")) {
+                    g_assert_nonnull(strstr(hmp, "Convergence: \tprogress="));
+                    g_assert_nonnull(strstr(hmp, "downtime_limit="));
+                    saw_hmp = true;
+                }
+            }
         }
         g_assert_cmpint(g_get_monotonic_time(), <, deadline);
         g_usleep(20 * 1000);
@@ -287,6 +309,7 @@ static void test_convergence_progress_monotonic(void)
     g_assert_cmpint(read_ram_property_int(from, "dirty-sync-count"), >=,
                     CONV_BULK_SYNC + 8);
     g_assert_true(saw_eta);
+    g_assert_true(saw_hmp);
     g_assert_cmpfloat(at_bulk_end, >=, 0);
     g_assert_cmpfloat(last, >, at_bulk_end);
     {
@@ -321,7 +344,7 @@ static void test_convergence_stall_event(void)
     g_autofree char *expect_before = NULL;
     gint64 deadline = g_get_monotonic_time() + MIG_TIMEOUT_US;
 
-    conv_start(&from, &to, NULL);
+    conv_start(&from, &to, NULL, false);
     conv_set_param(from, "x-stall-detect-passes", k);
     conv_set_dirty(from, 5);
     conv_wait_dirtied(from);
@@ -378,7 +401,7 @@ static void test_convergence_downtime_ramp(void)
     int64_t last_limit = 0, syncs;
     gint64 deadline = g_get_monotonic_time() + MIG_TIMEOUT_US;
 
-    conv_start(&from, &to, NULL);
+    conv_start(&from, &to, NULL, false);
     conv_set_param(from, "x-downtime-ramp-initial", 100);
     conv_set_param(from, "x-downtime-ramp-step", 100);
     conv_set_param(from, "x-downtime-ramp-max", 1000);
@@ -426,7 +449,7 @@ static void test_convergence_budget_postcopy(void)
     g_autoptr(JsonObject) done = NULL;
     JsonObject *c, *d;
 
-    conv_start(&from, &to, "postcopy-ram");
+    conv_start(&from, &to, "postcopy-ram", false);
     conv_set_param(from, "x-completion-budget-ms", budget);
     qtest_qmp_assert_success(from, "{'execute': 'migrate-set-parameters', "
                              "'arguments': {'x-completion-budget-action': "
@@ -462,13 +485,49 @@ static void test_convergence_budget_postcopy(void)
     conv_end(from, to);
 }
 
+/*
+ * The cancel action: five times the bandwidth with a 3 s budget; the
+ * source gives up before the deadline, says why, and its guest runs on.
+ */
+static void test_convergence_budget_cancel(void)
+{
+    QTestState *from, *to;
+    const int64_t budget = 3000;
+    g_autofree char *rs = NULL;
+    gint64 t0;
+
+    conv_start(&from, &to, NULL, true);
+    conv_set_param(from, "x-completion-budget-ms", budget);
+    conv_set_dirty(from, 5);
+    conv_wait_dirtied(from);
+    t0 = g_get_monotonic_time();
+    migrate_qmp(from, to, NULL, NULL, "");
+    wait_for_migration_status(from, "cancelled",
+                              (const char *[]) { "failed", "completed",
+                                                 NULL });
+    /* Within the budget, measured from the test's side too. */
+    g_assert_cmpint(g_get_monotonic_time() - t0, <,
+                    (budget + 1000) * 1000);
+    conv_pump_events(from);
+    g_assert_nonnull(conv_ev.budget);
+    g_assert_cmpstr(json_object_get_string_member(conv_ev.budget, "action"),
+                    ==, "cancel");
+    g_assert_cmpint(json_object_get_int_member(conv_ev.budget, "elapsed-ms"),
+                    <, budget);
+    rs = query_run_state(from);
+    g_assert_cmpstr(rs, ==, "running");
+    qtest_set_expected_status(to, 1);
+    conv_quit(from, to);
+    conv_events_reset();
+}
+
 /* The postcopy action needs postcopy-ram: migrate says so. */
 static void test_convergence_budget_needs_postcopy(void)
 {
     QTestState *from, *to;
     g_autofree char *err = NULL, *uri = NULL;
 
-    conv_start(&from, &to, NULL);
+    conv_start(&from, &to, NULL, false);
     conv_set_param(from, "x-completion-budget-ms", 1000);
     qtest_qmp_assert_success(from, "{'execute': 'migrate-set-parameters', "
                              "'arguments': {'x-completion-budget-action': "
@@ -508,14 +567,18 @@ static void test_convergence_off_is_qemu(void)
     JsonObject *p;
     gint64 deadline = g_get_monotonic_time() + MIG_TIMEOUT_US;
 
-    conv_start(&from, &to, NULL);
-    conv_set_param(from, "x-downtime-ramp-max", 500);
+    conv_start(&from, &to, NULL, false);
+    /* HMP can set a parameter that is hidden at its default. */
+    g_free(qtest_hmp(from, "migrate_set_parameter x-downtime-ramp-max 500"));
+    g_assert_cmpint(conv_get_param(from, "x-downtime-ramp-max"),
+                    ==, 500);
     conv_set_param(from, "x-downtime-ramp-max", 0);
     params = qtest_qmp_assert_success_ref(from, "{'execute': "
                                           "'query-migrate-parameters'}");
     p = json_node_get_object(params);
     g_assert_cmpuint(json_object_get_size(p), ==, 30);
     g_assert_false(json_object_has_member(p, "x-downtime-ramp-max"));
+    g_assert_cmpint(conv_get_param(from, "x-downtime-ramp-max"), ==, -1);
     g_assert_false(json_object_has_member(p, "x-completion-budget-action"));
 
     /* Live with a slow dirtier so that query-migrate sees `active`. */
@@ -526,8 +589,11 @@ static void test_convergence_off_is_qemu(void)
         g_autoptr(JsonObject) o = conv_query(from);
 
         if (conv_status_is(o, "active")) {
+            g_autofree char *hmp = qtest_hmp(from, "info migrate");
+
             g_free(active_keys);
             active_keys = conv_keys(o);
+            g_assert_null(strstr(hmp, "Convergence"));
         }
         g_assert_cmpint(g_get_monotonic_time(), <, deadline);
         g_usleep(20 * 1000);
@@ -560,8 +626,15 @@ void migration_test_add_convergence(MigrationTestEnv *env)
                        test_convergence_stall_event);
     migration_test_add("/migration/convergence/downtime-ramp",
                        test_convergence_downtime_ramp);
-    migration_test_add("/migration/convergence/budget-postcopy",
-                       test_convergence_budget_postcopy);
+    if (migration_postcopy_supported()) {
+        migration_test_add("/migration/convergence/budget-postcopy",
+                           test_convergence_budget_postcopy);
+    } else {
+        g_test_message("convergence budget-postcopy skipped: no "
+                       "userfaultfd here");
+    }
+    migration_test_add("/migration/convergence/budget-cancel",
+                       test_convergence_budget_cancel);
     migration_test_add("/migration/convergence/budget-needs-postcopy",
                        test_convergence_budget_needs_postcopy);
 }

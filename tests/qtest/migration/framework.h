@@ -84,5 +84,7 @@ void migration_test_add_postcopy(MigrationTestEnv *env);
 void test_postcopy_cancel_after(int status);
 void migration_test_add_quirks(MigrationTestEnv *env);
 void migration_test_add_convergence(MigrationTestEnv *env);
+/* postcopy-tests.c: can this host run postcopy (userfaultfd)? */
+bool migration_postcopy_supported(void);
 
 #endif /* TESTS_MIGRATION_FRAMEWORK_H */
