@@ -91,8 +91,8 @@ bool testdev_dirtier_set_rate(TestdevDirtier *d, uint64_t pages_per_ms,
                    DIRTIER_MAX_PAGES_PER_MS);
         return false;
     }
-    if (pages_per_ms && !d->size && d->timer == NULL) {
-        /* Realized without a range: nothing to dirty. */
+    if (pages_per_ms && !d->size) {
+        /* No range: nothing to dirty. */
         error_setg(errp, "migration-testdev: dirty-pages-per-ms needs "
                    "dirty-size");
         return false;
