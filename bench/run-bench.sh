@@ -12,6 +12,9 @@
 #     qemu-system-x86_64 is there (installed here when run as root), the
 #     same migrations done by it. MIGRATION_BENCH_ARGS adds options to it;
 #     BENCH_SKIP_MIGRATION=1 skips it.
+#  4. Before 3: convergence (bench/convergence-bench.py): a guest dirtying
+#     1.2x, 2x and 5x the bandwidth, migrated plain, with the downtime ramp
+#     and with the completion budget. BENCH_SKIP_CONVERGENCE=1 skips it.
 set -e
 build=${1:-build}
 secs=${BENCH_SECONDS:-5}
@@ -51,6 +54,11 @@ awk -v b="$((b1 - b0))" -v ns="$((t1 - t0))" -v per="$per_b" -v c="$counter" \
            b, ns / 1e9, mips, cpus, wall, b * 64 * 25344 / (ns / 1e9);
     if (c > 0) printf "ratio A-B system / counter loop, both per CPU-second (same run): %.2f\n", mips / c;
 }'
+
+if [ "${BENCH_SKIP_CONVERGENCE:-0}" != 1 ]; then
+    echo "== Convergence: a guest dirtying faster than the bandwidth (bench/convergence-bench.py)"
+    python3 bench/convergence-bench.py --build "$build"
+fi
 
 [ "${BENCH_SKIP_MIGRATION:-0}" = 1 ] && exit 0
 echo "== Precopy migration (bench/migration-bench.py)"

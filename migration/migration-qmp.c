@@ -21,6 +21,7 @@
 #include "migration/ram.h"
 #include "migration/postcopy-src.h"
 #include "migration/postcopy-blocktime.h"
+#include "migration/convergence.h"
 
 /* Bumped by every migrate so that a late connect callback of an older
  * attempt recognises itself. BQL. */
@@ -71,6 +72,9 @@ static bool migrate_check_can_start(GError **errp)
     if (migration_is_blocked(errp)) {
         return false;
     }
+    if (!convergence_check_start(errp)) {
+        return false;
+    }
     if (migrate_mapped_ram() && migrate_tls_creds()[0]) {
         error_setg(errp, "Cannot use TLS with mapped-ram");
         return false;
@@ -114,6 +118,7 @@ static bool migrate_reset(MigrationState *s)
     s->pages_per_second = 0;
     s->passes_reported = 0;
     migration_set_mbps(s, 0);
+    convergence_start();
     return true;
 }
 
@@ -469,6 +474,7 @@ static void query_fill_source(MigrationInfo *info, MigrationState *s)
             info->has_cpu_throttle_percentage = true;
             info->cpu_throttle_percentage = cpu_throttle_percentage();
         }
+        info->convergence = convergence_query(completed);
     }
 }
 

@@ -11,6 +11,7 @@
 
 typedef struct MigrationAtomicStats {
     uint64_t dirty_bytes_last_sync;   /* dirty RAM at the last sync */
+    uint64_t dirty_bytes_fresh_last_sync; /* newly dirty at it */
     uint64_t dirty_pages_rate;        /* pages/s, measured per period */
     uint64_t dirty_sync_count;        /* bitmap syncs ("passes") */
     uint64_t dirty_sync_missed_zero_copy;

@@ -13,6 +13,7 @@
 #include "migration/migration.h"
 #include "migration/options-internal.h"
 #include "migration/postcopy-ram.h"
+#include "migration/convergence.h"
 #include "system/runstate.h"
 
 /* Written under the BQL while no migration runs; read with atomics. */
@@ -337,6 +338,16 @@ PARAM_ACCESSOR(uint64_t, migrate_vcpu_dirty_limit, vcpu_dirty_limit)
 PARAM_ACCESSOR(MigMode, migrate_mode, mode)
 PARAM_ACCESSOR(uint64_t, migrate_postcopy_device_timeout_ms,
                x_postcopy_device_timeout_ms)
+PARAM_ACCESSOR(bool, migrate_convergence_report, x_convergence_report)
+PARAM_ACCESSOR(uint32_t, migrate_stall_detect_passes, x_stall_detect_passes)
+PARAM_ACCESSOR(uint64_t, migrate_downtime_ramp_initial,
+               x_downtime_ramp_initial)
+PARAM_ACCESSOR(uint64_t, migrate_downtime_ramp_step, x_downtime_ramp_step)
+PARAM_ACCESSOR(uint64_t, migrate_downtime_ramp_max, x_downtime_ramp_max)
+PARAM_ACCESSOR(uint64_t, migrate_completion_budget_ms,
+               x_completion_budget_ms)
+PARAM_ACCESSOR(MigrationBudgetAction, migrate_completion_budget_action,
+               x_completion_budget_action)
 
 static const char *str_or_empty(const char *s)
 {
@@ -418,6 +429,7 @@ MigrationParameters *migrate_params_get(void)
     if (!p->tls_authz) {
         p->tls_authz = g_strdup("");
     }
+    convergence_params_hide_defaults(p);
     return p;
 }
 
@@ -666,6 +678,9 @@ bool migrate_params_check(const MigrationParameters *p, GError **errp)
     if (p->vcpu_dirty_limit < 1) {
         error_setg(errp, "Parameter 'vcpu_dirty_limit' must be greater "
                    "than 1 MB/s");
+        return false;
+    }
+    if (!convergence_params_check(p, errp)) {
         return false;
     }
     if (p->direct_io) {

@@ -27,6 +27,14 @@ bool migrate_release_ram(void);
 /* Beyond QEMU (docs/interop/postcopy-safe-start.rst). */
 bool migrate_postcopy_safe_start(void);
 uint64_t migrate_postcopy_device_timeout_ms(void);   /* 0: no limit */
+/* Beyond QEMU: convergence (migration/convergence.h; 0 = off). */
+bool migrate_convergence_report(void);
+uint32_t migrate_stall_detect_passes(void);
+uint64_t migrate_downtime_ramp_initial(void);     /* ms, 0 = downtime-limit */
+uint64_t migrate_downtime_ramp_step(void);        /* ms */
+uint64_t migrate_downtime_ramp_max(void);         /* ms, 0 = ramp off */
+uint64_t migrate_completion_budget_ms(void);      /* 0 = no budget */
+MigrationBudgetAction migrate_completion_budget_action(void);
 bool migrate_return_path(void);
 bool migrate_pause_before_switchover(void);
 bool migrate_switchover_ack(void);

@@ -29,6 +29,7 @@
 #include "migration/ram.h"
 #include "migration/postcopy-src.h"
 #include "migration/bandwidth.h"
+#include "migration/convergence.h"
 
 /* How long to idle when nothing can be sent and the switchover waits. */
 #define MIGRATION_GATE_WAIT_MS 10
@@ -39,6 +40,7 @@ typedef struct OutgoingRun {
     uint64_t rate_limit;        /* applied to f */
     MigBandwidth bw;            /* measured per period (bandwidth.c) */
     uint64_t threshold;         /* bytes that fit the downtime budget */
+    bool force_switchover;      /* the completion budget said "pause" */
 } OutgoingRun;
 
 uint64_t migration_transferred_update(MigrationState *s, QEMUFile *f)
@@ -88,12 +90,14 @@ static void outgoing_on_sync(uint64_t count, void *opaque)
     MigrationState *s = opaque;
     RAMSyncPeriod p;
 
+    convergence_on_pass(count);
     while (s->passes_reported < count) {
         s->passes_reported++;
         if (migrate_events()) {
-            qapi_event_send_migration_pass(s->passes_reported);
+            convergence_emit_pass(s->passes_reported);
         }
     }
+    convergence_emit_stall();
     ram_get_sync_period(&p);
     if (p.duration_ms && (p.duration_ms != s->last_period_ms ||
                           p.bytes_sent != s->last_period_bytes)) {
@@ -124,7 +128,7 @@ static void outgoing_update_counters(OutgoingRun *r)
     switchover_bw = migrate_avail_switchover_bandwidth();
     expected_bw = switchover_bw ? switchover_bw / 1000.0 :
                                   mig_bw_estimate(&r->bw);
-    r->threshold = expected_bw * migrate_downtime_limit();
+    r->threshold = expected_bw * convergence_downtime_limit();
 
     migration_set_mbps(s, mig_bw_mbps(&r->bw));
     __atomic_store_n(&s->pages_per_second,
@@ -135,6 +139,31 @@ static void outgoing_update_counters(OutgoingRun *r)
                      mig_bw_expected_downtime_ms(expected_bw, dirty,
                                                  migrate_downtime_limit()),
                      __ATOMIC_RELAXED);
+    convergence_on_period();
+}
+
+/*
+ * The completion budget acted (convergence.h): postcopy is requested as
+ * migrate-start-postcopy would; pause forces the next switchover; cancel
+ * goes the way of migrate_cancel. 1 = go on.
+ */
+static int outgoing_budget_act(OutgoingRun *r, MigrationBudgetAction act)
+{
+    switch (act) {
+    case MIGRATION_BUDGET_ACTION_POSTCOPY:
+        __atomic_store_n(&r->s->start_postcopy, true, __ATOMIC_RELEASE);
+        break;
+    case MIGRATION_BUDGET_ACTION_PAUSE:
+        r->force_switchover = true;
+        break;
+    default:
+        if (migrate_src_set_state(r->s, MIGRATION_STATUS_ACTIVE,
+                                  MIGRATION_STATUS_CANCELLING)) {
+            migration_outgoing_shutdown(r->s);
+        }
+        break;
+    }
+    return 1;
 }
 
 static void outgoing_apply_rate_limit(OutgoingRun *r)
@@ -279,6 +308,7 @@ static bool outgoing_complete(OutgoingRun *r, GError **errp)
 static int outgoing_iteration(OutgoingRun *r, GError **errp)
 {
     uint64_t must = 0, can = 0;
+    MigrationBudgetAction act;
     bool synced = false;
     int ret;
 
@@ -286,6 +316,9 @@ static int outgoing_iteration(OutgoingRun *r, GError **errp)
         return -1;
     }
     outgoing_apply_rate_limit(r);
+    if (convergence_budget_poll(&act)) {
+        return outgoing_budget_act(r, act);
+    }
 
     qemu_savevm_state_pending_estimate(&must, &can);
     /* migrate-start-postcopy: switch as soon as what cannot go in
@@ -295,13 +328,13 @@ static int outgoing_iteration(OutgoingRun *r, GError **errp)
         must <= r->threshold && migration_can_switchover(r->s)) {
         return postcopy_outgoing_start(r->s, r->f, errp) ? 1 : -1;
     }
-    if (must + can <= r->threshold) {
+    if (must + can <= r->threshold || r->force_switchover) {
         bql_lock();
         qemu_savevm_state_pending_exact(&must, &can);
         bql_unlock();
         synced = true;
     }
-    if (synced && must + can <= r->threshold &&
+    if (synced && (must + can <= r->threshold || r->force_switchover) &&
         migration_can_switchover(r->s)) {
         return outgoing_complete(r, errp) ? 0 : -1;
     }

@@ -165,6 +165,8 @@ void ram_dirty_sync(RAMState *rs)
     qatomic_set(&mig_stats.dirty_sync_count, rs->sync_count);
     qatomic_set(&mig_stats.dirty_bytes_last_sync,
                 rs->dirty_pages * TARGET_PAGE_SIZE);
+    qatomic_set(&mig_stats.dirty_bytes_fresh_last_sync,
+                fresh * TARGET_PAGE_SIZE);
 
     now = now_ms();
     elapsed = now - rs->period_start_ms;

@@ -10,6 +10,7 @@
 #include "qapi/qapi-commands.h"
 #include "qapi/qapi-visit.h"
 #include "qemu/cutils.h"
+#include "migration/convergence.h"
 #include "hmp-internal.h"
 
 /* Poll period of a synchronous "migrate". */
@@ -73,6 +74,33 @@ static void info_migrate_ram(Hmp *h, MigrationStats *ram)
     hmp_printf(h, "\n");
 }
 
+/* Not in QEMU: shown only while convergence reporting is on. */
+static void info_migrate_convergence(Hmp *h, MigrationConvergenceInfo *c)
+{
+    g_autofree char *tr = hmp_size_to_str(c->transfer_rate);
+    g_autofree char *dr = hmp_size_to_str(c->dirty_rate);
+
+    hmp_printf(h, "Convergence: 	progress=%.1f%%, iteration=%" PRId64,
+               c->progress * 100, c->iteration);
+    if (c->has_eta_ms) {
+        hmp_printf(h, ", eta=%" PRId64 " ms (confidence %" PRId64 "%%)",
+                   c->eta_ms, c->eta_confidence);
+    } else {
+        hmp_printf(h, ", eta=never at the current rates");
+    }
+    hmp_printf(h, "\nRates: 		transfer=%s/s, dirty=%s/s, "
+               "downtime_limit=%" PRId64 " ms%s\n", tr, dr,
+               c->downtime_limit, c->has_stalled && c->stalled ?
+               ", STALLED" : "");
+    if (c->budget_decision) {
+        MigrationBudgetDecision *d = c->budget_decision;
+
+        hmp_printf(h, "Budget: 	%s at %" PRId64 " of %" PRId64 " ms: %s\n",
+                   MigrationBudgetAction_str(d->action), d->elapsed_ms,
+                   d->budget_ms, d->reason);
+    }
+}
+
 void hmp_info_migrate(Hmp *h, JsonObject *args)
 {
     g_autoptr(MigrationInfo) info = qmp_query_migrate(NULL);
@@ -120,6 +148,9 @@ void hmp_info_migrate(Hmp *h, JsonObject *args)
                    ", overflow=%" PRId64 "\n", size, bytes, x->pages,
                    x->cache_miss, x->cache_miss_rate, x->encoding_rate,
                    x->overflow);
+    }
+    if (info->convergence) {
+        info_migrate_convergence(h, info->convergence);
     }
 }
 
@@ -384,15 +415,18 @@ void hmp_migrate_set_parameter(Hmp *h, JsonObject *args)
     const char *name = hmp_arg_str(args, "parameter");
     const char *text = hmp_arg_str(args, "value");
     g_autoptr(MigrationParameters) cur = qmp_query_migrate_parameters(NULL);
-    g_autoptr(JsonNode) cur_node = qapi_MigrationParameters_to_json(cur);
-    JsonNode *member = json_object_get_member(json_node_get_object(cur_node),
-                                              name);
+    g_autoptr(JsonNode) cur_node = NULL;
+    JsonNode *member;
     g_autoptr(JsonObject) obj = NULL;
     g_autoptr(JsonNode) node = NULL;
     g_autoptr(MigrateSetParameters) set = NULL;
     GError *err = NULL;
     JsonNode *value;
 
+    /* The convergence parameters are hidden at their default. */
+    convergence_params_show_all(cur);
+    cur_node = qapi_MigrationParameters_to_json(cur);
+    member = json_object_get_member(json_node_get_object(cur_node), name);
     if (!member || !JSON_NODE_HOLDS_VALUE(member)) {
         hmp_printf(h, "Error: invalid parameter value: %s\n", name);
         return;

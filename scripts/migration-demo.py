@@ -49,15 +49,29 @@ def last_line(path):
 
 
 def progress_line(info):
+    """One line per sample. With convergence reporting on (the demo turns
+    it on) the figures are the emulator's own: a progress fraction that
+    never runs backwards, the smoothed rates and the ETA."""
     ram = info.get("ram", {})
-    total = ram.get("total", 0)
+    conv = info.get("convergence")
     remaining = ram.get("remaining", 0)
-    done = 100.0 * (total - remaining) / total if total else 0.0
-    return ("\r  %-9s pass %-3d %5.1f%%  %8.1f MB/s  remaining %7.2f MiB"
-            "  expected downtime %4d ms" %
-            (info.get("status", "?"), ram.get("dirty-sync-count", 0), done,
-             ram.get("mbps", 0.0) / 8, remaining / MiB,
-             info.get("expected-downtime", 0)))
+    if conv is None:
+        total = ram.get("total", 0)
+        done = 100.0 * (total - remaining) / total if total else 0.0
+        return ("\r  %-9s pass %-3d %5.1f%%  %8.1f MB/s  remaining %7.2f MiB"
+                "  expected downtime %4d ms" %
+                (info.get("status", "?"), ram.get("dirty-sync-count", 0),
+                 done, ram.get("mbps", 0.0) / 8, remaining / MiB,
+                 info.get("expected-downtime", 0)))
+    eta = ("ETA %5.1f s (%3d%%)" % (conv["eta-ms"] / 1000.0,
+                                    conv["eta-confidence"])
+           if "eta-ms" in conv else "ETA   never      ")
+    return ("\r  %-9s pass %-3d %5.1f%%  %6.1f MiB/s out  %6.1f MiB/s dirty"
+            "  remaining %6.2f MiB  %s  limit %4d ms" %
+            (info.get("status", "?"), conv["iteration"],
+             100.0 * conv["progress"], conv["transfer-rate"] / MiB,
+             conv["dirty-rate"] / MiB, remaining / MiB, eta,
+             conv["downtime-limit"]))
 
 
 class Recorder:
@@ -151,7 +165,8 @@ def main():
         # A modest bandwidth so the passes are visible: the guest keeps
         # 7 MiB dirty, which fits 16 MiB/s x 500 ms, so it converges.
         sq.cmd("migrate-set-parameters", **{"max-bandwidth": 16 * MiB,
-                                             "downtime-limit": 500})
+                                             "downtime-limit": 500,
+                                             "x-convergence-report": True})
         print("== migrate uri=unix:%s/mig.sock (max-bandwidth 16 MiB/s, "
               "downtime-limit 500 ms)" % tmp)
         before = last_line(tmp + "/src.serial")

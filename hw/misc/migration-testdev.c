@@ -16,6 +16,7 @@
 #include "migration/qemu-file.h"
 #include "migration/switchover.h"
 #include "migration/blocker.h"
+#include "migration-testdev-dirty.h"
 
 /* ---- register map: none (QOM properties only) ---- */
 
@@ -44,6 +45,7 @@ struct MigrationTestdevState {
     char *blocker_text;     /* scratch (config): "migration-blocker" */
     bool unmigratable;      /* scratch (config): "unmigratable" */
     GError *blocker;        /* scratch: the registered blocker */
+    TestdevDirtier dirtier; /* scratch: writes RAM at a set rate */
 };
 
 /* Byte i of the blob of sequence seq: a 32-bit LCG stream. */
@@ -361,6 +363,23 @@ static bool testdev_get_pattern_ok(Object *obj, GError **errp)
     return testdev_pattern_ok(MIGRATION_TESTDEV(obj));
 }
 
+static uint64_t testdev_get_dirty_rate(Object *obj, GError **errp)
+{
+    return MIGRATION_TESTDEV(obj)->dirtier.pages_per_ms;
+}
+
+static bool testdev_set_dirty_rate(Object *obj, uint64_t value,
+                                   GError **errp)
+{
+    return testdev_dirtier_set_rate(&MIGRATION_TESTDEV(obj)->dirtier, value,
+                                    errp);
+}
+
+static uint64_t testdev_get_dirty_count(Object *obj, GError **errp)
+{
+    return MIGRATION_TESTDEV(obj)->dirtier.written;
+}
+
 static bool testdev_add_blocker(MigrationTestdevState *s, GError **errp)
 {
     error_setg(&s->blocker, "%s", s->blocker_text);
@@ -383,6 +402,10 @@ static bool testdev_realize(DeviceState *dev, GError **errp)
         !testdev_add_blocker(s, errp)) {
         return false;
     }
+    if (!testdev_dirtier_realize(&s->dirtier, errp)) {
+        migrate_del_blocker(&s->blocker);
+        return false;
+    }
     s->blob_size = s->state_size;
     testdev_regenerate(s);
     if (s->unmigratable) {
@@ -399,6 +422,7 @@ static void testdev_unrealize(DeviceState *dev)
 {
     MigrationTestdevState *s = MIGRATION_TESTDEV(dev);
 
+    testdev_dirtier_unrealize(&s->dirtier);
     if (s->switchover_ack) {
         unregister_savevm(TESTDEV_ACK_ENTRY, s);
     }
@@ -430,6 +454,8 @@ static const Property testdev_props[] = {
                        blocker_text),
     DEFINE_PROP_BOOL("unmigratable", MigrationTestdevState, unmigratable,
                      false),
+    DEFINE_PROP_UINT64("dirty-base", MigrationTestdevState, dirtier.base, 0),
+    DEFINE_PROP_SIZE("dirty-size", MigrationTestdevState, dirtier.size, 0),
     DEFINE_PROP_END_OF_LIST(),
 };
 
@@ -453,6 +479,11 @@ static void testdev_class_init(ObjectClass *klass, const void *data)
     object_class_property_add_bool(klass, "hold-switchover-ack",
                                    testdev_get_hold_ack,
                                    testdev_set_hold_ack);
+    object_class_property_add_uint(klass, "dirty-pages-per-ms", "uint32",
+                                   testdev_get_dirty_rate,
+                                   testdev_set_dirty_rate);
+    object_class_property_add_uint(klass, "dirty-count", "uint64",
+                                   testdev_get_dirty_count, NULL);
 }
 
 static const TypeInfo testdev_info = {

@@ -148,6 +148,66 @@ static void test_size_suffix(void)
     qtest_quit(s);
 }
 
+/*
+ * The dirtier writes rate x elapsed pages per ms of virtual time (steered
+ * by the qtest clock), cycling through its range, each page's first 8
+ * bytes getting the running count.
+ */
+static void test_dirtier(void)
+{
+    QTestState *s = qtest_init("-M virt -device migration-testdev,id=td,"
+                               "dirty-base=0x100000,dirty-size=64K");
+    const uint64_t base = 0x100000;
+
+    g_assert_cmpint(qom_get_int(s, "dirty-pages-per-ms"), ==, 0);
+    qtest_clock_step(s, 5 * 1000 * 1000);
+    g_assert_cmpint(qom_get_int(s, "dirty-count"), ==, 0);
+
+    qom_set_int(s, "dirty-pages-per-ms", 2);
+    qtest_clock_step(s, 10 * 1000 * 1000);
+    /* 20 writes over 16 pages: pages 0-3 were written twice. */
+    g_assert_cmpint(qom_get_int(s, "dirty-count"), ==, 20);
+    g_assert_cmphex(qtest_readq(s, base), ==, 17);
+    g_assert_cmphex(qtest_readq(s, base + 3 * 4096), ==, 20);
+    g_assert_cmphex(qtest_readq(s, base + 4 * 4096), ==, 5);
+    g_assert_cmphex(qtest_readq(s, base + 15 * 4096), ==, 16);
+    /* Only the first 8 bytes of a page. */
+    g_assert_cmphex(qtest_readq(s, base + 8), ==, 0);
+
+    /* 0 stops it. */
+    qom_set_int(s, "dirty-pages-per-ms", 0);
+    qtest_clock_step(s, 10 * 1000 * 1000);
+    g_assert_cmpint(qom_get_int(s, "dirty-count"), ==, 20);
+    qtest_quit(s);
+}
+
+/* A rate without a range, or a range outside RAM, is refused by name. */
+static void test_dirtier_errors(void)
+{
+    QTestState *s = qtest_init("-M virt -device migration-testdev,id=td");
+    JsonObject *err;
+
+    err = qtest_qmp_assert_failure_ref(s,
+        "{'execute': 'qom-set', 'arguments': {'path': '" TD "', "
+        "'property': 'dirty-pages-per-ms', 'value': 1}}");
+    g_assert_cmpstr(json_object_get_string_member(err, "desc"), ==,
+                    "migration-testdev: dirty-pages-per-ms needs "
+                    "dirty-size");
+    json_object_unref(err);
+    qtest_quit(s);
+
+    s = qtest_init("-M virt -device migration-testdev,id=td,"
+                   "dirty-size=4096");
+    err = qtest_qmp_assert_failure_ref(s,
+        "{'execute': 'qom-set', 'arguments': {'path': '" TD "', "
+        "'property': 'dirty-pages-per-ms', 'value': 2000000}}");
+    g_assert_cmpstr(json_object_get_string_member(err, "desc"), ==,
+                    "migration-testdev: dirty-pages-per-ms 2000000 is "
+                    "larger than the maximum 1048576");
+    json_object_unref(err);
+    qtest_quit(s);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -157,5 +217,7 @@ int main(int argc, char **argv)
     qtest_add_func("/migration-testdev/empty-blob", test_empty_blob);
     qtest_add_func("/migration-testdev/too-large", test_too_large);
     qtest_add_func("/migration-testdev/size-suffix", test_size_suffix);
+    qtest_add_func("/migration-testdev/dirtier", test_dirtier);
+    qtest_add_func("/migration-testdev/dirtier-errors", test_dirtier_errors);
     return g_test_run();
 }

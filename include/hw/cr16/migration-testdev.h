@@ -24,6 +24,8 @@
  *   "unmigratable"   bool, the device also registers a state entry
  *                    "migration-testdev-unmigratable" flagged
  *                    unmigratable (default off)
+ *   "dirty-base", "dirty-size"  physical range (page aligned, inside
+ *                    RAM) the dirtier writes; size 0 (default): none
  * Run-time properties:
  *   "sequence"       uint32, read/write: writing refills the blob with the
  *                    pattern of that sequence number and updates checksum
@@ -33,6 +35,12 @@
  *   "hold-switchover-ack" bool, read/write: while on, the destination
  *                    does not approve the switchover even after loading
  *                    the precopy data; turning it off approves then.
+ *   "dirty-pages-per-ms" uint32, read/write: the dirtier writes this
+ *                    many pages of the dirty range per ms of virtual time
+ *                    (cycling through it; the first 8 bytes of a page get
+ *                    the running count), so tests set the guest's dirty
+ *                    rate at run time; 0 (default) stops it. Not migrated.
+ *   "dirty-count"    uint64, read-only: pages the dirtier has written
  */
 #ifndef HW_CR16_MIGRATION_TESTDEV_H
 #define HW_CR16_MIGRATION_TESTDEV_H

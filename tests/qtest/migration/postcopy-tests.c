@@ -819,3 +819,8 @@ void migration_test_add_postcopy(MigrationTestEnv *env)
                         GINT_TO_POINTER(DEV_KILL_ALL_SENT),
                         test_postcopy_device_failure);
 }
+
+bool migration_postcopy_supported(void)
+{
+    return host_has_uffd();
+}
