@@ -15,6 +15,7 @@
 #include "qapi/error.h"
 #include "migration/postcopy-bits.h"
 #include "migration/postcopy-ram.h"
+#include "migration/postcopy-stall.h"
 #include "migration/postcopy-uffd.h"
 #include "migration/rp-postcopy.h"
 
@@ -524,6 +525,7 @@ bool postcopy_dest_listen(PostcopyDest *d, GError **errp)
         g_mutex_unlock(&d->lock);
     }
     d->fault_thread = g_thread_new("mig/dst/fault", fault_thread_fn, d);
+    postcopy_stall_arm(d);
     return true;
 
 fail:
@@ -548,6 +550,7 @@ void postcopy_dest_free(PostcopyDest *d)
     if (!d) {
         return;
     }
+    postcopy_stall_disarm(d);
     if (d->fault_thread) {
         uint64_t one = 1;
 
