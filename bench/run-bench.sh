@@ -12,6 +12,12 @@
 #     qemu-system-x86_64 is there (installed here when run as root), the
 #     same migrations done by it. MIGRATION_BENCH_ARGS adds options to it;
 #     BENCH_SKIP_MIGRATION=1 skips it.
+#  4. Postcopy of a 1 GiB random-RAM guest (bench/postcopy-bench.py):
+#     stream speed with both sides paused (also on Debian's QEMU), a guest
+#     dirtying memory, and the remote-fault latency with the background
+#     throttled, next to the machine's floor (bench/uffd-floor).
+#     POSTCOPY_BENCH_ARGS adds options; BENCH_SKIP_POSTCOPY=1 skips it,
+#     BENCH_SKIP_PRECOPY=1 skips 3 (BENCH_SKIP_MIGRATION=1 skips both).
 set -e
 build=${1:-build}
 secs=${BENCH_SECONDS:-5}
@@ -65,11 +71,24 @@ if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
         peer="qemu-system-x86_64 is not installed (and not root to install it)"
     fi
 fi
-if [ -n "$peer" ]; then
+if [ "${BENCH_SKIP_PRECOPY:-0}" = 1 ]; then
+    echo "(skipped: BENCH_SKIP_PRECOPY=1)"
+elif [ -n "$peer" ]; then
     # shellcheck disable=SC2086
     python3 bench/migration-bench.py --build "$build" --no-peer "$peer" \
         ${MIGRATION_BENCH_ARGS:-}
 else
     # shellcheck disable=SC2086
     python3 bench/migration-bench.py --build "$build" ${MIGRATION_BENCH_ARGS:-}
+fi
+
+[ "${BENCH_SKIP_POSTCOPY:-0}" = 1 ] && exit 0
+echo "== Postcopy migration (bench/postcopy-bench.py)"
+if [ -n "$peer" ]; then
+    # shellcheck disable=SC2086
+    python3 bench/postcopy-bench.py --build "$build" --no-peer "$peer" \
+        ${POSTCOPY_BENCH_ARGS:-}
+else
+    # shellcheck disable=SC2086
+    python3 bench/postcopy-bench.py --build "$build" ${POSTCOPY_BENCH_ARGS:-}
 fi
