@@ -10,11 +10,17 @@
 
 bool postcopy_stall_armed;
 
-/* dest: which PostcopyDest the probe checks; NULL when disarmed. The
- * probe holds the lock only for the bitmap check, never for the read
- * that stalls, so disarming never waits for a page. */
-static GMutex dest_lock;
+/*
+ * dest: which PostcopyDest the probe checks; NULL when disarmed. The
+ * probe runs on every TLB fill of a postcopy destination, so it takes no
+ * lock: it announces itself in probes_in_flight, and disarming clears
+ * dest and then waits until no probe is between those two points (the
+ * read that stalls comes after, so that wait is short). Both sides use
+ * sequentially consistent atomics: either the probe sees NULL or
+ * disarming sees the probe.
+ */
 static PostcopyDest *dest;
+static unsigned probes_in_flight;
 
 static GMutex samples_lock;
 static GArray *samples;         /* uint64_t ns; samples_lock */
@@ -33,20 +39,22 @@ void postcopy_stall_reset(void)
 void postcopy_stall_arm(PostcopyDest *d)
 {
     postcopy_stall_reset();
-    g_mutex_lock(&dest_lock);
-    dest = d;
-    __atomic_store_n(&postcopy_stall_armed, true, __ATOMIC_RELEASE);
-    g_mutex_unlock(&dest_lock);
+    __atomic_store_n(&dest, d, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&postcopy_stall_armed, true, __ATOMIC_SEQ_CST);
 }
 
 void postcopy_stall_disarm(PostcopyDest *d)
 {
-    g_mutex_lock(&dest_lock);
-    if (dest == d) {
-        dest = NULL;
-        __atomic_store_n(&postcopy_stall_armed, false, __ATOMIC_RELEASE);
+    PostcopyDest *expected = d;
+
+    if (!__atomic_compare_exchange_n(&dest, &expected, NULL, false,
+                                     __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+        return;
     }
-    g_mutex_unlock(&dest_lock);
+    __atomic_store_n(&postcopy_stall_armed, false, __ATOMIC_SEQ_CST);
+    while (__atomic_load_n(&probes_in_flight, __ATOMIC_SEQ_CST)) {
+        g_thread_yield();
+    }
 }
 
 void postcopy_stall_record(uint64_t ns)
@@ -74,13 +82,15 @@ void postcopy_stall_probe_slow(RAMBlock *rb, ram_addr_t offset,
                                const uint8_t *host)
 {
     bool missing = false;
+    PostcopyDest *d;
     int64_t t0, t1;
 
-    g_mutex_lock(&dest_lock);
-    if (dest) {
-        missing = !postcopy_dest_page_received(dest, rb, offset);
+    __atomic_add_fetch(&probes_in_flight, 1, __ATOMIC_SEQ_CST);
+    d = __atomic_load_n(&dest, __ATOMIC_SEQ_CST);
+    if (d) {
+        missing = !postcopy_dest_page_received_relaxed(d, rb, offset);
     }
-    g_mutex_unlock(&dest_lock);
+    __atomic_sub_fetch(&probes_in_flight, 1, __ATOMIC_SEQ_CST);
     if (!missing) {
         return;
     }
