@@ -5,6 +5,8 @@
  */
 #include "qemu/osdep.h"
 
+#include <sys/mman.h>
+
 #include "migration/postcopy-ram.h"
 #include "migration/postcopy-stall.h"
 
@@ -78,6 +80,21 @@ static int64_t now_ns(void)
     return ts.tv_sec * 1000000000ll + ts.tv_nsec;
 }
 
+/*
+ * The received bit is set just after UFFDIO_COPY, which has already woken
+ * the vCPU: its next fill of the same page (the store after the load)
+ * can see the bit clear on a page that is there. The kernel's residency
+ * answer is exact; it is asked only when the bit is clear.
+ */
+static bool page_present(const uint8_t *host)
+{
+    long psize = sysconf(_SC_PAGESIZE);
+    unsigned char vec = 0;
+    void *page = (void *)((uintptr_t)host & ~(uintptr_t)(psize - 1));
+
+    return mincore(page, psize, &vec) == 0 && (vec & 1);
+}
+
 void postcopy_stall_probe_slow(RAMBlock *rb, ram_addr_t offset,
                                const uint8_t *host)
 {
@@ -91,7 +108,7 @@ void postcopy_stall_probe_slow(RAMBlock *rb, ram_addr_t offset,
         missing = !postcopy_dest_page_received_relaxed(d, rb, offset);
     }
     __atomic_sub_fetch(&probes_in_flight, 1, __ATOMIC_SEQ_CST);
-    if (!missing) {
+    if (!missing || page_present(host)) {
         return;
     }
     t0 = now_ns();
