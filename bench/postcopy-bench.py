@@ -76,12 +76,15 @@ class Emulator(mb.Emulator):
 def start_pair(emu, ram_mib, files, workdir, guest, timeout):
     """Source (random RAM; running the A-B guest if guest) and a paused
     or running destination waiting on a deferred incoming."""
-    src_extra = dst_extra = []
+    src_extra, dst_extra = [], []
+    if emu.name == "ours":
+        # The vCPU-side stall figure (b) is opt-in.
+        dst_extra = ["-global", "migration.x-vcpu-stall-probe=on"]
     if guest:
         src_extra = ["-kernel", guest["kernel"],
                      "-serial", "file:" + guest["src_serial"]]
-        dst_extra = ["-kernel", guest["kernel"],
-                     "-serial", "file:" + guest["dst_serial"]]
+        dst_extra += ["-kernel", guest["kernel"],
+                      "-serial", "file:" + guest["dst_serial"]]
     src_emu = Emulator(emu.name, emu.binary, emu.machine, src_extra)
     src_emu.paused = not guest
     dst_emu = Emulator(emu.name, emu.binary, emu.machine, dst_extra)

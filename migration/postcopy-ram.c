@@ -530,7 +530,6 @@ bool postcopy_dest_listen(PostcopyDest *d, GError **errp)
         g_mutex_unlock(&d->lock);
     }
     d->fault_thread = g_thread_new("mig/dst/fault", fault_thread_fn, d);
-    postcopy_stall_arm(d);
     return true;
 
 fail:
@@ -555,6 +554,7 @@ void postcopy_dest_free(PostcopyDest *d)
     if (!d) {
         return;
     }
+    /* The stall probe must not look at d any more (no-op unless armed). */
     postcopy_stall_disarm(d);
     if (d->fault_thread) {
         uint64_t one = 1;

@@ -3,6 +3,9 @@
  * The postcopy stall as the faulting vCPU sees it (issue 8's benchmark
  * figure (b); docs/devel/benchmarks.rst, "Postcopy").
  *
+ * Opt-in (-global migration.x-vcpu-stall-probe=on on the destination):
+ * postcopy-incoming.c arms the probe at LISTEN when it is on.
+ *
  * Definition: while a postcopy destination is listening, each time the
  * vCPU thread maps a guest RAM page for access (a TLB fill: the first
  * access to the page since the mapping was last dropped) and that page
@@ -31,8 +34,8 @@
 
 struct PostcopyDest;
 
-/* LISTEN: start probing faults against d's received bitmap; drops the
- * previous samples. */
+/* At LISTEN (d listening): start probing faults against d's received
+ * bitmap; drops the previous samples. */
 void postcopy_stall_arm(struct PostcopyDest *d);
 /* Before d is freed: stop probing (waits for a probe using d). */
 void postcopy_stall_disarm(struct PostcopyDest *d);

@@ -703,6 +703,8 @@ static void test_stall_probe(void)
     fixture_setup(&f, 0, false);
     postcopy_stall_record(1);           /* dropped by the arming below */
     g_assert_true(postcopy_dest_listen(f.d, NOERR));
+    g_assert_false(postcopy_stall_armed);     /* opt-in */
+    postcopy_stall_arm(f.d);
     g_assert_true(postcopy_stall_armed);
     p = (Prober) { f.rb, 0x6000, f.host + 0x6000, 0, NULL };
     p.thread = g_thread_new("prober", prober_fn, &p);

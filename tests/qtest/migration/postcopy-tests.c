@@ -225,9 +225,12 @@ static void test_postcopy_common(PostcopyArgs *args)
     postcopy_complete(from, to);
 }
 
+/* The destination times its vCPU's stalls (x-query-postcopy). */
+#define STALL_PROBE "-global migration.x-vcpu-stall-probe=on"
+
 static void test_postcopy_plain(void)
 {
-    PostcopyArgs args = { 0 };
+    PostcopyArgs args = { .start = { .opts_target = STALL_PROBE } };
     QTestState *from, *to;
 
     postcopy_prepare(&from, &to, &args);
@@ -302,7 +305,9 @@ static void test_postcopy_after_precopy(void)
 
 static void test_postcopy_preempt(void)
 {
-    PostcopyArgs args = { .preempt = true };
+    PostcopyArgs args = {
+        .preempt = true, .start = { .opts_target = STALL_PROBE },
+    };
     QTestState *from, *to;
 
     postcopy_prepare(&from, &to, &args);
