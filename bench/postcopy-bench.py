@@ -219,6 +219,7 @@ def migrate_case(emu, case, preempt, files, workdir, a, guest):
                 r["b_p50_us"] = ddbg["vcpu-stall-p50"] / 1000.0
                 r["b_p99_us"] = ddbg["vcpu-stall-p99"] / 1000.0
                 r["b_mean_us"] = ddbg["vcpu-stall-mean"] / 1000.0
+                r["b_max_us"] = ddbg["vcpu-stall-max"] / 1000.0
         if with_guest:
             # The guest really ran on the destination.
             wait_until(lambda: count_b(guest["dst_serial"]) >= 1,
