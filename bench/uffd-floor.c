@@ -266,7 +266,10 @@ int main(int argc, char **argv)
     g_thread_join(th);
     close(fl.sock);
     waitpid(pid, &status, 0);
+    munmap(fl.region, (size_t)pages * PAGE);
+    close(fl.uffd);
     if (fl.failed) {
+        g_free(fl.handler_ns);
         g_printerr("uffd-floor: %s\n", fl.error);
         return 1;
     }
@@ -289,5 +292,6 @@ int main(int argc, char **argv)
                pct_us(fl.handler_ns, pages, 50),
                pct_us(fl.handler_ns, pages, 99));
     }
+    g_free(fl.handler_ns);
     return 0;
 }
