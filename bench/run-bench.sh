@@ -7,14 +7,20 @@
 #     a little bank-switching), printing 'B' every 64 sweeps. B's per second
 #     times the instructions per B gives whole-system MIPS, which is then
 #     compared with the counter loop measured in the same run.
-#  3. Precopy migration of a paused guest (bench/migration-bench.py), with
+#  3. Convergence (bench/convergence-bench.py): a guest dirtying 1.2x, 2x
+#     and 5x the bandwidth, migrated plain, with the downtime ramp and with
+#     the completion budget. BENCH_SKIP_CONVERGENCE=1 skips it.
+#  4. Precopy migration of a paused guest (bench/migration-bench.py), with
 #     the machine's limits (bench/mig-limits) and, when Debian's
 #     qemu-system-x86_64 is there (installed here when run as root), the
 #     same migrations done by it. MIGRATION_BENCH_ARGS adds options to it;
-#     BENCH_SKIP_MIGRATION=1 skips it.
-#  4. Before 3: convergence (bench/convergence-bench.py): a guest dirtying
-#     1.2x, 2x and 5x the bandwidth, migrated plain, with the downtime ramp
-#     and with the completion budget. BENCH_SKIP_CONVERGENCE=1 skips it.
+#     BENCH_SKIP_PRECOPY=1 skips it.
+#  5. Postcopy of a 1 GiB random-RAM guest (bench/postcopy-bench.py):
+#     stream speed with both sides paused (also on Debian's QEMU), a guest
+#     dirtying memory, and the remote-fault latency with the background
+#     throttled, next to the machine's floor (bench/uffd-floor).
+#     POSTCOPY_BENCH_ARGS adds options; BENCH_SKIP_POSTCOPY=1 skips it.
+#  BENCH_SKIP_MIGRATION=1 skips 4 and everything after it.
 set -e
 build=${1:-build}
 secs=${BENCH_SECONDS:-5}
@@ -73,11 +79,24 @@ if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
         peer="qemu-system-x86_64 is not installed (and not root to install it)"
     fi
 fi
-if [ -n "$peer" ]; then
+if [ "${BENCH_SKIP_PRECOPY:-0}" = 1 ]; then
+    echo "(skipped: BENCH_SKIP_PRECOPY=1)"
+elif [ -n "$peer" ]; then
     # shellcheck disable=SC2086
     python3 bench/migration-bench.py --build "$build" --no-peer "$peer" \
         ${MIGRATION_BENCH_ARGS:-}
 else
     # shellcheck disable=SC2086
     python3 bench/migration-bench.py --build "$build" ${MIGRATION_BENCH_ARGS:-}
+fi
+
+[ "${BENCH_SKIP_POSTCOPY:-0}" = 1 ] && exit 0
+echo "== Postcopy migration (bench/postcopy-bench.py)"
+if [ -n "$peer" ]; then
+    # shellcheck disable=SC2086
+    python3 bench/postcopy-bench.py --build "$build" --no-peer "$peer" \
+        ${POSTCOPY_BENCH_ARGS:-}
+else
+    # shellcheck disable=SC2086
+    python3 bench/postcopy-bench.py --build "$build" ${POSTCOPY_BENCH_ARGS:-}
 fi

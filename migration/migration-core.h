@@ -104,6 +104,12 @@ typedef struct MigrationState {
      * to postcopy-active, so it never restarts its VM (Q3).
      */
     bool start_postcopy;
+    /*
+     * package_sent (atomic): the postcopy package is on the wire, so the
+     * destination may run and ask for pages before the migration thread
+     * has moved the status on from `device`.
+     */
+    bool package_sent;
     bool package_loaded;
     bool rp_done;
     bool rp_io_error;           /* atomic: the RP failed reading (pausable) */

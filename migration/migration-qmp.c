@@ -102,6 +102,7 @@ static bool migrate_reset(MigrationState *s)
     s->rp_shut = false;
     s->start_postcopy = false;
     s->transferred_closed = 0;
+    s->package_sent = false;
     s->package_loaded = false;
     s->dest_may_run = false;
     g_clear_pointer(&s->pc_queue, postcopy_src_queue_free);

@@ -21,6 +21,10 @@ typedef struct MigrationAtomicStats {
     uint64_t multifd_bytes;
     uint64_t postcopy_bytes;
     uint64_t postcopy_requests;
+    /* Requested pages sent on the preempt channel / on the main channel
+     * (x-query-postcopy: proves which way urgent pages went). */
+    uint64_t postcopy_preempt_pages;
+    uint64_t postcopy_urgent_main_pages;
     uint64_t precopy_bytes;
     uint64_t transferred;             /* all channels */
     /* XBZRLE */

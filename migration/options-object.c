@@ -25,6 +25,7 @@ typedef struct MigrationObjectFlags {
     bool multifd_clean_tls_termination;
     bool preempt_pre_7_2;
     bool postcopy_device_state;
+    bool vcpu_stall_probe;
 } MigrationObjectFlags;
 
 /* The 10.2 defaults (wire-format 0.3); an initializer, so that both
@@ -38,6 +39,7 @@ typedef struct MigrationObjectFlags {
     .multifd_clean_tls_termination = true,                              \
     .preempt_pre_7_2 = false,                                           \
     .postcopy_device_state = true,                                      \
+    .vcpu_stall_probe = false,                                          \
 }
 
 static const MigrationObjectFlags flags_default =
@@ -79,6 +81,7 @@ static const MigProp mig_props[] = {
     FLAG("multifd-clean-tls-termination", multifd_clean_tls_termination),
     FLAG("x-preempt-pre-7-2", preempt_pre_7_2),
     FLAG("x-postcopy-device-state", postcopy_device_state),
+    FLAG("x-vcpu-stall-probe", vcpu_stall_probe),
 
     PARAM("x-throttle-trigger-threshold", "throttle-trigger-threshold",
           "uint8"),
@@ -264,6 +267,7 @@ FLAG_ACCESSOR(migrate_send_configuration, send_configuration)
 FLAG_ACCESSOR(migrate_send_section_footer, send_section_footer)
 FLAG_ACCESSOR(migrate_send_switchover_start, send_switchover_start)
 FLAG_ACCESSOR(migrate_postcopy_device_state, postcopy_device_state)
+FLAG_ACCESSOR(migrate_vcpu_stall_probe, vcpu_stall_probe)
 FLAG_ACCESSOR(migrate_store_global_state, store_global_state)
 FLAG_ACCESSOR(migrate_multifd_flush_after_each_section,
               multifd_flush_after_each_section)

@@ -100,6 +100,10 @@ bool migrate_send_switchover_start(void);       /* default on */
 /* Destination reports postcopy-device (10.2); off: as older QEMUs,
  * active -> postcopy-active at POSTCOPY_LISTEN. Default on. */
 bool migrate_postcopy_device_state(void);
+/* Time the destination vCPU's stalls on missing postcopy pages
+ * (x-query-postcopy; postcopy-stall.h). A measuring aid that costs two
+ * atomic operations per TLB fill during postcopy. Default off. */
+bool migrate_vcpu_stall_probe(void);
 bool migrate_store_global_state(void);          /* default on */
 bool migrate_multifd_flush_after_each_section(void); /* default off */
 bool migrate_multifd_clean_tls_termination(void);    /* default on */

@@ -22,6 +22,7 @@
 #include "migration/options.h"
 #include "migration/postcopy-discard.h"
 #include "migration/postcopy-ram.h"
+#include "migration/postcopy-stall.h"
 #include "migration/ram.h"
 #include "migration/rp-postcopy.h"
 #include "migration/savevm.h"
@@ -218,6 +219,9 @@ static bool cmd_listen(MigrationIncomingState *mis, GError **errp)
     }
     if (!postcopy_dest_listen(mis->pc_dest, errp)) {
         return false;
+    }
+    if (migrate_vcpu_stall_probe()) {
+        postcopy_stall_arm(mis->pc_dest);
     }
     ram_load_postcopy_listen();
     g_atomic_int_set(&mis->pc_state, PC_IN_LISTENING);

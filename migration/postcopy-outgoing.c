@@ -143,6 +143,8 @@ bool postcopy_outgoing_start(MigrationState *s, QEMUFile *f, GError **errp)
         gsize len;
         const uint8_t *data = g_bytes_get_data(package, &len);
 
+        /* The destination may fault as soon as it has loaded this. */
+        __atomic_store_n(&s->package_sent, true, __ATOMIC_RELEASE);
         qemu_savevm_send_packaged(f, data, len);
         qemu_savevm_send_ping(f, 4);
         __atomic_store_n(&s->downtime,

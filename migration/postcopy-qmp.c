@@ -10,7 +10,9 @@
 #include "qapi/error.h"
 #include "qapi/qapi-commands.h"
 #include "migration/migration-core.h"
+#include "migration/migration-stats.h"
 #include "migration/options.h"
+#include "migration/postcopy-stall.h"
 #include "migration/status.h"
 #include "migration/transport.h"
 
@@ -98,4 +100,23 @@ void qmp_cancel_vcpu_dirty_limit(bool has_cpu_index, int64_t cpu_index,
 DirtyLimitInfoList *qmp_query_vcpu_dirty_limit(GError **errp)
 {
     return NULL;
+}
+
+PostcopyDebugInfo *qmp_x_query_postcopy(GError **errp)
+{
+    PostcopyDebugInfo *info = g_new0(PostcopyDebugInfo, 1);
+    PostcopyStallStats st;
+
+    info->preempt_pages = qatomic_read(&mig_stats.postcopy_preempt_pages);
+    info->urgent_main_pages =
+        qatomic_read(&mig_stats.postcopy_urgent_main_pages);
+    postcopy_stall_get(&st);
+    info->vcpu_stalls = st.count;
+    info->vcpu_stall_samples = st.sampled;
+    info->vcpu_stall_p50 = st.p50_ns;
+    info->vcpu_stall_p90 = st.p90_ns;
+    info->vcpu_stall_p99 = st.p99_ns;
+    info->vcpu_stall_max = st.max_ns;
+    info->vcpu_stall_mean = st.mean_ns;
+    return info;
 }

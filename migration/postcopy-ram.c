@@ -15,6 +15,7 @@
 #include "qapi/error.h"
 #include "migration/postcopy-bits.h"
 #include "migration/postcopy-ram.h"
+#include "migration/postcopy-stall.h"
 #include "migration/postcopy-uffd.h"
 #include "migration/rp-postcopy.h"
 
@@ -246,12 +247,17 @@ static bool discard_host_range(DestBlock *b, uint64_t start, uint64_t len,
 static void set_received(DestBlock *b, uint64_t offset, uint64_t len,
                          bool value)
 {
+    /* Atomic word updates (still under the lock): the stall probe reads
+     * the bits without it (postcopy_dest_page_received_relaxed). */
     for (uint64_t k = offset / TARGET_PAGE_SIZE;
          k < (offset + len) / TARGET_PAGE_SIZE; k++) {
+        unsigned long *w = &b->received[k / BITS_PER_LONG];
+        unsigned long bit = 1UL << (k % BITS_PER_LONG);
+
         if (value) {
-            pc_set_bit(b->received, k);
+            __atomic_fetch_or(w, bit, __ATOMIC_RELAXED);
         } else {
-            pc_clear_bit(b->received, k);
+            __atomic_fetch_and(w, ~bit, __ATOMIC_RELAXED);
         }
     }
 }
@@ -548,6 +554,8 @@ void postcopy_dest_free(PostcopyDest *d)
     if (!d) {
         return;
     }
+    /* The stall probe must not look at d any more (no-op unless armed). */
+    postcopy_stall_disarm(d);
     if (d->fault_thread) {
         uint64_t one = 1;
 
@@ -685,6 +693,20 @@ bool postcopy_dest_page_received(PostcopyDest *d, RAMBlock *rb,
     r = pc_test_bit(b->received, offset / TARGET_PAGE_SIZE);
     g_mutex_unlock(&d->lock);
     return r;
+}
+
+bool postcopy_dest_page_received_relaxed(PostcopyDest *d, RAMBlock *rb,
+                                         ram_addr_t offset)
+{
+    DestBlock *b = dest_block(d, rb);
+    uint64_t bit;
+
+    if (!b || offset >= b->len) {
+        return false;
+    }
+    bit = offset / TARGET_PAGE_SIZE;
+    return (__atomic_load_n(&b->received[bit / BITS_PER_LONG],
+                            __ATOMIC_RELAXED) >> (bit % BITS_PER_LONG)) & 1;
 }
 
 unsigned long *postcopy_dest_received_bitmap(PostcopyDest *d, RAMBlock *rb,

@@ -143,6 +143,12 @@ void postcopy_dest_mark_received(PostcopyDest *d, RAMBlock *rb,
 bool postcopy_dest_page_received(PostcopyDest *d, RAMBlock *rb,
                                  ram_addr_t offset);
 /*
+ * The same without the lock, for a hot path that tolerates a stale
+ * answer for a page being placed right now (the vCPU stall probe).
+ */
+bool postcopy_dest_page_received_relaxed(PostcopyDest *d, RAMBlock *rb,
+                                         ram_addr_t offset);
+/*
  * A copy of rb's received bitmap (one bit per target page, host-order
  * unsigned longs; g_free it) and its number of bits.
  */

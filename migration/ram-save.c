@@ -474,6 +474,7 @@ static void save_requested(RAMState *rs, QEMUFile *f, RAMSaveBlock *blk,
             ram_set_dirty_pages(rs, rs->dirty_pages + 1);
         }
         save_word(rs, f, blk, wi, bit);
+        ram_stat_add(&mig_stats.postcopy_urgent_main_pages, 1);
     }
 }
 
@@ -518,6 +519,7 @@ static void save_requested_preempt(RAMState *rs, QEMUFile *pf,
             bytes += TARGET_PAGE_SIZE;
             ram_stat_add(&mig_stats.normal_pages, 1);
         }
+        ram_stat_add(&mig_stats.postcopy_preempt_pages, 1);
     }
     ram_stat_add(&mig_stats.postcopy_bytes, bytes);
 }

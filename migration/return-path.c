@@ -47,19 +47,18 @@ static uint32_t be32_at(const uint8_t *p)
 static int rp_page_request(MigrationState *s, uint16_t type,
                            const uint8_t *buf, uint16_t len, GError **errp)
 {
-    RpPageRequest req;
     MigrationStatus st = g_atomic_int_get(s->state);
+    RpPageRequest req;
 
     /*
-     * The destination runs as soon as it has loaded the package, which
-     * can be before this side's migration thread, still in `device`
-     * after writing it, moves to postcopy-device: a request then is
-     * legitimate and waits in the queue like any other.
+     * Between sending the package and leaving `device` the migration
+     * thread may be slower than the destination, which runs and faults
+     * as soon as it has loaded the package: its requests are valid then.
      */
     if (!s->pc_queue ||
         !(migration_status_in_postcopy(st) ||
           (st == MIGRATION_STATUS_DEVICE &&
-           __atomic_load_n(&s->start_postcopy, __ATOMIC_ACQUIRE)))) {
+           __atomic_load_n(&s->package_sent, __ATOMIC_ACQUIRE)))) {
         error_setg(errp, "Received '%s' message on the return path, but "
                    "postcopy is not active", rp_msgs[type].name);
         return -1;

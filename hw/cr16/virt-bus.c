@@ -9,6 +9,7 @@
 #include "qemu/osdep.h"
 #include "qemu/log.h"
 #include "hw/cr16/virt.h"
+#include "migration/postcopy-stall.h"
 #include "virt-bus.h"
 
 /* True only on the vCPU thread (set by virt_bus_enter_vcpu). */
@@ -52,6 +53,10 @@ static uint8_t *virt_bus_page_ptr(void *opaque, uint32_t addr, bool write)
     host = memory_ram_lookup(phys, &rb, &offset, &avail);
     if (!host || avail < CR16_PAGE_SIZE) {
         return NULL;
+    }
+    if (on_vcpu_thread) {
+        /* A missing postcopy page: time the stall (benchmark figure). */
+        postcopy_stall_probe(rb, offset, host);
     }
     if (write) {
         /* Later stores through the cached pointer are covered until the

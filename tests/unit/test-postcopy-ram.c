@@ -4,7 +4,8 @@
  * touching a missing page blocks, the request callback names the right
  * block and host page, placement wakes it with the right contents; zero
  * pages; host-page assembly; concurrent faults requested once; discards;
- * pause/resume re-sends; blocktime; teardown with a thread still waiting.
+ * pause/resume re-sends; blocktime; teardown with a thread still waiting;
+ * the vCPU-side stall probe and its percentiles.
  * Every test is skipped, with the reason, where userfaultfd is missing.
  */
 #include "qemu/osdep.h"
@@ -12,6 +13,7 @@
 #include "qapi/error.h"
 #include "system/memory.h"
 #include "migration/postcopy-ram.h"
+#include "migration/postcopy-stall.h"
 #include "migration/rp-postcopy.h"
 
 #define PAGE 4096ULL
@@ -642,6 +644,95 @@ static void test_not_supported_message(void)
     }
 }
 
+/* ---- vCPU-side stall (postcopy-stall.h) ---- */
+
+static void test_stall_percentiles(void)
+{
+    PostcopyStallStats st;
+
+    postcopy_stall_reset();
+    postcopy_stall_get(&st);
+    g_assert_cmpuint(st.count, ==, 0);
+    g_assert_cmpuint(st.p50_ns, ==, 0);
+    /* 100..1 in reverse: the recorder sorts. */
+    for (uint64_t i = 100; i >= 1; i--) {
+        postcopy_stall_record(i * 1000);
+    }
+    postcopy_stall_get(&st);
+    g_assert_cmpuint(st.count, ==, 100);
+    g_assert_cmpuint(st.sampled, ==, 100);
+    g_assert_cmpuint(st.p50_ns, ==, 50000);
+    g_assert_cmpuint(st.p90_ns, ==, 90000);
+    g_assert_cmpuint(st.p99_ns, ==, 99000);
+    g_assert_cmpuint(st.max_ns, ==, 100000);
+    g_assert_cmpuint(st.mean_ns, ==, 50500);
+    postcopy_stall_reset();
+}
+
+typedef struct Prober {
+    RAMBlock *rb;
+    ram_addr_t offset;
+    const uint8_t *host;
+    int done;                   /* atomic */
+    GThread *thread;
+} Prober;
+
+static gpointer prober_fn(gpointer opaque)
+{
+    Prober *p = opaque;
+
+    postcopy_stall_probe(p->rb, p->offset, p->host);
+    qatomic_set(&p->done, 1);
+    return NULL;
+}
+
+/* A probe of a missing page blocks until placement and counts the whole
+ * wait; received pages and a disarmed probe count nothing. */
+static void test_stall_probe(void)
+{
+    const uint64_t hold_ns = 3 * 1000 * 1000;
+    PostcopyStallStats st;
+    uint8_t page[PAGE];
+    Prober p = { 0 };
+    Fixture f;
+    gint64 t0;
+
+    if (!need_uffd()) {
+        return;
+    }
+    fixture_setup(&f, 0, false);
+    postcopy_stall_record(1);           /* dropped by the arming below */
+    g_assert_true(postcopy_dest_listen(f.d, NOERR));
+    g_assert_false(postcopy_stall_armed);     /* opt-in */
+    postcopy_stall_arm(f.d);
+    g_assert_true(postcopy_stall_armed);
+    p = (Prober) { f.rb, 0x6000, f.host + 0x6000, 0, NULL };
+    p.thread = g_thread_new("prober", prober_fn, &p);
+    recorder_wait(&f.rec, 1);
+    /* Hold the page back for a known time: the stall cannot be shorter. */
+    t0 = g_get_monotonic_time();
+    while ((uint64_t)(g_get_monotonic_time() - t0) * 1000 < hold_ns) {
+        g_usleep(500);
+    }
+    g_assert_false(qatomic_read(&p.done));
+    fill(page, PAGE, 0x21);
+    g_assert_true(postcopy_dest_place_page(f.d, f.rb, 0x6000, page, NOERR));
+    g_thread_join(p.thread);
+    postcopy_stall_get(&st);
+    g_assert_cmpuint(st.count, ==, 1);
+    g_assert_cmpuint(st.max_ns, >=, hold_ns);
+    /* received: no stall */
+    postcopy_stall_probe(f.rb, 0x6000, f.host + 0x6000);
+    postcopy_stall_get(&st);
+    g_assert_cmpuint(st.count, ==, 1);
+    fixture_teardown(&f);
+    /* disarmed with the destination; the samples stay readable */
+    g_assert_false(postcopy_stall_armed);
+    postcopy_stall_get(&st);
+    g_assert_cmpuint(st.count, ==, 1);
+    postcopy_stall_reset();
+}
+
 int main(int argc, char **argv)
 {
     GError *err = NULL;
@@ -665,5 +756,8 @@ int main(int argc, char **argv)
     g_test_add_func("/postcopy-ram/blocktime", test_blocktime);
     g_test_add_func("/postcopy-ram/teardown-with-outstanding-fault",
                     test_teardown_with_outstanding_fault);
+    g_test_add_func("/postcopy-ram/stall-percentiles",
+                    test_stall_percentiles);
+    g_test_add_func("/postcopy-ram/stall-probe", test_stall_probe);
     return g_test_run();
 }

@@ -168,6 +168,44 @@ static void read_blocktime(QTestState *to)
                         o, "postcopy-vcpu-latency")), ==, 1);
 }
 
+/* A member of x-query-postcopy (qemu-cr16's postcopy counters). */
+static int64_t postcopy_debug_int(QTestState *who, const char *key)
+{
+    JsonNode *ret = qtest_qmp_assert_success_ref(who,
+        "{'execute': 'x-query-postcopy'}");
+    int64_t v = json_object_get_int_member(json_node_get_object(ret), key);
+
+    json_node_unref(ret);
+    return v;
+}
+
+/*
+ * Which channel the requested pages took on the source: all on the
+ * preempt channel with postcopy-preempt, all on the main one without.
+ * And the destination's vCPU did stall on missing pages (the requests
+ * are its faults).
+ */
+static void assert_urgent_channel(QTestState *from, QTestState *to,
+                                  bool preempt)
+{
+    int64_t requests = read_ram_property_int(from, "postcopy-requests");
+    int64_t on_preempt = postcopy_debug_int(from, "preempt-pages");
+    int64_t on_main = postcopy_debug_int(from, "urgent-main-pages");
+
+    /* The A-B guest touches every page at once: it always asks. */
+    g_assert_cmpint(requests, >, 0);
+    if (preempt) {
+        g_assert_cmpint(on_preempt, >, 0);
+        g_assert_cmpint(on_main, ==, 0);
+    } else {
+        g_assert_cmpint(on_main, >, 0);
+        g_assert_cmpint(on_preempt, ==, 0);
+    }
+    g_assert_cmpint(postcopy_debug_int(to, "vcpu-stalls"), >, 0);
+    g_assert_cmpint(postcopy_debug_int(to, "vcpu-stall-max"), >=,
+                    postcopy_debug_int(to, "vcpu-stall-p50"));
+}
+
 static void postcopy_complete(QTestState *from, QTestState *to)
 {
     wait_for_migration_complete(from);
@@ -187,9 +225,12 @@ static void test_postcopy_common(PostcopyArgs *args)
     postcopy_complete(from, to);
 }
 
+/* The destination times its vCPU's stalls (x-query-postcopy). */
+#define STALL_PROBE "-global migration.x-vcpu-stall-probe=on"
+
 static void test_postcopy_plain(void)
 {
-    PostcopyArgs args = { 0 };
+    PostcopyArgs args = { .start = { .opts_target = STALL_PROBE } };
     QTestState *from, *to;
 
     postcopy_prepare(&from, &to, &args);
@@ -199,6 +240,7 @@ static void test_postcopy_plain(void)
     g_assert_cmpint(read_ram_property_int(from, "postcopy-requests"), >, 0);
     wait_for_migration_complete(from);
     wait_for_migration_complete(to);
+    assert_urgent_channel(from, to, false);
     /* The race-free order (4.3): never postcopy-device -> completed. */
     assert_events(from, &src_state,
                   "STOP,device,postcopy-device,postcopy-active,completed,");
@@ -263,9 +305,18 @@ static void test_postcopy_after_precopy(void)
 
 static void test_postcopy_preempt(void)
 {
-    PostcopyArgs args = { .preempt = true };
+    PostcopyArgs args = {
+        .preempt = true, .start = { .opts_target = STALL_PROBE },
+    };
+    QTestState *from, *to;
 
-    test_postcopy_common(&args);
+    postcopy_prepare(&from, &to, &args);
+    postcopy_start(from, to, 0);
+    wait_for_migration_complete(from);
+    wait_for_migration_complete(to);
+    /* The urgent pages really went over the preempt channel. */
+    assert_urgent_channel(from, to, true);
+    postcopy_complete(from, to);
 }
 
 /* migrate_cancel is refused in postcopy (2.3). */
