@@ -121,6 +121,14 @@ void hmp_info_migrate(Hmp *h, JsonObject *args)
                    x->cache_miss, x->cache_miss_rate, x->encoding_rate,
                    x->overflow);
     }
+    if (info->has_dirty_limit_throttle_time_per_round) {
+        hmp_printf(h, "dirty-limit throttle time: %" PRIu64 " us\n",
+                   info->dirty_limit_throttle_time_per_round);
+    }
+    if (info->has_dirty_limit_ring_full_time) {
+        hmp_printf(h, "dirty-limit ring full time: %" PRIu64 " us\n",
+                   info->dirty_limit_ring_full_time);
+    }
 }
 
 void hmp_info_migrate_capabilities(Hmp *h, JsonObject *args)

@@ -23,6 +23,7 @@
     X(cr16_timer_match)     \
     X(cr16_uart_tx)         \
     X(cr16_uart_rx)         \
+    X(dirtylimit_period)    \
     X(qmp_inject_nmi)
 
 typedef enum TraceEventId {
