@@ -136,7 +136,7 @@ static void vcpu_throttle_sleep(int64_t ran_ns)
 
 static gpointer vcpu_thread_fn(gpointer data)
 {
-    int64_t start;
+    int64_t start, ran;
     uint64_t budget;
 
     bql_lock();
@@ -162,9 +162,11 @@ static gpointer vcpu_thread_fn(gpointer data)
          * short too and its writes spread evenly over time. */
         budget = dirtylimit_round_budget(VCPU_SLICE, cpus_dirty_limit_ratio());
         trace_event(cpus_vcpu_start, "budget %d", (int)budget);
-        start = get_clock_ns();
         bql_unlock();
+        /* Guest time only: waiting for the BQL is not running. */
+        start = get_clock_ns();
         why = vcpu_ops->exec(vcpu, budget);
+        ran = get_clock_ns() - start;
         bql_lock();
         if (why == VCPU_EXIT_HALTED) {
             trace_event(cpus_vcpu_halted, "waiting for an interrupt");
@@ -172,7 +174,7 @@ static gpointer vcpu_thread_fn(gpointer data)
         } else {
             trace_event(cpus_vcpu_stop, "reason %s",
                         why == VCPU_EXIT_REQUEST ? "request" : "budget");
-            vcpu_throttle_sleep(get_clock_ns() - start);
+            vcpu_throttle_sleep(ran);
         }
     }
     vcpu_parked = true;

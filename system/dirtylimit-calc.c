@@ -38,8 +38,8 @@ uint32_t dirtylimit_next_ratio(uint32_t ratio, uint64_t rate, uint64_t quota,
         wanted = DIRTYLIMIT_RATIO_MAX;
     }
     if (wanted < ratio) {
-        /* Relax half the way; a small remainder goes to zero. */
-        wanted = (ratio + wanted) / 2;
+        /* Relax a quarter of the way; a small remainder goes to zero. */
+        wanted = ratio - (ratio - wanted) / 4;
         if (wanted < 1.0) {
             wanted = 0;
         }

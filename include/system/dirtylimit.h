@@ -34,8 +34,10 @@
  * DIRTYLIMIT_MIN_ROUND_INSNS allows. */
 #define DIRTYLIMIT_RATIO_MAX        (100u * 1000u * 1000u)
 /* Rates within this share (percent) under the limit leave the throttle
- * alone: a rate at the limit is what was asked for. */
-#define DIRTYLIMIT_TOLERANCE_PCT    10
+ * alone: a rate at or a little under the limit is what was asked for,
+ * and the rate of one period is noisy (a round's first writes to a page
+ * cost more than the rest). */
+#define DIRTYLIMIT_TOLERANCE_PCT    50
 /* The shortest round (instructions) and the longest single sleep. */
 #define DIRTYLIMIT_MIN_ROUND_INSNS  64
 #define DIRTYLIMIT_MAX_SLEEP_NS     (100 * 1000 * 1000)
@@ -51,10 +53,10 @@ uint64_t dirtylimit_rate_mib(uint64_t bytes, uint64_t ms);
  * a limit of `quota` bytes/s (0: no limit, returns 0). The rate it would
  * have had without sleeping is rate * (run + sleep) / run; the new ratio
  * lets it run just the share of that rate that fits the quota. Raises
- * take effect at once; reductions go half the way (the dirty rate of a
- * guest that rewrites a small set of pages does not fall in proportion,
- * and halving avoids swinging back and forth). A period in which the
- * vCPU did not run keeps the ratio.
+ * take effect at once; reductions go a quarter of the way (the dirty
+ * rate of a guest that rewrites a small set of pages does not fall in
+ * proportion, and small steps down avoid swinging back and forth). A
+ * period in which the vCPU did not run keeps the ratio.
  */
 uint32_t dirtylimit_next_ratio(uint32_t ratio, uint64_t rate, uint64_t quota,
                                uint64_t run, uint64_t sleep);
