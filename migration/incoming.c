@@ -20,6 +20,7 @@
 #include "migration/savevm.h"
 #include "migration/status.h"
 #include "migration/global_state.h"
+#include "migration/threadinfo.h"
 
 static bool incoming_set_state(MigrationIncomingState *mis, int old_state,
                                int new_state)
@@ -234,7 +235,8 @@ static void incoming_accepted(MigChannel *ch, void *opaque)
     mig_channel_unref(ch);
     incoming_set_state(mis, MIGRATION_STATUS_SETUP, MIGRATION_STATUS_ACTIVE);
     global_state_reset_received();
-    mis->thread = g_thread_new("mig/dst/main", incoming_thread, mis);
+    mis->thread = migration_threadinfo_spawn("mig/dst/main", incoming_thread,
+                                             mis, NULL);
 }
 
 bool migration_incoming_start(MigrationAddress *addr, bool exit_on_error,

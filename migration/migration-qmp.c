@@ -22,6 +22,7 @@
 #include "migration/postcopy-src.h"
 #include "migration/postcopy-blocktime.h"
 #include "migration/convergence.h"
+#include "system/dirtylimit.h"
 
 /* Bumped by every migrate so that a late connect callback of an older
  * attempt recognises itself. BQL. */
@@ -303,6 +304,10 @@ void qmp_migrate_cancel(GError **errp)
         error_setg(errp, "Postcopy migration in progress, cannot cancel.");
         return;
     }
+    /* The limit was for this migration (also when there is none now). */
+    if (migrate_dirty_limit()) {
+        dirtylimit_cancel_all();
+    }
     switch (st) {
     case MIGRATION_STATUS_SETUP:
     case MIGRATION_STATUS_WAIT_UNPLUG:
@@ -476,6 +481,13 @@ static void query_fill_source(MigrationInfo *info, MigrationState *s)
             info->cpu_throttle_percentage = cpu_throttle_percentage();
         }
         info->convergence = convergence_query(completed);
+        if (migrate_dirty_limit() && dirtylimit_in_service()) {
+            info->has_dirty_limit_throttle_time_per_round = true;
+            info->dirty_limit_throttle_time_per_round =
+                dirtylimit_throttle_time_per_round();
+            info->has_dirty_limit_ring_full_time = true;
+            info->dirty_limit_ring_full_time = dirtylimit_ring_full_time();
+        }
     }
 }
 

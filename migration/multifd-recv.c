@@ -13,6 +13,7 @@
 #include "migration/multifd-compress.h"
 #include "migration/multifd-internal.h"
 #include "qapi/error.h"
+#include "migration/threadinfo.h"
 
 typedef struct RecvChannel {
     MultiFDRecv *set;
@@ -374,9 +375,9 @@ bool multifd_recv_new_channel(MultiFDRecv *r, MigChannel *ch, unsigned *id,
     }
     c->ch = mig_channel_ref(ch);
     {
-        g_autofree char *name = g_strdup_printf("multifd-recv-%u", init.id);
+        g_autofree char *name = g_strdup_printf("mig/dst/recv_%u", init.id);
 
-        thread = g_thread_try_new(name, recv_thread, c, errp);
+        thread = migration_threadinfo_spawn(name, recv_thread, c, errp);
     }
     if (!thread) {
         mig_channel_unref(g_steal_pointer(&c->ch));

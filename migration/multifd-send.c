@@ -14,6 +14,7 @@
 #include "migration/multifd-compress.h"
 #include "migration/multifd-internal.h"
 #include "qapi/error.h"
+#include "migration/threadinfo.h"
 
 typedef struct SendBatch {
     RAMBlock *block;
@@ -293,10 +294,10 @@ MultiFDSend *multifd_send_setup(MigChannel *const channels[], unsigned n,
         }
     }
     for (unsigned i = 0; i < n; i++) {
-        g_autofree char *name = g_strdup_printf("multifd-send-%u", i);
+        g_autofree char *name = g_strdup_printf("mig/src/send_%u", i);
 
-        s->chan[i].thread = g_thread_try_new(name, send_thread, &s->chan[i],
-                                             errp);
+        s->chan[i].thread = migration_threadinfo_spawn(name, send_thread,
+                                                       &s->chan[i], errp);
         if (!s->chan[i].thread) {
             error_prepend(errp, "multifd channel %u: ", i);
             /* Stop the threads already running; they have sent at most

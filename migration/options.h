@@ -19,6 +19,7 @@
 
 /* ---- capabilities ---- */
 bool migrate_auto_converge(void);
+bool migrate_dirty_limit(void);
 bool migrate_events(void);
 bool migrate_postcopy_ram(void);
 bool migrate_postcopy_preempt(void);

@@ -30,6 +30,7 @@
 #include "migration/postcopy-src.h"
 #include "migration/bandwidth.h"
 #include "migration/convergence.h"
+#include "migration/threadinfo.h"
 
 /* How long to idle when nothing can be sent and the switchover waits. */
 #define MIGRATION_GATE_WAIT_MS 10
@@ -503,7 +504,8 @@ void migration_outgoing_start(MigrationState *s, MigChannel *ch)
     s->last_period_ms = 0;
     s->last_period_bytes = 0;
     ram_set_sync_notifier(outgoing_on_sync, s);
-    s->thread = g_thread_new("mig/src/main", migration_thread, s);
+    s->thread = migration_threadinfo_spawn("mig/src/main", migration_thread, s,
+                                           NULL);
 }
 
 void migration_outgoing_shutdown(MigrationState *s)

@@ -27,6 +27,7 @@
 #include "migration/rp-postcopy.h"
 #include "migration/savevm.h"
 #include "migration/status.h"
+#include "migration/threadinfo.h"
 
 /* The destination's postcopy progress (QEMU's PostcopyState). */
 enum {
@@ -236,8 +237,9 @@ static bool cmd_listen(MigrationIncomingState *mis, GError **errp)
                  MIGRATION_STATUS_POSTCOPY_DEVICE :
                  MIGRATION_STATUS_POSTCOPY_ACTIVE);
     mis->listen_ok = false;
-    mis->listen_thread = g_thread_new("mig/dst/listen", listen_thread_fn,
-                                      mis);
+    mis->listen_thread = migration_threadinfo_spawn("mig/dst/listen",
+                                                    listen_thread_fn, mis,
+                                                    NULL);
     return true;
 }
 

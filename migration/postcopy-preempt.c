@@ -21,6 +21,7 @@
 #include "migration/options.h"
 #include "migration/ram.h"
 #include "migration/status.h"
+#include "migration/threadinfo.h"
 
 /* Longest wait for the first PONG and for the connection. */
 #define PREEMPT_CONNECT_TIMEOUT_US (30 * G_USEC_PER_SEC)
@@ -219,7 +220,8 @@ bool postcopy_preempt_incoming_accept(MigrationIncomingState *mis,
     mis->preempt_file = qemu_file_new_input(ch);
     g_mutex_unlock(&mis->file_lock);
     mig_channel_unref(ch);
-    mis->preempt_thread = g_thread_new("mig/dst/preempt", preempt_thread_fn,
-                                       mis);
+    mis->preempt_thread = migration_threadinfo_spawn("mig/dst/preempt",
+                                                     preempt_thread_fn, mis,
+                                                     NULL);
     return true;
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * QMP commands of postcopy (migrate-pause, migrate-recover,
- * migrate-start-postcopy, spec 7.5-7.7) and of the vCPU dirty limit
- * (spec 7.11, refused: there is no KVM dirty ring here). The postcopy
+ * migrate-start-postcopy, spec 7.5-7.7). The vCPU dirty limit commands
+ * are in system/dirtylimit.c. The postcopy
  * commands only check their preconditions and hand over: the threads in
  * postcopy-outgoing.c and postcopy-incoming.c do the work.
  */
@@ -81,25 +81,6 @@ void qmp_migrate_start_postcopy(GError **errp)
     __atomic_store_n(&migrate_get_current()->start_postcopy, true,
                      __ATOMIC_RELEASE);
     migration_wake(migrate_get_current());
-}
-
-void qmp_set_vcpu_dirty_limit(bool has_cpu_index, int64_t cpu_index,
-                              uint64_t dirty_rate, GError **errp)
-{
-    /* sic: the stray quote is in QEMU's text (spec 7.11). */
-    error_setg(errp, "dirty page limit feature requires KVM with "
-               "accelerator property 'dirty-ring-size' set'");
-}
-
-void qmp_cancel_vcpu_dirty_limit(bool has_cpu_index, int64_t cpu_index,
-                                 GError **errp)
-{
-    /* Without the dirty ring no limit can exist: nothing to cancel. */
-}
-
-DirtyLimitInfoList *qmp_query_vcpu_dirty_limit(GError **errp)
-{
-    return NULL;
 }
 
 PostcopyDebugInfo *qmp_x_query_postcopy(GError **errp)

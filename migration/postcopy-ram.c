@@ -18,6 +18,7 @@
 #include "migration/postcopy-stall.h"
 #include "migration/postcopy-uffd.h"
 #include "migration/rp-postcopy.h"
+#include "migration/threadinfo.h"
 
 /* ---- host support ---- */
 
@@ -529,7 +530,8 @@ bool postcopy_dest_listen(PostcopyDest *d, GError **errp)
         b->registered = true;
         g_mutex_unlock(&d->lock);
     }
-    d->fault_thread = g_thread_new("mig/dst/fault", fault_thread_fn, d);
+    d->fault_thread = migration_threadinfo_spawn("mig/dst/fault",
+                                                  fault_thread_fn, d, NULL);
     return true;
 
 fail:

@@ -483,13 +483,26 @@ uint64_t qemu_file_get_rate_limit(QEMUFile *f)
     return qatomic_read(&f->rate_limit_max) * 10;
 }
 
-/* Start a new window if the current one has ended. Lock held. */
+/*
+ * Start a new window if the current one has ended. What a window sent
+ * beyond its budget is owed by the windows after it: a producer checks
+ * the budget only between chunks (RAM sends a bitmap word, up to 256 KiB,
+ * at a time), and without the debt a low limit would be overshot by up
+ * to a chunk per window. Lock held.
+ */
 static void rate_window_roll(QEMUFile *f, int64_t now)
 {
-    if (now - f->window_start_us >= RATE_WINDOW_US) {
-        f->window_start_us = now;
-        f->rate_limit_used = 0;
+    int64_t windows = (now - f->window_start_us) / RATE_WINDOW_US;
+    uint64_t allowance;
+
+    if (windows <= 0) {
+        return;
     }
+    /* Past 1000 windows any debt a chunk can cause is long paid. */
+    allowance = (uint64_t)MIN(windows, 1000) * f->rate_limit_max;
+    f->rate_limit_used = f->rate_limit_used > allowance ?
+                         f->rate_limit_used - allowance : 0;
+    f->window_start_us = now;
 }
 
 bool qemu_file_rate_limit_exceeded(QEMUFile *f)

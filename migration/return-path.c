@@ -20,6 +20,7 @@
 #include "migration/rp-postcopy.h"
 #include "migration/savevm.h"
 #include "migration/status.h"
+#include "migration/threadinfo.h"
 
 typedef struct RpMsgDesc {
     const char *name;
@@ -243,7 +244,8 @@ bool migration_rp_start(MigrationState *s, QEMUFile *f, GError **errp)
     s->rp_shut = false;
     s->switchover_acked = false;
     s->last_pong = 0;
-    s->rp_thread = g_thread_new("mig/src/return", rp_thread_fn, s);
+    s->rp_thread = migration_threadinfo_spawn("mig/src/return", rp_thread_fn,
+                                               s, NULL);
     return true;
 }
 

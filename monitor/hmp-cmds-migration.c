@@ -152,6 +152,14 @@ void hmp_info_migrate(Hmp *h, JsonObject *args)
     if (info->convergence) {
         info_migrate_convergence(h, info->convergence);
     }
+    if (info->has_dirty_limit_throttle_time_per_round) {
+        hmp_printf(h, "dirty-limit throttle time: %" PRIu64 " us\n",
+                   info->dirty_limit_throttle_time_per_round);
+    }
+    if (info->has_dirty_limit_ring_full_time) {
+        hmp_printf(h, "dirty-limit ring full time: %" PRIu64 " us\n",
+                   info->dirty_limit_ring_full_time);
+    }
 }
 
 void hmp_info_migrate_capabilities(Hmp *h, JsonObject *args)

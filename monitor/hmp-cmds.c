@@ -31,11 +31,17 @@ const HmpCommand hmp_info_cmds[] = {
       hmp_info_registers },
     { "status", "", "", "show the current VM status (running|paused)",
       hmp_info_status },
+    { "vcpu_dirty_limit", "", "",
+      "show dirty page limit information of all vCPU",
+      hmp_info_vcpu_dirty_limit },
     { "version", "", "", "show the version of QEMU", hmp_info_version },
     { NULL },
 };
 
 const HmpCommand hmp_cmds[] = {
+    { "cancel_vcpu_dirty_limit", "cpu_index:l?", "[cpu_index]",
+      "cancel dirty page rate limit, use cpu_index to cancel limit on a "
+      "specified virtual cpu", hmp_cancel_vcpu_dirty_limit },
     { "cont|c", "", "", "resume emulation", hmp_cont },
     { "help|?", "name:S?", "[cmd]", "show the help", hmp_help },
     { "info|i", "item:s?", "[subcommand]",
@@ -68,6 +74,10 @@ const HmpCommand hmp_cmds[] = {
       "source and destination before the original migration command .",
       hmp_migrate_start_postcopy },
     { "quit|q", "", "", "quit the emulator", hmp_quit },
+    { "set_vcpu_dirty_limit", "dirty_rate:l,cpu_index:l?",
+      "dirty_rate [cpu_index]",
+      "set dirty page rate limit, use cpu_index to set limit on a "
+      "specified virtual cpu", hmp_set_vcpu_dirty_limit },
     { "stop|s", "", "", "stop emulation", hmp_stop },
     { "system_reset", "", "", "reset the system", hmp_system_reset },
     { "x", "fmt:/,addr:l", "/fmt addr",

@@ -119,4 +119,9 @@ void hmp_migrate_set_capability(Hmp *h, JsonObject *args);
 void hmp_migrate_set_parameter(Hmp *h, JsonObject *args);
 void hmp_migrate_start_postcopy(Hmp *h, JsonObject *args);
 
+/* hmp-cmds-dirtylimit.c */
+void hmp_set_vcpu_dirty_limit(Hmp *h, JsonObject *args);
+void hmp_cancel_vcpu_dirty_limit(Hmp *h, JsonObject *args);
+void hmp_info_vcpu_dirty_limit(Hmp *h, JsonObject *args);
+
 #endif /* MONITOR_HMP_INTERNAL_H */

@@ -9,6 +9,7 @@
 #include "qemu/trace.h"
 #include "qemu/main-loop.h"
 #include "system/cpus.h"
+#include "system/dirtylimit.h"
 #include "migration/postcopy-ram.h"
 #include <sys/syscall.h>
 
@@ -30,6 +31,17 @@ static int64_t vcpu_tid;
 static GCond vcpu_cond;         /* wakes the vCPU thread */
 static GCond parked_cond;       /* tells waiters that it parked */
 static int throttle_pct;        /* atomic: % of each slice spent asleep */
+static uint32_t dirty_limit_ratio;  /* atomic: dirty-limit sleep/run, 1/1000 */
+static CpusRoundStats round_stats;  /* BQL */
+
+/* Rounds of a few dozen instructions last less than a microsecond. */
+static int64_t get_clock_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
 
 void cpus_register_vcpu(const VCPUOps *ops, void *cpu, Object *qom)
 {
@@ -74,31 +86,58 @@ int cpus_throttle_percentage(void)
     return g_atomic_int_get(&throttle_pct);
 }
 
+void cpus_set_dirty_limit_ratio(uint32_t ratio)
+{
+    qatomic_set(&dirty_limit_ratio, MIN(ratio, DIRTYLIMIT_RATIO_MAX));
+}
+
+uint32_t cpus_dirty_limit_ratio(void)
+{
+    return qatomic_read(&dirty_limit_ratio);
+}
+
+void cpus_get_round_stats(CpusRoundStats *out)
+{
+    *out = round_stats;
+}
+
 /*
- * Throttling (auto-converge): after a slice that ran `ran_us`, sleep so
- * that the sleep is pct% of run + sleep. The sleep waits on vcpu_cond so
- * a stop or quit request is not delayed by it. BQL held.
+ * Throttling: after a slice that ran `ran_us`, sleep for the longer of
+ * what auto-converge (pct% of run + sleep) and the dirty limit (its
+ * ratio) ask. The sleep waits on vcpu_cond so a stop or quit request is
+ * not delayed by it. BQL held.
  */
-static void vcpu_throttle_sleep(int64_t ran_us)
+static void vcpu_throttle_sleep(int64_t ran_ns)
 {
     int pct = cpus_throttle_percentage();
-    int64_t sleep_us, end;
+    int64_t ran_us = ran_ns / 1000;
+    int64_t sleep_ns = 0, end, slept;
 
-    if (pct <= 0 || ran_us <= 0) {
+    if (pct > 0 && ran_us > 0) {
+        /* One slice is short; cap the sleep so stops stay prompt anyway. */
+        sleep_ns = MIN(ran_us * pct / (100 - pct), 200 * 1000) * 1000;
+    }
+    sleep_ns = MAX(sleep_ns,
+                   dirtylimit_round_sleep_ns(ran_ns, cpus_dirty_limit_ratio()));
+    round_stats.rounds++;
+    round_stats.run_ns += MAX(ran_ns, 0);
+    if (!sleep_ns) {
         return;
     }
-    /* One slice is short; cap the sleep so stops stay prompt anyway. */
-    sleep_us = MIN(ran_us * pct / (100 - pct), 200 * 1000);
-    end = g_get_monotonic_time() + sleep_us;
+    slept = get_clock_ns();
+    /* The wait has us resolution: round up so a short sleep happens. */
+    end = g_get_monotonic_time() + (sleep_ns + 999) / 1000;
     while (vcpu_should_run && !vcpu_quit &&
            bql_cond_wait_until(&vcpu_cond, end)) {
         /* woken early (kick): keep sleeping unless asked to stop */
     }
+    round_stats.sleep_ns += get_clock_ns() - slept;
 }
 
 static gpointer vcpu_thread_fn(gpointer data)
 {
-    int64_t start;
+    int64_t start, ran;
+    uint64_t budget;
 
     bql_lock();
     vcpu_tid = syscall(SYS_gettid);
@@ -119,10 +158,15 @@ static gpointer vcpu_thread_fn(gpointer data)
         }
         vcpu_parked = false;
         vcpu_halted = false;
-        trace_event(cpus_vcpu_start, "budget %d", (int)VCPU_SLICE);
-        start = g_get_monotonic_time();
+        /* A dirty-limited vCPU runs shorter rounds, so its sleeps are
+         * short too and its writes spread evenly over time. */
+        budget = dirtylimit_round_budget(VCPU_SLICE, cpus_dirty_limit_ratio());
+        trace_event(cpus_vcpu_start, "budget %d", (int)budget);
         bql_unlock();
-        why = vcpu_ops->exec(vcpu, VCPU_SLICE);
+        /* Guest time only: waiting for the BQL is not running. */
+        start = get_clock_ns();
+        why = vcpu_ops->exec(vcpu, budget);
+        ran = get_clock_ns() - start;
         bql_lock();
         if (why == VCPU_EXIT_HALTED) {
             trace_event(cpus_vcpu_halted, "waiting for an interrupt");
@@ -130,7 +174,7 @@ static gpointer vcpu_thread_fn(gpointer data)
         } else {
             trace_event(cpus_vcpu_stop, "reason %s",
                         why == VCPU_EXIT_REQUEST ? "request" : "budget");
-            vcpu_throttle_sleep(g_get_monotonic_time() - start);
+            vcpu_throttle_sleep(ran);
         }
     }
     vcpu_parked = true;
@@ -176,6 +220,8 @@ void cpus_pause(void)
         return;
     }
     vcpu_should_run = false;
+    /* A throttled vCPU may be asleep between rounds: wake it to park. */
+    g_cond_broadcast(&vcpu_cond);
     while (!vcpu_parked) {
         vcpu_ops->exit_request(vcpu);
         /* The thread needs the BQL to park: wait with it released. */

@@ -24,6 +24,7 @@
     X(cr16_uart_tx)         \
     X(cr16_uart_rx)         \
     X(cr16_uart_break)      \
+    X(dirtylimit_period)    \
     X(qmp_inject_nmi)
 
 typedef enum TraceEventId {

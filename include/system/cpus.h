@@ -50,6 +50,24 @@ void cpus_set_throttle_percentage(int pct);
 int cpus_throttle_percentage(void);
 
 /*
+ * The dirty limit's throttle (include/system/dirtylimit.h): after each
+ * round the vCPU sleeps its run time times ratio / 1000 (0 = off), and
+ * its rounds are shortened to match. Any thread.
+ */
+void cpus_set_dirty_limit_ratio(uint32_t ratio);
+uint32_t cpus_dirty_limit_ratio(void);
+
+/* Cumulative counts of the vCPU's execution rounds (slices that ended
+ * on their budget or a request, not on a halt) and of the time (ns)
+ * spent running and sleeping in them. BQL held. */
+typedef struct CpusRoundStats {
+    uint64_t rounds;
+    uint64_t run_ns;
+    uint64_t sleep_ns;
+} CpusRoundStats;
+void cpus_get_round_stats(CpusRoundStats *out);
+
+/*
  * Wake a halted vCPU (an interrupt arrived). Any thread, with or without
  * the BQL: without it, this takes the BQL (so it must not be called while
  * holding a lock that a BQL holder may wait for).

@@ -48,6 +48,7 @@ typedef struct RAMBlock RAMBlock;
 typedef enum DirtyClient {
     DIRTY_MEMORY_MIGRATION = 0,
     DIRTY_MEMORY_DIRTY_RATE,        /* calc-dirty-rate */
+    DIRTY_MEMORY_DIRTY_LIMIT,       /* set-vcpu-dirty-limit */
     DIRTY_MEMORY_NUM
 } DirtyClient;
 

@@ -455,6 +455,30 @@ static void test_rate_limit(void)
         }
         (void)t1;
     }
+    /* Bytes beyond a window's budget are owed by the next window: 250
+     * bytes in one window keep the next one exhausted too (asserted only
+     * when no third window can have started meanwhile). */
+    for (int attempt = 0; attempt < 20; attempt++) {
+        bool e1, e2;
+        gint64 t1;
+
+        qemu_file_rate_limit_wait(f);
+        qemu_file_rate_limit_wait(f);       /* debt of the loop above paid */
+        t0 = g_get_monotonic_time();
+        qemu_put_buffer(f, buf, 100);
+        qemu_put_buffer(f, buf, 100);
+        qemu_put_buffer(f, buf, 50);
+        qemu_file_rate_limit_wait(f);       /* 250 - 100: still over */
+        e1 = qemu_file_rate_limit_exceeded(f);
+        qemu_file_rate_limit_wait(f);       /* 150 - 100: under */
+        e2 = qemu_file_rate_limit_exceeded(f);
+        t1 = g_get_monotonic_time();
+        if (t1 - t0 < 290 * 1000) {
+            g_assert_true(e1);
+            g_assert_false(e2);
+            break;
+        }
+    }
     /* The wait ends when the window does; then the budget is fresh. */
     t0 = g_get_monotonic_time();
     qemu_file_rate_limit_wait(f);

@@ -2,8 +2,11 @@
 /*
  * Failure and validation cases (spec/qtest.md 3.2.7): a destination that
  * is not there, UUID validation, argument validation, the stream read by
- * scripts/analyze-migration.py, and destinations whose machine does not
- * match the source's.
+ * scripts/analyze-migration.py, destinations whose machine does not
+ * match the source's; and the operator's tools on a live migration:
+ * query-migrationthreads, the vCPU dirty limit (alone and as the
+ * dirty-limit capability), max-bandwidth and avail-switchover-bandwidth
+ * changed while the migration runs.
  */
 #include "qemu/osdep.h"
 #include <sys/wait.h>
@@ -212,6 +215,454 @@ static void test_ram_size_mismatch(void)
     do_test_mismatch("-accel tcg -machine virt -m 256M");
 }
 
+/* ---- query-migrationthreads ---- */
+
+/* The threads a process reports: name -> tid, each a real task of it. */
+static GHashTable *query_threads(QTestState *who)
+{
+    g_autoptr(JsonNode) ret = qtest_qmp_assert_success_ref(who,
+        "{'execute': 'query-migrationthreads'}");
+    JsonArray *a = json_node_get_array(ret);
+    GHashTable *h = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                          NULL);
+
+    for (guint i = 0; i < json_array_get_length(a); i++) {
+        JsonObject *t = json_array_get_object_element(a, i);
+        const char *name = json_object_get_string_member(t, "name");
+        int64_t tid = json_object_get_int_member(t, "thread-id");
+        g_autofree char *task = g_strdup_printf("/proc/%d/task/%" PRId64,
+                                                (int)qtest_pid(who), tid);
+
+        g_assert_true(g_file_test(task, G_FILE_TEST_IS_DIR));
+        /* A thread other than the process's main thread. */
+        g_assert_cmpint(tid, !=, qtest_pid(who));
+        g_hash_table_insert(h, g_strdup(name), GINT_TO_POINTER(1));
+    }
+    return h;
+}
+
+static void wait_threads_gone(QTestState *who)
+{
+    gint64 deadline = g_get_monotonic_time() + MIG_TIMEOUT_US;
+
+    for (;;) {
+        g_autoptr(GHashTable) h = query_threads(who);
+
+        if (!g_hash_table_size(h)) {
+            return;
+        }
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        g_usleep(10 * 1000);
+    }
+}
+
+static void test_query_migrationthreads(void)
+{
+    g_autofree char *uri = unix_uri();
+    MigrateStart start = { .caps = { "return-path" } };
+    QTestState *from, *to;
+    g_autoptr(GHashTable) src = NULL;
+    g_autoptr(GHashTable) dst = NULL;
+
+    if (migrate_start(&from, &to, uri, &start)) {
+        return;
+    }
+    /* Nothing runs before a migration. */
+    src = query_threads(from);
+    g_assert_cmpuint(g_hash_table_size(src), ==, 0);
+    g_clear_pointer(&src, g_hash_table_unref);
+
+    migrate_ensure_non_converge(from);
+    migrate_prepare_for_dirty_mem(from);
+    wait_for_serial("src_serial");
+    migrate_qmp(from, to, uri, NULL, "");
+    migrate_wait_for_dirty_mem(from, to);
+
+    /* Mid-stream: the migration thread and the return-path reader on the
+     * source, the incoming thread on the destination. */
+    src = query_threads(from);
+    g_assert_true(g_hash_table_contains(src, "mig/src/main"));
+    g_assert_true(g_hash_table_contains(src, "mig/src/return"));
+    g_assert_cmpuint(g_hash_table_size(src), ==, 2);
+    dst = query_threads(to);
+    g_assert_true(g_hash_table_contains(dst, "mig/dst/main"));
+    g_assert_false(g_hash_table_contains(dst, "mig/src/main"));
+
+    migrate_ensure_converge(from);
+    wait_for_migration_complete(from);
+    wait_for_migration_complete(to);
+    /* Each thread leaves the list when it ends. */
+    wait_threads_gone(from);
+    wait_threads_gone(to);
+    migrate_end(from, to, true);
+}
+
+/* ---- the vCPU dirty limit ---- */
+
+static JsonArray *query_limits(QTestState *who, JsonNode **keep)
+{
+    *keep = qtest_qmp_assert_success_ref(who,
+        "{'execute': 'query-vcpu-dirty-limit'}");
+    return json_node_get_array(*keep);
+}
+
+static void expect_qmp_error(QTestState *who, const char *cmd,
+                             const char *desc)
+{
+    JsonObject *err = qtest_qmp_assert_failure_ref(who, "%s", cmd);
+
+    g_assert_cmpstr(json_object_get_string_member(err, "desc"), ==, desc);
+    json_object_unref(err);
+}
+
+/* vCPU 0's current rate in query-vcpu-dirty-limit, checking it is the
+ * only entry and carries the limit set. */
+static int64_t current_rate(QTestState *who, int64_t limit)
+{
+    g_autoptr(JsonNode) keep = NULL;
+    JsonArray *a = query_limits(who, &keep);
+    JsonObject *v;
+
+    g_assert_cmpuint(json_array_get_length(a), ==, 1);
+    v = json_array_get_object_element(a, 0);
+    g_assert_cmpint(json_object_get_int_member(v, "cpu-index"), ==, 0);
+    g_assert_cmpint(json_object_get_int_member(v, "limit-rate"), ==, limit);
+    return json_object_get_int_member(v, "current-rate");
+}
+
+/* Poll until vCPU 0's current rate is at most bound (above: more than
+ * bound); returns it. */
+static int64_t wait_current_rate(QTestState *who, int64_t limit,
+                                 bool above, int64_t bound)
+{
+    gint64 deadline = g_get_monotonic_time() + MIG_TIMEOUT_US;
+
+    for (;;) {
+        int64_t cur = current_rate(who, limit);
+
+        if (above ? cur > bound : cur <= bound) {
+            return cur;
+        }
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        g_usleep(10 * 1000);
+    }
+}
+
+/* calc-dirty-rate in dirty-bitmap mode over ms; returns MiB/s. */
+static int64_t measure_dirty_rate(QTestState *who, int64_t ms)
+{
+    gint64 deadline = g_get_monotonic_time() + MIG_TIMEOUT_US;
+
+    qtest_qmp_assert_success(who, "{'execute': 'calc-dirty-rate', "
+                             "'arguments': {'calc-time': %" PRId64 ", "
+                             "'calc-time-unit': 'millisecond', "
+                             "'mode': 'dirty-bitmap'}}", ms);
+    for (;;) {
+        g_autoptr(JsonNode) ret = qtest_qmp_assert_success_ref(who,
+            "{'execute': 'query-dirty-rate'}");
+        JsonObject *o = json_node_get_object(ret);
+
+        if (g_str_equal(json_object_get_string_member(o, "status"),
+                        "measured")) {
+            return json_object_get_int_member(o, "dirty-rate");
+        }
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        g_usleep(10 * 1000);
+    }
+}
+
+/*
+ * One VM: set-vcpu-dirty-limit brings the guest's dirty rate, as the
+ * limit itself and calc-dirty-rate see it, down to the limit; cancel
+ * gives the guest its speed back. HMP shows the same.
+ */
+static void test_vcpu_dirty_limit(void)
+{
+    MigrateStart start = { .only_source = true };
+    QTestState *vm;
+    g_autoptr(JsonNode) keep = NULL;
+    g_autofree char *out = NULL;
+    int64_t free_rate, limited_rate, limit;
+
+    if (migrate_start(&vm, NULL, "defer", &start)) {
+        return;
+    }
+    wait_for_serial("src_serial");
+    g_assert_cmpuint(json_array_get_length(query_limits(vm, &keep)), ==, 0);
+    g_clear_pointer(&keep, json_node_unref);
+    out = qtest_hmp(vm, "info vcpu_dirty_limit");
+    g_assert_cmpstr(out, ==, "Dirty page limit not enabled!\r\n");
+    g_clear_pointer(&out, g_free);
+
+    expect_qmp_error(vm, "{'execute': 'set-vcpu-dirty-limit', 'arguments': "
+                     "{'cpu-index': 1, 'dirty-rate': 10}}",
+                     "incorrect cpu index specified");
+    expect_qmp_error(vm, "{'execute': 'cancel-vcpu-dirty-limit', "
+                     "'arguments': {'cpu-index': -1}}",
+                     "incorrect cpu index specified");
+
+    /* The guest sweeps its 99 MiB set many times a second. */
+    free_rate = measure_dirty_rate(vm, 1000);
+    g_test_message("unlimited: %" PRId64 " MiB/s", free_rate);
+    g_assert_cmpint(free_rate, >=, 16);
+    limit = free_rate / 8;
+
+    /*
+     * A first period of a second shows the unthrottled guest (the reading
+     * stays for a second, so polling cannot miss it); then the limit
+     * takes hold over periods of 250 ms.
+     */
+    migrate_set_parameter_int(vm, "x-vcpu-dirty-limit-period", 1000);
+    qtest_qmp_assert_success(vm, "{'execute': 'set-vcpu-dirty-limit', "
+                             "'arguments': {'dirty-rate': %" PRId64 "}}",
+                             limit);
+    wait_current_rate(vm, limit, true, limit * 2);
+    migrate_set_parameter_int(vm, "x-vcpu-dirty-limit-period", 250);
+    limited_rate = wait_current_rate(vm, limit, false, limit);
+    g_test_message("limit %" PRId64 ": current %" PRId64 " MiB/s", limit,
+                   limited_rate);
+    /* An independent measurement agrees (a period may overshoot a bit
+     * while the controller follows the guest). */
+    limited_rate = measure_dirty_rate(vm, 1000);
+    g_test_message("limited, calc-dirty-rate: %" PRId64 " MiB/s",
+                   limited_rate);
+    g_assert_cmpint(limited_rate, <=, limit + limit / 2 + 1);
+    /* Slowed, not stopped. */
+    wait_for_guest_progress(vm);
+    out = qtest_hmp(vm, "info vcpu_dirty_limit");
+    g_assert_true(g_str_has_prefix(out, "vcpu[0], limit rate "));
+    g_clear_pointer(&out, g_free);
+
+    /* dirty-rate 0 is a cancel; HMP sets and cancels too. */
+    qtest_qmp_assert_success(vm, "{'execute': 'set-vcpu-dirty-limit', "
+                             "'arguments': {'dirty-rate': 0, "
+                             "'cpu-index': 0}}");
+    g_assert_cmpuint(json_array_get_length(query_limits(vm, &keep)), ==, 0);
+    g_clear_pointer(&keep, json_node_unref);
+    out = qtest_hmp(vm, "set_vcpu_dirty_limit %" PRId64 " 0", limit);
+    g_assert_cmpstr(out, ==, "");
+    g_clear_pointer(&out, g_free);
+    g_assert_cmpuint(json_array_get_length(query_limits(vm, &keep)), ==, 1);
+    g_clear_pointer(&keep, json_node_unref);
+    out = qtest_hmp(vm, "cancel_vcpu_dirty_limit");
+    g_assert_cmpstr(out, ==, "");
+    g_clear_pointer(&out, g_free);
+    g_assert_cmpuint(json_array_get_length(query_limits(vm, &keep)), ==, 0);
+    g_clear_pointer(&keep, json_node_unref);
+
+    /* Back to full speed. */
+    free_rate = measure_dirty_rate(vm, 1000);
+    g_test_message("after cancel: %" PRId64 " MiB/s", free_rate);
+    g_assert_cmpint(free_rate, >, limit * 2);
+    qtest_quit(vm);
+    migrate_end_cleanup();
+}
+
+static bool has_dirty_limit_info(QTestState *who)
+{
+    g_autoptr(JsonObject) info = migrate_query(who);
+
+    g_assert_cmpint(json_object_has_member(info,
+                        "dirty-limit-throttle-time-per-round"), ==,
+                    json_object_has_member(info,
+                        "dirty-limit-ring-full-time"));
+    return json_object_has_member(info,
+                                  "dirty-limit-throttle-time-per-round");
+}
+
+/* The throttle is in service and the vCPU sleeps in each round. */
+static void wait_dirty_limit_throttling(QTestState *who)
+{
+    gint64 deadline = g_get_monotonic_time() + MIG_TIMEOUT_US;
+
+    while (!has_dirty_limit_info(who) ||
+           !read_migrate_property_int(who,
+                                      "dirty-limit-throttle-time-per-round")) {
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        g_usleep(20 * 1000);
+    }
+}
+
+/*
+ * The dirty-limit capability (QEMU's /dirty_limit, over our own dirty
+ * log instead of KVM's ring). The guest dirties its 99 MiB set far faster
+ * than the link carries it, so without a throttle no pass ever fits the
+ * downtime budget. First run: the limit comes into service by itself,
+ * the operator cannot change it meanwhile, and cancelling the migration
+ * removes it. Second run, same settings but a budget a throttled guest
+ * can meet: the migration converges and the destination's memory is
+ * right.
+ */
+static void test_dirty_limit(void)
+{
+    g_autofree char *uri = unix_uri();
+    MigrateStart start = {
+        .hide_stderr = true, .caps = { "dirty-limit" },
+    };
+    MigrateStart again = { .only_target = true };
+    QTestState *from, *to, *to2;
+    g_autoptr(JsonNode) keep = NULL;
+
+    if (migrate_start(&from, &to, uri, &start)) {
+        return;
+    }
+    /* auto-converge cannot be on at the same time. */
+    expect_qmp_error(from, "{'execute': 'migrate-set-capabilities', "
+                     "'arguments': {'capabilities': [{'capability': "
+                     "'auto-converge', 'state': true}]}}",
+                     "dirty-limit conflicts with auto-converge either of "
+                     "then available currently");
+    migrate_set_parameter_int(from, "x-vcpu-dirty-limit-period", 250);
+    migrate_set_parameter_int(from, "vcpu-dirty-limit", 1);
+    migrate_ensure_non_converge(from);
+    /* Passes of ~2 s: enough for the throttle to be decided soon. */
+    migrate_set_parameter_int(from, "max-bandwidth", 50 * 1000 * 1000);
+    migrate_prepare_for_dirty_mem(from);
+    wait_for_serial("src_serial");
+    migrate_qmp(from, to, uri, NULL, "");
+
+    wait_dirty_limit_throttling(from);
+    g_assert_false(src_state.stop_seen);
+    /* The limit is the migration's: 1 MiB/s on vCPU 0, reached (the
+     * throttle slept in a period, so the reading is of a throttled one). */
+    wait_current_rate(from, 1, false, 2);
+    expect_qmp_error(from, "{'execute': 'set-vcpu-dirty-limit', "
+                     "'arguments': {'dirty-rate': 100}}",
+                     "can't set dirty page rate limit while migration is "
+                     "running");
+    expect_qmp_error(from, "{'execute': 'cancel-vcpu-dirty-limit'}",
+                     "can't cancel dirty page rate limit while migration "
+                     "is running");
+
+    /* Cancel: the limit goes with the migration, the guest runs free. */
+    migrate_cancel(from);
+    qtest_set_expected_status(to, 1);
+    qtest_wait_qemu(to);
+    wait_for_migration_status(from, "cancelled", NULL);
+    qtest_quit(to);
+    g_assert_cmpuint(json_array_get_length(query_limits(from, &keep)), ==, 0);
+    g_clear_pointer(&keep, json_node_unref);
+    g_assert_false(has_dirty_limit_info(from));
+    wait_for_guest_progress(from);
+
+    /* Again, to a new destination, with 300 ms of downtime allowed:
+     * 15 MB at 50 MB/s, still far below one unthrottled pass. */
+    unlink(uri + strlen("unix:"));
+    migrate_start(&from, &to2, uri, &again);
+    migrate_set_capability(from, "pause-before-switchover", true);
+    migrate_set_parameter_int(from, "downtime-limit", 300);
+    migrate_qmp(from, to2, uri, NULL, "");
+    /* Only the throttle lets a pass fit: it must be on at switchover. */
+    migration_event_wait(from, "pre-switchover");
+    g_assert_true(has_dirty_limit_info(from));
+    g_assert_cmpint(get_migration_pass(from), >=, 2);
+    migrate_continue(from, "pre-switchover");
+    wait_for_resume(to2, &dst_state);
+    wait_for_serial("dest_serial");
+    wait_for_migration_complete(from);
+    /* The limit ends with the migration. */
+    g_assert_cmpuint(json_array_get_length(query_limits(from, &keep)), ==, 0);
+    g_clear_pointer(&keep, json_node_unref);
+    migrate_end(from, to2, true);
+}
+
+/* ---- bandwidth parameters changed during the migration ---- */
+
+/* Bytes/s put on the wire over about ms milliseconds. */
+static double transfer_rate(QTestState *who, int64_t ms)
+{
+    int64_t b0 = read_ram_property_int(who, "transferred");
+    gint64 t0 = g_get_monotonic_time();
+    int64_t b1;
+    gint64 t1;
+
+    g_usleep(ms * 1000);
+    b1 = read_ram_property_int(who, "transferred");
+    t1 = g_get_monotonic_time();
+    return (double)(b1 - b0) * G_USEC_PER_SEC / (t1 - t0);
+}
+
+/*
+ * max-bandwidth set while precopy runs applies to that migration at
+ * once: the transfer rate follows it down, up and down again.
+ */
+static void test_max_bandwidth_live(void)
+{
+    g_autofree char *uri = unix_uri();
+    MigrateStart start = { 0 };
+    QTestState *from, *to;
+    double slow, fast, again;
+
+    if (migrate_start(&from, &to, uri, &start)) {
+        return;
+    }
+    migrate_ensure_non_converge(from);
+    migrate_set_parameter_int(from, "max-bandwidth", 1000 * 1000);
+    migrate_prepare_for_dirty_mem(from);
+    wait_for_serial("src_serial");
+    migrate_qmp(from, to, uri, NULL, "");
+    wait_for_migration_status(from, "active", NULL);
+
+    /* One 100 ms slice may carry a little more than its share. */
+    slow = transfer_rate(from, 1000);
+    migrate_set_parameter_int(from, "max-bandwidth", 100 * 1000 * 1000);
+    g_usleep(200 * 1000);
+    fast = transfer_rate(from, 500);
+    migrate_set_parameter_int(from, "max-bandwidth", 1000 * 1000);
+    g_usleep(300 * 1000);
+    again = transfer_rate(from, 1000);
+    g_test_message("1 MB/s: %.0f, 100 MB/s: %.0f, 1 MB/s: %.0f", slow, fast,
+                   again);
+    /* Limited, not stopped; overshoot of one window is paid back in the
+     * next (RAM sends up to 256 KiB between budget checks). */
+    g_assert_cmpfloat(slow, >=, 0.3e6);
+    g_assert_cmpfloat(slow, <=, 1.5e6);
+    g_assert_cmpfloat(fast, >=, 10e6);
+    g_assert_cmpfloat(again, <=, 1.5e6);
+
+    migrate_ensure_converge(from);
+    wait_for_migration_complete(from);
+    migrate_end(from, to, true);
+}
+
+/*
+ * avail-switchover-bandwidth set while precopy runs: with 20 MB/s and
+ * 300 ms no pass of the guest's 99 MiB set ever fits; telling the
+ * migration the link really carries 1 GB/s makes the next decision
+ * switch over.
+ */
+static void test_avail_switchover_bandwidth_live(void)
+{
+    g_autofree char *uri = unix_uri();
+    MigrateStart start = { 0 };
+    QTestState *from, *to;
+    g_autofree char *st = NULL;
+
+    if (migrate_start(&from, &to, uri, &start)) {
+        return;
+    }
+    migrate_set_parameter_int(from, "max-bandwidth", 20 * 1000 * 1000);
+    migrate_set_parameter_int(from, "downtime-limit", 300);
+    migrate_prepare_for_dirty_mem(from);
+    wait_for_serial("src_serial");
+    migrate_qmp(from, to, uri, NULL, "");
+    /* Two full passes without converging. */
+    migrate_wait_for_dirty_mem(from, to);
+    while (get_migration_pass(from) < 3) {
+        g_usleep(20 * 1000);
+        g_assert_false(src_state.stop_seen);
+    }
+    st = migrate_query_status(from);
+    g_assert_cmpstr(st, ==, "active");
+
+    migrate_set_parameter_int(from, "avail-switchover-bandwidth",
+                              1000 * 1000 * 1000);
+    wait_for_stop(from, &src_state);
+    wait_for_resume(to, &dst_state);
+    wait_for_migration_complete(from);
+    migrate_end(from, to, true);
+}
+
 void migration_test_add_misc(MigrationTestEnv *env)
 {
     migration_test_add("/migration/bad_dest", test_baddest);
@@ -230,4 +681,12 @@ void migration_test_add_misc(MigrationTestEnv *env)
     migration_test_add("/migration/machine-mismatch", test_machine_mismatch);
     migration_test_add("/migration/ram-size-mismatch",
                        test_ram_size_mismatch);
+    migration_test_add("/migration/query-migrationthreads",
+                       test_query_migrationthreads);
+    migration_test_add("/migration/vcpu_dirty_limit", test_vcpu_dirty_limit);
+    migration_test_add("/dirty_limit", test_dirty_limit);
+    migration_test_add("/migration/precopy/unix/max-bandwidth/live",
+                       test_max_bandwidth_live);
+    migration_test_add("/migration/precopy/unix/avail-switchover-bandwidth/"
+                       "live", test_avail_switchover_bandwidth_live);
 }
