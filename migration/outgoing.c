@@ -29,6 +29,7 @@
 #include "migration/ram.h"
 #include "migration/postcopy-src.h"
 #include "migration/bandwidth.h"
+#include "migration/tls-channel-setup.h"
 
 /* How long to idle when nothing can be sent and the switchover waits. */
 #define MIGRATION_GATE_WAIT_MS 10
@@ -483,5 +484,7 @@ void migration_outgoing_shutdown(MigrationState *s)
         qemu_file_shutdown(s->rp_file);
     }
     g_mutex_unlock(&s->file_lock);
+    /* A connection still in its TLS handshake has no file yet. */
+    migration_tls_abort_outgoing();
     migration_wake(s);
 }

@@ -83,5 +83,13 @@ void migration_test_add_postcopy(MigrationTestEnv *env);
  * MigrationStatus value; postcopy-tests.c drives postcopy there). */
 void test_postcopy_cancel_after(int status);
 void migration_test_add_quirks(MigrationTestEnv *env);
+void migration_test_add_tls(MigrationTestEnv *env);
+/* postcopy-tests.c, for other groups: can this host run postcopy? and a
+ * postcopy run (optionally with preempt, optionally through three pause
+ * and recovery cycles) whose start hook runs before migrate-incoming. */
+bool migration_host_has_uffd(void);
+void test_postcopy_hooked(TestMigrateStartHook start_hook,
+                          TestMigrateEndHook end_hook, bool preempt,
+                          bool recovery);
 
 #endif /* TESTS_MIGRATION_FRAMEWORK_H */

@@ -88,6 +88,11 @@ typedef struct PostcopyArgs {
     bool preempt;
     int precopy_passes;         /* before migrate-start-postcopy */
     bool dest_stays;            /* destination: exit-on-error false */
+    /* Run after both processes started, before migrate-incoming (e.g.
+     * TLS credentials); the end hook runs before the final checks. */
+    TestMigrateStartHook start_hook;
+    TestMigrateEndHook end_hook;
+    void *hook_data;
 } PostcopyArgs;
 
 static char *unix_uri(const char *name)
@@ -116,6 +121,9 @@ static void postcopy_prepare(QTestState **from, QTestState **to,
         args->start.caps[n++] = extra[k++];
     }
     g_assert_cmpint(migrate_start(from, to, "defer", &args->start), ==, 0);
+    if (args->start_hook) {
+        args->hook_data = args->start_hook(*from, *to);
+    }
     migrate_ensure_non_converge(*from);
     migrate_prepare_for_dirty_mem(*from);
     qtest_qmp_assert_success(*to,
@@ -184,6 +192,9 @@ static void test_postcopy_common(PostcopyArgs *args)
 
     postcopy_prepare(&from, &to, args);
     postcopy_start(from, to, args->precopy_passes);
+    if (args->end_hook) {
+        args->end_hook(from, to, args->hook_data);
+    }
     postcopy_complete(from, to);
 }
 
@@ -423,6 +434,9 @@ static void test_postcopy_recovery_common(PostcopyArgs *args,
                   "postcopy-recover,postcopy-active,");
     assert_no_event(from, &src_state, "failed");
     assert_no_event(to, &dst_state, "failed");
+    if (args->end_hook) {
+        args->end_hook(from, to, args->hook_data);
+    }
     postcopy_complete(from, to);
     {
         g_autofree char *p = mig_tmp_path("migsocket-recover");
@@ -772,6 +786,28 @@ void test_postcopy_cancel_after(int status)
 
         unlink(p);
     }
+}
+
+void test_postcopy_hooked(TestMigrateStartHook start_hook,
+                          TestMigrateEndHook end_hook, bool preempt,
+                          bool recovery)
+{
+    PostcopyArgs args = {
+        .preempt = preempt,
+        .start_hook = start_hook,
+        .end_hook = end_hook,
+    };
+
+    if (recovery) {
+        test_postcopy_recovery_common(&args, FAIL_NONE);
+    } else {
+        test_postcopy_common(&args);
+    }
+}
+
+bool migration_host_has_uffd(void)
+{
+    return host_has_uffd();
 }
 
 void migration_test_add_postcopy(MigrationTestEnv *env)
