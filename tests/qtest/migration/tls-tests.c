@@ -8,6 +8,7 @@
  * cases assert each side's status and the reason it gives.
  */
 #include "qemu/osdep.h"
+#include <sys/socket.h>
 #include "framework.h"
 /* Shared with the TLS unit tests: keys and certificates made with GnuTLS
  * at run time, never checked in. */
@@ -386,6 +387,108 @@ static void test_precopy_tcp_x509_reject_anon_client(void)
     run_precopy(&c, true, MIG_TEST_FAIL);
 }
 
+/* ---- other transports and refusals (wire-format 8) ---- */
+
+/* fd: a socket pair is two-way, so TLS runs over it as over tcp. */
+static void *hook_fd_tls(QTestState *from, QTestState *to)
+{
+    int pair[2];
+    JsonObject *rsp;
+
+    hook_tls(from, to);
+    g_assert_cmpint(socketpair(PF_LOCAL, SOCK_STREAM, 0, pair), ==, 0);
+    rsp = qtest_qmp_fds(to, &pair[0], 1, "{'execute': 'getfd', "
+                        "'arguments': {'fdname': 'fd-mig'}}");
+    g_assert_true(json_object_has_member(rsp, "return"));
+    json_object_unref(rsp);
+    migrate_incoming_qmp(to, "fd:fd-mig", NULL, "");
+    rsp = qtest_qmp_fds(from, &pair[1], 1, "{'execute': 'getfd', "
+                        "'arguments': {'fdname': 'fd-mig'}}");
+    g_assert_true(json_object_has_member(rsp, "return"));
+    json_object_unref(rsp);
+    close(pair[0]);
+    close(pair[1]);
+    return NULL;
+}
+
+static void run_fd(const TLSCase *c, MigTestResult result)
+{
+    MigrateCommon args = {
+        .listen_uri = "defer", .connect_uri = "fd:fd-mig",
+        .start_hook = hook_fd_tls, .end_hook = hook_end,
+        .result = result,
+        .start.hide_stderr = result != MIG_TEST_SUCCEED,
+    };
+
+    cur = c;
+    test_precopy_common(&args);
+    cur = NULL;
+}
+
+static void test_precopy_fd_psk(void)
+{
+    run_fd(&psk_match, MIG_TEST_SUCCEED);
+}
+
+/* An fd has no host either: x509 works once tls-hostname names one. */
+static void test_precopy_fd_x509_override_host(void)
+{
+    static const TLSCase c = {
+        .x509 = true, .server = SERVER_DNS_QEMU_ORG,
+        .client = CLIENT_FRIENDLY, .verify_peer = true,
+        .hostname = "qemu.org",
+    };
+
+    run_fd(&c, MIG_TEST_SUCCEED);
+}
+
+static void test_precopy_fd_x509_default_host(void)
+{
+    static const TLSCase c = {
+        .x509 = true, .server = SERVER_IP_LOCAL, .client = CLIENT_FRIENDLY,
+        .verify_peer = true,
+        .src_error = "No hostname for certificate validation",
+    };
+
+    run_fd(&c, MIG_TEST_FAIL_DEST_QUIT_ERR);
+}
+
+/* mapped-ram writes pages at file offsets: no TLS (7.1 step 6). */
+static void test_mapped_ram_refused(void)
+{
+    g_autofree char *file = mig_tmp_path("migfile");
+    g_autofree char *uri = g_strdup_printf("file:%s", file);
+    g_autofree char *desc = NULL;
+    g_autofree char *st = NULL;
+    MigrateStart start = { .hide_stderr = true };
+    QTestState *from, *to;
+    JsonObject *rsp;
+
+    cur = &psk_match;
+    g_assert_cmpint(migrate_start(&from, &to, "defer", &start), ==, 0);
+    rsp = qtest_qmp(from, "{'execute': 'migrate-set-capabilities',"
+                    " 'arguments': {'capabilities': ["
+                    "  {'capability': 'mapped-ram', 'state': true}]}}");
+    if (!json_object_has_member(rsp, "return")) {
+        /* Not in this build yet (file migration work in progress). */
+        json_object_unref(rsp);
+        migrate_end(from, to, false);
+        cur = NULL;
+        g_test_skip("mapped-ram is not supported by this build");
+        return;
+    }
+    json_object_unref(rsp);
+    hook_psk(from, to);
+    desc = migrate_qmp_fail(from, uri, NULL, "");
+    g_assert_cmpstr(desc, ==, "Cannot use TLS with mapped-ram");
+    /* Refused before anything started: the source is untouched. */
+    st = migrate_query_status(from);
+    g_assert_cmpstr(st, ==, "none");
+    remove_creds();
+    migrate_end(from, to, false);
+    cur = NULL;
+}
+
 void migration_test_add_tls(MigrationTestEnv *env)
 {
     migration_test_add("/migration/precopy/tcp/tls/psk/match",
@@ -422,4 +525,12 @@ void migration_test_add_tls(MigrationTestEnv *env)
                        test_precopy_tcp_x509_allow_anon_client);
     migration_test_add("/migration/precopy/tcp/tls/x509/reject-anon-client",
                        test_precopy_tcp_x509_reject_anon_client);
+    /* Beyond QEMU's list: the fd transport and the mapped-ram refusal. */
+    migration_test_add("/migration/precopy/fd/tls/psk", test_precopy_fd_psk);
+    migration_test_add("/migration/precopy/fd/tls/x509/override-host",
+                       test_precopy_fd_x509_override_host);
+    migration_test_add("/migration/precopy/fd/tls/x509/default-host",
+                       test_precopy_fd_x509_default_host);
+    migration_test_add("/migration/file/tls/mapped-ram/refused",
+                       test_mapped_ram_refused);
 }
