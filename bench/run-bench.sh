@@ -12,6 +12,9 @@
 #     qemu-system-x86_64 is there (installed here when run as root), the
 #     same migrations done by it. MIGRATION_BENCH_ARGS adds options to it;
 #     BENCH_SKIP_MIGRATION=1 skips it.
+#  4. Precopy over tcp with TLS (bench/tls-bench.py) next to one core's
+#     GnuTLS record rate (bench/tls-rate). TLS_BENCH_ARGS adds options;
+#     BENCH_SKIP_TLS=1 skips it.
 set -e
 build=${1:-build}
 secs=${BENCH_SECONDS:-5}
@@ -72,4 +75,15 @@ if [ -n "$peer" ]; then
 else
     # shellcheck disable=SC2086
     python3 bench/migration-bench.py --build "$build" ${MIGRATION_BENCH_ARGS:-}
+fi
+
+[ "${BENCH_SKIP_TLS:-0}" = 1 ] && exit 0
+echo "== TLS precopy (bench/tls-bench.py, bench/tls-rate)"
+if [ -n "$peer" ]; then
+    # shellcheck disable=SC2086
+    python3 bench/tls-bench.py --build "$build" --no-peer "$peer" \
+        ${TLS_BENCH_ARGS:-}
+else
+    # shellcheck disable=SC2086
+    python3 bench/tls-bench.py --build "$build" ${TLS_BENCH_ARGS:-}
 fi
