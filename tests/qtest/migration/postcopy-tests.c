@@ -774,6 +774,11 @@ void test_postcopy_cancel_after(int status)
     }
 }
 
+bool migration_host_has_uffd(void)
+{
+    return host_has_uffd();
+}
+
 void migration_test_add_postcopy(MigrationTestEnv *env)
 {
     if (!host_has_uffd()) {
