@@ -236,6 +236,233 @@ static void test_multifd_postcopy_tcp_cancel(void)
     test_multifd_cancel_common(true);
 }
 
+/* ---- a corrupted compressed packet (wire 6.2.7) ---- */
+
+/*
+ * A proxy between source and destination that passes every connection
+ * through, except that on each multifd channel it flips the first byte
+ * of the first compressed payload: the zlib header, so the destination's
+ * decoder must refuse it (and never silently place wrong data).
+ */
+typedef struct CorruptProxy {
+    int listen_fd;
+    int target_port;
+    GThread *acceptor;
+    GMutex lock;
+    GPtrArray *threads;         /* forwarders, joined at the end */
+    GArray *fds;                /* every socket, shut down at the end */
+    int corrupted;              /* payloads altered (atomic) */
+} CorruptProxy;
+
+typedef struct Pipe {
+    CorruptProxy *p;
+    int from, to;
+    bool inspect;               /* source -> destination direction */
+} Pipe;
+
+#define MULTIFD_HANDSHAKE_LEN 64
+#define MULTIFD_HEADER_LEN 1344
+
+static bool read_full(int fd, uint8_t *buf, size_t len)
+{
+    size_t got = 0;
+
+    while (got < len) {
+        ssize_t n = read(fd, buf + got, len - got);
+
+        if (n <= 0) {
+            if (n < 0 && errno == EINTR) {
+                continue;
+            }
+            return false;
+        }
+        got += n;
+    }
+    return true;
+}
+
+static bool write_full(int fd, const uint8_t *buf, size_t len)
+{
+    while (len) {
+        ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
+
+        if (n <= 0) {
+            if (n < 0 && errno == EINTR) {
+                continue;
+            }
+            return false;
+        }
+        buf += n;
+        len -= n;
+    }
+    return true;
+}
+
+static gpointer pipe_thread(gpointer opaque)
+{
+    Pipe *pp = opaque;
+    uint8_t buf[65536];
+    bool multifd = false, done = false;
+    ssize_t n;
+
+    if (pp->inspect) {
+        uint8_t hs[MULTIFD_HANDSHAKE_LEN];
+
+        /* The source writes the whole handshake at once. */
+        n = recv(pp->from, hs, sizeof(hs), MSG_PEEK | MSG_WAITALL);
+        multifd = n >= 4 && hs[0] == 0x11 && hs[1] == 0x22 &&
+                  hs[2] == 0x33 && hs[3] == 0x44;
+    }
+    if (multifd && read_full(pp->from, buf, MULTIFD_HANDSHAKE_LEN) &&
+        write_full(pp->to, buf, MULTIFD_HANDSHAKE_LEN)) {
+        /* Packet by packet until the first payload. */
+        while (!done && read_full(pp->from, buf, MULTIFD_HEADER_LEN)) {
+            uint32_t size = ((uint32_t)buf[20] << 24) | (buf[21] << 16) |
+                            (buf[22] << 8) | buf[23];
+
+            if (!write_full(pp->to, buf, MULTIFD_HEADER_LEN) ||
+                size > sizeof(buf) || !read_full(pp->from, buf, size)) {
+                break;
+            }
+            if (size) {
+                buf[0] ^= 0xff;
+                g_atomic_int_inc(&pp->p->corrupted);
+                done = true;
+            }
+            if (!write_full(pp->to, buf, size)) {
+                break;
+            }
+        }
+    }
+    while ((n = read(pp->from, buf, sizeof(buf))) > 0 &&
+           write_full(pp->to, buf, n)) {
+    }
+    /* One side gone: so is the other, as with a direct connection. */
+    shutdown(pp->to, SHUT_RDWR);
+    shutdown(pp->from, SHUT_RDWR);
+    g_free(pp);
+    return NULL;
+}
+
+static void proxy_start_pipe(CorruptProxy *p, int from, int to, bool inspect)
+{
+    Pipe *pp = g_new0(Pipe, 1);
+
+    pp->p = p;
+    pp->from = from;
+    pp->to = to;
+    pp->inspect = inspect;
+    g_mutex_lock(&p->lock);
+    g_ptr_array_add(p->threads, g_thread_new("corrupt-pipe", pipe_thread,
+                                             pp));
+    g_mutex_unlock(&p->lock);
+}
+
+static gpointer proxy_acceptor(gpointer opaque)
+{
+    CorruptProxy *p = opaque;
+    int c;
+
+    while ((c = accept(p->listen_fd, NULL, NULL)) >= 0) {
+        struct sockaddr_in a = { .sin_family = AF_INET,
+                                 .sin_port = htons(p->target_port) };
+        int t = socket(AF_INET, SOCK_STREAM, 0);
+
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        g_assert_cmpint(connect(t, (struct sockaddr *)&a, sizeof(a)), ==, 0);
+        g_mutex_lock(&p->lock);
+        g_array_append_val(p->fds, c);
+        g_array_append_val(p->fds, t);
+        g_mutex_unlock(&p->lock);
+        proxy_start_pipe(p, c, t, true);
+        proxy_start_pipe(p, t, c, false);
+    }
+    return NULL;
+}
+
+static int proxy_open(CorruptProxy *p, int target_port)
+{
+    struct sockaddr_in a = { .sin_family = AF_INET };
+    socklen_t len = sizeof(a);
+
+    memset(p, 0, sizeof(*p));
+    p->target_port = target_port;
+    g_mutex_init(&p->lock);
+    p->threads = g_ptr_array_new();
+    p->fds = g_array_new(false, false, sizeof(int));
+    p->listen_fd = socket(AF_INET, SOCK_STREAM, 0);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    g_assert_cmpint(bind(p->listen_fd, (struct sockaddr *)&a, sizeof(a)),
+                    ==, 0);
+    g_assert_cmpint(listen(p->listen_fd, 32), ==, 0);
+    g_assert_cmpint(getsockname(p->listen_fd, (struct sockaddr *)&a, &len),
+                    ==, 0);
+    p->acceptor = g_thread_new("corrupt-accept", proxy_acceptor, p);
+    return ntohs(a.sin_port);
+}
+
+static void proxy_close(CorruptProxy *p)
+{
+    shutdown(p->listen_fd, SHUT_RDWR);
+    g_thread_join(p->acceptor);
+    close(p->listen_fd);
+    g_mutex_lock(&p->lock);
+    for (guint i = 0; i < p->fds->len; i++) {
+        shutdown(g_array_index(p->fds, int, i), SHUT_RDWR);
+    }
+    g_mutex_unlock(&p->lock);
+    for (guint i = 0; i < p->threads->len; i++) {
+        g_thread_join(p->threads->pdata[i]);
+    }
+    for (guint i = 0; i < p->fds->len; i++) {
+        close(g_array_index(p->fds, int, i));
+    }
+    g_ptr_array_free(p->threads, true);
+    g_array_free(p->fds, true);
+    g_mutex_clear(&p->lock);
+}
+
+static void test_multifd_tcp_zlib_corrupt(void)
+{
+    MigrateStart start = { .hide_stderr = true, .caps = { "multifd" } };
+    QTestState *from, *to;
+    CorruptProxy proxy;
+    g_autofree char *dst_uri = NULL;
+    g_autofree char *uri = NULL;
+    g_autoptr(JsonObject) info = NULL;
+    const char *desc;
+    int port;
+
+    g_assert_cmpint(migrate_start(&from, &to, "defer", &start), ==, 0);
+    set_param_str(from, "multifd-compression", "zlib");
+    set_param_str(to, "multifd-compression", "zlib");
+    migrate_incoming_qmp(to, "tcp:127.0.0.1:0", NULL,
+                         "'exit-on-error': false");
+    dst_uri = migrate_get_connect_uri(to);
+    port = proxy_open(&proxy, atoi(strrchr(dst_uri, ':') + 1));
+    uri = g_strdup_printf("tcp:127.0.0.1:%d", port);
+    wait_for_serial("src_serial");
+    /* Stay in precopy: without a return path a source that completed
+     * first would never learn of the destination's failure. */
+    migrate_ensure_non_converge(from);
+    migrate_qmp(from, to, uri, NULL, "");
+
+    /* The source fails and keeps its guest running ... */
+    wait_for_migration_fail(from, true);
+    /* ... and the destination names the channel and the decoder. */
+    wait_for_migration_status(to, "failed", (const char *[]){ "completed",
+                                                              NULL });
+    info = migrate_query(to);
+    desc = json_object_get_string_member(info, "error-desc");
+    g_test_message("destination: %s", desc);
+    g_assert_nonnull(strstr(desc, "multifd channel"));
+    g_assert_nonnull(strstr(desc, "inflate failed"));
+    g_assert_cmpint(g_atomic_int_get(&proxy.corrupted), >, 0);
+
+    migrate_end(from, to, false);
+    proxy_close(&proxy);
+}
+
 void migration_test_add_compression(MigrationTestEnv *env)
 {
     migration_test_add("/migration/multifd/tcp/uri/plain/none",
@@ -256,6 +483,8 @@ void migration_test_add_compression(MigrationTestEnv *env)
                        "section", test_multifd_tcp_legacy_sync);
     migration_test_add("/migration/multifd/tcp/plain/cancel",
                        test_multifd_tcp_cancel);
+    migration_test_add("/migration/multifd/tcp/plain/zlib/corrupt",
+                       test_multifd_tcp_zlib_corrupt);
     if (migration_host_has_uffd()) {
         migration_test_add("/migration/multifd+postcopy/tcp/plain/zstd",
                            test_multifd_postcopy_tcp_zstd);
