@@ -30,6 +30,7 @@
 #include "migration/postcopy-src.h"
 #include "migration/bandwidth.h"
 #include "migration/tls-channel-setup.h"
+#include "migration/multifd-channels.h"
 
 /* How long to idle when nothing can be sent and the switchover waits. */
 #define MIGRATION_GATE_WAIT_MS 10
@@ -50,6 +51,7 @@ uint64_t migration_transferred_update(MigrationState *s, QEMUFile *f)
     if (s->preempt_file) {
         t += qemu_file_transferred(s->preempt_file);
     }
+    t += __atomic_load_n(&mig_stats.multifd_bytes, __ATOMIC_RELAXED);
     __atomic_store_n(&mig_stats.transferred, t, __ATOMIC_RELAXED);
     return t;
 }
@@ -175,6 +177,10 @@ static bool outgoing_setup(OutgoingRun *r, GError **errp)
     int64_t setup_start = migration_now_ms();
     bool ok = true;
 
+    /* Wire 6.2: the multifd channels are connecting before the header. */
+    if (migrate_multifd() && !multifd_outgoing_setup(s, errp)) {
+        return false;
+    }
     qemu_savevm_state_header(r->f);
     if (migrate_uses_return_path()) {
         if (!migration_rp_start(s, r->f, errp)) {
@@ -431,6 +437,9 @@ static gpointer migration_thread(gpointer opaque)
         }
     }
 
+    /* Completed: every page was synced; otherwise stop the channels. */
+    multifd_outgoing_finish(ret == 0);
+
     bql_lock();
     if (ret == 0) {
         s->total_time = migration_now_ms() - s->start_time;
@@ -484,6 +493,8 @@ void migration_outgoing_shutdown(MigrationState *s)
         qemu_file_shutdown(s->rp_file);
     }
     g_mutex_unlock(&s->file_lock);
+    /* Outside file_lock: the set's failure hook takes it. */
+    multifd_outgoing_cancel("migration cancelled");
     /* A connection still in its TLS handshake has no file yet. */
     migration_tls_abort_outgoing();
     migration_wake(s);

@@ -27,6 +27,7 @@ int main(int argc, char **argv)
     env->full_set = full;
 
     migration_test_add_tls(env);
+    migration_test_add_compression(env);
     migration_test_add_file(env);
     migration_test_add_precopy(env);
     migration_test_add_cancel(env);

@@ -227,10 +227,47 @@ static void run_precopy(const TLSCase *c, bool tcp, MigTestResult result)
     cur = NULL;
 }
 
-static void run_postcopy(const TLSCase *c, bool preempt, bool recovery)
+static void run_postcopy(const TLSCase *c, const char *cap, bool preempt,
+                         bool recovery)
 {
     cur = c;
-    test_postcopy_hooked(hook_tls, hook_end, preempt, recovery);
+    test_postcopy_hooked(hook_tls, hook_end, cap, preempt, recovery);
+    cur = NULL;
+}
+
+/* multifd (3.2.1: listen defer, "multifd common" with no compression):
+ * every multifd connection is a TLS session of its own. */
+static void *hook_multifd_tls(QTestState *from, QTestState *to)
+{
+    hook_tls(from, to);
+    migrate_incoming_qmp(to, "tcp:127.0.0.1:0", NULL, "");
+    return NULL;
+}
+
+static void hook_multifd_end(QTestState *from, QTestState *to, void *opaque)
+{
+    if (!cur->src_error) {
+        /* The pages went over the (TLS) multifd channels. */
+        g_assert_cmpint(read_ram_property_int(from, "multifd-bytes"), >,
+                        0);
+    }
+    hook_end(from, to, opaque);
+}
+
+static void run_multifd(const TLSCase *c, const char *cap2,
+                        MigTestResult result)
+{
+    MigrateCommon args = {
+        .listen_uri = "defer",
+        .start_hook = hook_multifd_tls,
+        .end_hook = hook_multifd_end,
+        .result = result,
+        .start.hide_stderr = result != MIG_TEST_SUCCEED,
+        .start.caps = { "multifd", cap2 },
+    };
+
+    cur = c;
+    test_precopy_common(&args);
     cur = NULL;
 }
 
@@ -261,22 +298,22 @@ static void test_precopy_tcp_psk_mismatch(void)
 
 static void test_postcopy_psk(void)
 {
-    run_postcopy(&psk_match, false, false);
+    run_postcopy(&psk_match, NULL, false, false);
 }
 
 static void test_postcopy_recovery_psk(void)
 {
-    run_postcopy(&psk_match, false, true);
+    run_postcopy(&psk_match, NULL, false, true);
 }
 
 static void test_postcopy_preempt_psk(void)
 {
-    run_postcopy(&psk_match, true, false);
+    run_postcopy(&psk_match, NULL, true, false);
 }
 
 static void test_postcopy_preempt_recovery_psk(void)
 {
-    run_postcopy(&psk_match, true, true);
+    run_postcopy(&psk_match, NULL, true, true);
 }
 
 /* ---- x509 ---- */
@@ -385,6 +422,97 @@ static void test_precopy_tcp_x509_reject_anon_client(void)
     };
 
     run_precopy(&c, true, MIG_TEST_FAIL);
+}
+
+/* ---- multifd ---- */
+
+static void test_multifd_psk_match(void)
+{
+    run_multifd(&psk_match, NULL, MIG_TEST_SUCCEED);
+}
+
+static void test_multifd_psk_mismatch(void)
+{
+    static const TLSCase c = {
+        .psk_mismatch = true,
+        .src_error = "TLS handshake failed",
+        .dst_error = "TLS handshake failed",
+    };
+
+    run_multifd(&c, NULL, MIG_TEST_FAIL);
+}
+
+/* postcopy-ram on, postcopy never started. */
+static void test_multifd_postcopy_psk_match(void)
+{
+    run_multifd(&psk_match, "postcopy-ram", MIG_TEST_SUCCEED);
+}
+
+static void test_multifd_postcopy_recovery_psk(void)
+{
+    run_postcopy(&psk_match, "multifd", false, true);
+}
+
+static void test_multifd_postcopy_preempt_recovery_psk(void)
+{
+    run_postcopy(&psk_match, "multifd", true, true);
+}
+
+static void test_multifd_x509_default_host(void)
+{
+    static const TLSCase c = {
+        .x509 = true, .server = SERVER_IP_LOCAL, .client = CLIENT_FRIENDLY,
+        .verify_peer = true,
+    };
+
+    run_multifd(&c, NULL, MIG_TEST_SUCCEED);
+}
+
+static void test_multifd_x509_override_host(void)
+{
+    static const TLSCase c = {
+        .x509 = true, .server = SERVER_DNS_QEMU_ORG,
+        .client = CLIENT_FRIENDLY, .verify_peer = true,
+        .hostname = "qemu.org",
+    };
+
+    run_multifd(&c, NULL, MIG_TEST_SUCCEED);
+}
+
+/* The destination got its main channel but waits for the multifd ones:
+ * it never starts loading, so it stays up (unlike the precopy case). */
+static void test_multifd_x509_mismatch_host(void)
+{
+    static const TLSCase c = {
+        .x509 = true, .server = SERVER_IP_OTHER, .client = CLIENT_FRIENDLY,
+        .verify_peer = true,
+        .src_error = "Certificate does not match the hostname 127.0.0.1",
+    };
+
+    run_multifd(&c, NULL, MIG_TEST_FAIL);
+}
+
+static void test_multifd_x509_allow_anon_client(void)
+{
+    static const TLSCase c = {
+        .x509 = true, .server = SERVER_IP_LOCAL, .client = CLIENT_NONE,
+        .verify_peer = false,
+    };
+
+    run_multifd(&c, NULL, MIG_TEST_SUCCEED);
+}
+
+static void test_multifd_x509_reject_anon_client(void)
+{
+    static const TLSCase c = {
+        .x509 = true, .server = SERVER_IP_LOCAL, .client = CLIENT_NONE,
+        .verify_peer = true,
+        .src_error = "Cannot write to TLS channel",
+        .src_error_alt = "TLS handshake failed",
+        .dst_error = "TLS handshake failed",
+    };
+
+    run_multifd(&c, NULL, MIG_TEST_FAIL);
 }
 
 /* ---- other transports and refusals (wire-format 8) ---- */
@@ -525,6 +653,29 @@ void migration_test_add_tls(MigrationTestEnv *env)
                        test_precopy_tcp_x509_allow_anon_client);
     migration_test_add("/migration/precopy/tcp/tls/x509/reject-anon-client",
                        test_precopy_tcp_x509_reject_anon_client);
+    migration_test_add("/migration/multifd/tcp/tls/psk/match",
+                       test_multifd_psk_match);
+    migration_test_add("/migration/multifd/tcp/tls/psk/mismatch",
+                       test_multifd_psk_mismatch);
+    if (migration_host_has_uffd()) {
+        migration_test_add("/migration/multifd+postcopy/tcp/tls/psk/match",
+                           test_multifd_postcopy_psk_match);
+        migration_test_add("/migration/multifd+postcopy/recovery/tls/psk",
+                           test_multifd_postcopy_recovery_psk);
+        migration_test_add("/migration/multifd+postcopy/preempt/recovery/"
+                           "tls/psk",
+                           test_multifd_postcopy_preempt_recovery_psk);
+    }
+    migration_test_add("/migration/multifd/tcp/tls/x509/default-host",
+                       test_multifd_x509_default_host);
+    migration_test_add("/migration/multifd/tcp/tls/x509/override-host",
+                       test_multifd_x509_override_host);
+    migration_test_add("/migration/multifd/tcp/tls/x509/mismatch-host",
+                       test_multifd_x509_mismatch_host);
+    migration_test_add("/migration/multifd/tcp/tls/x509/allow-anon-client",
+                       test_multifd_x509_allow_anon_client);
+    migration_test_add("/migration/multifd/tcp/tls/x509/reject-anon-client",
+                       test_multifd_x509_reject_anon_client);
     /* Beyond QEMU's list: the fd transport and the mapped-ram refusal. */
     migration_test_add("/migration/precopy/fd/tls/psk", test_precopy_fd_psk);
     migration_test_add("/migration/precopy/fd/tls/x509/override-host",
