@@ -167,7 +167,9 @@ static void tls_connected(MigChannel *raw, GError *err, void *opaque)
 {
     TLSConnect *c = opaque;
 
-    if (err || !migration_tls_channel_wanted(raw)) {
+    /* Decided when the connect started (the parameters may have changed
+     * since): only a file or an already wrapped channel passes as is. */
+    if (err || raw->is_seekable || migration_tls_channel_is_tls(raw)) {
         c->cb(raw, err, c->opaque);
         tls_snapshot_clear(&c->tls);
         g_free(c);
