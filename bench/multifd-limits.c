@@ -204,20 +204,24 @@ static double bench_zlib1(const uint8_t *data, size_t len)
     return len / t0 / 1e9;
 }
 
-static uint8_t *load_pattern(const char *path, size_t len)
+/* Up to *len bytes of the file (whole pages); *len becomes what was read. */
+static uint8_t *load_pattern(const char *path, size_t *len)
 {
-    uint8_t *p = touched(len);
+    uint8_t *p = touched(*len);
     FILE *f = fopen(path, "rb");
+    size_t got;
 
     if (!f) {
         die(path);
     }
-    if (fread(p, 1, len, f) != len) {
-        g_printerr("multifd-limits: %s is shorter than %zu bytes\n", path,
-                   len);
+    got = fread(p, 1, *len, f) / PAGE * PAGE;
+    fclose(f);
+    if (got < PAGE * PAGES_PER_PACKET) {
+        g_printerr("multifd-limits: %s has less than one packet of pages\n",
+                   path);
         exit(1);
     }
-    fclose(f);
+    *len = got;
     return p;
 }
 
@@ -239,7 +243,7 @@ int main(int argc, char **argv)
     g_autoptr(GOptionContext) ctx = g_option_context_new(NULL);
     g_autoptr(GError) err = NULL;
     g_auto(GStrv) counts = NULL;
-    GString *out = g_string_new(json ? "{" : "");
+    GString *out;
     size_t len;
 
     g_option_context_add_main_entries(ctx, entries, NULL);
@@ -252,6 +256,7 @@ int main(int argc, char **argv)
         return 1;
     }
     len = (size_t)size_mib << 20;
+    out = g_string_new(json ? "{" : "");
     counts = g_strsplit(streams ? streams : "1,2,4", ",", -1);
     for (int i = 0; counts[i]; i++) {
         char *end;
@@ -269,14 +274,15 @@ int main(int argc, char **argv)
                                json && out->len > 1 ? ", " : "", n, gbps);
     }
     if (pattern) {
-        uint8_t *data = load_pattern(pattern, len);
-        double z1 = bench_zstd1(data, len), l1 = bench_zlib1(data, len);
+        size_t plen = len;
+        uint8_t *data = load_pattern(pattern, &plen);
+        double z1 = bench_zstd1(data, plen), l1 = bench_zlib1(data, plen);
 
         g_string_append_printf(out, json ?
                                ", \"zstd1\": %.3f, \"zlib1\": %.3f" :
                                "zstd level 1: %.3f GB/s in\n"
                                "zlib level 1: %.3f GB/s in\n", z1, l1);
-        munmap(data, len);
+        munmap(data, len);  /* mapped at len, read plen */
     }
     if (json) {
         g_string_append(out, "}\n");
