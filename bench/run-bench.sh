@@ -11,8 +11,10 @@
 #     the machine's limits (bench/mig-limits) and, when Debian's
 #     qemu-system-x86_64 is there (installed here when run as root), the
 #     same migrations done by it. MIGRATION_BENCH_ARGS adds options to it;
-#     BENCH_SKIP_MIGRATION=1 skips it.
-#  4. Precopy over tcp with TLS (bench/tls-bench.py) next to one core's
+#     BENCH_SKIP_MIGRATION=1 skips it (and 4, 5).
+#  4. Multifd migration (bench/multifd-bench.py); BENCH_SKIP_MULTIFD=1
+#     skips it.
+#  5. Precopy over tcp with TLS (bench/tls-bench.py) next to one core's
 #     GnuTLS record rate (bench/tls-rate). TLS_BENCH_ARGS adds options;
 #     BENCH_SKIP_TLS=1 skips it.
 set -e
@@ -77,13 +79,32 @@ else
     python3 bench/migration-bench.py --build "$build" ${MIGRATION_BENCH_ARGS:-}
 fi
 
-[ "${BENCH_SKIP_TLS:-0}" = 1 ] && exit 0
-echo "== TLS precopy (bench/tls-bench.py, bench/tls-rate)"
-if [ -n "$peer" ]; then
-    # shellcheck disable=SC2086
-    python3 bench/tls-bench.py --build "$build" --no-peer "$peer" \
-        ${TLS_BENCH_ARGS:-}
-else
-    # shellcheck disable=SC2086
-    python3 bench/tls-bench.py --build "$build" ${TLS_BENCH_ARGS:-}
+# 4. Multifd over tcp (bench/multifd-bench.py): random RAM on 1, 2, 4
+#    channels, zlib and zstd on a compressible pattern, next to N tcp
+#    streams and the level-1 compression rates (bench/multifd-limits),
+#    and the same on Debian's qemu-system-x86_64 when it is there.
+#    MULTIFD_BENCH_ARGS adds options.
+if [ "${BENCH_SKIP_MULTIFD:-0}" != 1 ]; then
+    echo "== Multifd migration (bench/multifd-bench.py)"
+    if [ -n "$peer" ]; then
+        # shellcheck disable=SC2086
+        python3 bench/multifd-bench.py --build "$build" --no-peer "$peer" \
+            ${MULTIFD_BENCH_ARGS:-}
+    else
+        # shellcheck disable=SC2086
+        python3 bench/multifd-bench.py --build "$build" ${MULTIFD_BENCH_ARGS:-}
+    fi
+fi
+
+# 5. TLS precopy (bench/tls-bench.py, bench/tls-rate).
+if [ "${BENCH_SKIP_TLS:-0}" != 1 ]; then
+    echo "== TLS precopy (bench/tls-bench.py, bench/tls-rate)"
+    if [ -n "$peer" ]; then
+        # shellcheck disable=SC2086
+        python3 bench/tls-bench.py --build "$build" --no-peer "$peer" \
+            ${TLS_BENCH_ARGS:-}
+    else
+        # shellcheck disable=SC2086
+        python3 bench/tls-bench.py --build "$build" ${TLS_BENCH_ARGS:-}
+    fi
 fi
