@@ -10,17 +10,20 @@
 #  3. Convergence (bench/convergence-bench.py): a guest dirtying 1.2x, 2x
 #     and 5x the bandwidth, migrated plain, with the downtime ramp and with
 #     the completion budget. BENCH_SKIP_CONVERGENCE=1 skips it.
-#  4. Precopy migration of a paused guest (bench/migration-bench.py), with
-#     the machine's limits (bench/mig-limits) and, when Debian's
-#     qemu-system-x86_64 is there (installed here when run as root), the
-#     same migrations done by it. MIGRATION_BENCH_ARGS adds options to it;
-#     BENCH_SKIP_PRECOPY=1 skips it.
-#  5. Postcopy of a 1 GiB random-RAM guest (bench/postcopy-bench.py):
-#     stream speed with both sides paused (also on Debian's QEMU), a guest
-#     dirtying memory, and the remote-fault latency with the background
-#     throttled, next to the machine's floor (bench/uffd-floor).
-#     POSTCOPY_BENCH_ARGS adds options; BENCH_SKIP_POSTCOPY=1 skips it.
-#  BENCH_SKIP_MIGRATION=1 skips 4 and everything after it.
+#  Then the migrations, each next to the machine's limits and, when
+#  Debian's qemu-system-x86_64 is there (installed here when run as root),
+#  the same migrations done by it. BENCH_SKIP_MIGRATION=1 skips them all;
+#  BENCH_SKIP_<NAME>=1 skips one, <NAME>_BENCH_ARGS adds options to it:
+#  4. PRECOPY (MIGRATION_BENCH_ARGS): a paused guest, random / zero /
+#     never-written RAM (bench/migration-bench.py, bench/mig-limits).
+#  5. POSTCOPY: 1 GiB random RAM, stream speed with both sides paused, a
+#     guest dirtying memory, and the remote-fault latency next to the
+#     machine's floor (bench/postcopy-bench.py, bench/uffd-floor).
+#  6. MULTIFD: random RAM on 1, 2, 4 channels, zlib and zstd on a
+#     compressible pattern, next to N tcp streams and the level-1
+#     compression rates (bench/multifd-bench.py, bench/multifd-limits).
+#  7. TLS: precopy over tcp with TLS next to one core's GnuTLS record rate
+#     (bench/tls-bench.py, bench/tls-rate).
 set -e
 build=${1:-build}
 secs=${BENCH_SECONDS:-5}
@@ -67,7 +70,6 @@ if [ "${BENCH_SKIP_CONVERGENCE:-0}" != 1 ]; then
 fi
 
 [ "${BENCH_SKIP_MIGRATION:-0}" = 1 ] && exit 0
-echo "== Precopy migration (bench/migration-bench.py)"
 peer=""
 if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -79,24 +81,32 @@ if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
         peer="qemu-system-x86_64 is not installed (and not root to install it)"
     fi
 fi
-if [ "${BENCH_SKIP_PRECOPY:-0}" = 1 ]; then
-    echo "(skipped: BENCH_SKIP_PRECOPY=1)"
-elif [ -n "$peer" ]; then
-    # shellcheck disable=SC2086
-    python3 bench/migration-bench.py --build "$build" --no-peer "$peer" \
-        ${MIGRATION_BENCH_ARGS:-}
-else
-    # shellcheck disable=SC2086
-    python3 bench/migration-bench.py --build "$build" ${MIGRATION_BENCH_ARGS:-}
-fi
 
-[ "${BENCH_SKIP_POSTCOPY:-0}" = 1 ] && exit 0
-echo "== Postcopy migration (bench/postcopy-bench.py)"
-if [ -n "$peer" ]; then
-    # shellcheck disable=SC2086
-    python3 bench/postcopy-bench.py --build "$build" --no-peer "$peer" \
+# run_migration_bench TITLE SCRIPT [ARGS...]: bench/SCRIPT with the peer.
+run_migration_bench() {
+    title=$1
+    script=$2
+    shift 2
+    echo "== $title (bench/$script)"
+    if [ -n "$peer" ]; then
+        python3 "bench/$script" --build "$build" --no-peer "$peer" "$@"
+    else
+        python3 "bench/$script" --build "$build" "$@"
+    fi
+}
+
+# shellcheck disable=SC2086
+[ "${BENCH_SKIP_PRECOPY:-0}" = 1 ] ||
+    run_migration_bench "Precopy migration" migration-bench.py \
+        ${MIGRATION_BENCH_ARGS:-}
+# shellcheck disable=SC2086
+[ "${BENCH_SKIP_POSTCOPY:-0}" = 1 ] ||
+    run_migration_bench "Postcopy migration" postcopy-bench.py \
         ${POSTCOPY_BENCH_ARGS:-}
-else
-    # shellcheck disable=SC2086
-    python3 bench/postcopy-bench.py --build "$build" ${POSTCOPY_BENCH_ARGS:-}
-fi
+# shellcheck disable=SC2086
+[ "${BENCH_SKIP_MULTIFD:-0}" = 1 ] ||
+    run_migration_bench "Multifd migration" multifd-bench.py \
+        ${MULTIFD_BENCH_ARGS:-}
+# shellcheck disable=SC2086
+[ "${BENCH_SKIP_TLS:-0}" = 1 ] ||
+    run_migration_bench "TLS precopy" tls-bench.py ${TLS_BENCH_ARGS:-}

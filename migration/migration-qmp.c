@@ -23,6 +23,7 @@
 #include "migration/postcopy-blocktime.h"
 #include "migration/convergence.h"
 #include "system/dirtylimit.h"
+#include "migration/tls-channel-setup.h"
 
 /* Bumped by every migrate so that a late connect callback of an older
  * attempt recognises itself. BQL. */
@@ -225,7 +226,7 @@ static void migrate_resume(MigrationState *s, MigrationAddress *addr,
     s->addr = migration_address_copy(addr);
     migrate_generation++;
     s->connecting = true;
-    if (!migration_transport_connect(addr, migrate_resume_connected,
+    if (!migration_channel_connect(addr, migrate_resume_connected,
                                      GUINT_TO_POINTER(migrate_generation),
                                      &err)) {
         s->connecting = false;
@@ -268,7 +269,7 @@ void qmp_migrate(const char *uri, MigrationChannelList *channels,
     s->addr = migration_address_copy(addr);
     migrate_generation++;
     s->connecting = true;
-    if (!migration_transport_connect(addr, migrate_connected,
+    if (!migration_channel_connect(addr, migrate_connected,
                                      GUINT_TO_POINTER(migrate_generation),
                                      &err)) {
         s->connecting = false;

@@ -421,7 +421,7 @@ void multifd_send_cancel(MultiFDSend *s, const char *reason)
 
 bool multifd_send_shutdown(MultiFDSend *s, GError **errp)
 {
-    bool ok;
+    bool ok, clean;
 
     g_mutex_lock(&s->lock);
     s->quit = true;
@@ -429,10 +429,22 @@ bool multifd_send_shutdown(MultiFDSend *s, GError **errp)
     g_mutex_unlock(&s->lock);
 
     for (unsigned i = 0; i < s->n; i++) {
+        if (s->chan[i].thread) {
+            g_thread_join(s->chan[i].thread);
+            s->chan[i].thread = NULL;
+        }
+    }
+    /* The threads are gone: the set's error is final. */
+    clean = s->error == NULL;
+    for (unsigned i = 0; i < s->n; i++) {
         SendChannel *c = &s->chan[i];
+        GError *err = NULL;
 
-        if (c->thread) {
-            g_thread_join(c->thread);
+        if (clean && c->ch && s->params.channel_end &&
+            !s->params.channel_end(c->ch, s->params.opaque, &err)) {
+            error_prepend(&err, "multifd channel %u: ", c->id);
+            send_fail(s, err);
+            clean = false;
         }
         /* The peer sees the end of each connection (wire 6.2.8). */
         if (c->ch) {

@@ -38,6 +38,7 @@ static const MigrationCapability supported_caps[] = {
     MIGRATION_CAPABILITY_X_POSTCOPY_SAFE_START,
     /* Over the interpreter's own dirty log, not KVM's dirty ring. */
     MIGRATION_CAPABILITY_DIRTY_LIMIT,
+    MIGRATION_CAPABILITY_MULTIFD,
 };
 
 /* spec 7.9 defaults; strings and lists NULL (reported "" / []). */

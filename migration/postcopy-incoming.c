@@ -28,6 +28,7 @@
 #include "migration/savevm.h"
 #include "migration/status.h"
 #include "migration/threadinfo.h"
+#include "migration/tls-channel-setup.h"
 
 /* The destination's postcopy progress (QEMU's PostcopyState). */
 enum {
@@ -659,6 +660,14 @@ static void recover_accepted(MigChannel *ch, void *opaque)
     g_mutex_unlock(&mis->recover_lock);
 }
 
+/* The source retries with another migrate-recover / resume. */
+static void recover_accept_failed(GError *err, void *opaque)
+{
+    error_report("migration: recovery connection refused: %s",
+                 err->message);
+    g_error_free(err);
+}
+
 bool postcopy_incoming_recover(MigrationIncomingState *mis,
                                MigrationAddress *addr, GError **errp)
 {
@@ -668,7 +677,8 @@ bool postcopy_incoming_recover(MigrationIncomingState *mis,
         migration_transport_listener_close(mis->listener);
         mis->listener = NULL;
     }
-    l = migration_transport_listen(addr, recover_accepted, mis, errp);
+    l = migration_channel_listen(addr, recover_accepted,
+                                 recover_accept_failed, mis, errp);
     if (!l) {
         return false;
     }

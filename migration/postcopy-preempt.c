@@ -22,6 +22,7 @@
 #include "migration/ram.h"
 #include "migration/status.h"
 #include "migration/threadinfo.h"
+#include "migration/tls-channel-setup.h"
 
 /* Longest wait for the first PONG and for the connection. */
 #define PREEMPT_CONNECT_TIMEOUT_US (30 * G_USEC_PER_SEC)
@@ -102,7 +103,7 @@ bool postcopy_preempt_connect(MigrationState *s, bool wait_pong,
     }
 
     bql_lock();
-    ok = migration_transport_connect(s->addr, preempt_connected, s, &err);
+    ok = migration_channel_connect(s->addr, preempt_connected, s, &err);
     bql_unlock();
     if (!ok) {
         g_propagate_prefixed_error(errp, err, "postcopy-preempt channel: ");

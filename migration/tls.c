@@ -24,6 +24,9 @@
 /* How much one writev hands to GnuTLS at most: enough for full 16 KiB
  * records, small enough to bound the copy GnuTLS makes while corked. */
 #define TLS_WRITE_CHUNK (256 * 1024)
+/* Read-ahead below GnuTLS: it asks for a record header, then the rest of
+ * the record; one raw read of up to this much serves many records. */
+#define TLS_READ_AHEAD (256 * 1024)
 
 typedef struct TLSChannel {
     MigChannel *raw;            /* our own reference */
@@ -32,6 +35,8 @@ typedef struct TLSChannel {
     char *peer_name;            /* set by the checks, then read-only */
     GError *pull_err;           /* last raw read error (reader thread) */
     GError *push_err;           /* last raw write error (writer thread) */
+    guint8 *rbuf;               /* read-ahead (reader thread) ... */
+    size_t rpos, rlen;          /* ... unread bytes are rbuf[rpos..rlen) */
     bool relaxed_eof;           /* atomic: set by any thread */
     bool said_bye;              /* writer thread: close_notify was sent */
 } TLSChannel;
@@ -54,17 +59,36 @@ bool migration_tls_channel_is_tls(MigChannel *ch)
 static ssize_t tls_pull(gnutls_transport_ptr_t opaque, void *buf, size_t len)
 {
     TLSChannel *t = opaque;
-    struct iovec iov = { .iov_base = buf, .iov_len = len };
+    struct iovec iov;
     GError *err = NULL;
-    ssize_t n = mig_channel_readv(t->raw, &iov, 1, &err);
+    ssize_t n;
 
-    if (n < 0) {
-        g_clear_error(&t->pull_err);
-        t->pull_err = err;
-        /* errno is thread-local: GnuTLS reads it right after we return. */
-        errno = EIO;
-        return -1;
+    if (t->rpos == t->rlen) {
+        /* Empty: one raw read of whatever has arrived (it blocks only
+         * until the first byte is there). */
+        if (!t->rbuf) {
+            t->rbuf = g_malloc(TLS_READ_AHEAD);
+        }
+        iov = (struct iovec) { .iov_base = t->rbuf,
+                               .iov_len = TLS_READ_AHEAD };
+        n = mig_channel_readv(t->raw, &iov, 1, &err);
+        if (n < 0) {
+            g_clear_error(&t->pull_err);
+            t->pull_err = err;
+            /* errno is thread-local: GnuTLS reads it right after we
+             * return. */
+            errno = EIO;
+            return -1;
+        }
+        t->rpos = 0;
+        t->rlen = n;
+        if (n == 0) {
+            return 0;
+        }
     }
+    n = MIN(len, t->rlen - t->rpos);
+    memcpy(buf, t->rbuf + t->rpos, n);
+    t->rpos += n;
     return n;
 }
 
@@ -238,6 +262,7 @@ static void tls_free(TLSChannel *t)
     mig_channel_unref(t->raw);
     g_clear_error(&t->pull_err);
     g_clear_error(&t->push_err);
+    g_free(t->rbuf);
     g_free(t->peer_name);
     g_free(t);
 }

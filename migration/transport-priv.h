@@ -16,6 +16,10 @@ struct MigTransportListener {
     SocketAddressList *addrs;   /* what we listen on, ports resolved */
     MigChannel *pending;        /* one-shot channel not yet delivered */
     guint pending_id;           /* idle source delivering it */
+    /* Called first by migration_transport_listener_close (a layer on
+     * top, e.g. TLS accept, releases its own state). */
+    void (*on_close)(void *data);
+    void *on_close_data;
 };
 
 /* A listener that calls cb(ch, opaque); no sources yet. */

@@ -130,6 +130,9 @@ void migration_transport_listener_close(MigTransportListener *l)
     if (!l) {
         return;
     }
+    if (l->on_close) {
+        l->on_close(l->on_close_data);
+    }
     for (guint i = 0; i < l->watches->len; i++) {
         g_source_remove(g_array_index(l->watches, guint, i));
     }

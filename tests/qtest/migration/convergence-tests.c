@@ -626,7 +626,7 @@ void migration_test_add_convergence(MigrationTestEnv *env)
                        test_convergence_stall_event);
     migration_test_add("/migration/convergence/downtime-ramp",
                        test_convergence_downtime_ramp);
-    if (migration_postcopy_supported()) {
+    if (migration_host_has_uffd()) {
         migration_test_add("/migration/convergence/budget-postcopy",
                            test_convergence_budget_postcopy);
     } else {

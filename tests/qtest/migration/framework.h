@@ -84,7 +84,16 @@ void migration_test_add_postcopy(MigrationTestEnv *env);
 void test_postcopy_cancel_after(int status);
 void migration_test_add_quirks(MigrationTestEnv *env);
 void migration_test_add_convergence(MigrationTestEnv *env);
-/* postcopy-tests.c: can this host run postcopy (userfaultfd)? */
-bool migration_postcopy_supported(void);
+void migration_test_add_compression(MigrationTestEnv *env);
+/* postcopy-tests.c: can this host's harness use userfaultfd? */
+bool migration_host_has_uffd(void);
+void migration_test_add_tls(MigrationTestEnv *env);
+/* postcopy-tests.c, for other groups: a postcopy run (with one more
+ * capability on both sides, e.g. "multifd", or NULL; optionally with
+ * preempt; optionally through three pause and recovery cycles) whose
+ * start hook runs before migrate-incoming. */
+void test_postcopy_hooked(TestMigrateStartHook start_hook,
+                          TestMigrateEndHook end_hook, const char *extra_cap,
+                          bool preempt, bool recovery);
 
 #endif /* TESTS_MIGRATION_FRAMEWORK_H */

@@ -88,6 +88,11 @@ typedef struct PostcopyArgs {
     bool preempt;
     int precopy_passes;         /* before migrate-start-postcopy */
     bool dest_stays;            /* destination: exit-on-error false */
+    /* Run after both processes started, before migrate-incoming (e.g.
+     * TLS credentials); the end hook runs before the final checks. */
+    TestMigrateStartHook start_hook;
+    TestMigrateEndHook end_hook;
+    void *hook_data;
 } PostcopyArgs;
 
 static char *unix_uri(const char *name)
@@ -116,6 +121,9 @@ static void postcopy_prepare(QTestState **from, QTestState **to,
         args->start.caps[n++] = extra[k++];
     }
     g_assert_cmpint(migrate_start(from, to, "defer", &args->start), ==, 0);
+    if (args->start_hook) {
+        args->hook_data = args->start_hook(*from, *to);
+    }
     migrate_ensure_non_converge(*from);
     migrate_prepare_for_dirty_mem(*from);
     qtest_qmp_assert_success(*to,
@@ -222,6 +230,9 @@ static void test_postcopy_common(PostcopyArgs *args)
 
     postcopy_prepare(&from, &to, args);
     postcopy_start(from, to, args->precopy_passes);
+    if (args->end_hook) {
+        args->end_hook(from, to, args->hook_data);
+    }
     postcopy_complete(from, to);
 }
 
@@ -317,6 +328,26 @@ static void test_postcopy_preempt(void)
     /* The urgent pages really went over the preempt channel. */
     assert_urgent_channel(from, to, true);
     postcopy_complete(from, to);
+}
+
+/*
+ * multifd in precopy, then postcopy on the main channel (wire 3.8): the
+ * prepare section syncs the channels, which stay idle afterwards.
+ */
+static void test_multifd_postcopy(void)
+{
+    PostcopyArgs args = { .start = { .caps = { "multifd" } },
+                          .precopy_passes = 1 };
+
+    test_postcopy_common(&args);
+}
+
+static void test_multifd_postcopy_preempt(void)
+{
+    PostcopyArgs args = { .start = { .caps = { "multifd" } },
+                          .preempt = true, .precopy_passes = 1 };
+
+    test_postcopy_common(&args);
 }
 
 /* migrate_cancel is refused in postcopy (2.3). */
@@ -474,6 +505,9 @@ static void test_postcopy_recovery_common(PostcopyArgs *args,
                   "postcopy-recover,postcopy-active,");
     assert_no_event(from, &src_state, "failed");
     assert_no_event(to, &dst_state, "failed");
+    if (args->end_hook) {
+        args->end_hook(from, to, args->hook_data);
+    }
     postcopy_complete(from, to);
     {
         g_autofree char *p = mig_tmp_path("migsocket-recover");
@@ -513,6 +547,22 @@ static void test_postcopy_recovery_reconnect(void)
 static void test_postcopy_preempt_recovery(void)
 {
     PostcopyArgs args = { .preempt = true };
+
+    test_postcopy_recovery_common(&args, FAIL_NONE);
+}
+
+/* Recovery leaves the idle multifd channels alone. */
+static void test_multifd_postcopy_recovery(void)
+{
+    PostcopyArgs args = { .start = { .caps = { "multifd" } } };
+
+    test_postcopy_recovery_common(&args, FAIL_NONE);
+}
+
+static void test_multifd_postcopy_preempt_recovery(void)
+{
+    PostcopyArgs args = { .start = { .caps = { "multifd" } },
+                          .preempt = true };
 
     test_postcopy_recovery_common(&args, FAIL_NONE);
 }
@@ -825,6 +875,29 @@ void test_postcopy_cancel_after(int status)
     }
 }
 
+void test_postcopy_hooked(TestMigrateStartHook start_hook,
+                          TestMigrateEndHook end_hook, const char *extra_cap,
+                          bool preempt, bool recovery)
+{
+    PostcopyArgs args = {
+        .start = { .caps = { extra_cap } },
+        .preempt = preempt,
+        .start_hook = start_hook,
+        .end_hook = end_hook,
+    };
+
+    if (recovery) {
+        test_postcopy_recovery_common(&args, FAIL_NONE);
+    } else {
+        test_postcopy_common(&args);
+    }
+}
+
+bool migration_host_has_uffd(void)
+{
+    return host_has_uffd();
+}
+
 void migration_test_add_postcopy(MigrationTestEnv *env)
 {
     if (!host_has_uffd()) {
@@ -852,6 +925,14 @@ void migration_test_add_postcopy(MigrationTestEnv *env)
                        test_postcopy_preempt);
     migration_test_add("/migration/postcopy/preempt/recovery/plain",
                        test_postcopy_preempt_recovery);
+    migration_test_add("/migration/multifd+postcopy/plain",
+                       test_multifd_postcopy);
+    migration_test_add("/migration/multifd+postcopy/preempt/plain",
+                       test_multifd_postcopy_preempt);
+    migration_test_add("/migration/multifd+postcopy/recovery/plain",
+                       test_multifd_postcopy_recovery);
+    migration_test_add("/migration/multifd+postcopy/preempt/recovery/plain",
+                       test_multifd_postcopy_preempt_recovery);
     migration_test_add("/migration/postcopy/safe-start/plain",
                        test_safe_start_plain);
     qtest_add_data_func("/migration/postcopy/safe-start/timeout",
@@ -871,7 +952,3 @@ void migration_test_add_postcopy(MigrationTestEnv *env)
                         test_postcopy_device_failure);
 }
 
-bool migration_postcopy_supported(void)
-{
-    return host_has_uffd();
-}
