@@ -215,10 +215,13 @@ def main(argv):
         cmd = [limits_bin, "--json", "--size-mib", "1024", "--streams",
                ",".join(str(n) for n in streams), "--pattern",
                files["pattern"]]
-        limits = json.loads(subprocess.run(
-            cmd, check=True, stdout=subprocess.PIPE, text=True,
-            timeout=900).stdout)
-        print("limits: %s" % json.dumps(limits), flush=True)
+        def measure():
+            return json.loads(subprocess.run(
+                cmd, check=True, stdout=subprocess.PIPE, text=True,
+                timeout=900).stdout)
+
+        limits = measure()
+        print("limits (start): %s" % json.dumps(limits), flush=True)
         for case in plan:
             kind, size, n, method = case
             lim, lim_name = limit_for(case, limits)
@@ -248,6 +251,26 @@ def main(argv):
                        r["ram_gbps"], r["wire_gbps"], lim_name,
                        fmt(lim, ".2f"), fmt(ratio, ".2f"), r["src_cpu"],
                        r["dst_cpu"]), flush=True)
+        # The best of start and end counts (the load changes meanwhile);
+        # the ratios above used the start figures, so re-print them.
+        end = measure()
+        print("limits (end): %s" % json.dumps(end), flush=True)
+        for k, v in end.items():
+            limits[k] = max(v, limits.get(k, 0))
+        for row in rows:
+            if not row["error"]:
+                lim, _ = limit_for((row["kind"], row["size_mib"],
+                                    row["channels"], row["method"]), limits)
+                got = (row["wire_gbps"] if row["method"] == "none"
+                       else row["ram_gbps"])
+                row["limit"] = lim
+                row["ratio"] = got / lim if lim else None
+        print("ratios against the best limits:", flush=True)
+        for row in rows:
+            if not row["error"]:
+                print("  %-5s %-7s %5d MiB x%-2d %-4s  %s" % (
+                    row["emulator"], row["kind"], row["size_mib"],
+                    row["channels"], row["method"], fmt(row["ratio"], ".2f")))
         if a.json:
             with open(a.json, "w") as f:
                 json.dump({"limits": limits, "rows": rows}, f, indent=1)

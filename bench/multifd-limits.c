@@ -4,7 +4,7 @@
  * bench/multifd-bench.py:
  *   tcpN   N plain stream copies over tcp loopback at once, one thread
  *          per sender and per receiver (large writes into pre-touched
- *          buffers): what N multifd channels could carry at best;
+ *          buffers), best of three: what N multifd channels could carry;
  *   zstd1  one thread compressing the pattern file's pages with zstd
  *          level 1 as a multifd channel does (one stream, 128 pages per
  *          flush): input bytes per second;
@@ -27,7 +27,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
-#define CHUNK (1u << 20)
+#define CHUNK (4u << 20)        /* bytes per write()/read(), as mig-limits */
 #define PAGE 4096u
 #define PAGES_PER_PACKET 128u
 
@@ -268,7 +268,11 @@ int main(int argc, char **argv)
                        counts[i]);
             return 1;
         }
-        gbps = bench_tcp_streams(n, len);
+        /* Best of three: the machine is shared and noisy. */
+        gbps = 0;
+        for (int rep = 0; rep < 3; rep++) {
+            gbps = MAX(gbps, bench_tcp_streams(n, len));
+        }
         g_string_append_printf(out, json ? "%s\"tcp%ld\": %.3f" :
                                "%stcp x%ld: %.3f GB/s\n",
                                json && out->len > 1 ? ", " : "", n, gbps);
