@@ -48,9 +48,16 @@ static int rp_page_request(MigrationState *s, uint16_t type,
                            const uint8_t *buf, uint16_t len, GError **errp)
 {
     RpPageRequest req;
+    int st = g_atomic_int_get(s->state);
 
-    if (!s->pc_queue || !migration_status_in_postcopy(
-            g_atomic_int_get(s->state))) {
+    /*
+     * `device` too: the migration thread moves to postcopy-device only
+     * after the package is flushed, and a destination that runs at
+     * POSTCOPY_RUN (one older than 10.2) can fault before that.  The
+     * queue is bounded, and nothing reads it outside postcopy.
+     */
+    if (!s->pc_queue || !(migration_status_in_postcopy(st) ||
+                          st == MIGRATION_STATUS_DEVICE)) {
         error_setg(errp, "Received '%s' message on the return path, but "
                    "postcopy is not active", rp_msgs[type].name);
         return -1;

@@ -296,8 +296,9 @@ static void test_extra_connections(void)
     g_free(wait_status(&d, "active"));
     for (int i = 0; i < 3; i++) {
         extra[i] = connect_source(&d);
-        /* Whatever a second source says, it is not read. */
-        send_all(extra[i], b->data, b->len);
+        /* Whatever a second source says, it is not read (the send may
+         * already fail: the destination may have closed it). */
+        (void)!send(extra[i], b->data, b->len, MSG_NOSIGNAL);
         expect_eof(extra[i]);
         close(extra[i]);
     }
