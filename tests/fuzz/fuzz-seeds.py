@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""Write the seed corpora of the fuzz targets return-path, mapped-ram and
-elf (tests/fuzz/corpus/<target>/), built from the byte layouts of
-spec/migration-wire-format.md 5 and 7.3 and the ELF32 header layout.
+"""Write the seed corpora of the fuzz targets return-path, mapped-ram,
+elf and multifd-recv (tests/fuzz/corpus/<target>/), built from the byte
+layouts of spec/migration-wire-format.md 5, 6.2 and 7.3 and the ELF32
+header layout.
 cr16-as seeds are plain source files kept in the corpus directly.
 
 usage: fuzz-seeds.py [CORPUS_DIR]     (default: tests/fuzz/corpus)
@@ -10,6 +11,7 @@ usage: fuzz-seeds.py [CORPUS_DIR]     (default: tests/fuzz/corpus)
 import os
 import struct
 import sys
+import zlib
 
 BLOCK = b"cr16.ram"          # the virt board's RAM block (fuzz-machine.c)
 RP_RAM_PAGES = 256           # FUZZ_RP_RAM / 4096 in fuzz-return-path.c
@@ -162,13 +164,73 @@ def elf_seeds():
     }
 
 
+MF_MAGIC, MF_VERSION = 0x11223344, 1
+MF_PAGES_PER_PACKET = 0x80000 // PAGE
+MF_SYNC, MF_ZLIB, MF_ZSTD, MF_DEVICE = 0x01, 0x02, 0x04, 0x40
+MF_BLOCK = b"fuzz.ram"       # fuzz-multifd-recv.c
+
+
+def mf_handshake(channel_id=0, magic=MF_MAGIC):
+    return (struct.pack(">II", magic, MF_VERSION) + bytes(16) +
+            bytes([channel_id]) + bytes(39))
+
+
+def mf_ram_packet(flags, normal, zero, payload_size, num, block=MF_BLOCK):
+    """The 320-byte header + offsets (wire 6.2.3)."""
+    pkt = bytearray(320 + 8 * MF_PAGES_PER_PACKET)
+    struct.pack_into(">IIIIIIQI", pkt, 0, MF_MAGIC, MF_VERSION, flags,
+                     MF_PAGES_PER_PACKET, len(normal), payload_size, num,
+                     len(zero))
+    pkt[64:64 + len(block)] = block
+    for i, off in enumerate(list(normal) + list(zero)):
+        struct.pack_into(">Q", pkt, 320 + 8 * i, off)
+    return bytes(pkt)
+
+
+def mf_sync(num):
+    return mf_ram_packet(MF_SYNC, [], [], 0, num, block=b"")
+
+
+def multifd_seeds():
+    pages = [bytes([k + 1]) * PAGE for k in range(2)]
+    plain = (mf_handshake() +
+             mf_ram_packet(0, [0, 5 * PAGE], [9 * PAGE], 2 * PAGE, 1) +
+             b"".join(pages) + mf_sync(2))
+    z = zlib.compressobj()
+    comp = z.compress(b"".join(pages)) + z.flush(zlib.Z_SYNC_FLUSH)
+    zpkt = (mf_handshake() +
+            mf_ram_packet(MF_ZLIB, [PAGE, 63 * PAGE], [], len(comp), 1) +
+            comp + mf_sync(2))
+    dev = bytearray(276)
+    struct.pack_into(">III", dev, 0, MF_MAGIC, MF_VERSION, MF_DEVICE)
+    dev[12:12 + 5] = b"dev.0"
+    struct.pack_into(">II", dev, 268, 0, 8)
+    return {
+        "none-pages-sync": b"\0" + plain,
+        "zlib-pages-sync": b"\1" + zpkt,
+        "sync-only": b"\0" + mf_handshake() + mf_sync(1) + mf_sync(2),
+        "bad-magic": b"\0" + mf_handshake(magic=0x11223345),
+        "bad-channel-id": b"\0" + mf_handshake(channel_id=3),
+        "offset-outside-block": b"\0" + mf_handshake() +
+                                mf_ram_packet(0, [64 * PAGE], [], PAGE, 1) +
+                                bytes(PAGE),
+        "unknown-block": b"\0" + mf_handshake() +
+                         mf_ram_packet(0, [0], [], PAGE, 1, block=b"x") +
+                         bytes(PAGE),
+        "device-state": b"\0" + mf_handshake() + bytes(dev) + b"12345678",
+        "zstd-garbage": b"\2" + mf_handshake() +
+                        mf_ram_packet(MF_ZSTD, [0], [], 16, 1) + bytes(16),
+    }
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     corpus = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here,
                                                                  "corpus")
     for target, seeds in (("return-path", return_path_seeds()),
                           ("mapped-ram", mapped_ram_seeds()),
-                          ("elf", elf_seeds())):
+                          ("elf", elf_seeds()),
+                          ("multifd-recv", multifd_seeds())):
         d = os.path.join(corpus, target)
         os.makedirs(d, exist_ok=True)
         for name, data in seeds.items():
