@@ -5,7 +5,7 @@
 BUILD ?= build
 MESON_TEST_ARGS ?=
 
-.PHONY: all deps configure check check-unit check-qtest bench demo install clean fuzz
+.PHONY: all deps configure check check-unit check-qtest bench demo install clean fuzz soak
 
 all: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -51,6 +51,15 @@ FUZZ_ONLY ?=
 fuzz:
 	python3 tests/fuzz/run-fuzz.py --seconds $(FUZZ_SECONDS) \
 	    $(if $(FUZZ_ONLY),--only $(FUZZ_ONLY))
+
+# Soak (docs/devel/migration/soak.rst): SOAK_MIGRATIONS migrations of a
+# dirtying guest between two processes under CPU load, digests compared.
+SOAK_MIGRATIONS ?= 200
+SOAK_ARGS ?=
+
+soak: all
+	python3 tests/soak/soak.py --build $(BUILD) \
+	    --migrations $(SOAK_MIGRATIONS) $(SOAK_ARGS)
 
 install: all
 	meson install -C $(BUILD)

@@ -12,6 +12,7 @@
 #include "qemu/osdep.h"
 #include "qemu/main-loop.h"
 #include "qemu/error-report.h"
+#include "qemu/yank.h"
 #include "qapi/error.h"
 #include "qapi/json-visit.h"
 #include "qapi/qapi-visit.h"
@@ -85,6 +86,49 @@ static LoadvmHooks incoming_hooks = {
     .command = incoming_command,
 };
 
+/* ---- yank: the user's way out of a stalled load ---- */
+
+/*
+ * yank {"type": "migration"} on the destination (migrate_cancel does not
+ * act here, spec 2.3): shut down the channels the load reads, so a peer
+ * that stops sending cannot hold the destination -- the load fails
+ * (precopy) or postcopy pauses, as after a network failure.  Runs under
+ * the yank lock in whatever thread yanks; file_lock keeps the files from
+ * being closed meanwhile, and shutting down never blocks.
+ */
+static void incoming_yank(void *opaque)
+{
+    MigrationIncomingState *mis = opaque;
+
+    g_mutex_lock(&mis->file_lock);
+    if (mis->from_src_file) {
+        qemu_file_shutdown(mis->from_src_file);
+    }
+    if (mis->preempt_file) {
+        qemu_file_shutdown(mis->preempt_file);
+    }
+    g_mutex_unlock(&mis->file_lock);
+}
+
+static bool incoming_yank_register(MigrationIncomingState *mis,
+                                   GError **errp)
+{
+    if (!yank_register_instance(YANK_MIGRATION_INSTANCE, errp)) {
+        return false;
+    }
+    yank_register_function(YANK_MIGRATION_INSTANCE, incoming_yank, mis);
+    return true;
+}
+
+static void incoming_yank_unregister(MigrationIncomingState *mis)
+{
+    if (yank_instance_registered(YANK_MIGRATION_INSTANCE)) {
+        yank_unregister_function(YANK_MIGRATION_INSTANCE, incoming_yank,
+                                 mis);
+        yank_unregister_instance(YANK_MIGRATION_INSTANCE);
+    }
+}
+
 /* ---- the end of the load (main loop, BQL) ---- */
 
 static void incoming_teardown(MigrationIncomingState *mis, uint32_t shut)
@@ -114,6 +158,7 @@ static void incoming_teardown(MigrationIncomingState *mis, uint32_t shut)
         migration_transport_listener_close(mis->listener);
         mis->listener = NULL;
     }
+    incoming_yank_unregister(mis);
     migration_set_incoming_transport_started(false);
 }
 
@@ -286,11 +331,15 @@ bool migration_incoming_start(MigrationAddress *addr, bool exit_on_error,
     if (st == MIGRATION_STATUS_FAILED) {
         migrate_clear_error(migrate_get_current());
     }
+    if (!incoming_yank_register(mis, errp)) {
+        return false;
+    }
     incoming_set_state(mis, st, MIGRATION_STATUS_SETUP);
     mis->listener = migration_channel_listen(addr, incoming_accepted,
                                              incoming_accept_failed, mis,
                                              errp);
     if (!mis->listener) {
+        incoming_yank_unregister(mis);
         /* Q5 fixed: not stuck in `setup`; the reason is also error-desc. */
         if (errp && *errp) {
             migrate_set_error(migrate_get_current(), g_error_copy(*errp));

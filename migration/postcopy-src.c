@@ -99,9 +99,18 @@ bool postcopy_src_queue_request(PostcopySrcQueue *q, const char *name,
         return false;
     }
 
+    g_mutex_lock(&q->lock);
+    /* A destination that asks faster than the source sends must not
+     * grow the source without bound (resource-limits.rst). */
+    if (g_queue_get_length(&q->requests) >= POSTCOPY_SRC_QUEUE_MAX) {
+        g_mutex_unlock(&q->lock);
+        error_setg(errp, "Too many outstanding page requests (%u): the "
+                   "destination asks faster than pages can be sent",
+                   POSTCOPY_SRC_QUEUE_MAX);
+        return false;
+    }
     req = g_new(PageRequest, 1);
     *req = (PageRequest) { rb, start, len, page };
-    g_mutex_lock(&q->lock);
     g_queue_push_tail(&q->requests, req);
     q->nr_requests++;
     q->pending_pages += len / page;

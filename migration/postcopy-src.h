@@ -43,6 +43,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(PostcopySrcQueue, postcopy_src_queue_free)
  * request"), the range lies inside the block. Returns false with errp set
  * (the caller fails the return path). Wakes a waiting sender.
  */
+/* Most page requests queued at once; one more fails the return path
+ * ("Too many outstanding page requests"), and postcopy pauses. */
+#define POSTCOPY_SRC_QUEUE_MAX 65536u
+
 bool postcopy_src_queue_request(PostcopySrcQueue *q, const char *name,
                                 uint64_t start, uint64_t len, GError **errp);
 

@@ -120,9 +120,10 @@ static int rp_recv_bitmap(MigrationState *s, QEMUFile *rp, const uint8_t *buf,
 
 /*
  * Read and act on one message. Returns 1 to go on, 0 when the destination
- * said SHUT(0), -1 with errp set on any error.
+ * said SHUT(0), -1 with errp set on any error.  Public for the fuzz target
+ * "return-path", which feeds it bytes from a memory channel.
  */
-static int rp_handle_one(MigrationState *s, QEMUFile *rp, GError **errp)
+int migration_rp_handle_one(MigrationState *s, QEMUFile *rp, GError **errp)
 {
     uint8_t buf[MIG_RP_MAX_LEN];
     uint16_t type, len;
@@ -214,7 +215,7 @@ static gpointer rp_thread_fn(gpointer opaque)
     int r;
 
     do {
-        r = rp_handle_one(s, s->rp_file, &err);
+        r = migration_rp_handle_one(s, s->rp_file, &err);
     } while (r > 0);
 
     if (r < 0) {

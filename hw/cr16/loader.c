@@ -277,17 +277,25 @@ static bool image_parse_elf(Cr16Image *img, GBytes *file, uint64_t ram_size,
 Cr16Image *cr16_image_load(const char *path, uint64_t ram_size,
                            GError **errp)
 {
-    g_autoptr(Cr16Image) img = image_new();
     g_autoptr(GBytes) file = NULL;
     uint8_t *buf;
     size_t len;
-    bool ok;
 
     buf = image_read_file(path, &len, errp);
     if (!buf) {
         return NULL;
     }
     file = g_bytes_new_take(buf, len);
+    return cr16_image_parse(file, ram_size, errp);
+}
+
+Cr16Image *cr16_image_parse(GBytes *file, uint64_t ram_size, GError **errp)
+{
+    g_autoptr(Cr16Image) img = image_new();
+    size_t len;
+    const uint8_t *buf = g_bytes_get_data(file, &len);
+    bool ok;
+
     if (len >= 4 && !memcmp(buf, "\x7f" "ELF", 4)) {
         img->is_elf = true;
         ok = image_parse_elf(img, file, ram_size, errp);

@@ -32,6 +32,13 @@ typedef struct Cr16Image Cr16Image;
 Cr16Image *cr16_image_load(const char *path, uint64_t ram_size,
                            GError **errp);
 
+/*
+ * The same checks on an image already in memory (the file's bytes; the
+ * image keeps a reference to them).  cr16_image_load() reads the file and
+ * calls this; the fuzz target "elf" feeds it directly.
+ */
+Cr16Image *cr16_image_parse(GBytes *file, uint64_t ram_size, GError **errp);
+
 /* Copy the image's segments into RAM (zero-filling .bss parts) through
  * the physical bus. BQL held. */
 void cr16_image_install(const Cr16Image *img);

@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..",
@@ -100,6 +101,120 @@ def save(build, tmp, out, name, caps=(), params=None, running=False,
              info.get("xbzrle-cache", {}).get("pages", 0)))
 
 
+class Recorder:
+    """A relay between a source and a destination on Unix sockets that
+    keeps a copy of what the source sends on the main channel (the first
+    connection; later ones, e.g. preempt, are relayed but not kept)."""
+
+    def __init__(self, listen_path, target_path):
+        self.target = target_path
+        self.data = bytearray()
+        self.srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.srv.bind(listen_path)
+        self.srv.listen(4)
+        self.threads = []
+        t = threading.Thread(target=self._accept, daemon=True)
+        t.start()
+
+    def _accept(self):
+        first = True
+        while True:
+            try:
+                a, _ = self.srv.accept()
+            except OSError:
+                return
+            b = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            b.connect(self.target)
+            for src, dst, keep in ((a, b, first), (b, a, False)):
+                t = threading.Thread(target=self._pump,
+                                     args=(src, dst, keep), daemon=True)
+                t.start()
+                self.threads.append(t)
+            first = False
+
+    def _pump(self, src, dst, keep):
+        while True:
+            try:
+                chunk = src.recv(65536)
+            except OSError:
+                chunk = b""
+            if not chunk:
+                try:
+                    dst.shutdown(socket.SHUT_WR)
+                except OSError:
+                    pass
+                return
+            if keep:
+                self.data += chunk
+            try:
+                dst.sendall(chunk)
+            except OSError:
+                return
+
+    def close(self):
+        self.srv.close()
+        for t in self.threads:
+            t.join(timeout=10)
+
+
+def save_postcopy(build, tmp, out, name, writes):
+    """A real postcopy migration over a socket (commands: OPEN_RETURN_PATH,
+    POSTCOPY_ADVISE, RAM_DISCARD, LISTEN, PACKAGED with RUN, PING);
+    the main channel's bytes, as the destination read them."""
+    qemu = os.path.join(build, "qemu-system-cr16")
+    guest = os.path.join(build, "tests", "tcg", "cr16", "a-b-bootblock.bin")
+    procs = []
+    try:
+        qmps = {}
+        for role in ("src", "dst"):
+            sock = os.path.join(tmp, "%s-%s.qmp" % (name, role))
+            args = [qemu, "-M", "virt", "-m", RAM, "-display", "none",
+                    "-kernel", guest, "-device", TESTDEV, "-serial", "null",
+                    "-S", "-qmp", "unix:%s,server=on,wait=off" % sock]
+            if role == "src":
+                args += ["-qtest", "unix:%s,server=on,wait=off" %
+                         os.path.join(tmp, name + ".qtest")]
+            else:
+                args += ["-incoming", "defer"]
+            procs.append(subprocess.Popen(args))
+            wait_for_socket(sock)
+            qmps[role] = QMP(sock)
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.connect(os.path.join(tmp, name + ".qtest"))
+        f = s.makefile("rw")
+        for addr, data in writes:
+            qtest_write(f, addr, data)
+        for q in qmps.values():
+            q.cmd("migrate-set-capabilities", capabilities=[
+                {"capability": "postcopy-ram", "state": True}])
+        dst_sock = os.path.join(tmp, name + "-dst.mig")
+        rec_sock = os.path.join(tmp, name + "-rec.mig")
+        qmps["dst"].cmd("migrate-incoming", uri="unix:" + dst_sock)
+        rec = Recorder(rec_sock, dst_sock)
+        # Small bandwidth: postcopy starts while RAM is still pending.
+        qmps["src"].cmd("migrate-set-parameters", **{"max-bandwidth": 65536})
+        qmps["src"].cmd("migrate", uri="unix:" + rec_sock)
+        qmps["src"].cmd("migrate-start-postcopy")
+        qmps["src"].cmd("migrate-set-parameters",
+                        **{"max-bandwidth": 1 << 30})
+        wait_status(qmps["src"], "completed")
+        wait_status(qmps["dst"], "completed")
+        for q in qmps.values():
+            q.cmd("quit")
+        for p in procs:
+            p.wait(timeout=30)
+        rec.close()
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+    with open(os.path.join(out, name), "wb") as f:
+        f.write(rec.data)
+    print("%-16s %7d bytes (postcopy, recorded on the socket)"
+          % (name, len(rec.data)))
+
+
 def main():
     build = sys.argv[1]
     out = sys.argv[2] if len(sys.argv) > 2 else os.path.join(
@@ -125,6 +240,10 @@ def main():
              writes=[(0x8000 + i * 0x1000, bytes(range(64)))
                      for i in range(4)],
              live_writes=60)
+        # Postcopy: the commands and the package (the target answers
+        # OPEN_RETURN_PATH and PING, and handles the postcopy commands).
+        save_postcopy(build, tmp, out, "postcopy-package", writes=[
+            (0x3000, pattern), (0xfe000, pattern)])
 
 
 if __name__ == "__main__":

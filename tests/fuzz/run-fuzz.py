@@ -27,10 +27,12 @@ import sys
 import time
 
 SRC = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-TARGETS = ['json', 'opts', 'qmp', 'qtest', 'migration-stream']
+TARGETS = ['json', 'opts', 'qmp', 'qtest', 'migration-stream', 'return-path',
+           'mapped-ram', 'elf', 'cr16-as', 'multifd-recv']
 # Longest input per target (default 4096): the stream seeds are whole
 # migrations of a 1 MiB guest, and the device sections come last.
-MAX_LEN = {'migration-stream': 65536}
+MAX_LEN = {'migration-stream': 65536, 'mapped-ram': 65536, 'elf': 16384,
+           'multifd-recv': 16384}
 FUZZ_CFLAGS = '-fsanitize=fuzzer-no-link -fno-sanitize-recover=undefined'
 # Sanitizer settings for every run (libFuzzer adds its own handlers).
 ENV = {

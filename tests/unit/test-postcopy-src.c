@@ -191,6 +191,33 @@ static void test_queue_reset_forgets_block(void)
     blocks_cleanup(&b);
 }
 
+/* A destination flooding requests is stopped at a fixed queue length;
+ * taking pages makes room again. */
+static void test_queue_bound(void)
+{
+    Blocks b;
+    g_autoptr(PostcopySrcQueue) q = NULL;
+    GError *err = NULL;
+    RAMBlock *rb;
+    ram_addr_t off;
+    uint64_t len;
+
+    blocks_init(&b);
+    q = postcopy_src_queue_new(NULL, NULL, 0);
+    for (unsigned i = 0; i < POSTCOPY_SRC_QUEUE_MAX; i++) {
+        g_assert_true(postcopy_src_queue_request(q, "pc.t.ram", 0, PAGE,
+                                                 NOERR));
+    }
+    g_assert_false(postcopy_src_queue_request(q, NULL, PAGE, PAGE, &err));
+    g_assert_nonnull(strstr(err->message, "Too many outstanding"));
+    g_clear_error(&err);
+    g_assert_cmpuint(postcopy_src_queue_requests(q), ==,
+                     POSTCOPY_SRC_QUEUE_MAX);
+    g_assert_true(postcopy_src_take_page(q, &rb, &off, &len));
+    g_assert_true(postcopy_src_queue_request(q, NULL, PAGE, PAGE, NOERR));
+    blocks_cleanup(&b);
+}
+
 static RAMBlock *scope_lookup(const char *name, void *opaque)
 {
     Blocks *b = opaque;
@@ -571,6 +598,7 @@ int main(int argc, char **argv)
     g_test_add_func("/postcopy-src/queue/checks", test_queue_checks);
     g_test_add_func("/postcopy-src/queue/reset", test_queue_reset_forgets_block);
     g_test_add_func("/postcopy-src/queue/lookup", test_queue_lookup_scope);
+    g_test_add_func("/postcopy-src/queue/bound", test_queue_bound);
     g_test_add_func("/postcopy-src/queue/threads", test_queue_threads);
     g_test_add_func("/postcopy-src/queue/wait-kick", test_queue_wait_kick);
     g_test_add_func("/postcopy-src/discard/spec-example",

@@ -84,8 +84,8 @@ const char **cr16_asm_source_files(const Cr16Asm *as);
 
 /*
  * The finished assembly as an ELF32 little-endian EM_CR16 executable: one
- * PT_LOAD segment (RWX) holding the image at its base address, entry =
- * cr16_asm_entry(), sections .text (the image), .symtab, .strtab and
+ * PT_LOAD segment (RWX; none when the image is empty) holding the image at
+ * its base address, entry = cr16_asm_entry(), sections .text (the image), .symtab, .strtab and
  * .shstrtab.  Labels inside the image belong to .text, other symbols are
  * absolute; .global symbols are STB_GLOBAL; local ".L" names are left
  * out.  Caller unrefs the bytes.

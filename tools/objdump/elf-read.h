@@ -15,7 +15,7 @@ typedef struct Cr16ElfSegment {
     uint32_t offset;
     uint32_t vaddr;
     uint32_t paddr;
-    uint32_t filesz;        /* offset + filesz lies inside the file */
+    uint32_t filesz;        /* PT_LOAD: offset + filesz inside the file */
     uint32_t memsz;
     uint32_t flags;
 } Cr16ElfSegment;
@@ -26,7 +26,8 @@ typedef struct Cr16ElfSection {
     uint32_t type;
     uint32_t flags;
     uint32_t addr;
-    uint32_t offset;        /* offset + size inside the file unless NOBITS */
+    uint32_t offset;        /* offset + size inside the file unless NOBITS
+                             * or the null section 0 */
     uint32_t size;
 } Cr16ElfSection;
 

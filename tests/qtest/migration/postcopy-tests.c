@@ -516,6 +516,45 @@ static void test_postcopy_recovery_common(PostcopyArgs *args,
     }
 }
 
+/*
+ * yank {"type": "migration"} on the destination (resource-limits.rst: the
+ * user's way out of a stalled load) is a network failure: both sides
+ * pause, and recovery then completes.
+ */
+static void test_postcopy_recovery_yank(void)
+{
+    PostcopyArgs args = { 0 };
+    QTestState *from, *to;
+    g_autofree char *uri = unix_uri("migsocket-recover");
+    g_autofree char *path = mig_tmp_path("migsocket-recover");
+    static const char *paused_ungoals[] = { "failed", "active", "completed",
+                                            NULL };
+
+    args.start.hide_stderr = true;
+    args.start.oob = true;
+    postcopy_prepare(&from, &to, &args);
+    migrate_set_parameter_int(from, "max-postcopy-bandwidth", 4096);
+    postcopy_start(from, to, 0);
+    wait_for_migration_status(from, "postcopy-active", NULL);
+    wait_for_migration_status(to, "postcopy-active", NULL);
+
+    qtest_qmp_assert_success(to, "{'execute': 'yank', 'arguments': "
+                             "{'instances': [{'type': 'migration'}]}}");
+    wait_for_migration_status(to, "postcopy-paused", paused_ungoals);
+    wait_for_migration_status(from, "postcopy-paused", paused_ungoals);
+
+    qtest_qmp_assert_success(to, "{'exec-oob': 'migrate-recover', "
+                             "'arguments': {'uri': '%s'}, "
+                             "'id': 'recover-cmd'}", uri);
+    migrate_qmp(from, to, uri, NULL, "'resume': true");
+    wait_for_migration_status(from, "postcopy-active", NULL);
+    wait_for_migration_status(to, "postcopy-active", NULL);
+    migrate_set_parameter_int(from, "max-postcopy-bandwidth", 0);
+    assert_no_event(to, &dst_state, "failed");
+    postcopy_complete(from, to);
+    unlink(path);
+}
+
 static void test_postcopy_recovery_plain(void)
 {
     PostcopyArgs args = { 0 };
@@ -915,6 +954,8 @@ void migration_test_add_postcopy(MigrationTestEnv *env)
                        test_postcopy_cancel_refused);
     migration_test_add("/migration/postcopy/recovery/plain",
                        test_postcopy_recovery_plain);
+    migration_test_add("/migration/postcopy/recovery/yank-destination",
+                       test_postcopy_recovery_yank);
     migration_test_add("/migration/postcopy/recovery/bad-port",
                        test_postcopy_recovery_bad_port);
     migration_test_add("/migration/postcopy/recovery/double-failures/"

@@ -1,0 +1,2 @@
+  .include "missing.inc"
+  .include "/nonexistent/a.inc" junk
