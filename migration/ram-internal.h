@@ -98,6 +98,9 @@ typedef struct RAMState {
      * CONTINUE block (NULL forces a name). */
     QEMUFile *preempt;
     const RAMSaveBlock *preempt_last;
+
+    /* mapped-ram: pages go to file slots (ram-mapped.c), NULL if off. */
+    struct RamMappedSave *mapped;
 } RAMState;
 
 /* ---- ram-dirty.c ---- */
