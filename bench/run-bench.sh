@@ -12,6 +12,9 @@
 #     qemu-system-x86_64 is there (installed here when run as root), the
 #     same migrations done by it. MIGRATION_BENCH_ARGS adds options to it;
 #     BENCH_SKIP_MIGRATION=1 skips it.
+#  4. Save and restore of a paused guest through a file, mapped-ram and
+#     plain (bench/mapped-ram-bench.py), next to the same with Debian's
+#     QEMU; MAPPED_RAM_BENCH_ARGS adds options (e.g. --sizes 1024).
 set -e
 build=${1:-build}
 secs=${BENCH_SECONDS:-5}
@@ -72,4 +75,15 @@ if [ -n "$peer" ]; then
 else
     # shellcheck disable=SC2086
     python3 bench/migration-bench.py --build "$build" ${MIGRATION_BENCH_ARGS:-}
+fi
+
+echo "== Save/restore through a file, mapped-ram (bench/mapped-ram-bench.py)"
+if [ -n "$peer" ]; then
+    # shellcheck disable=SC2086
+    python3 bench/mapped-ram-bench.py --build "$build" --no-peer "$peer" \
+        ${MAPPED_RAM_BENCH_ARGS:-}
+else
+    # shellcheck disable=SC2086
+    python3 bench/mapped-ram-bench.py --build "$build" \
+        ${MAPPED_RAM_BENCH_ARGS:-}
 fi

@@ -16,25 +16,61 @@
 
 /* ---- source ---- */
 
+/*
+ * Page writes go to a few writer threads (the migration thread helps
+ * when the queue is full), so copying into the page cache uses more than
+ * one core.  Order between writes does not matter: every write copies
+ * the page as it is when the write runs, and a guest store after that is
+ * in the dirty log, so the page is sent again.  Only completion waits for
+ * all of them, before the bitmaps are written and the guest is resumed
+ * elsewhere.
+ */
+#define RAM_MAPPED_WRITERS_MAX  3     /* without multifd */
+/* Queued writes at most (of up to 64 pages each): 32 MiB. */
+#define RAM_MAPPED_QUEUE_MAX    128
+
 typedef struct RamMappedBlock {
     MappedRamLayout layout;
     unsigned long *file_bmap;   /* set: the slot holds the page */
 } RamMappedBlock;
 
+typedef struct WriteJob {
+    const MappedRamLayout *layout;  /* NULL: the writer ends */
+    size_t n;
+    uint64_t offsets[BITS_PER_LONG];
+} WriteJob;
+
 struct RamMappedSave {
     int stream_fd;              /* the main channel's (not ours) */
-    int page_fd;                /* stream_fd, or our O_DIRECT fd */
+    int page_fd;                /* ours: a dup, or the O_DIRECT fd */
     RamMappedBlock *blocks;
     size_t nr_blocks;
+
+    GAsyncQueue *jobs;
+    struct Writer *writers;
+    unsigned nr_writers;
+    GMutex lock;                /* guards the members below */
+    GCond done;                 /* a job finished */
+    unsigned in_flight;         /* queued or running */
+    GError *err;                /* the first failed write */
 };
 
-/* The fd pages move through on this side: direct-io opens its own. */
+/*
+ * The fd pages move through on this side, always our own: direct-io
+ * opens one with O_DIRECT, otherwise a duplicate of the stream's (the
+ * channel may be closed while writes are still queued at a cancel).
+ */
 static int page_fd_open(bool outgoing, int stream_fd, GError **errp)
 {
     int fd;
 
     if (!migrate_direct_io()) {
-        return stream_fd;
+        fd = fcntl(stream_fd, F_DUPFD_CLOEXEC, 0);
+        if (fd < 0) {
+            error_setg_errno(errp, errno, "mapped-ram: cannot duplicate "
+                             "the migration file's fd");
+        }
+        return fd;
     }
     fd = migration_file_open_extra(outgoing, O_DIRECT, errp);
     if (fd < 0) {
@@ -43,11 +79,90 @@ static int page_fd_open(bool outgoing, int stream_fd, GError **errp)
     return fd;
 }
 
-static void page_fd_close(int page_fd, int stream_fd)
+/*
+ * A writer thread.  With multifd each is one channel, with its own fd of
+ * the file (O_DIRECT with direct-io): wire 7.3's "each channel is just
+ * another file descriptor used for positioned I/O".
+ */
+typedef struct Writer {
+    RamMappedSave *ms;
+    int fd;                     /* ms->page_fd, or the channel's own */
+    GThread *thread;
+} Writer;
+
+static void run_job(RamMappedSave *ms, int fd, WriteJob *job)
 {
-    if (page_fd >= 0 && page_fd != stream_fd) {
-        close(page_fd);
+    GError *err = NULL;
+
+    mapped_ram_write_pages(fd, job->layout, job->offsets, job->n, &err);
+    g_free(job);
+    g_mutex_lock(&ms->lock);
+    if (err && !ms->err) {
+        ms->err = g_steal_pointer(&err);
     }
+    ms->in_flight--;
+    g_cond_broadcast(&ms->done);
+    g_mutex_unlock(&ms->lock);
+    if (err) {
+        g_error_free(err);
+    }
+}
+
+static gpointer writer_thread(gpointer opaque)
+{
+    Writer *w = opaque;
+
+    for (;;) {
+        WriteJob *job = g_async_queue_pop(w->ms->jobs);
+
+        if (!job->layout) {
+            g_free(job);
+            return NULL;
+        }
+        run_job(w->ms, w->fd, job);
+    }
+}
+
+/* Until at most `limit` writes are outstanding, running queued ones in
+ * this thread rather than only waiting. */
+static void writes_wait(RamMappedSave *ms, unsigned limit)
+{
+    for (;;) {
+        WriteJob *job;
+
+        g_mutex_lock(&ms->lock);
+        if (ms->in_flight <= limit) {
+            g_mutex_unlock(&ms->lock);
+            return;
+        }
+        g_mutex_unlock(&ms->lock);
+        job = g_async_queue_try_pop(ms->jobs);
+        if (job) {
+            run_job(ms, ms->page_fd, job);
+            continue;
+        }
+        /* All taken by writers: wait for one to finish. */
+        g_mutex_lock(&ms->lock);
+        if (ms->in_flight > limit) {
+            g_cond_wait(&ms->done, &ms->lock);
+        }
+        g_mutex_unlock(&ms->lock);
+    }
+}
+
+/* The first failed write's error (a copy), once all have finished. */
+static bool writes_finish(RamMappedSave *ms, GError **errp)
+{
+    bool ok;
+
+    writes_wait(ms, 0);
+    g_mutex_lock(&ms->lock);
+    ok = !ms->err;
+    if (!ok) {
+        g_propagate_error(errp, g_error_copy(ms->err));
+    }
+    g_mutex_unlock(&ms->lock);
+    return ok;
 }
 
 RamMappedSave *ram_mapped_save_new(QEMUFile *f, size_t nr_blocks,
@@ -68,6 +183,32 @@ RamMappedSave *ram_mapped_save_new(QEMUFile *f, size_t nr_blocks,
     }
     ms->blocks = g_new0(RamMappedBlock, nr_blocks);
     ms->nr_blocks = nr_blocks;
+    g_mutex_init(&ms->lock);
+    g_cond_init(&ms->done);
+    ms->jobs = g_async_queue_new();
+    /* multifd: one writer per channel; else one core is the migration
+     * thread's (it scans and helps). */
+    ms->nr_writers = migrate_multifd() ? (unsigned)migrate_multifd_channels() :
+                     MIN(MAX(g_get_num_processors(), 2) - 1,
+                         RAM_MAPPED_WRITERS_MAX);
+    ms->writers = g_new0(Writer, ms->nr_writers);
+    for (unsigned i = 0; i < ms->nr_writers; i++) {
+        ms->writers[i].fd = -1;
+    }
+    for (unsigned i = 0; i < ms->nr_writers; i++) {
+        Writer *w = &ms->writers[i];
+
+        w->ms = ms;
+        w->fd = migrate_multifd() ? page_fd_open(true, stream_fd, errp)
+                                  : ms->page_fd;
+        if (w->fd < 0) {
+            ram_mapped_save_free(ms);
+            return NULL;
+        }
+        w->thread = g_thread_new(migrate_multifd() ? "mig/mapped-chan"
+                                                   : "mig/mapped-write",
+                                 writer_thread, w);
+    }
     return ms;
 }
 
@@ -76,7 +217,31 @@ void ram_mapped_save_free(RamMappedSave *ms)
     if (!ms) {
         return;
     }
-    page_fd_close(ms->page_fd, ms->stream_fd);
+    /* Queued writes run to the end: they only touch our fds. */
+    for (unsigned i = 0; i < ms->nr_writers; i++) {
+        if (ms->writers[i].thread) {
+            g_async_queue_push(ms->jobs, g_new0(WriteJob, 1));
+        }
+    }
+    for (unsigned i = 0; i < ms->nr_writers; i++) {
+        Writer *w = &ms->writers[i];
+
+        if (w->thread) {
+            g_thread_join(w->thread);
+        }
+        if (w->fd >= 0 && w->fd != ms->page_fd) {
+            close(w->fd);
+        }
+    }
+    g_free(ms->writers);
+    writes_wait(ms, 0);
+    g_async_queue_unref(ms->jobs);
+    if (ms->err) {
+        g_error_free(ms->err);
+    }
+    g_mutex_clear(&ms->lock);
+    g_cond_clear(&ms->done);
+    close(ms->page_fd);
     for (size_t i = 0; i < ms->nr_blocks; i++) {
         g_free(ms->blocks[i].file_bmap);
     }
@@ -122,10 +287,13 @@ uint64_t ram_mapped_save_word(RamMappedSave *ms, QEMUFile *f, size_t i,
                               unsigned long zero, bool zero_detect)
 {
     RamMappedBlock *b = &ms->blocks[i];
-    uint64_t offsets[BITS_PER_LONG];
-    size_t n = 0, zeros = 0;
+    WriteJob *job = g_new(WriteJob, 1);
+    size_t zeros = 0;
+    uint64_t bytes;
     GError *err = NULL;
 
+    job->layout = &b->layout;
+    job->n = 0;
     for (unsigned long rest = dirty; rest; rest &= rest - 1) {
         unsigned bit = __builtin_ctzl(rest);
         uint64_t offset = ((uint64_t)wi * BITS_PER_LONG + bit)
@@ -138,26 +306,45 @@ uint64_t ram_mapped_save_word(RamMappedSave *ms, QEMUFile *f, size_t i,
             zeros++;
         } else {
             b->file_bmap[wi] |= 1UL << bit;
-            offsets[n++] = offset;
+            job->offsets[job->n++] = offset;
         }
     }
     if (zeros) {
         ram_stat_add(&mig_stats.zero_pages, zeros);
     }
-    if (!n) {
+    if (!job->n) {
+        g_free(job);
         return 0;
     }
-    if (!mapped_ram_write_pages(ms->page_fd, &b->layout, offsets, n, &err)) {
+    bytes = job->n * TARGET_PAGE_SIZE;
+    ram_stat_add(&mig_stats.normal_pages, job->n);
+    qemu_file_account_external(f, bytes);
+
+    writes_wait(ms, RAM_MAPPED_QUEUE_MAX - 1);
+    g_mutex_lock(&ms->lock);
+    ms->in_flight++;
+    if (ms->err) {
+        err = g_error_copy(ms->err);
+    }
+    g_mutex_unlock(&ms->lock);
+    /* Without writers (one core) the write happens here. */
+    if (ms->nr_writers) {
+        g_async_queue_push(ms->jobs, job);
+    } else {
+        run_job(ms, ms->page_fd, job);
+    }
+    if (err) {
+        /* An earlier write failed: the migration fails with it. */
         qemu_file_set_error_obj(f, -EIO, err);
-        return 0;
     }
-    ram_stat_add(&mig_stats.normal_pages, n);
-    qemu_file_account_external(f, n * TARGET_PAGE_SIZE);
-    return n * TARGET_PAGE_SIZE;
+    return bytes;
 }
 
 bool ram_mapped_save_complete(RamMappedSave *ms, GError **errp)
 {
+    if (!writes_finish(ms, errp)) {
+        return false;
+    }
     for (size_t i = 0; i < ms->nr_blocks; i++) {
         RamMappedBlock *b = &ms->blocks[i];
 
@@ -167,8 +354,8 @@ bool ram_mapped_save_complete(RamMappedSave *ms, GError **errp)
             return false;
         }
     }
-    /* direct-io bypassed the page cache; the rest reaches the file on
-     * the channel's close like any file: migration. */
+    /* The rest reaches the file on the channel's close, like any file:
+     * migration. */
     return true;
 }
 
@@ -215,6 +402,108 @@ static void apply_bitmap(RAMBlock *rb, const MappedRamLayout *l,
     }
 }
 
+/*
+ * Reading a big block is split between a few threads: with the file in
+ * the page cache the cost is the copy and the first touch of every guest
+ * page, which scale with cores.  Blocks below RAM_MAPPED_SPLIT_MIN, and
+ * hosts with one core, are read by the incoming thread alone.
+ */
+#define RAM_MAPPED_READERS_MAX  4
+#define RAM_MAPPED_SPLIT_MIN    (64 * 1024 * 1024)
+
+typedef struct ReadSlice {
+    int fd;
+    MappedRamLayout layout;     /* the slice as a block of its own */
+    const unsigned long *bmap;  /* the slice's first bitmap word */
+    GError *err;
+} ReadSlice;
+
+static gpointer read_slice(gpointer opaque)
+{
+    ReadSlice *sl = opaque;
+
+    mapped_ram_read_block(sl->fd, &sl->layout, sl->bmap, &sl->err);
+    return NULL;
+}
+
+/*
+ * With multifd, one slice per channel, each read through the channel's
+ * own fd of the file (O_DIRECT with direct-io), whatever the size.
+ */
+static bool read_pages(int fd, const MappedRamLayout *l,
+                       const unsigned long *bmap, GError **errp)
+{
+    bool multifd = migrate_multifd();
+    unsigned n = multifd ? (unsigned)migrate_multifd_channels()
+                         : MIN(g_get_num_processors(),
+                               RAM_MAPPED_READERS_MAX);
+    uint64_t words = (l->num_pages + BITS_PER_LONG - 1) / BITS_PER_LONG;
+    uint64_t per, first = 0;
+    g_autofree ReadSlice *sl = NULL;
+    g_autofree GThread **th = NULL;
+    bool ok = true;
+
+    if (!multifd && (n < 2 || l->used_length < RAM_MAPPED_SPLIT_MIN)) {
+        return mapped_ram_read_block(fd, l, bmap, errp);
+    }
+    sl = g_new0(ReadSlice, n);
+    th = g_new0(GThread *, n);
+    for (unsigned i = 0; i < n; i++) {
+        sl[i].fd = -1;
+    }
+    for (unsigned i = 0; multifd && i < n; i++) {
+        sl[i].fd = page_fd_open(false, fd, &sl[i].err);
+        if (sl[i].fd < 0) {
+            g_propagate_error(errp, sl[i].err);
+            for (unsigned k = 0; k < i; k++) {
+                close(sl[k].fd);
+            }
+            return false;
+        }
+    }
+    /* Slices of whole bitmap words, so each has its own words. */
+    per = (words + n - 1) / n;
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t w0 = MIN(i * per, words), w1 = MIN(w0 + per, words);
+        uint64_t p0 = w0 * BITS_PER_LONG;
+        uint64_t p1 = MIN(w1 * BITS_PER_LONG, l->num_pages);
+
+        sl[i] = (ReadSlice) { .fd = multifd ? sl[i].fd : fd, .layout = *l,
+                              .bmap = bmap + w0 };
+        sl[i].layout.host += p0 * l->page_size;
+        sl[i].layout.pages_offset += p0 * l->page_size;
+        sl[i].layout.num_pages = p1 > p0 ? p1 - p0 : 0;
+        sl[i].layout.used_length = sl[i].layout.num_pages * l->page_size;
+        first = p1;
+        /* The last slice runs here, in the incoming thread. */
+        if (i + 1 < n) {
+            th[i] = g_thread_new(multifd ? "mig/mapped-chan"
+                                         : "mig/mapped-read",
+                                 read_slice, &sl[i]);
+        } else {
+            read_slice(&sl[i]);
+        }
+    }
+    g_assert(first == l->num_pages);
+    for (unsigned i = 0; i < n; i++) {
+        if (th[i]) {
+            g_thread_join(th[i]);
+        }
+        if (multifd) {
+            close(sl[i].fd);
+        }
+        if (sl[i].err) {
+            if (ok) {
+                g_propagate_error(errp, sl[i].err);
+                ok = false;
+            } else {
+                g_error_free(sl[i].err);
+            }
+        }
+    }
+    return ok;
+}
+
 bool ram_mapped_load_block(QEMUFile *f, RAMBlock *rb, const char *name,
                            GError **errp)
 {
@@ -244,8 +533,8 @@ bool ram_mapped_load_block(QEMUFile *f, RAMBlock *rb, const char *name,
         return false;
     }
     apply_bitmap(rb, &l, bmap);
-    ok = mapped_ram_read_block(page_fd, &l, bmap, errp);
-    page_fd_close(page_fd, stream_fd);
+    ok = read_pages(page_fd, &l, bmap, errp);
+    close(page_fd);
     return ok && qemu_file_set_offset(f, mapped_ram_layout_end(&l), errp);
 }
 

@@ -312,21 +312,53 @@ static void test_precopy_file_mapped_ram_fdset_dio(void)
     test_file_common(&args, true);
 }
 
-/* mapped-ram needs a seekable transport (spec 8.3), refused at migrate. */
-static void test_mapped_ram_not_seekable(void)
+/*
+ * What `migrate` refuses with mapped-ram (spec states 7.1 step 6, 8.3):
+ * a transport that cannot seek, TLS.  Each leaves the source as it was.
+ */
+static void test_mapped_ram_refused(void)
 {
     g_autofree char *sock = mig_tmp_path("migsocket");
-    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
-    MigrateStart start = { .only_source = true, .caps = { "mapped-ram" } };
+    g_autofree char *file = mig_tmp_path("migfile");
+    g_autofree char *unix_uri = g_strdup_printf("unix:%s", sock);
+    g_autofree char *file_uri = g_strdup_printf("file:%s", file);
+    MigrateStart start = { .only_source = true };
     QTestState *from, *to = NULL;
-    g_autofree char *err = NULL;
+    char *err;
 
     if (migrate_start(&from, &to, "defer", &start)) {
         return;
     }
-    err = migrate_qmp_fail(from, uri, NULL, "");
+    /* TLS set first: enabling mapped-ram does not look at it. */
+    qtest_qmp_assert_success(from, "{'execute': 'migrate-set-parameters',"
+                             " 'arguments': {'tls-creds': 'tls0'}}");
+    migrate_set_capability(from, "mapped-ram", true);
+    err = migrate_qmp_fail(from, file_uri, NULL, "");
+    g_assert_cmpstr(err, ==, "Cannot use TLS with mapped-ram");
+    g_free(err);
+    /* The quirk of spec 7.9: any parameter change is refused now. */
+    {
+        JsonObject *rsp = qtest_qmp(from, "{'execute': "
+                                    "'migrate-set-parameters', 'arguments':"
+                                    " {'tls-creds': ''}}");
+        JsonObject *e = json_object_get_object_member(rsp, "error");
+
+        g_assert_nonnull(e);
+        g_assert_cmpstr(json_object_get_string_member(e, "desc"), ==,
+                        "Mapped-ram only available for non-compressed "
+                        "non-TLS multifd migration");
+        json_object_unref(rsp);
+    }
+    migrate_set_capability(from, "mapped-ram", false);
+    qtest_qmp_assert_success(from, "{'execute': 'migrate-set-parameters',"
+                             " 'arguments': {'tls-creds': ''}}");
+    migrate_set_capability(from, "mapped-ram", true);
+
+    err = migrate_qmp_fail(from, unix_uri, NULL, "");
     g_assert_cmpstr(err, ==, "Migration requires seekable transport "
                     "(e.g. file)");
+    g_free(err);
+    g_assert_false(g_file_test(file, G_FILE_TEST_EXISTS));
     qtest_quit(from);
     migrate_end_cleanup();
 }
@@ -530,8 +562,8 @@ void migration_test_add_file(MigrationTestEnv *env)
                        test_precopy_file_mapped_ram_dio);
     migration_test_add("/migration/precopy/file/mapped-ram/fdset/dio",
                        test_precopy_file_mapped_ram_fdset_dio);
-    migration_test_add("/migration/precopy/file/mapped-ram/not-seekable",
-                       test_mapped_ram_not_seekable);
+    migration_test_add("/migration/precopy/file/mapped-ram/refused",
+                       test_mapped_ram_refused);
     migration_test_add("/migration/precopy/file/mapped-ram/damaged",
                        test_precopy_file_mapped_ram_damaged);
 }
