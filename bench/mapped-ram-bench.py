@@ -6,6 +6,7 @@ For each RAM size (random contents, from a file of random bytes mapped
 private and preallocated) and each way of writing the file:
 
   ours  mapped-ram   file:PATH with capability mapped-ram
+  ours  mapped+mfd4  the same with multifd, 4 channels (4 fds, 4 threads)
   ours  file         file:PATH, the plain stream
   qemu  file         Debian's qemu-system-x86_64 (-M pc): file:PATH when
                      its version has it (8.2+), else exec:cat >PATH /
@@ -53,10 +54,20 @@ def uris(emu, path, version):
     return ("file:%s" % path, "file:%s" % path)
 
 
-def run_case(emu, version, size_mib, mapped, files, workdir, deadline_s):
+# The ways of writing the file: name, capabilities, multifd-channels.
+MODES = {
+    "mapped-ram": (["mapped-ram"], None),
+    "mapped+mfd4": (["mapped-ram", "multifd"], 4),
+    "file": ([], None),
+}
+
+
+def run_case(emu, version, size_mib, mode, files, workdir, deadline_s):
     path = os.path.join(workdir, "guest.mig")
     save_uri, restore_uri = uris(emu, path, version)
-    caps = ([{"capability": "mapped-ram", "state": True}] if mapped else [])
+    names, channels = MODES[mode]
+    caps = [{"capability": c, "state": True} for c in names]
+    params = {"multifd-channels": channels} if channels else {}
     timeout = 60 + size_mib / 64.0
     res = {}
     src = dst = None
@@ -66,7 +77,8 @@ def run_case(emu, version, size_mib, mapped, files, workdir, deadline_s):
                       False, timeout)
         if caps:
             src.qmp.cmd("migrate-set-capabilities", capabilities=caps)
-        src.qmp.cmd("migrate-set-parameters", **{"max-bandwidth": 0})
+        src.qmp.cmd("migrate-set-parameters", **{"max-bandwidth": 0},
+                    **params)
         cpu0 = src.cpu_seconds()
         t0 = time.monotonic()
         src.qmp.cmd("migrate", uri=save_uri)
@@ -85,6 +97,8 @@ def run_case(emu, version, size_mib, mapped, files, workdir, deadline_s):
                       True, timeout)
         if caps:
             dst.qmp.cmd("migrate-set-capabilities", capabilities=caps)
+        if params:
+            dst.qmp.cmd("migrate-set-parameters", **params)
         cpu0 = dst.cpu_seconds()
         t0 = time.monotonic()
         dst.qmp.cmd("migrate-incoming", uri=restore_uri)
@@ -145,9 +159,9 @@ def main():
         for size in sizes:
             cases = []
             for emu, version in emus:
-                modes = [True, False]
+                modes = ["mapped-ram", "mapped+mfd4", "file"]
                 if emu.name == "qemu" and version < (9, 0):
-                    modes = [False]
+                    modes = ["file"]
                 cases += [(emu, version, m) for m in modes]
             runs = {}
             # Rounds over all cases, so that a burst of load from other
@@ -156,25 +170,23 @@ def main():
             # backing file was written pays for its writeback).
             for rnd in range(args.repeat):
                 k = rnd % len(cases)
-                for emu, version, mapped in cases[k:] + cases[:k]:
-                    key = (emu.name, mapped)
+                for emu, version, mode in cases[k:] + cases[:k]:
+                    key = (emu.name, mode)
                     try:
-                        r = run_case(emu, version, size, mapped, files,
+                        r = run_case(emu, version, size, mode, files,
                                      workdir, args.deadline)
                         runs.setdefault(key, []).append(r)
                         print("  round %d %s %s: save %.2f s, restore "
-                              "%.2f s" % (rnd + 1, emu.name,
-                                          "mapped-ram" if mapped else "file",
+                              "%.2f s" % (rnd + 1, emu.name, mode,
                                           r["save_s"], r["restore_s"]),
                               flush=True)
                     except mb.BenchError as e:
                         runs.setdefault(key, [])
                         print("  round %d %s: %s" % (rnd + 1, emu.name, e),
                               flush=True)
-            for emu, version, mapped in cases:
-                got = runs.get((emu.name, mapped))
-                row = {"emu": emu.name, "size": size,
-                       "mode": "mapped-ram" if mapped else "file",
+            for emu, version, mode in cases:
+                got = runs.get((emu.name, mode))
+                row = {"emu": emu.name, "size": size, "mode": mode,
                        "r": best(got) if got else None,
                        "error": "every round failed"}
                 rows.append(row)
@@ -204,7 +216,7 @@ def ref_row(rows, size):
     return None
 
 
-HDR = "%-5s %-10s %5s %8s %8s %8s %8s %9s %9s" % (
+HDR = "%-5s %-11s %5s %8s %8s %8s %8s %9s %9s" % (
     "emu", "mode", "MiB", "save s", "cpu s", "rest s", "cpu s", "file MiB",
     "alloc MiB")
 
@@ -215,10 +227,10 @@ def print_row(row, rows):
         print("-" * len(HDR))
     r = row["r"]
     if not r:
-        print("%-5s %-10s %5d  %s" % (row["emu"], row["mode"], row["size"],
+        print("%-5s %-11s %5d  %s" % (row["emu"], row["mode"], row["size"],
                                       row["error"]), flush=True)
         return
-    print("%-5s %-10s %5d %8.2f %8.2f %8.2f %8.2f %9.0f %9.0f" % (
+    print("%-5s %-11s %5d %8.2f %8.2f %8.2f %8.2f %9.0f %9.0f" % (
         row["emu"], row["mode"], row["size"], r["save_s"], r["save_cpu"],
         r["restore_s"], r["restore_cpu"], r["file_mib"],
         r["file_alloc_mib"]), flush=True)
@@ -228,7 +240,7 @@ def print_targets(rows):
     print("target: ours mapped-ram save and restore <= 0.5 x QEMU's file "
           "times (same size, same run)")
     for r in rows:
-        if r["emu"] != "ours" or r["mode"] != "mapped-ram" or not r["r"]:
+        if r["emu"] != "ours" or r["mode"] == "file" or not r["r"]:
             continue
         ref = ref_row(rows, r["size"])
         if not ref:
@@ -236,8 +248,9 @@ def print_targets(rows):
             continue
         s = r["r"]["save_s"] / ref["save_s"]
         t = r["r"]["restore_s"] / ref["restore_s"]
-        print("  %d MiB: save %.2f x, restore %.2f x: %s" % (
-            r["size"], s, t, "met" if s <= 0.5 and t <= 0.5 else "NOT met"))
+        print("  %s %d MiB: save %.2f x, restore %.2f x: %s" % (
+            r["mode"], r["size"], s, t,
+            "met" if s <= 0.5 and t <= 0.5 else "NOT met"))
 
 
 if __name__ == "__main__":

@@ -11,10 +11,12 @@
 #     the machine's limits (bench/mig-limits) and, when Debian's
 #     qemu-system-x86_64 is there (installed here when run as root), the
 #     same migrations done by it. MIGRATION_BENCH_ARGS adds options to it;
-#     BENCH_SKIP_MIGRATION=1 skips it.
+#     BENCH_SKIP_MIGRATION=1 skips it (and 4, 5).
 #  4. Save and restore of a paused guest through a file, mapped-ram and
 #     plain (bench/mapped-ram-bench.py), next to the same with Debian's
 #     QEMU; MAPPED_RAM_BENCH_ARGS adds options (e.g. --sizes 1024).
+#  5. Multifd migration (bench/multifd-bench.py); BENCH_SKIP_MULTIFD=1
+#     skips it.
 set -e
 build=${1:-build}
 secs=${BENCH_SECONDS:-5}
@@ -86,4 +88,20 @@ else
     # shellcheck disable=SC2086
     python3 bench/mapped-ram-bench.py --build "$build" \
         ${MAPPED_RAM_BENCH_ARGS:-}
+fi
+
+[ "${BENCH_SKIP_MULTIFD:-0}" = 1 ] && exit 0
+# 4. Multifd over tcp (bench/multifd-bench.py): random RAM on 1, 2, 4
+#    channels, zlib and zstd on a compressible pattern, next to N tcp
+#    streams and the level-1 compression rates (bench/multifd-limits),
+#    and the same on Debian's qemu-system-x86_64 when it is there.
+#    MULTIFD_BENCH_ARGS adds options.
+echo "== Multifd migration (bench/multifd-bench.py)"
+if [ -n "$peer" ]; then
+    # shellcheck disable=SC2086
+    python3 bench/multifd-bench.py --build "$build" --no-peer "$peer" \
+        ${MULTIFD_BENCH_ARGS:-}
+else
+    # shellcheck disable=SC2086
+    python3 bench/multifd-bench.py --build "$build" ${MULTIFD_BENCH_ARGS:-}
 fi

@@ -20,6 +20,7 @@
 #include "migration/savevm.h"
 #include "migration/status.h"
 #include "migration/global_state.h"
+#include "migration/multifd-channels.h"
 
 static bool incoming_set_state(MigrationIncomingState *mis, int old_state,
                                int new_state)
@@ -103,6 +104,8 @@ static void incoming_teardown(MigrationIncomingState *mis, uint32_t shut)
     mis->from_src_file = NULL;
     g_mutex_unlock(&mis->file_lock);
     qemu_fclose(f);
+    /* Before postcopy's state goes: the receivers may still use it. */
+    multifd_incoming_teardown(mis);
     postcopy_incoming_teardown(mis);
     qemu_loadvm_state_cleanup();
     if (mis->listener) {
@@ -217,11 +220,13 @@ static gpointer incoming_thread(gpointer opaque)
 
 static void incoming_accepted(MigChannel *ch, void *opaque)
 {
-    MigrationIncomingState *mis = opaque;
+    /* multifd-channels.c sorts it (wire 6.1) and comes back for main. */
+    migration_incoming_accept_channel(opaque, ch);
+}
 
-    if (postcopy_incoming_accept_extra(mis, ch)) {
-        return;
-    }
+void migration_incoming_start_main(MigrationIncomingState *mis,
+                                   MigChannel *ch)
+{
     if (mis->from_src_file ||
         g_atomic_int_get(mis->state) != MIGRATION_STATUS_SETUP) {
         error_report("migration: ignoring an extra incoming connection");

@@ -279,6 +279,10 @@ bool migration_incoming_start(MigrationAddress *addr, bool exit_on_error,
                               GError **errp);
 /* -incoming from the command line (uri, "defer" or a JSON channel). */
 bool migration_incoming_start_cmdline(const char *arg, GError **errp);
+/* The main channel is known (with multifd: every multifd channel is
+ * connected too): load from it in the incoming thread (BQL). Takes ch. */
+void migration_incoming_start_main(MigrationIncomingState *mis,
+                                   MigChannel *ch);
 
 /* ---- postcopy-incoming.c ---- */
 

@@ -260,6 +260,12 @@ static bool recv_packet(RecvChannel *c, bool *eof, GError **errp)
         if (!recv_pages(c, errp)) {
             return false;
         }
+        if (r->params.pages_landed) {
+            r->params.pages_landed(recv_find_block(r, c->packet.ramblock),
+                                   c->packet.offset,
+                                   c->packet.normal_pages +
+                                   c->packet.zero_pages, r->params.opaque);
+        }
         multifd_stats_add(&r->stats, 1, 0, c->packet.normal_pages,
                           c->packet.zero_pages,
                           MULTIFD_RAM_PACKET_SIZE +

@@ -135,8 +135,15 @@ typedef struct MultiFDRecvParams {
     uint8_t uuid[MULTIFD_UUID_SIZE];   /* our -uuid, zero if unset */
     /* Block for a wire name, or NULL; NULL means ram_block_find(). */
     RAMBlock *(*find_block)(const char *name, void *opaque);
+    /*
+     * Optional: a channel thread calls it after the pages of a packet
+     * landed (n offsets in rb: the normal pages, then the zero pages),
+     * e.g. to mark them received for postcopy (wire 3.4).
+     */
+    void (*pages_landed)(RAMBlock *rb, const uint64_t *offsets, unsigned n,
+                         void *opaque);
     MultiFDErrorNotify *error_notify;  /* optional */
-    void *opaque;                      /* for find_block and error_notify */
+    void *opaque;           /* for find_block, pages_landed, error_notify */
 } MultiFDRecvParams;
 
 typedef struct MultiFDRecv MultiFDRecv;

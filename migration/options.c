@@ -36,6 +36,7 @@ static const MigrationCapability supported_caps[] = {
     MIGRATION_CAPABILITY_POSTCOPY_PREEMPT,
     MIGRATION_CAPABILITY_X_POSTCOPY_SAFE_START,
     MIGRATION_CAPABILITY_MAPPED_RAM,
+    MIGRATION_CAPABILITY_MULTIFD,
 };
 
 /* spec 7.9 defaults; strings and lists NULL (reported "" / []). */

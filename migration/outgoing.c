@@ -29,6 +29,7 @@
 #include "migration/ram.h"
 #include "migration/postcopy-src.h"
 #include "migration/bandwidth.h"
+#include "migration/multifd-channels.h"
 
 /* How long to idle when nothing can be sent and the switchover waits. */
 #define MIGRATION_GATE_WAIT_MS 10
@@ -49,6 +50,7 @@ uint64_t migration_transferred_update(MigrationState *s, QEMUFile *f)
     if (s->preempt_file) {
         t += qemu_file_transferred(s->preempt_file);
     }
+    t += __atomic_load_n(&mig_stats.multifd_bytes, __ATOMIC_RELAXED);
     __atomic_store_n(&mig_stats.transferred, t, __ATOMIC_RELAXED);
     return t;
 }
@@ -174,6 +176,12 @@ static bool outgoing_setup(OutgoingRun *r, GError **errp)
     int64_t setup_start = migration_now_ms();
     bool ok = true;
 
+    /* Wire 6.2: the multifd channels are connecting before the header. */
+    /* With mapped-ram the channels are fds of the file (ram-mapped.c). */
+    if (migrate_multifd() && !migrate_mapped_ram() &&
+        !multifd_outgoing_setup(s, errp)) {
+        return false;
+    }
     qemu_savevm_state_header(r->f);
     if (migrate_uses_return_path()) {
         if (!migration_rp_start(s, r->f, errp)) {
@@ -430,6 +438,9 @@ static gpointer migration_thread(gpointer opaque)
         }
     }
 
+    /* Completed: every page was synced; otherwise stop the channels. */
+    multifd_outgoing_finish(ret == 0);
+
     bql_lock();
     if (ret == 0) {
         s->total_time = migration_now_ms() - s->start_time;
@@ -483,5 +494,7 @@ void migration_outgoing_shutdown(MigrationState *s)
         qemu_file_shutdown(s->rp_file);
     }
     g_mutex_unlock(&s->file_lock);
+    /* Outside file_lock: the set's failure hook takes it. */
+    multifd_outgoing_cancel("migration cancelled");
     migration_wake(s);
 }

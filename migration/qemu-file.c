@@ -188,6 +188,11 @@ static void account_rate(QEMUFile *f, size_t len)
     }
 }
 
+void qemu_file_acct_rate_limit(QEMUFile *f, uint64_t len)
+{
+    account_rate(f, len);
+}
+
 /* Append [base, base+len) to the iovec list, merging with the last entry
  * when contiguous. Flushes when the list is full; returns true then. */
 static bool add_to_iovec(QEMUFile *f, const uint8_t *base, size_t len)

@@ -101,6 +101,13 @@ typedef struct RAMState {
 
     /* mapped-ram: pages go to file slots (ram-mapped.c), NULL if off. */
     struct RamMappedSave *mapped;
+    /* multifd (multifd-ram.c): precopy pages go to this sender set. */
+    struct MultiFDSend *mfd;
+    bool mfd_legacy;            /* multifd-flush-after-each-section */
+    uint64_t mfd_queued;        /* pages queued */
+    uint64_t mfd_seen_bytes;    /* the set's counters already accounted */
+    uint64_t mfd_seen_normal;
+    uint64_t mfd_seen_zero;
 } RAMState;
 
 /* ---- ram-dirty.c ---- */
@@ -118,6 +125,39 @@ void ram_dirty_sync(RAMState *rs);
 void ram_set_dirty_pages(RAMState *rs, uint64_t pages);
 /* Publish rs->total_bytes for ram_bytes_total() (0: no migration). */
 void ram_publish_total(uint64_t bytes);
+
+/* ---- multifd-ram.c: the RAM saver's and loader's multifd hooks ---- */
+
+/* Where the saver may have to sync the multifd channels (wire 6.2.6). */
+typedef enum RAMMultifdPoint {
+    RAM_MULTIFD_SETUP,          /* end of the START section */
+    RAM_MULTIFD_ITERATE,        /* end of a PART section */
+    RAM_MULTIFD_WRAP,           /* the scan wrapped around the blocks */
+    RAM_MULTIFD_COMPLETE,       /* end of the END section */
+    RAM_MULTIFD_POSTCOPY,       /* the postcopy prepare section */
+    RAM_MULTIFD__MAX,
+} RAMMultifdPoint;
+
+/*
+ * Setup: attach the migration's sender set, if any, and decide where
+ * zero pages are found (wire 3.9): rs->zero_detect stays on only for
+ * zero-page-detection=legacy.
+ */
+void ram_multifd_save_setup(RAMState *rs);
+/* Queue a dirty page on the set; a failure becomes f's error. */
+void ram_multifd_queue(RAMState *rs, QEMUFile *f, const RAMSaveBlock *blk,
+                       uint64_t offset);
+/*
+ * At point: flush and sync the channels and write MULTIFD_FLUSH on f as
+ * the mode asks (nothing without a set or in postcopy). The caller has
+ * flushed its staged records. False with f's error set.
+ */
+bool ram_multifd_sync_point(RAMState *rs, QEMUFile *f, RAMMultifdPoint pt);
+/*
+ * Destination, at MULTIFD_FLUSH (eos false) or a RAM EOS (eos true):
+ * wait for every channel's sync packet when the mode asks.
+ */
+bool ram_multifd_load_marker(bool eos, GError **errp);
 
 /* ---- the handlers (SaveVMHandlers in ram.c) ---- */
 

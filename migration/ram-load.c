@@ -426,9 +426,13 @@ bool ram_load(QEMUFile *f, void *opaque, int version_id, GError **errp)
             }
             break;
         case RAM_SAVE_FLAG_EOS:
-            return stream_ok(f, "reading a RAM section", errp);
+            return stream_ok(f, "reading a RAM section", errp) &&
+                   ram_multifd_load_marker(true, errp);
         case RAM_SAVE_FLAG_MULTIFD_FLUSH:
             /* Without multifd channels there is nothing to wait for. */
+            if (!ram_multifd_load_marker(false, errp)) {
+                return false;
+            }
             break;
         case RAM_SAVE_FLAG_HOOK:
             error_setg(errp, "RAM: RDMA control record (flags 0x%" PRIx64

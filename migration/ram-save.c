@@ -76,6 +76,15 @@ static size_t stage_page_header(RAMState *rs, QEMUFile *f,
     return 8 + 1 + len;
 }
 
+/* A multifd sync point (wire 6.2.6): staged records go first. */
+static void multifd_point(RAMState *rs, QEMUFile *f, RAMMultifdPoint pt)
+{
+    if (rs->mfd) {
+        stage_flush(rs, f);
+        ram_multifd_sync_point(rs, f, pt);
+    }
+}
+
 /* ---- pages ---- */
 
 static bool xbzrle_active(const RAMState *rs)
@@ -200,6 +209,8 @@ static uint64_t save_word(RAMState *rs, QEMUFile *f, RAMSaveBlock *blk,
             (rs->zero_detect && ram_page_is_zero(host))) {
             bytes += save_zero_page(rs, f, blk, offset);
             zeros++;
+        } else if (rs->mfd && !rs->postcopy) {
+            ram_multifd_queue(rs, f, blk, offset);
         } else if (xbzrle_active(rs)) {
             bytes += save_xbzrle_page(rs, f, blk, offset);
         } else {
@@ -242,6 +253,7 @@ static bool save_next_word(RAMState *rs, QEMUFile *f)
             rs->scan_block = 0;
             rs->round_done = true;
             wraps++;
+            multifd_point(rs, f, RAM_MULTIFD_WRAP);
         }
     }
     assert(rs->dirty_pages == 0);
@@ -252,6 +264,10 @@ static bool finish_section(RAMState *rs, QEMUFile *f, GError **errp)
 {
     stage_flush(rs, f);
     qemu_put_be64(f, RAM_SAVE_FLAG_EOS);
+    if (rs->mfd) {
+        /* Legacy mode: the multifd channels wait for this EOS. */
+        qemu_fflush(f);
+    }
     rs->bytes_sent += 8;
     ram_stat_add(rs->postcopy ? &mig_stats.postcopy_bytes :
                  rs->last_stage ? &mig_stats.downtime_bytes
@@ -312,9 +328,10 @@ bool ram_save_setup(QEMUFile *f, void *opaque, GError **errp)
 
     ram_save_cleanup(NULL);     /* a previous run that was not cleaned */
     rs = g_new0(RAMState, 1);
-    /* legacy and multifd both detect here: there are no multifd senders. */
+    /* Without multifd senders, legacy and multifd both detect here. */
     rs->zero_detect = migrate_zero_page_detection() !=
                       ZERO_PAGE_DETECTION_NONE;
+    ram_multifd_save_setup(rs);
     if (migrate_xbzrle()) {
         rs->cache_param = migrate_xbzrle_cache_size();
         rs->cache = page_cache_new(rs->cache_param, TARGET_PAGE_SIZE, &err);
@@ -364,6 +381,7 @@ bool ram_save_setup(QEMUFile *f, void *opaque, GError **errp)
             return false;
         }
     }
+    multifd_point(rs, f, RAM_MULTIFD_SETUP);
     return finish_section(rs, f, errp);
 }
 
@@ -390,6 +408,7 @@ int ram_save_iterate(QEMUFile *f, void *opaque, GError **errp)
             break;
         }
     }
+    multifd_point(rs, f, RAM_MULTIFD_ITERATE);
     if (!finish_section(rs, f, errp)) {
         return -1;
     }
@@ -412,6 +431,7 @@ bool ram_save_complete(QEMUFile *f, void *opaque, GError **errp)
     while (save_next_word(rs, f) && !qemu_file_get_error(f)) {
         /* no rate limit and no time budget: the guest is stopped */
     }
+    multifd_point(rs, f, RAM_MULTIFD_COMPLETE);
     if (rs->mapped && !qemu_file_get_error(f) &&
         !ram_mapped_save_complete(rs->mapped, errp)) {
         return false;
@@ -450,7 +470,10 @@ void ram_state_pending_exact(void *opaque, uint64_t *must_precopy,
 
 bool ram_save_postcopy_prepare(QEMUFile *f, void *opaque, GError **errp)
 {
-    /* No multifd channels to flush: an empty PART section. */
+    /* No pages: a PART section with only the multifd sync, if any. */
+    if (ram_state) {
+        multifd_point(ram_state, f, RAM_MULTIFD_POSTCOPY);
+    }
     qemu_put_be64(f, RAM_SAVE_FLAG_EOS);
     return qemu_file_get_error_obj(f, errp) == 0;
 }

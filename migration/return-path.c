@@ -47,10 +47,16 @@ static uint32_t be32_at(const uint8_t *p)
 static int rp_page_request(MigrationState *s, uint16_t type,
                            const uint8_t *buf, uint16_t len, GError **errp)
 {
+    MigrationStatus st = g_atomic_int_get(s->state);
     RpPageRequest req;
 
-    if (!s->pc_queue || !migration_status_in_postcopy(
-            g_atomic_int_get(s->state))) {
+    /*
+     * `device` counts too: the destination may run the guest as soon as
+     * it read POSTCOPY_RUN, before this side's migration thread moved on
+     * to postcopy-device; the queue keeps the request until then.
+     */
+    if (!s->pc_queue || !(migration_status_in_postcopy(st) ||
+                          st == MIGRATION_STATUS_DEVICE)) {
         error_setg(errp, "Received '%s' message on the return path, but "
                    "postcopy is not active", rp_msgs[type].name);
         return -1;

@@ -103,6 +103,9 @@ uint64_t qemu_file_get_rate_limit(QEMUFile *f);
  * Also true once the file has an error, so the producer stops. Every
  * put (copied or async) counts against the window when it is queued. */
 bool qemu_file_rate_limit_exceeded(QEMUFile *f);
+/* Count len bytes sent elsewhere (multifd channels) against this
+ * file's rate limit window. Any thread. */
+void qemu_file_acct_rate_limit(QEMUFile *f, uint64_t len);
 /* Sleep until the next window opens (or the file is shut down). */
 void qemu_file_rate_limit_wait(QEMUFile *f);
 

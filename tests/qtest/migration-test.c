@@ -26,6 +26,7 @@ int main(int argc, char **argv)
     env = migration_get_env();
     env->full_set = full;
 
+    migration_test_add_compression(env);
     migration_test_add_file(env);
     migration_test_add_precopy(env);
     migration_test_add_cancel(env);

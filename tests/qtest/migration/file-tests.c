@@ -363,6 +363,137 @@ static void test_mapped_ram_refused(void)
     migrate_end_cleanup();
 }
 
+/*
+ * Multifd over a file (wire 7.3): each channel is one more fd of the
+ * file, writing and reading pages at their slots; no packets.
+ */
+static void test_multifd_file_mapped_ram(void)
+{
+    g_autofree char *file = mig_tmp_path("migfile");
+    g_autofree char *uri = g_strdup_printf("file:%s", file);
+    MigrateCommon args = {
+        .connect_uri = uri,
+        .start.caps = { "multifd", "mapped-ram" },
+        .end_hook = mapped_ram_end_hook,
+    };
+
+    test_file_common(&args, true);
+}
+
+static void test_multifd_file_mapped_ram_live(void)
+{
+    g_autofree char *file = mig_tmp_path("migfile");
+    g_autofree char *uri = g_strdup_printf("file:%s", file);
+    MigrateCommon args = {
+        .connect_uri = uri,
+        .start.caps = { "multifd", "mapped-ram" },
+        .end_hook = mapped_ram_end_hook,
+    };
+
+    test_file_common(&args, false);
+}
+
+static void *multifd_channels_4(QTestState *from, QTestState *to)
+{
+    migrate_set_parameter_int(from, "multifd-channels", 4);
+    migrate_set_parameter_int(to, "multifd-channels", 4);
+    return NULL;
+}
+
+/* Four channels and dio: every channel has its own O_DIRECT fd. */
+static void *multifd_dio_start_hook(QTestState *from, QTestState *to)
+{
+    multifd_channels_4(from, to);
+    return dio_start_hook(from, to);
+}
+
+static void test_multifd_file_mapped_ram_dio(void)
+{
+    g_autofree char *file = mig_tmp_path("migfile");
+    g_autofree char *uri = g_strdup_printf("file:%s", file);
+    MigrateCommon args = {
+        .connect_uri = uri,
+        .start.caps = { "multifd", "mapped-ram" },
+        .start_hook = multifd_dio_start_hook,
+        .end_hook = mapped_ram_end_hook,
+    };
+
+    if (!probe_o_direct()) {
+        g_test_skip("O_DIRECT not supported in the test directory");
+        return;
+    }
+    test_file_common(&args, true);
+}
+
+/* Two fds per side in fdset 1 (spec 3.2.4). */
+static void *multifd_fdset_start_hook(QTestState *from, QTestState *to)
+{
+    mapped_ram_fdset_start_hook(from, to);
+    fdset_add(from, O_WRONLY);
+    fdset_add(to, O_RDONLY);
+    return NULL;
+}
+
+static void test_multifd_file_mapped_ram_fdset(void)
+{
+    MigrateCommon args = {
+        .connect_uri = "file:/dev/fdset/1,offset=4096",
+        .start.caps = { "multifd", "mapped-ram" },
+        .start_hook = multifd_fdset_start_hook,
+        .end_hook = mapped_ram_fdset_end_hook,
+    };
+
+    test_file_common(&args, true);
+}
+
+static void test_multifd_file_mapped_ram_fdset_dio(void)
+{
+    MigrateCommon args = {
+        .connect_uri = "file:/dev/fdset/1,offset=4096",
+        .start.caps = { "multifd", "mapped-ram" },
+        .start_hook = mapped_ram_fdset_dio_start_hook,
+        .end_hook = mapped_ram_fdset_end_hook,
+    };
+
+    if (!probe_o_direct()) {
+        g_test_skip("O_DIRECT not supported in the test directory");
+        return;
+    }
+    test_file_common(&args, true);
+}
+
+/*
+ * direct-io takes the channels' fds from the set's O_DIRECT member: a set
+ * without one fails the migration, naming why, and the guest runs on.
+ */
+static void test_multifd_file_mapped_ram_fdset_no_dio_fd(void)
+{
+    MigrateStart start = { .only_source = true, .hide_stderr = true,
+                           .caps = { "multifd", "mapped-ram" } };
+    QTestState *from, *to = NULL;
+    g_autoptr(JsonObject) info = NULL;
+    g_autofree char *rs = NULL;
+    const char *desc;
+
+    if (migrate_start(&from, &to, "defer", &start)) {
+        return;
+    }
+    fdset_add(from, O_CREAT | O_WRONLY);
+    migrate_set_parameter_bool(from, "direct-io", true);
+    migrate_qmp(from, NULL, "file:/dev/fdset/1", NULL, "");
+    wait_for_migration_status(from, "failed",
+                              (const char *[]){ "completed", NULL });
+    info = migrate_query(from);
+    desc = json_object_get_string_member(info, "error-desc");
+    g_test_message("error-desc: %s", desc);
+    g_assert_nonnull(strstr(desc, "direct-io: "));
+    g_assert_nonnull(strstr(desc, "matching flags"));
+    rs = query_run_state(from);
+    g_assert_cmpstr(rs, ==, "running");
+    qtest_quit(from);
+    migrate_end_cleanup();
+}
+
 /* ---- damaged streams ---- */
 
 typedef void (*StreamDamage)(GByteArray *stream);
@@ -566,4 +697,16 @@ void migration_test_add_file(MigrationTestEnv *env)
                        test_mapped_ram_refused);
     migration_test_add("/migration/precopy/file/mapped-ram/damaged",
                        test_precopy_file_mapped_ram_damaged);
+    migration_test_add("/migration/multifd/file/mapped-ram",
+                       test_multifd_file_mapped_ram);
+    migration_test_add("/migration/multifd/file/mapped-ram/live",
+                       test_multifd_file_mapped_ram_live);
+    migration_test_add("/migration/multifd/file/mapped-ram/dio",
+                       test_multifd_file_mapped_ram_dio);
+    migration_test_add("/migration/multifd/file/mapped-ram/fdset",
+                       test_multifd_file_mapped_ram_fdset);
+    migration_test_add("/migration/multifd/file/mapped-ram/fdset/dio",
+                       test_multifd_file_mapped_ram_fdset_dio);
+    migration_test_add("/migration/multifd/file/mapped-ram/fdset/no-dio-fd",
+                       test_multifd_file_mapped_ram_fdset_no_dio_fd);
 }

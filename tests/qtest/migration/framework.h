@@ -83,5 +83,8 @@ void migration_test_add_postcopy(MigrationTestEnv *env);
  * MigrationStatus value; postcopy-tests.c drives postcopy there). */
 void test_postcopy_cancel_after(int status);
 void migration_test_add_quirks(MigrationTestEnv *env);
+void migration_test_add_compression(MigrationTestEnv *env);
+/* postcopy-tests.c: can this host's harness use userfaultfd? */
+bool migration_host_has_uffd(void);
 
 #endif /* TESTS_MIGRATION_FRAMEWORK_H */

@@ -268,6 +268,26 @@ static void test_postcopy_preempt(void)
     test_postcopy_common(&args);
 }
 
+/*
+ * multifd in precopy, then postcopy on the main channel (wire 3.8): the
+ * prepare section syncs the channels, which stay idle afterwards.
+ */
+static void test_multifd_postcopy(void)
+{
+    PostcopyArgs args = { .start = { .caps = { "multifd" } },
+                          .precopy_passes = 1 };
+
+    test_postcopy_common(&args);
+}
+
+static void test_multifd_postcopy_preempt(void)
+{
+    PostcopyArgs args = { .start = { .caps = { "multifd" } },
+                          .preempt = true, .precopy_passes = 1 };
+
+    test_postcopy_common(&args);
+}
+
 /* migrate_cancel is refused in postcopy (2.3). */
 static void test_postcopy_cancel_refused(void)
 {
@@ -462,6 +482,22 @@ static void test_postcopy_recovery_reconnect(void)
 static void test_postcopy_preempt_recovery(void)
 {
     PostcopyArgs args = { .preempt = true };
+
+    test_postcopy_recovery_common(&args, FAIL_NONE);
+}
+
+/* Recovery leaves the idle multifd channels alone. */
+static void test_multifd_postcopy_recovery(void)
+{
+    PostcopyArgs args = { .start = { .caps = { "multifd" } } };
+
+    test_postcopy_recovery_common(&args, FAIL_NONE);
+}
+
+static void test_multifd_postcopy_preempt_recovery(void)
+{
+    PostcopyArgs args = { .start = { .caps = { "multifd" } },
+                          .preempt = true };
 
     test_postcopy_recovery_common(&args, FAIL_NONE);
 }
@@ -774,6 +810,11 @@ void test_postcopy_cancel_after(int status)
     }
 }
 
+bool migration_host_has_uffd(void)
+{
+    return host_has_uffd();
+}
+
 void migration_test_add_postcopy(MigrationTestEnv *env)
 {
     if (!host_has_uffd()) {
@@ -801,6 +842,14 @@ void migration_test_add_postcopy(MigrationTestEnv *env)
                        test_postcopy_preempt);
     migration_test_add("/migration/postcopy/preempt/recovery/plain",
                        test_postcopy_preempt_recovery);
+    migration_test_add("/migration/multifd+postcopy/plain",
+                       test_multifd_postcopy);
+    migration_test_add("/migration/multifd+postcopy/preempt/plain",
+                       test_multifd_postcopy_preempt);
+    migration_test_add("/migration/multifd+postcopy/recovery/plain",
+                       test_multifd_postcopy_recovery);
+    migration_test_add("/migration/multifd+postcopy/preempt/recovery/plain",
+                       test_multifd_postcopy_preempt_recovery);
     migration_test_add("/migration/postcopy/safe-start/plain",
                        test_safe_start_plain);
     qtest_add_data_func("/migration/postcopy/safe-start/timeout",

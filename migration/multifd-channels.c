@@ -1,0 +1,498 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The connections of a multifd migration (see multifd-channels.h).
+ *
+ * Source: the migration thread opens the extra connections one after the
+ * other through the transport layer (whose callbacks run in the main
+ * loop) and starts the sender set on them before it writes the stream
+ * header, as wire 6.2 asks. A failing channel shuts the main channel
+ * down with the channel's error, so the migration thread fails with the
+ * real reason; in postcopy the channels are idle and a failure there is
+ * only reported.
+ *
+ * Destination: a socket connection is sorted by peeking at its first
+ * bytes from the main loop (a readiness watch, never a blocking read):
+ * the stream magic makes it the main channel, the multifd magic a
+ * multifd channel, whose 64-byte handshake is then already buffered so
+ * that reading it cannot block the main loop. Without multifd nothing is
+ * peeked: the first connection is main and a later one postcopy-preempt.
+ */
+#include "qemu/osdep.h"
+#include <sys/socket.h>
+#include <glib-unix.h>
+#include "qemu/main-loop.h"
+#include "qemu/error-report.h"
+#include "qapi/error.h"
+#include "system/system.h"
+#include "system/runstate.h"
+#include "migration/multifd-channels.h"
+#include "migration/options.h"
+#include "migration/qemu-file.h"
+#include "migration/status.h"
+#include "migration/savevm.h"
+#include "migration/postcopy-ram.h"
+
+/* Longest wait for one extra connection. */
+#define EXTRA_CONNECT_TIMEOUT_US (30 * G_USEC_PER_SEC)
+/* How often a waiting connect looks for a cancel. */
+#define EXTRA_CONNECT_POLL_US (100 * 1000)
+/* Retry delay when only part of a magic or handshake has arrived. */
+#define PEEK_RETRY_MS 5
+
+/* ---- source: one extra connection ---- */
+
+/* Shared by the waiting thread and the main-loop callback, which may
+ * come after the waiter gave up. */
+typedef struct ExtraConnect {
+    GMutex lock;
+    GCond cond;
+    int refs;                   /* lock */
+    bool done;                  /* lock */
+    MigChannel *ch;             /* lock */
+    GError *err;                /* lock */
+} ExtraConnect;
+
+static void extra_connect_unref(ExtraConnect *c)
+{
+    bool last;
+
+    g_mutex_lock(&c->lock);
+    last = --c->refs == 0;
+    g_mutex_unlock(&c->lock);
+    if (!last) {
+        return;
+    }
+    if (c->ch) {
+        mig_channel_unref(c->ch);
+    }
+    g_clear_error(&c->err);
+    g_mutex_clear(&c->lock);
+    g_cond_clear(&c->cond);
+    g_free(c);
+}
+
+static void extra_connected(MigChannel *ch, GError *err, void *opaque)
+{
+    ExtraConnect *c = opaque;
+
+    g_mutex_lock(&c->lock);
+    c->ch = ch;
+    c->err = err;
+    c->done = true;
+    g_cond_broadcast(&c->cond);
+    g_mutex_unlock(&c->lock);
+    extra_connect_unref(c);
+}
+
+MigChannel *migration_connect_extra_channel(MigrationState *s,
+                                            GError **errp)
+{
+    gint64 deadline = g_get_monotonic_time() + EXTRA_CONNECT_TIMEOUT_US;
+    ExtraConnect *c = g_new0(ExtraConnect, 1);
+    MigChannel *ch = NULL;
+    GError *err = NULL;
+    bool ok;
+
+    g_mutex_init(&c->lock);
+    g_cond_init(&c->cond);
+    c->refs = 2;                /* this thread and the callback */
+    bql_lock();
+    ok = migration_transport_connect(s->addr, extra_connected, c, &err);
+    bql_unlock();
+    if (!ok) {
+        extra_connect_unref(c); /* the callback will never run */
+        extra_connect_unref(c);
+        g_propagate_error(errp, err);
+        return NULL;
+    }
+
+    g_mutex_lock(&c->lock);
+    while (!c->done) {
+        gint64 now = g_get_monotonic_time();
+
+        if (g_atomic_int_get(s->state) == MIGRATION_STATUS_CANCELLING) {
+            error_setg(&err, "migration was cancelled while connecting");
+            break;
+        }
+        if (now >= deadline) {
+            error_setg(&err, "connecting timed out");
+            break;
+        }
+        g_cond_wait_until(&c->cond, &c->lock,
+                          MIN(deadline, now + EXTRA_CONNECT_POLL_US));
+    }
+    if (c->done) {
+        ch = g_steal_pointer(&c->ch);
+        err = g_steal_pointer(&c->err);
+    }
+    g_mutex_unlock(&c->lock);
+    extra_connect_unref(c);
+    if (!ch) {
+        g_propagate_error(errp, err);
+    }
+    return ch;
+}
+
+/* ---- source: the sender set ---- */
+
+static GMutex out_lock;
+static MultiFDSend *out_set;    /* out_lock; used by the migration thread */
+
+/* A channel failed (its thread, no lock held). */
+static void outgoing_set_failed(const GError *err, void *opaque)
+{
+    MigrationState *s = opaque;
+
+    if (migration_status_in_postcopy(g_atomic_int_get(s->state))) {
+        /* No page travels on multifd in postcopy. */
+        warn_report("migration: %s", err->message);
+        return;
+    }
+    g_mutex_lock(&s->file_lock);
+    if (s->to_dst_file) {
+        qemu_file_set_error_obj(s->to_dst_file, -EIO, g_error_copy(err));
+        qemu_file_shutdown(s->to_dst_file);
+    }
+    g_mutex_unlock(&s->file_lock);
+    migration_wake(s);
+}
+
+bool multifd_outgoing_setup(MigrationState *s, GError **errp)
+{
+    unsigned n = migrate_multifd_channels();
+    g_autofree MigChannel **chans = g_new0(MigChannel *, n);
+    MultiFDSend *set = NULL;
+    MultiFDSendParams p;
+    unsigned i;
+
+    for (i = 0; i < n; i++) {
+        chans[i] = migration_connect_extra_channel(s, errp);
+        if (!chans[i]) {
+            error_prepend(errp, "multifd channel %u of %u: ", i, n);
+            break;
+        }
+    }
+    if (i == n) {
+        multifd_send_params_from_options(&p, qemu_uuid, false);
+        p.error_notify = outgoing_set_failed;
+        p.opaque = s;
+        set = multifd_send_setup(chans, n, &p, errp);
+    }
+    for (unsigned j = 0; j < i; j++) {
+        mig_channel_unref(chans[j]);    /* the set holds its own */
+    }
+    if (!set) {
+        return false;
+    }
+    g_mutex_lock(&out_lock);
+    out_set = set;
+    g_mutex_unlock(&out_lock);
+    return true;
+}
+
+MultiFDSend *multifd_outgoing_get(void)
+{
+    MultiFDSend *set;
+
+    g_mutex_lock(&out_lock);
+    set = out_set;
+    g_mutex_unlock(&out_lock);
+    return set;
+}
+
+void multifd_outgoing_cancel(const char *reason)
+{
+    g_mutex_lock(&out_lock);
+    if (out_set) {
+        multifd_send_cancel(out_set, reason);
+    }
+    g_mutex_unlock(&out_lock);
+}
+
+void multifd_outgoing_finish(bool completed)
+{
+    g_autoptr(GError) err = NULL;
+    MultiFDSend *set;
+
+    g_mutex_lock(&out_lock);
+    set = out_set;
+    out_set = NULL;
+    g_mutex_unlock(&out_lock);
+    if (!set) {
+        return;
+    }
+    if (!completed) {
+        multifd_send_cancel(set, "migration ended");
+    }
+    if (!multifd_send_shutdown(set, &err) && completed) {
+        /* Everything was synced before: the destination has it all. */
+        warn_report("migration: multifd shutdown: %s", err->message);
+    }
+}
+
+/* ---- destination: sorting connections ---- */
+
+typedef enum ChannelRole {
+    ROLE_MAIN,
+    ROLE_MULTIFD,
+} ChannelRole;
+
+typedef struct ChannelPeek {
+    MigrationIncomingState *mis;
+    MigChannel *ch;
+    guint source;               /* fd watch or retry timer */
+} ChannelPeek;
+
+/* Main loop (BQL) only, except `set` (see multifd_incoming_get). */
+static struct {
+    GList *peeks;               /* ChannelPeek being sorted */
+    MigChannel *main;           /* waiting for the multifd channels */
+    MultiFDRecv *set;
+} in;
+
+/* A connection that could not be sorted or set up: reported; with
+ * exit-on-error the destination gives up (spec states 3.2, notes). */
+static void incoming_channel_error(MigrationIncomingState *mis, GError *err)
+{
+    error_report("migration: %s", err->message);
+    g_error_free(err);
+    if (mis->exit_on_error) {
+        qemu_system_shutdown_request_with_code(SHUTDOWN_CAUSE_HOST_ERROR, 1);
+    }
+}
+
+/* A receiver channel failed (its thread): wake the main reader with the
+ * channel's error. In postcopy the main reader decides on its own. */
+static void incoming_set_failed(const GError *err, void *opaque)
+{
+    MigrationIncomingState *mis = opaque;
+
+    if (migration_status_in_postcopy(g_atomic_int_get(mis->state))) {
+        warn_report("migration: %s", err->message);
+        return;
+    }
+    g_mutex_lock(&mis->file_lock);
+    if (mis->from_src_file) {
+        qemu_file_set_error_obj(mis->from_src_file, -EIO, g_error_copy(err));
+        qemu_file_shutdown(mis->from_src_file);
+    }
+    g_mutex_unlock(&mis->file_lock);
+}
+
+/*
+ * Pages of a packet landed. With postcopy advised they count as received
+ * and must exist before LISTEN registers the block: reading a page never
+ * written populates it (wire 3.4, 4.5).
+ */
+static void incoming_pages_landed(RAMBlock *rb, const uint64_t *offsets,
+                                  unsigned n, void *opaque)
+{
+    MigrationIncomingState *mis = opaque;
+    PostcopyDest *d = __atomic_load_n(&mis->pc_dest, __ATOMIC_ACQUIRE);
+    uint8_t *host;
+
+    if (!d || !rb) {
+        return;
+    }
+    host = ram_block_host(rb);
+    for (unsigned i = 0; i < n; i++) {
+        (void)*(volatile uint8_t *)(host + offsets[i]);
+        postcopy_dest_mark_received(d, rb, offsets[i], TARGET_PAGE_SIZE);
+    }
+}
+
+static MultiFDRecv *incoming_set(MigrationIncomingState *mis)
+{
+    MultiFDRecvParams p;
+
+    if (!in.set) {
+        multifd_recv_params_from_options(&p, qemu_uuid);
+        p.pages_landed = incoming_pages_landed;
+        p.error_notify = incoming_set_failed;
+        p.opaque = mis;
+        in.set = multifd_recv_setup(&p);
+    }
+    return in.set;
+}
+
+/* Start loading once the main channel and every multifd channel exist. */
+static void incoming_maybe_start(MigrationIncomingState *mis)
+{
+    if (in.main && multifd_recv_all_channels_created(incoming_set(mis))) {
+        migration_incoming_start_main(mis, g_steal_pointer(&in.main));
+    }
+}
+
+static void incoming_sorted(MigrationIncomingState *mis, MigChannel *ch,
+                            ChannelRole role)
+{
+    GError *err = NULL;
+
+    if (role == ROLE_MAIN) {
+        if (in.main) {
+            error_setg(&err, "a second main channel arrived on '%s'",
+                       ch->name);
+            mig_channel_unref(ch);
+            incoming_channel_error(mis, err);
+            return;
+        }
+        in.main = ch;
+    } else {
+        bool ok = multifd_recv_new_channel(incoming_set(mis), ch, NULL, &err);
+
+        mig_channel_unref(ch);  /* the set took its own reference */
+        if (!ok) {
+            incoming_channel_error(mis, err);
+            return;
+        }
+    }
+    incoming_maybe_start(mis);
+}
+
+static void peek_free(ChannelPeek *p)
+{
+    if (p->source) {
+        g_source_remove(p->source);
+    }
+    if (p->ch) {
+        mig_channel_unref(p->ch);
+    }
+    in.peeks = g_list_remove(in.peeks, p);
+    g_free(p);
+}
+
+static gboolean peek_ready(gint fd, GIOCondition cond, gpointer opaque);
+
+static gboolean peek_retry(gpointer opaque)
+{
+    ChannelPeek *p = opaque;
+
+    p->source = g_unix_fd_add(p->ch->fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
+                              peek_ready, p);
+    return G_SOURCE_REMOVE;
+}
+
+/*
+ * Look at the first bytes without consuming them: 4 decide the role; a
+ * multifd channel waits for its whole handshake so that reading it
+ * later cannot block.
+ */
+static gboolean peek_ready(gint fd, GIOCondition cond, gpointer opaque)
+{
+    ChannelPeek *p = opaque;
+    MigrationIncomingState *mis = p->mis;
+    uint8_t buf[MULTIFD_INIT_SIZE];
+    ssize_t n = recv(fd, buf, sizeof(buf), MSG_PEEK | MSG_DONTWAIT);
+    GError *err = NULL;
+    MigChannel *ch;
+    uint32_t magic;
+    bool postcopy_paused;
+
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+                  errno == EINTR)) {
+        return G_SOURCE_CONTINUE;
+    }
+    if (n < 0 || (n == 0)) {
+        error_setg(&err, "incoming connection '%s' %s before it said what "
+                   "it is", p->ch->name,
+                   n == 0 ? "closed" : g_strerror(errno));
+        p->source = 0;
+        peek_free(p);
+        incoming_channel_error(mis, err);
+        return G_SOURCE_REMOVE;
+    }
+    if (n < 4) {
+        p->source = g_timeout_add(PEEK_RETRY_MS, peek_retry, p);
+        return G_SOURCE_REMOVE;
+    }
+    magic = ((uint32_t)buf[0] << 24) | ((uint32_t)buf[1] << 16) |
+            ((uint32_t)buf[2] << 8) | buf[3];
+    if (magic == MULTIFD_MAGIC && n < MULTIFD_INIT_SIZE) {
+        p->source = g_timeout_add(PEEK_RETRY_MS, peek_retry, p);
+        return G_SOURCE_REMOVE;
+    }
+
+    p->source = 0;
+    ch = g_steal_pointer(&p->ch);
+    peek_free(p);
+    postcopy_paused = g_atomic_int_get(mis->state) ==
+                      MIGRATION_STATUS_POSTCOPY_PAUSED && !in.main;
+    if (magic == QEMU_VM_FILE_MAGIC || postcopy_paused) {
+        incoming_sorted(mis, ch, ROLE_MAIN);
+    } else if (magic == MULTIFD_MAGIC) {
+        incoming_sorted(mis, ch, ROLE_MULTIFD);
+    } else {
+        error_setg(&err, "unknown channel magic: %#x", magic);
+        mig_channel_unref(ch);
+        incoming_channel_error(mis, err);
+    }
+    return G_SOURCE_REMOVE;
+}
+
+static bool incoming_has_main(MigrationIncomingState *mis)
+{
+    bool has;
+
+    g_mutex_lock(&mis->file_lock);
+    has = mis->from_src_file != NULL;
+    g_mutex_unlock(&mis->file_lock);
+    return has || in.main;
+}
+
+void migration_incoming_accept_channel(MigrationIncomingState *mis,
+                                       MigChannel *ch)
+{
+    bool has_main = incoming_has_main(mis);
+    ChannelPeek *p;
+
+    /* Without multifd the order says it all: main, then preempt.  A
+     * mapped-ram file is the main channel; its multifd channels are fds
+     * that ram-mapped.c opens itself. */
+    if (!migrate_multifd() || migrate_mapped_ram()) {
+        if (!postcopy_incoming_accept_extra(mis, ch)) {
+            migration_incoming_start_main(mis, ch);
+        }
+        return;
+    }
+    /* 6.1 step 1: everything is there, so this is postcopy-preempt
+     * (which sends nothing until a page is asked for: never peek it). */
+    if (has_main && multifd_recv_all_channels_created(incoming_set(mis))) {
+        if (!postcopy_incoming_accept_extra(mis, ch)) {
+            error_report("migration: ignoring an extra incoming connection");
+            mig_channel_unref(ch);
+        }
+        return;
+    }
+    /* Step 3: a channel that cannot be peeked at (TLS): by order. */
+    if (!ch->is_socket || ch->fd < 0) {
+        incoming_sorted(mis, ch, has_main ? ROLE_MULTIFD : ROLE_MAIN);
+        return;
+    }
+    p = g_new0(ChannelPeek, 1);
+    p->mis = mis;
+    p->ch = ch;
+    p->source = g_unix_fd_add(ch->fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
+                              peek_ready, p);
+    in.peeks = g_list_prepend(in.peeks, p);
+}
+
+MultiFDRecv *multifd_incoming_get(void)
+{
+    return in.set;
+}
+
+void multifd_incoming_teardown(MigrationIncomingState *mis)
+{
+    g_autoptr(GError) err = NULL;
+
+    while (in.peeks) {
+        peek_free(in.peeks->data);
+    }
+    if (in.main) {
+        mig_channel_unref(g_steal_pointer(&in.main));
+    }
+    if (in.set && !multifd_recv_shutdown(g_steal_pointer(&in.set), &err) &&
+        mis->load_ok) {
+        warn_report("migration: multifd: %s", err->message);
+    }
+}
