@@ -16,13 +16,15 @@
 #  BENCH_SKIP_<NAME>=1 skips one, <NAME>_BENCH_ARGS adds options to it:
 #  4. PRECOPY (MIGRATION_BENCH_ARGS): a paused guest, random / zero /
 #     never-written RAM (bench/migration-bench.py, bench/mig-limits).
-#  5. POSTCOPY: 1 GiB random RAM, stream speed with both sides paused, a
+#  5. MAPPED_RAM: save and restore of a paused guest through a file,
+#     mapped-ram and plain (bench/mapped-ram-bench.py).
+#  6. POSTCOPY: 1 GiB random RAM, stream speed with both sides paused, a
 #     guest dirtying memory, and the remote-fault latency next to the
 #     machine's floor (bench/postcopy-bench.py, bench/uffd-floor).
-#  6. MULTIFD: random RAM on 1, 2, 4 channels, zlib and zstd on a
+#  7. MULTIFD: random RAM on 1, 2, 4 channels, zlib and zstd on a
 #     compressible pattern, next to N tcp streams and the level-1
 #     compression rates (bench/multifd-bench.py, bench/multifd-limits).
-#  7. TLS: precopy over tcp with TLS next to one core's GnuTLS record rate
+#  8. TLS: precopy over tcp with TLS next to one core's GnuTLS record rate
 #     (bench/tls-bench.py, bench/tls-rate).
 set -e
 build=${1:-build}
@@ -99,6 +101,10 @@ run_migration_bench() {
 [ "${BENCH_SKIP_PRECOPY:-0}" = 1 ] ||
     run_migration_bench "Precopy migration" migration-bench.py \
         ${MIGRATION_BENCH_ARGS:-}
+# shellcheck disable=SC2086
+[ "${BENCH_SKIP_MAPPED_RAM:-0}" = 1 ] ||
+    run_migration_bench "Save/restore through a file, mapped-ram" \
+        mapped-ram-bench.py ${MAPPED_RAM_BENCH_ARGS:-}
 # shellcheck disable=SC2086
 [ "${BENCH_SKIP_POSTCOPY:-0}" = 1 ] ||
     run_migration_bench "Postcopy migration" postcopy-bench.py \

@@ -12,6 +12,27 @@
 #include "monitor/monitor.h"
 #include "qapi/error.h"
 #include "migration/transport-priv.h"
+#include "migration/file.h"
+
+/*
+ * The file each direction's last file: migration opened, for
+ * migration_file_open_extra(); [1] is outgoing.  Set in the main loop,
+ * read by migration threads: under file_args_lock.
+ */
+static GMutex file_args_lock;
+static FileMigrationArgs *file_args[2];
+
+static void file_args_remember(const FileMigrationArgs *file, bool outgoing)
+{
+    FileMigrationArgs *copy = g_new0(FileMigrationArgs, 1);
+
+    copy->filename = g_strdup(file->filename);
+    copy->offset = file->offset;
+    g_mutex_lock(&file_args_lock);
+    qapi_free_FileMigrationArgs(file_args[outgoing]);
+    file_args[outgoing] = copy;
+    g_mutex_unlock(&file_args_lock);
+}
 
 /* open(2), or a duplicate from an fd set for "/dev/fdset/N". */
 static int file_open(const char *path, int flags, GError **errp)
@@ -73,6 +94,7 @@ bool migration_file_connect(const FileMigrationArgs *file,
     if (fd < 0) {
         return false;
     }
+    file_args_remember(file, true);
     mig_connect_deliver(cb, opaque,
                         mig_channel_new_fd(fd, "migration-file-outgoing"), NULL);
     return true;
@@ -88,7 +110,25 @@ MigTransportListener *migration_file_listen(const FileMigrationArgs *file,
     if (fd < 0) {
         return NULL;
     }
+    file_args_remember(file, false);
     l = mig_listener_new(cb, opaque);
     mig_listener_deliver_once(l, mig_channel_new_fd(fd, "migration-file-incoming"));
     return l;
+}
+
+int migration_file_open_extra(bool outgoing, int extra_flags, GError **errp)
+{
+    g_autofree char *path = NULL;
+
+    g_mutex_lock(&file_args_lock);
+    if (file_args[outgoing]) {
+        path = g_strdup(file_args[outgoing]->filename);
+    }
+    g_mutex_unlock(&file_args_lock);
+    if (!path) {
+        error_setg(errp, "no file: migration has been started");
+        return -1;
+    }
+    return file_open(path, (outgoing ? O_WRONLY : O_RDONLY) | extra_flags,
+                     errp);
 }

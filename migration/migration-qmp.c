@@ -49,6 +49,12 @@ static bool migrate_check_transport(const MigrationAddress *addr,
         error_setg(errp, "Migration requires multi-channel URIs (e.g. tcp)");
         return false;
     }
+    /* direct-io opens more fds of the same file (file.h). */
+    if (migrate_multifd() && migrate_direct_io() && !is_file) {
+        error_setg(errp, "Migration requires a transport that allows for "
+                   "extra fds (e.g. file)");
+        return false;
+    }
     return true;
 }
 

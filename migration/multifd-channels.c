@@ -516,8 +516,10 @@ void migration_incoming_accept_channel(MigrationIncomingState *mis,
     bool has_main = incoming_has_main(mis);
     ChannelPeek *p;
 
-    /* Without multifd the order says it all: main, then preempt. */
-    if (!migrate_multifd()) {
+    /* Without multifd the order says it all: main, then preempt.  A
+     * mapped-ram file is the main channel; its multifd channels are fds
+     * that ram-mapped.c opens itself. */
+    if (!migrate_multifd() || migrate_mapped_ram()) {
         if (!postcopy_incoming_accept_extra(mis, ch)) {
             migration_incoming_start_main(mis, ch);
         }

@@ -208,7 +208,9 @@ static bool outgoing_setup(OutgoingRun *r, GError **errp)
     bool ok = true;
 
     /* Wire 6.2: the multifd channels are connecting before the header. */
-    if (migrate_multifd() && !multifd_outgoing_setup(s, errp)) {
+    /* With mapped-ram the channels are fds of the file (ram-mapped.c). */
+    if (migrate_multifd() && !migrate_mapped_ram() &&
+        !multifd_outgoing_setup(s, errp)) {
         return false;
     }
     qemu_savevm_state_header(r->f);

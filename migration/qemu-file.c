@@ -544,6 +544,82 @@ void qemu_file_rate_limit_wait(QEMUFile *f)
     g_mutex_unlock(&f->lock);
 }
 
+/* ---- positions ---- */
+
+static int seekable_fd(QEMUFile *f, GError **errp)
+{
+    if (!f->ch->is_seekable || f->ch->fd < 0) {
+        error_setg(errp, "%s: the channel is not a seekable file",
+                   f->ch->name);
+        return -1;
+    }
+    return f->ch->fd;
+}
+
+bool qemu_file_get_offset(QEMUFile *f, uint64_t *offset, GError **errp)
+{
+    int fd = seekable_fd(f, errp);
+    off_t pos;
+
+    if (fd < 0) {
+        return false;
+    }
+    if (f->writable) {
+        qemu_fflush(f);
+    }
+    if (qemu_file_get_error_obj(f, errp)) {
+        return false;
+    }
+    pos = lseek(fd, 0, SEEK_CUR);
+    if (pos < 0) {
+        error_setg_errno(errp, errno, "%s: cannot get the file position",
+                         f->ch->name);
+        return false;
+    }
+    /* Reading: the bytes read ahead are not consumed yet. */
+    *offset = f->writable ? (uint64_t)pos
+                          : (uint64_t)pos - (f->buf_size - f->buf_index);
+    return true;
+}
+
+bool qemu_file_set_offset(QEMUFile *f, uint64_t offset, GError **errp)
+{
+    int fd = seekable_fd(f, errp);
+
+    if (fd < 0) {
+        return false;
+    }
+    if (f->writable) {
+        qemu_fflush(f);
+    } else {
+        f->buf_index = 0;
+        f->buf_size = 0;
+    }
+    if (qemu_file_get_error_obj(f, errp)) {
+        return false;
+    }
+    if (offset > INT64_MAX || lseek(fd, offset, SEEK_SET) < 0) {
+        GError *err = g_error_new(QMP_ERROR, ERROR_CLASS_GENERIC_ERROR,
+                                  "%s: cannot continue the stream at file "
+                                  "offset 0x%" PRIx64 ": %s", f->ch->name,
+                                  offset, offset > INT64_MAX ? "too large"
+                                                             : g_strerror(errno));
+
+        if (errp) {
+            *errp = g_error_copy(err);
+        }
+        qemu_file_set_error_obj(f, -EIO, err);
+        return false;
+    }
+    return true;
+}
+
+void qemu_file_account_external(QEMUFile *f, uint64_t len)
+{
+    f->transferred += len;
+    account_rate(f, len);
+}
+
 /* ---- close, return path ---- */
 
 int qemu_fclose(QEMUFile *f)

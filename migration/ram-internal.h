@@ -110,6 +110,8 @@ typedef struct RAMState {
     QEMUFile *preempt;
     const RAMSaveBlock *preempt_last;
 
+    /* mapped-ram: pages go to file slots (ram-mapped.c), NULL if off. */
+    struct RamMappedSave *mapped;
     /* multifd (multifd-ram.c): precopy pages go to this sender set. */
     struct MultiFDSend *mfd;
     bool mfd_legacy;            /* multifd-flush-after-each-section */

@@ -16,6 +16,7 @@
 #include "migration/xbzrle.h"
 #include "migration/postcopy-ram.h"
 #include "ram-internal.h"
+#include "ram-mapped.h"
 
 /* One incoming migration's RAM state; incoming thread only. */
 typedef struct RAMLoadState {
@@ -147,6 +148,10 @@ static bool load_block_list(RAMLoadState *ls, QEMUFile *f, uint64_t total,
                            " in != 0x%" PRIx64, name, mr_addr, base);
                 return false;
             }
+        }
+        if (migrate_mapped_ram() &&
+            !ram_mapped_load_block(f, rb, name, errp)) {
+            return false;
         }
         seen += length;
     }
@@ -417,6 +422,9 @@ static bool load_precopy_records(RAMLoadState *ls, QEMUFile *f,
         uint64_t flags = word & (TARGET_PAGE_SIZE - 1);
         uint64_t addr = word & TARGET_PAGE_MASK;
 
+        if (migrate_mapped_ram() && !ram_mapped_load_flags_ok(flags, errp)) {
+            return false;
+        }
         /* A failed read gives 0, which falls to the default case. */
         switch (flags & ~RAM_SAVE_FLAG_CONTINUE) {
         case RAM_SAVE_FLAG_ZERO:

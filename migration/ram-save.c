@@ -16,6 +16,7 @@
 #include "migration/postcopy-discard.h"
 #include "migration/savevm.h"
 #include "ram-internal.h"
+#include "ram-mapped.h"
 
 /* A PART section stops after this long even below the rate limit. */
 #define RAM_ITERATE_BUDGET_US (50 * 1000)
@@ -191,6 +192,11 @@ static uint64_t save_word(RAMState *rs, QEMUFile *f, RAMSaveBlock *blk,
 
     blk->bmap[wi] &= ~dirty;
     ram_set_dirty_pages(rs, rs->dirty_pages - __builtin_popcountl(dirty));
+    if (rs->mapped) {
+        bytes = ram_mapped_save_word(rs->mapped, f, blk - rs->blocks, wi,
+                                     dirty, known_zero, rs->zero_detect);
+        dirty = 0;
+    }
 
     while (dirty) {
         unsigned bit = __builtin_ctzl(dirty);
@@ -286,6 +292,7 @@ static bool finish_section(RAMState *rs, QEMUFile *f, GError **errp)
 static void ram_state_free(RAMState *rs)
 {
     ram_state_blocks_free(rs);
+    ram_mapped_save_free(rs->mapped);
     page_cache_free(rs->cache);
     g_free(rs->xbzrle_current);
     g_free(rs->xbzrle_encoded);
@@ -326,11 +333,6 @@ bool ram_save_setup(QEMUFile *f, void *opaque, GError **errp)
     RAMState *rs;
 
     ram_save_cleanup(NULL);     /* a previous run that was not cleaned */
-    if (migrate_mapped_ram()) {
-        error_setg(errp, "RAM: capability mapped-ram is not supported");
-        return false;
-    }
-
     rs = g_new0(RAMState, 1);
     /* Without multifd senders, legacy and multifd both detect here. */
     rs->zero_detect = migrate_zero_page_detection() !=
@@ -357,6 +359,12 @@ bool ram_save_setup(QEMUFile *f, void *opaque, GError **errp)
     memory_global_dirty_log_start(DIRTY_MEMORY_MIGRATION);
     ram_state_blocks_init(rs, scope);
     ram_dirty_sync(rs);
+    if (migrate_mapped_ram()) {
+        rs->mapped = ram_mapped_save_new(f, rs->nr_blocks, errp);
+        if (!rs->mapped) {
+            return false;
+        }
+    }
 
     /* MEM_SIZE and the block list (wire 3.5). */
     qemu_put_be64(f, rs->total_bytes | RAM_SAVE_FLAG_MEM_SIZE);
@@ -373,6 +381,10 @@ bool ram_save_setup(QEMUFile *f, void *opaque, GError **errp)
             hwaddr base = ram_block_phys_base(b->rb);
 
             qemu_put_be64(f, base == (hwaddr)-1 ? 0 : base);
+        }
+        if (rs->mapped &&
+            !ram_mapped_save_block(rs->mapped, f, i, b->rb, errp)) {
+            return false;
         }
     }
     multifd_point(rs, f, RAM_MULTIFD_SETUP);
@@ -426,6 +438,10 @@ bool ram_save_complete(QEMUFile *f, void *opaque, GError **errp)
         /* no rate limit and no time budget: the guest is stopped */
     }
     multifd_point(rs, f, RAM_MULTIFD_COMPLETE);
+    if (rs->mapped && !qemu_file_get_error(f) &&
+        !ram_mapped_save_complete(rs->mapped, errp)) {
+        return false;
+    }
     return finish_section(rs, f, errp);
 }
 

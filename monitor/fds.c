@@ -324,7 +324,10 @@ int monitor_fdset_dup_fd_add(int64_t fdset_id, int flags, GError **errp)
         FdsetFd *f = l->data;
         int fl = fcntl(f->fd, F_GETFL);
 
-        if (fl != -1 && (fl & O_ACCMODE) == (flags & O_ACCMODE)) {
+        /* O_DIRECT must match too: direct-io asks for the set's
+         * O_DIRECT fd, the main channel for a buffered one. */
+        if (fl != -1 && (fl & O_ACCMODE) == (flags & O_ACCMODE) &&
+            (fl & O_DIRECT) == (flags & O_DIRECT)) {
             fd = f->fd;
             break;
         }

@@ -109,6 +109,25 @@ void qemu_file_acct_rate_limit(QEMUFile *f, uint64_t len);
 /* Sleep until the next window opens (or the file is shut down). */
 void qemu_file_rate_limit_wait(QEMUFile *f);
 
+/* ---- positions (seekable channels: file:) ---- */
+/*
+ * The absolute file offset of the next byte the stream writes (after a
+ * flush) or reads (behind the read-ahead).  False with errp set when the
+ * channel is not a seekable file.  Owner thread.
+ */
+bool qemu_file_get_offset(QEMUFile *f, uint64_t *offset, GError **errp);
+/*
+ * Continue the stream at absolute file offset `offset`: output is flushed
+ * first, input drops its read-ahead.  Mapped-ram uses it to step over a
+ * block's page region.  Owner thread.
+ */
+bool qemu_file_set_offset(QEMUFile *f, uint64_t offset, GError **errp);
+/*
+ * Bytes this file's owner moved past the buffer (positioned page writes
+ * of mapped-ram): they count as transferred and against the rate limit.
+ */
+void qemu_file_account_external(QEMUFile *f, uint64_t len);
+
 /* ---- return path ---- */
 /* A QEMUFile for the other direction of the same channel (new each call;
  * NULL when the channel is one-way, e.g. a pipe or file). */

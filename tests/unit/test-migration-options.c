@@ -204,7 +204,6 @@ static const ParamCase param_errors[] = {
       EXPECTS("x-vcpu-dirty-limit-period", "a value between 1 and 1000") },
     { "{\"vcpu-dirty-limit\":0}",
       "Parameter 'vcpu_dirty_limit' must be greater than 1 MB/s" },
-    { "{\"direct-io\":true}", "No build-time support for direct-io" },
     /* block-bitmap-mapping */
     { "{\"block-bitmap-mapping\":[{\"node-name\":\"n\",\"alias\":\"1a\","
       "\"bitmaps\":[]}]}",
@@ -300,6 +299,10 @@ static void test_param_set(void)
                   "\"alias\":\"x\"}]}]}");
     text = qmp_text("query-migrate-parameters", NULL);
     g_assert_nonnull(strstr(text, "\"block-bitmap-mapping\":[{"));
+
+    /* direct-io: this build (Linux) has O_DIRECT. */
+    qmp_expect_ok("migrate-set-parameters", "{\"direct-io\":true}");
+    g_assert_true(migrate_direct_io());
 }
 
 static void test_param_type_errors(void)
@@ -380,8 +383,10 @@ static const CapCase cap_cases[] = {
     { "x-ignore-shared", NOT_SUPPORTED("x-ignore-shared") },
     { "background-snapshot", NOT_SUPPORTED("background-snapshot") },
     { "postcopy-ram,postcopy-preempt", NULL },
-    { "mapped-ram", NOT_SUPPORTED("mapped-ram") },
-    { "events,multifd,mapped-ram", NOT_SUPPORTED("mapped-ram") },
+    { "mapped-ram", NULL },
+    { "mapped-ram,x-ignore-shared", "Mapped-ram migration is incompatible "
+                                    "with x-ignore-shared" },
+    { "events,multifd,mapped-ram", NULL },
 };
 
 static char *caps_args(const char *list, bool state)
