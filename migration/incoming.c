@@ -20,6 +20,7 @@
 #include "migration/savevm.h"
 #include "migration/status.h"
 #include "migration/global_state.h"
+#include "migration/ram-digest-mig.h"
 
 static bool incoming_set_state(MigrationIncomingState *mis, int old_state,
                                int new_state)
@@ -208,6 +209,12 @@ static gpointer incoming_thread(gpointer opaque)
     /* Postcopy: the listen thread has the rest of the stream. */
     mis->load_ok = postcopy_incoming_join(mis, mis->load_ok,
                                           err ? NULL : &err);
+    /* x-ram-digest (precopy only): RAM is complete and nobody runs it. */
+    if (mis->load_ok &&
+        g_atomic_int_get(mis->state) == MIGRATION_STATUS_ACTIVE) {
+        mis->load_ok = ram_digest_mig_dst_check(&err);
+    }
+    ram_digest_mig_dst_reset();
     mis->load_error = err;
     main_loop_schedule(incoming_finish_bh, mis);
     return NULL;

@@ -26,6 +26,7 @@ bool migrate_postcopy_blocktime(void);
 bool migrate_release_ram(void);
 /* Beyond QEMU (docs/interop/postcopy-safe-start.rst). */
 bool migrate_postcopy_safe_start(void);
+bool migrate_ram_digest(void);
 uint64_t migrate_postcopy_device_timeout_ms(void);   /* 0: no limit */
 bool migrate_return_path(void);
 bool migrate_pause_before_switchover(void);

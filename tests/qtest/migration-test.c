@@ -32,6 +32,7 @@ int main(int argc, char **argv)
     migration_test_add_misc(env);
     migration_test_add_postcopy(env);
     migration_test_add_quirks(env);
+    migration_test_add_digest(env);
 
     ret = g_test_run();
     if (!migration_env_clean(env)) {

@@ -83,5 +83,6 @@ void migration_test_add_postcopy(MigrationTestEnv *env);
  * MigrationStatus value; postcopy-tests.c drives postcopy there). */
 void test_postcopy_cancel_after(int status);
 void migration_test_add_quirks(MigrationTestEnv *env);
+void migration_test_add_digest(MigrationTestEnv *env);
 
 #endif /* TESTS_MIGRATION_FRAMEWORK_H */
