@@ -64,6 +64,9 @@ static bool incoming_ping(void *opaque, uint32_t value, GError **errp)
                       "path: ", value);
         return false;
     }
+    if (value == QEMU_VM_PING_PACKAGED_LOADED) {
+        __atomic_store_n(&mis->package_pong_sent, true, __ATOMIC_RELEASE);
+    }
     postcopy_incoming_ping(mis, value);
     return true;
 }

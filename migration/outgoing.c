@@ -258,6 +258,15 @@ static bool outgoing_complete(OutgoingRun *r, GError **errp)
     qemu_file_set_rate_limit(r->f, 0);
     ok = qemu_savevm_state_complete_precopy(r->f, errp);
     qemu_fflush(r->f);
+    /*
+     * x-postcopy-safe-start: from here the destination may load the
+     * stream and run, with its SHUT still to come; a failure or cancel
+     * must not run the guest here too.  Set before the BQL is dropped,
+     * so that migrate_cancel sees it (a cancel needs the BQL).
+     */
+    if (ok && migrate_postcopy_safe_start()) {
+        s->precopy_handed_over = true;
+    }
     bql_unlock();
 
     if (!ok || !outgoing_check_errors(r, errp)) {
@@ -344,6 +353,8 @@ static void outgoing_finish_locked(MigrationState *s)
             break;      /* never stopped: nothing to restore */
         }
         if (s->dest_may_run ||
+            (s->precopy_handed_over &&
+             !__atomic_load_n(&s->rp_shut_error, __ATOMIC_ACQUIRE)) ||
             (__atomic_load_n(&s->package_loaded, __ATOMIC_ACQUIRE) &&
              !migrate_postcopy_safe_start())) {
             /* Q3, the safe side: the destination may be running this

@@ -156,6 +156,8 @@ static int rp_handle_one(MigrationState *s, QEMUFile *rp, GError **errp)
         v = be32_at(buf);
         __atomic_store_n(&s->rp_shut, true, __ATOMIC_RELEASE);
         if (v) {
+            /* The destination failed the load: it never ran the guest. */
+            __atomic_store_n(&s->rp_shut_error, true, __ATOMIC_RELEASE);
             error_setg(errp, "Sibling indicated error %u", v);
             return -1;
         }
@@ -233,6 +235,7 @@ bool migration_rp_start(MigrationState *s, QEMUFile *f, GError **errp)
     s->rp_io_error = false;
     s->rp_done = false;
     s->rp_shut = false;
+    s->rp_shut_error = false;
     s->switchover_acked = false;
     s->last_pong = 0;
     s->rp_thread = g_thread_new("mig/src/return", rp_thread_fn, s);
