@@ -352,9 +352,19 @@ static void outgoing_finish_locked(MigrationState *s)
         if (!s->vm_old_state_set) {
             break;      /* never stopped: nothing to restore */
         }
+        if (s->precopy_handed_over && !s->dest_may_run &&
+            !__atomic_load_n(&s->rp_shut_error, __ATOMIC_ACQUIRE)) {
+            /* safe start: management decides (cont once it saw that the
+             * destination never ran the guest); postmigrate allows it. */
+            error_report("migration failed after the whole stream was "
+                         "sent: the destination may be running the guest, "
+                         "so the source VM stays stopped");
+            if (runstate_check(RUN_STATE_FINISH_MIGRATE)) {
+                runstate_set(RUN_STATE_POSTMIGRATE, NULL);
+            }
+            break;
+        }
         if (s->dest_may_run ||
-            (s->precopy_handed_over &&
-             !__atomic_load_n(&s->rp_shut_error, __ATOMIC_ACQUIRE)) ||
             (__atomic_load_n(&s->package_loaded, __ATOMIC_ACQUIRE) &&
              !migrate_postcopy_safe_start())) {
             /* Q3, the safe side: the destination may be running this
