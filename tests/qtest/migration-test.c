@@ -33,6 +33,7 @@ int main(int argc, char **argv)
     migration_test_add_postcopy(env);
     migration_test_add_quirks(env);
     migration_test_add_digest(env);
+    migration_test_add_fault(env);
 
     ret = g_test_run();
     if (!migration_env_clean(env)) {

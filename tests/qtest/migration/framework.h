@@ -84,5 +84,6 @@ void migration_test_add_postcopy(MigrationTestEnv *env);
 void test_postcopy_cancel_after(int status);
 void migration_test_add_quirks(MigrationTestEnv *env);
 void migration_test_add_digest(MigrationTestEnv *env);
+void migration_test_add_fault(MigrationTestEnv *env);
 
 #endif /* TESTS_MIGRATION_FRAMEWORK_H */
