@@ -211,8 +211,23 @@ static gpointer rp_thread_fn(gpointer opaque)
     } while (r > 0);
 
     if (r < 0) {
+        MigrationStatus st = g_atomic_int_get(s->state);
+
         migrate_set_error(s, err);
         __atomic_store_n(&s->rp_error, true, __ATOMIC_RELEASE);
+        /*
+         * Before postcopy runs, a migration thread blocked writing to a
+         * main channel that no longer drains (the fault matrix's
+         * half-close) would never look at this error, nor at its
+         * postcopy-device deadline: end the channel under it.  Not later:
+         * a recovery's channel must not be shut by an old reader.
+         */
+        if (st == MIGRATION_STATUS_ACTIVE ||
+            st == MIGRATION_STATUS_PRE_SWITCHOVER ||
+            st == MIGRATION_STATUS_DEVICE ||
+            st == MIGRATION_STATUS_POSTCOPY_DEVICE) {
+            migration_outgoing_shutdown(s);
+        }
     }
     /* Q1: whoever waits for a PONG(0x42) learns that none will come. */
     __atomic_store_n(&s->rp_done, true, __ATOMIC_RELEASE);
