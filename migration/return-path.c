@@ -219,13 +219,18 @@ static gpointer rp_thread_fn(gpointer opaque)
          * Before postcopy runs, a migration thread blocked writing to a
          * main channel that no longer drains (the fault matrix's
          * half-close) would never look at this error, nor at its
-         * postcopy-device deadline: end the channel under it.  Not later:
-         * a recovery's channel must not be shut by an old reader.
+         * postcopy-device deadline: end the channel under it.  In
+         * postcopy-active only for an I/O error (which pauses anyway, and
+         * is this reader's own connection failing); never while paused
+         * or recovering: a recovery's channel must not be shut by an old
+         * reader.
          */
         if (st == MIGRATION_STATUS_ACTIVE ||
             st == MIGRATION_STATUS_PRE_SWITCHOVER ||
             st == MIGRATION_STATUS_DEVICE ||
-            st == MIGRATION_STATUS_POSTCOPY_DEVICE) {
+            st == MIGRATION_STATUS_POSTCOPY_DEVICE ||
+            (st == MIGRATION_STATUS_POSTCOPY_ACTIVE &&
+             __atomic_load_n(&s->rp_io_error, __ATOMIC_ACQUIRE))) {
             migration_outgoing_shutdown(s);
         }
     }

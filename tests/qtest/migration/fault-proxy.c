@@ -203,12 +203,12 @@ static gpointer forwarder_run(gpointer opaque)
         if (!write_all(f, buf, n)) {
             FwdState now = fwd_state_locked(f);
 
-            if (now == FWD_HOLD) {
+            if (now != FWD_RUN) {
+                /* A command stopped the write: the loop's head acts on
+                 * it (a half-close must still pass the end on). */
                 continue;
             }
-            if (now == FWD_RUN) {
-                peer_reset(p);      /* the receiver is gone */
-            }
+            peer_reset(p);          /* the receiver is gone */
             break;
         }
     }

@@ -225,8 +225,11 @@ static void wait_status_in(QTestState *who, const char *const *set,
     while (!status_is(who, set)) {
         if (g_get_monotonic_time() > deadline) {
             g_autofree char *st = status_of(who);
+            g_autoptr(JsonObject) q = migrate_query(who);
 
-            g_error("%s: still %s", what, st);
+            g_error("%s: still %s (%s)", what, st,
+                    json_object_has_member(q, "error-desc") ?
+                    json_object_get_string_member(q, "error-desc") : "");
         }
         g_usleep(5000);
     }
