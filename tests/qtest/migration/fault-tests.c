@@ -80,9 +80,9 @@ static const char *cell_impossible(CellState st, CellFault fa)
         return "as setup: left as soon as the recovery connect() returns";
     }
     if (fa == FA_DISK_FULL) {
-        return "file: migrations have no destination process while "
-               "writing; the full disk is covered by the file group "
-               "(not a state of a socket migration)";
+        return "a full disk exists only for file: migrations, which have "
+               "no destination process and none of these socket states; "
+               "not built yet (RLIMIT_FSIZE on the source is the plan)";
     }
     if (st == ST_PC_PAUSED &&
         (fa == FA_DROP || fa == FA_BLACKHOLE || fa == FA_HALF_CLOSE ||
@@ -146,8 +146,9 @@ static unsigned cell_allowed(CellState st, CellFault fa)
         if (st == ST_PC_DEVICE) {
             /* The source's patience runs out (stopped itself, its own
              * clock still runs): it resumes, the destination never ran;
-             * or the PONG was read first and it committed. */
-            return fa == FA_STOP_DST ? OUT_SRC : OUT_SRC | OUT_DST;
+             * or the PONG was read before the deadline was looked at and
+             * it committed.  Both leave exactly one owner. */
+            return OUT_SRC | OUT_DST;
         }
         return postcopy ? OUT_DST | OUT_RECOVERED : OUT_DST;
     case FA_DROP:
