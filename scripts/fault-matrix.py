@@ -63,6 +63,8 @@ def main():
         for b in burners:
             b.terminate()
     tap = p.stdout
+    if os.environ.get("FAULT_MATRIX_VERBOSE"):
+        sys.stderr.write(tap)
     with open(table) as f:
         rows = [l.rstrip("\n").split(" ", 2) for l in f if l.strip()]
     os.unlink(table)
