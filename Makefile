@@ -5,7 +5,7 @@
 BUILD ?= build
 MESON_TEST_ARGS ?=
 
-.PHONY: all deps configure check check-unit check-qtest bench demo install clean fuzz soak
+.PHONY: all deps configure check check-unit check-qtest check-slow bench demo install clean fuzz soak
 
 all: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -33,6 +33,16 @@ check-unit: check
 
 check-qtest: MESON_TEST_ARGS = --suite qtest
 check-qtest: check
+
+# The migration fault matrix, every cell 20 times with two busy processes
+# competing for the CPUs (docs/devel/migration/fault-matrix.rst).
+FAULT_REPEAT ?= 20
+FAULT_LOAD ?= 2
+
+check-slow: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+	python3 scripts/fault-matrix.py $(BUILD) --repeat $(FAULT_REPEAT) \
+	    --load $(FAULT_LOAD)
 
 bench: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)

@@ -24,6 +24,7 @@
 #include "migration/threadinfo.h"
 #include "migration/tls-channel-setup.h"
 #include "migration/multifd-channels.h"
+#include "migration/ram-digest-mig.h"
 
 static bool incoming_set_state(MigrationIncomingState *mis, int old_state,
                                int new_state)
@@ -66,6 +67,9 @@ static bool incoming_ping(void *opaque, uint32_t value, GError **errp)
         error_prepend(errp, "PING 0x%x received with no usable return "
                       "path: ", value);
         return false;
+    }
+    if (value == QEMU_VM_PING_PACKAGED_LOADED) {
+        __atomic_store_n(&mis->package_pong_sent, true, __ATOMIC_RELEASE);
     }
     postcopy_incoming_ping(mis, value);
     return true;
@@ -258,6 +262,12 @@ static gpointer incoming_thread(gpointer opaque)
     /* Postcopy: the listen thread has the rest of the stream. */
     mis->load_ok = postcopy_incoming_join(mis, mis->load_ok,
                                           err ? NULL : &err);
+    /* x-ram-digest (precopy only): RAM is complete and nobody runs it. */
+    if (mis->load_ok &&
+        g_atomic_int_get(mis->state) == MIGRATION_STATUS_ACTIVE) {
+        mis->load_ok = ram_digest_mig_dst_check(&err);
+    }
+    ram_digest_mig_dst_reset();
     mis->load_error = err;
     main_loop_schedule(incoming_finish_bh, mis);
     return NULL;

@@ -67,6 +67,7 @@ typedef struct MigrationState {
     GThread *rp_thread;
     bool rp_error;              /* atomic: RP failed (error recorded) */
     bool rp_shut;               /* atomic: SHUT received */
+    bool rp_shut_error;         /* atomic: it was SHUT(non-zero) */
     bool switchover_acked;      /* atomic: SWITCHOVER_ACK received */
     uint32_t last_pong;         /* atomic */
 
@@ -114,6 +115,10 @@ typedef struct MigrationState {
     bool rp_done;
     bool rp_io_error;           /* atomic: the RP failed reading (pausable) */
     bool dest_may_run;          /* BQL/migration thread */
+    /* safe-start, precopy: the whole stream (EOF) went out, so the
+     * destination may run the guest unless it answers SHUT(non-zero)
+     * (BQL/migration thread). */
+    bool precopy_handed_over;
     int64_t postcopy_device_since;  /* ms, entering postcopy-device */
     uint64_t transferred_closed;    /* bytes of channels closed (pause) */
     struct PostcopySrcQueue *pc_queue;  /* requests from the RP thread */
@@ -174,6 +179,10 @@ typedef struct MigrationIncomingState {
     /* x-postcopy-safe-start: RUN processed and the source's commit seen
      * each add one; the second starts the guest (atomic). */
     int safe_start_gate;
+    /* safe-start: PONG(0x42) went out (the source may commit), and the
+     * commit was counted in the gate (by its PING or by a RESUME). */
+    bool package_pong_sent;
+    bool safe_start_committed;
     /* Recovery: a new main channel for the paused listen thread. */
     GMutex recover_lock;
     GCond recover_cond;

@@ -113,6 +113,7 @@ static bool migrate_reset(MigrationState *s)
     s->package_sent = false;
     s->package_loaded = false;
     s->dest_may_run = false;
+    s->precopy_handed_over = false;
     g_clear_pointer(&s->pc_queue, postcopy_src_queue_free);
     if (migrate_postcopy_ram()) {
         s->pc_queue = postcopy_src_queue_new(NULL, NULL, 0);
@@ -309,6 +310,12 @@ void qmp_migrate_cancel(GError **errp)
     }
     if (migration_status_in_postcopy(st)) {
         error_setg(errp, "Postcopy migration in progress, cannot cancel.");
+        return;
+    }
+    /* x-postcopy-safe-start: the complete stream is out (outgoing.c). */
+    if (st == MIGRATION_STATUS_DEVICE && s->precopy_handed_over) {
+        error_setg(errp, "The migration stream is complete and the "
+                   "destination may be running the guest: cannot cancel");
         return;
     }
     /* The limit was for this migration (also when there is none now). */

@@ -126,6 +126,7 @@ static const MigProp mig_props[] = {
     CAP("x-postcopy-ram", POSTCOPY_RAM),
     CAP("x-postcopy-preempt", POSTCOPY_PREEMPT),
     CAP("x-postcopy-safe-start", X_POSTCOPY_SAFE_START),
+    CAP("x-ram-digest", X_RAM_DIGEST),
     CAP("x-colo", X_COLO),
     CAP("x-release-ram", RELEASE_RAM),
     CAP("x-return-path", RETURN_PATH),

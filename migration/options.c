@@ -40,6 +40,7 @@ static const MigrationCapability supported_caps[] = {
     MIGRATION_CAPABILITY_DIRTY_LIMIT,
     MIGRATION_CAPABILITY_MAPPED_RAM,
     MIGRATION_CAPABILITY_MULTIFD,
+    MIGRATION_CAPABILITY_X_RAM_DIGEST,
 };
 
 /* spec 7.9 defaults; strings and lists NULL (reported "" / []). */
@@ -119,6 +120,7 @@ CAP_ACCESSOR(migrate_ignore_shared, X_IGNORE_SHARED)
 CAP_ACCESSOR(migrate_late_block_activate, LATE_BLOCK_ACTIVATE)
 CAP_ACCESSOR(migrate_release_ram, RELEASE_RAM)
 CAP_ACCESSOR(migrate_postcopy_safe_start, X_POSTCOPY_SAFE_START)
+CAP_ACCESSOR(migrate_ram_digest, X_RAM_DIGEST)
 
 bool migrate_uses_return_path(void)
 {
@@ -282,6 +284,20 @@ bool migrate_caps_check(const bool *old_caps, const bool *new_caps,
         error_setg(errp, "Capability 'x-postcopy-safe-start' requires "
                    "capability 'postcopy-ram'");
         return false;
+    }
+    /* Beyond QEMU: the check must run before the destination's guest
+     * does, and a failure must reach the source so that it resumes. */
+    if (NEW(X_RAM_DIGEST)) {
+        if (NEW(POSTCOPY_RAM)) {
+            error_setg(errp, "Capability 'x-ram-digest' is not supported "
+                       "with 'postcopy-ram' yet");
+            return false;
+        }
+        if (NEW(MAPPED_RAM)) {
+            error_setg(errp, "Capability 'x-ram-digest' is incompatible "
+                       "with 'mapped-ram'");
+            return false;
+        }
     }
     /*
      * QEMU re-checks the RDMA conflicts once an RDMA migration was

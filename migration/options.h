@@ -27,6 +27,7 @@ bool migrate_postcopy_blocktime(void);
 bool migrate_release_ram(void);
 /* Beyond QEMU (docs/interop/postcopy-safe-start.rst). */
 bool migrate_postcopy_safe_start(void);
+bool migrate_ram_digest(void);
 uint64_t migrate_postcopy_device_timeout_ms(void);   /* 0: no limit */
 /* Beyond QEMU: convergence (migration/convergence.h; 0 = off). */
 bool migrate_convergence_report(void);

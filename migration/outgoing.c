@@ -297,6 +297,15 @@ static bool outgoing_complete(OutgoingRun *r, GError **errp)
     qemu_file_set_rate_limit(r->f, 0);
     ok = qemu_savevm_state_complete_precopy(r->f, errp);
     qemu_fflush(r->f);
+    /*
+     * x-postcopy-safe-start: from here the destination may load the
+     * stream and run, with its SHUT still to come; a failure or cancel
+     * must not run the guest here too.  Set before the BQL is dropped,
+     * so that migrate_cancel sees it (a cancel needs the BQL).
+     */
+    if (ok && migrate_postcopy_safe_start()) {
+        s->precopy_handed_over = true;
+    }
     bql_unlock();
 
     if (!ok || !outgoing_check_errors(r, errp)) {
@@ -385,6 +394,18 @@ static void outgoing_finish_locked(MigrationState *s)
     case MIGRATION_STATUS_CANCELLED:
         if (!s->vm_old_state_set) {
             break;      /* never stopped: nothing to restore */
+        }
+        if (s->precopy_handed_over && !s->dest_may_run &&
+            !__atomic_load_n(&s->rp_shut_error, __ATOMIC_ACQUIRE)) {
+            /* safe start: management decides (cont once it saw that the
+             * destination never ran the guest); postmigrate allows it. */
+            error_report("migration failed after the whole stream was "
+                         "sent: the destination may be running the guest, "
+                         "so the source VM stays stopped");
+            if (runstate_check(RUN_STATE_FINISH_MIGRATE)) {
+                runstate_set(RUN_STATE_POSTMIGRATE, NULL);
+            }
+            break;
         }
         if (s->dest_may_run ||
             (__atomic_load_n(&s->package_loaded, __ATOMIC_ACQUIRE) &&

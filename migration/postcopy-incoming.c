@@ -159,6 +159,8 @@ static bool cmd_advise(MigrationIncomingState *mis, QEMUFile *f,
         return false;
     }
     g_atomic_int_set(&mis->safe_start_gate, 0);
+    __atomic_store_n(&mis->package_pong_sent, false, __ATOMIC_RELEASE);
+    __atomic_store_n(&mis->safe_start_committed, false, __ATOMIC_RELEASE);
     mis->pc_dest = postcopy_dest_new(&cfg, errp);
     if (!mis->pc_dest) {
         g_atomic_int_set(&mis->pc_state, PC_IN_NONE);
@@ -265,6 +267,18 @@ static void safe_start_step(MigrationIncomingState *mis)
     }
 }
 
+/* The commit counts once, whether its PING or a RESUME brought it. */
+static void safe_start_commit(MigrationIncomingState *mis)
+{
+    bool no = false;
+
+    if (__atomic_compare_exchange_n(&mis->safe_start_committed, &no, true,
+                                    false, __ATOMIC_ACQ_REL,
+                                    __ATOMIC_ACQUIRE)) {
+        safe_start_step(mis);
+    }
+}
+
 void postcopy_incoming_ping(MigrationIncomingState *mis, uint32_t value)
 {
     if (value != QEMU_VM_PING_POSTCOPY_COMMITTED ||
@@ -274,7 +288,7 @@ void postcopy_incoming_ping(MigrationIncomingState *mis, uint32_t value)
     /* The source will not run the guest any more: this side may. */
     if (in_set_state(mis, MIGRATION_STATUS_POSTCOPY_DEVICE,
                      MIGRATION_STATUS_POSTCOPY_ACTIVE)) {
-        safe_start_step(mis);
+        safe_start_commit(mis);
     }
 }
 
@@ -377,6 +391,14 @@ static bool cmd_resume(MigrationIncomingState *mis, GError **errp)
         return false;
     }
     postcopy_dest_resume(mis->pc_dest);
+    /*
+     * safe-start: a source resumes only from postcopy-paused, which it
+     * reaches only after it committed, so RESUME stands for the commit
+     * PING that the broken channel lost.
+     */
+    if (migrate_postcopy_safe_start()) {
+        safe_start_commit(mis);
+    }
     return true;
 }
 
@@ -550,6 +572,21 @@ static gpointer listen_thread_fn(gpointer opaque)
         if (st == MIGRATION_STATUS_POSTCOPY_ACTIVE ||
             st == MIGRATION_STATUS_POSTCOPY_RECOVER) {
             /* The guest runs here and needs the rest: wait for it. */
+            warn_report("postcopy: %s", err->message);
+            g_error_free(err);
+            pause_and_wait(mis, st);
+            continue;
+        }
+        /*
+         * safe-start, postcopy-device after PONG(0x42): the source may
+         * have committed and be pausing; failing here would leave the
+         * guest running nowhere, so wait for recovery (the guest starts
+         * at RESUME).  Not committed, the source resumes it instead and
+         * this side stays paused until management ends it.
+         */
+        if (st == MIGRATION_STATUS_POSTCOPY_DEVICE &&
+            migrate_postcopy_safe_start() &&
+            __atomic_load_n(&mis->package_pong_sent, __ATOMIC_ACQUIRE)) {
             warn_report("postcopy: %s", err->message);
             g_error_free(err);
             pause_and_wait(mis, st);

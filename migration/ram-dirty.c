@@ -9,6 +9,7 @@
 
 #include "migration/migration-stats.h"
 #include "ram-internal.h"
+#include "ram-digest-mig.h"
 
 /* Copies for other threads (query-migrate under the BQL, tests). */
 static uint64_t published_dirty_pages;
@@ -116,6 +117,7 @@ void ram_state_blocks_init(RAMState *rs, const RAMBlockScope *scope)
     }
     ram_set_dirty_pages(rs, to_send);
     ram_publish_total(rs->total_bytes);
+    ram_digest_mig_src_start(rs);
     rs->period_start_ms = now_ms();
     g_mutex_lock(&sync_lock);
     memset(&last_period, 0, sizeof(last_period));
@@ -124,6 +126,7 @@ void ram_state_blocks_init(RAMState *rs, const RAMBlockScope *scope)
 
 void ram_state_blocks_free(RAMState *rs)
 {
+    ram_digest_mig_src_stop();
     for (size_t i = 0; i < rs->nr_blocks; i++) {
         g_free(rs->blocks[i].bmap);
     }
@@ -158,6 +161,8 @@ void ram_dirty_sync(RAMState *rs)
      * and only after it may the pages just collected be read (memory.h).
      */
     memory_dirty_sync_barrier();
+    /* x-ram-digest: rehash what this sync found (and nothing else). */
+    ram_digest_mig_src_sync(rs);
 
     ram_set_dirty_pages(rs, rs->dirty_pages + fresh);
     rs->sync_count++;

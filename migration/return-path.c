@@ -166,6 +166,8 @@ int migration_rp_handle_one(MigrationState *s, QEMUFile *rp, GError **errp)
         v = be32_at(buf);
         __atomic_store_n(&s->rp_shut, true, __ATOMIC_RELEASE);
         if (v) {
+            /* The destination failed the load: it never ran the guest. */
+            __atomic_store_n(&s->rp_shut_error, true, __ATOMIC_RELEASE);
             error_setg(errp, "Sibling indicated error %u", v);
             return -1;
         }
@@ -219,8 +221,28 @@ static gpointer rp_thread_fn(gpointer opaque)
     } while (r > 0);
 
     if (r < 0) {
+        MigrationStatus st = g_atomic_int_get(s->state);
+
         migrate_set_error(s, err);
         __atomic_store_n(&s->rp_error, true, __ATOMIC_RELEASE);
+        /*
+         * Before postcopy runs, a migration thread blocked writing to a
+         * main channel that no longer drains (the fault matrix's
+         * half-close) would never look at this error, nor at its
+         * postcopy-device deadline: end the channel under it.  In
+         * postcopy-active only for an I/O error (which pauses anyway, and
+         * is this reader's own connection failing); never while paused
+         * or recovering: a recovery's channel must not be shut by an old
+         * reader.
+         */
+        if (st == MIGRATION_STATUS_ACTIVE ||
+            st == MIGRATION_STATUS_PRE_SWITCHOVER ||
+            st == MIGRATION_STATUS_DEVICE ||
+            st == MIGRATION_STATUS_POSTCOPY_DEVICE ||
+            (st == MIGRATION_STATUS_POSTCOPY_ACTIVE &&
+             __atomic_load_n(&s->rp_io_error, __ATOMIC_ACQUIRE))) {
+            migration_outgoing_shutdown(s);
+        }
     }
     /* Q1: whoever waits for a PONG(0x42) learns that none will come. */
     __atomic_store_n(&s->rp_done, true, __ATOMIC_RELEASE);
@@ -243,6 +265,7 @@ bool migration_rp_start(MigrationState *s, QEMUFile *f, GError **errp)
     s->rp_io_error = false;
     s->rp_done = false;
     s->rp_shut = false;
+    s->rp_shut_error = false;
     s->switchover_acked = false;
     s->last_pong = 0;
     s->rp_thread = migration_threadinfo_spawn("mig/src/return", rp_thread_fn,

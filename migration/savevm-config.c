@@ -30,6 +30,9 @@ static const MigrationCapability validated_caps[] = {
     /* Beyond QEMU: a destination that would start the guest at RUN must
      * not meet a source that relies on it waiting. */
     MIGRATION_CAPABILITY_X_POSTCOPY_SAFE_START,
+    /* A source that sends digests needs a destination that checks them
+     * (QEMU: "Received unknown capability"). */
+    MIGRATION_CAPABILITY_X_RAM_DIGEST,
 };
 
 #define CONFIG_NAME_MAX 256

@@ -113,6 +113,9 @@ static const MigrationTransition table[] = {
       "POSTCOPY_RUN processed" },
     { DST, S(POSTCOPY_DEVICE), TO(FAILED),
       "load error before POSTCOPY_RUN" },
+    { DST, S(POSTCOPY_DEVICE), TO(POSTCOPY_PAUSED),
+      "x-postcopy-safe-start: the channel failed after PONG(0x42), so the "
+      "source may have committed; wait for recovery (not in QEMU)" },
     { DST, S(POSTCOPY_ACTIVE), TO(COMPLETED),
       "EOF read and device load done (or a dirty-bitmaps-only load "
       "error)" },

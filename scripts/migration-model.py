@@ -14,6 +14,10 @@ spec/migration-states-and-qmp.md 2.2-2.7, 3.2 and 4.
   migration-model.py TABLE.json [--mutate FIXTURE.json] [-o MODEL.pml]
   migration-model.py TABLE.json --check [--expect EXPECT.json] [...]
 
+Two exchanges (--variant): "safe" (default), the x-postcopy-safe-start
+protocol with its precopy rule, which is what the checks require to hold;
+"qemu", the QEMU 10.2 exchange, kept to show the split brain it allows.
+
 --check runs spin and the compiled verifier on each property and prints
 TAP; with --expect it compares every verdict ("holds" / "violated") with
 the file's, otherwise every property must hold.  docs/devel/migration/
@@ -82,12 +86,14 @@ class Table:
     def has(self, side, frm, to):
         return (side, frm, to) in self.edges
 
-    def cancel_from(self):
+    def cancel_from(self, safe):
         """Statuses a QMP cancel may leave: the table's edges to
-        cancelling, minus the postcopy states QMP refuses (spec 2.3)."""
+        cancelling, minus the postcopy states QMP refuses (spec 2.3);
+        safe start accepts it in postcopy-device."""
         return [f for (s, f, t) in self.edges
                 if s == "source" and t == "cancelling" and f != t and
-                f not in self.predicates["in-postcopy"]]
+                (f not in self.predicates["in-postcopy"] or
+                 (safe and f == "postcopy-device"))]
 
 
 # ---- EDGE SEMANTICS: guard and effect of each row, by side and target ----
@@ -112,7 +118,12 @@ def source_semantics(frm, to, safe):
     if to == "pre-switchover":
         return [("true", stop)]
     if to == "device":
-        eof = "if :: !postcopy -> SEND(m2d, EOF) :: else -> skip fi"
+        # Precopy sends the rest and EOF with the BQL held; with safe
+        # start the source counts the stream as handed over once it is
+        # out (outgoing.c, precopy_handed_over).
+        sent = "m2d!EOF; handed_over = true" if safe else "m2d!EOF"
+        eof = ("if :: !postcopy -> if :: link -> %s :: else -> skip fi "
+               ":: else -> skip fi" % sent)
         return [("true", (stop if frm == "active" else "") + eof)]
     if to == "postcopy-device":
         return [("postcopy", "SEND(m2d, PACKAGE)")]
@@ -162,10 +173,13 @@ def destination_semantics(frm, to, safe):
         return [("m2d?[EOF]", "m2d?EOF; SEND(r2s, SHUT_OK)")]
     if to == "failed":
         if frm == "postcopy-device":
-            # The package is in memory: only its loading can fail, before
-            # the PONG(0x42) at its end.
+            # The package is in memory: its loading can fail before the
+            # PONG(0x42) at its end.  A broken stream fails it too; with
+            # safe start only until the PONG went out (then it pauses).
             return [("!pong_sent && LOCAL_FAULT",
-                     "faults++; SEND(r2s, SHUT_ERR); link = false")]
+                     "faults++; SEND(r2s, SHUT_ERR); link = false"),
+                    ("!pong_sent && DST_ERR" if safe else "DST_ERR",
+                     "skip")]
         # A failed destination exits (exit-on-error): its VM is gone.
         return [("DST_ERR", "dst_vm = false"),
                 ("LOCAL_FAULT", "faults++; SEND(r2s, SHUT_ERR); "
@@ -176,10 +190,16 @@ def destination_semantics(frm, to, safe):
         if frm == "postcopy-recover":
             return [("m2d?[RESUME]",
                      "m2d?RESUME; SEND(r2s, RESUME_ACK); dst_vm = true")]
-        # POSTCOPY_RUN starts the VM (3.2); with safe start only once the
-        # source said it committed.
-        return [("got_go" if safe else "pong_sent", "dst_vm = true")]
+        # POSTCOPY_RUN starts the VM (3.2); with safe start the listen
+        # thread moves on reading the commit PING (postcopy_incoming_ping)
+        # and the guest starts then (RUN was processed with the package).
+        if safe:
+            return [("m2d?[GO]", "m2d?GO; got_go = true; dst_vm = true")]
+        return [("pong_sent", "dst_vm = true")]
     if to == "postcopy-paused":
+        if frm == "postcopy-device":
+            # Safe start only: the source may have committed.
+            return [("pong_sent && DST_ERR", "skip")] if safe else []
         return [("DST_ERR", "skip")]
     if to == "postcopy-recover":
         return [("link && new_conn", "new_conn = false")]
@@ -202,6 +222,9 @@ def options(table, side, safe):
             continue
         if isinstance(rules, str):
             sys.exit("migration-model: %s (%s -> %s)" % (rules, frm, to))
+        if not rules:
+            out.append("        /* %s -> %s: not taken in this exchange */"
+                       % (frm, to))
         for guard, effect in rules:
             out.append("        :: atomic { %s == %s && (%s) -> %s = %s; %s }"
                        % (var, ident(frm), guard, var, ident(to), effect))
@@ -217,6 +240,7 @@ PROMELA = r"""/*
 
 #define MAX_FAULTS      %(faults)d
 #define MAX_RECOVERIES  1
+#define SAFE            %(safe)d
 
 mtype = { PACKAGE, GO, EOF, RESUME, PONG42, SHUT_OK, SHUT_ERR, RESUME_ACK };
 chan m2d = [4] of { mtype };    /* main stream, source -> destination */
@@ -237,6 +261,8 @@ byte recoveries = 0;
 bool pong_seen = false, shut_ok = false, shut_err = false, ack_seen = false;
 bool pong_sent = false, got_go = false, eof_sent = false;
 bool cancel_done = false, cancel_honoured = false;
+bool handed_over = false;       /* precopy: EOF out (safe start) */
+bool operator_cont = false;
 
 #define SRC_ERR     (!link)
 #define DST_ERR     (!link && empty(m2d))
@@ -245,7 +271,13 @@ bool cancel_done = false, cancel_honoured = false;
 #define DRAIN(c)    do :: c?_ :: empty(c) -> break od
 #define LOSE        %(lose)s
 #define CHOOSE_MODE if :: postcopy = true :: postcopy = false fi
-#define RESTORE     if :: stopped && !dest_may_run -> src_vm = true \
+/* The source's failure rule (outgoing.c): run the guest again unless the
+ * destination may run it: the source committed (postcopy), the precopy
+ * stream went out and the destination did not answer SHUT(error) (safe
+ * start), or PONG(0x42) arrived (QEMU exchange, Q3). */
+#define RESTORE     if :: stopped && !dest_may_run && \
+                          (!handed_over || shut_err) && \
+                          (SAFE || !pong_seen) -> src_vm = true \
                        :: else -> skip fi
 #define PAUSE_RESET eof_sent = false
 #define NEW_LINK    DRAIN(m2d); DRAIN(r2s); link = true; new_conn = true
@@ -277,7 +309,8 @@ active proctype destination()
         /* the package loaded: PONG(0x42) before POSTCOPY_RUN (spec 4.2) */
         :: atomic { dst == S_postcopy_device && !pong_sent ->
                     pong_sent = true; SEND(r2s, PONG42) }
-        :: m2d?GO -> got_go = true
+        /* a GO that arrives elsewhere changes nothing */
+        :: atomic { dst != S_postcopy_device && m2d?[GO] -> m2d?GO }
     od
 }
 
@@ -289,17 +322,36 @@ active proctype network()
     od
 }
 
-/* The user: one migrate_cancel at any moment (spec 2.3). */
+/* The user: one migrate_cancel at any moment (spec 2.3); refused in
+ * the statuses CAN_CANCEL leaves out and, with safe start, once the
+ * precopy stream was handed over. */
 active proctype user()
 {
     atomic {
         !cancel_done -> cancel_done = true;
         if
-        :: IN_POSTCOPY(src) -> skip         /* refused */
-        :: !IN_POSTCOPY(src) && CAN_CANCEL(src) ->
+        :: CAN_CANCEL(src) && !handed_over ->
            src = S_cancelling; cancel_honoured = true; link = false; LOSE
-        :: else -> skip                     /* nothing to cancel */
+        :: else -> skip                     /* refused, or nothing to do */
         fi
+    }
+}
+
+/*
+ * Management: a source that failed with the guest stopped because the
+ * destination may have taken it over (the precopy stream had gone out,
+ * or it committed to postcopy, and the answer was lost) may be told to
+ * run it again ("cont") once management sees that the destination never
+ * ran it (run state still inmigrate) and never can: it failed, or it is
+ * paused with no source left to resume it.  This is the one decision
+ * left to management (two parties over a lossy link cannot settle it).
+ */
+active proctype operator()
+{
+    atomic {
+        src == S_failed && !src_vm && !dst_vm &&
+        (dst == S_failed || dst == S_postcopy_paused) ->
+        src_vm = true; operator_cont = true
     }
 }
 
@@ -316,24 +368,24 @@ def any_of(var, statuses):
     return " || ".join(terms) if terms else "false"
 
 
-def generate(table, lossy, faults, mutation_name=None):
-    # Safe start is a table change: the destination may pause in
-    # postcopy-device (it waits for the source's commit before running).
-    safe = table.has("destination", "postcopy-device", "postcopy-paused")
+def generate(table, lossy, faults, mutation_name=None, variant="safe"):
+    safe = variant == "safe"
     defines = "\n".join("#define %-28s %d" % (ident(s), i)
                         for i, s in enumerate(table.statuses))
     return PROMELA % {
         "mutation": (", mutated by " + mutation_name) if mutation_name else "",
-        "exchange": "safe start (destination runs after the source's GO)"
+        "exchange": "safe start (destination runs after the source's GO "
+                    "or RESUME; precopy hand-over rule)"
                     if safe else "as in QEMU 10.2 (destination runs at "
                     "POSTCOPY_RUN)",
         "loss": "lose data in flight" if lossy else
                 "deliver data already sent",
         "defines": defines,
         "faults": faults,
+        "safe": 1 if safe else 0,
         "lose": "DRAIN(m2d); DRAIN(r2s)" if lossy else "skip",
         "in_postcopy": any_of("s", sorted(table.predicates["in-postcopy"])),
-        "can_cancel": any_of("s", table.cancel_from()),
+        "can_cancel": any_of("s", table.cancel_from(safe)),
         "src_settled": any_of("src", ["completed", "failed", "cancelled",
                                       "postcopy-paused"]),
         "dst_settled": any_of("dst", ["none", "setup", "completed", "failed",
@@ -390,6 +442,8 @@ def main():
     ap.add_argument("--lossless", action="store_true",
                     help="a broken connection delivers what was sent")
     ap.add_argument("--faults", type=int, default=1)
+    ap.add_argument("--variant", choices=["safe", "qemu"], default="safe",
+                    help="the exchange (default: safe start)")
     ap.add_argument("--spin", default="spin")
     ap.add_argument("--cc", default=os.environ.get("CC", "cc"))
     args = ap.parse_args()
@@ -399,7 +453,7 @@ def main():
     name = None
     expect = {p: "holds" for p in PROPERTIES}
     only = None
-    lossless, faults = args.lossless, args.faults
+    lossless, faults, variant = args.lossless, args.faults, args.variant
     if args.mutate:
         with open(args.mutate) as f:
             fix = json.load(f)
@@ -409,13 +463,15 @@ def main():
         only = fix.get("only")
         lossless = fix.get("lossless", lossless)
         faults = fix.get("faults", faults)
+        variant = fix.get("variant", variant)
     if args.expect:
         with open(args.expect) as f:
             e = json.load(f)
         expect.update(e.get("expect", {}))
         lossless = e.get("lossless", lossless)
         faults = e.get("faults", faults)
-    model = generate(table, not lossless, faults, name)
+        variant = e.get("variant", variant)
+    model = generate(table, not lossless, faults, name, variant)
     if not args.check:
         if args.output:
             with open(args.output, "w") as f:

@@ -36,6 +36,7 @@
 #include "migration/migration-core.h"
 #include "migration/global_state.h"
 #include "migration/ram.h"
+#include "migration/ram-digest-mig.h"
 
 /* ---- the option table ---- */
 
@@ -1303,6 +1304,7 @@ int qemu_main(int argc, char **argv)
     }
     migration_core_init();
     ram_mig_init();
+    ram_digest_mig_init();
     global_state_register();
     qdev_global_check_unused();
     qtest_set_has_cpu(cpus_have_vcpu() || cfg.ram_size_given ||

@@ -23,8 +23,8 @@ static bool cap_state(QTestState *qts, const char *name)
         "{'execute': 'query-migrate-capabilities'}");
     JsonArray *arr = json_node_get_array(ret);
 
-    /* QEMU's 22, then x-postcopy-safe-start (ours, unstable). */
-    g_assert_cmpuint(json_array_get_length(arr), ==, 23);
+    /* QEMU's 22, then x-postcopy-safe-start and x-ram-digest (ours). */
+    g_assert_cmpuint(json_array_get_length(arr), ==, 24);
     for (guint i = 0; i < json_array_get_length(arr); i++) {
         JsonObject *o = json_array_get_object_element(arr, i);
 

@@ -26,15 +26,25 @@ int main(int argc, char **argv)
     env = migration_get_env();
     env->full_set = full;
 
-    migration_test_add_tls(env);
-    migration_test_add_compression(env);
-    migration_test_add_file(env);
-    migration_test_add_precopy(env);
-    migration_test_add_cancel(env);
-    migration_test_add_misc(env);
-    migration_test_add_postcopy(env);
-    migration_test_add_quirks(env);
-    migration_test_add_convergence(env);
+    /*
+     * MIGRATION_TEST_GROUP=fault: only the fault matrix (its own meson
+     * test and `make check-slow`, so that neither shares a timeout with
+     * the rest of the suite).
+     */
+    if (!g_strcmp0(g_getenv("MIGRATION_TEST_GROUP"), "fault")) {
+        migration_test_add_fault(env);
+    } else {
+        migration_test_add_tls(env);
+        migration_test_add_compression(env);
+        migration_test_add_file(env);
+        migration_test_add_precopy(env);
+        migration_test_add_cancel(env);
+        migration_test_add_misc(env);
+        migration_test_add_postcopy(env);
+        migration_test_add_quirks(env);
+        migration_test_add_convergence(env);
+        migration_test_add_digest(env);
+    }
 
     ret = g_test_run();
     if (!migration_env_clean(env)) {

@@ -124,8 +124,9 @@ static void test_cap_defaults(void)
     ret = qmp("query-migrate-capabilities", NULL, &err);
     g_assert_no_error(err);
     arr = json_node_get_array(ret);
-    /* QEMU's 22, then x-postcopy-safe-start (ours, unstable). */
-    g_assert_cmpuint(json_array_get_length(arr), ==, 23);
+    /* QEMU's 22, then x-postcopy-safe-start and x-ram-digest (ours,
+     * unstable). */
+    g_assert_cmpuint(json_array_get_length(arr), ==, 24);
     for (int i = 0; i < MIGRATION_CAPABILITY__MAX; i++) {
         JsonObject *o = json_array_get_object_element(arr, i);
 

@@ -93,6 +93,8 @@ static const Row destination_rows[] = {
     { "active", "postcopy-active" },
     { "postcopy-device", "postcopy-active" },
     { "postcopy-device", "failed" },
+    /* x-postcopy-safe-start: wait for recovery after PONG(0x42). */
+    { "postcopy-device", "postcopy-paused" },
     { "postcopy-active", "completed" },
     { "postcopy-active", "postcopy-paused" },
     { "postcopy-paused", "postcopy-recover" },

@@ -137,6 +137,21 @@ static bool write_all(Forwarder *f, const uint8_t *buf, size_t len)
     return true;
 }
 
+/*
+ * An end reset the connection or vanished (a killed process): a network
+ * passes that on as a reset of the other end too, so drop the connection
+ * the way fault_proxy_drop() does.
+ */
+static void peer_reset(FaultProxy *p)
+{
+    g_mutex_lock(&p->lock);
+    if (!p->quit && !p->blackhole) {
+        p->drop = true;
+        g_cond_broadcast(&p->cond);
+    }
+    g_mutex_unlock(&p->lock);
+}
+
 static gpointer forwarder_run(gpointer opaque)
 {
     Forwarder *f = opaque;
@@ -167,7 +182,11 @@ static gpointer forwarder_run(gpointer opaque)
         if (n < 0 && errno == EINTR) {
             continue;
         }
-        if (n <= 0) {
+        if (n < 0) {
+            peer_reset(p);
+            break;
+        }
+        if (n == 0) {
             /* The sender closed: pass the end on, keep the other way. */
             shutdown(f->to, SHUT_WR);
             break;
@@ -182,9 +201,14 @@ static gpointer forwarder_run(gpointer opaque)
         }
         g_mutex_unlock(&p->lock);
         if (!write_all(f, buf, n)) {
-            if (fwd_state_locked(f) == FWD_HOLD) {
+            FwdState now = fwd_state_locked(f);
+
+            if (now != FWD_RUN) {
+                /* A command stopped the write: the loop's head acts on
+                 * it (a half-close must still pass the end on). */
                 continue;
             }
+            peer_reset(p);          /* the receiver is gone */
             break;
         }
     }

@@ -95,5 +95,7 @@ void migration_test_add_tls(MigrationTestEnv *env);
 void test_postcopy_hooked(TestMigrateStartHook start_hook,
                           TestMigrateEndHook end_hook, const char *extra_cap,
                           bool preempt, bool recovery);
+void migration_test_add_digest(MigrationTestEnv *env);
+void migration_test_add_fault(MigrationTestEnv *env);
 
 #endif /* TESTS_MIGRATION_FRAMEWORK_H */

@@ -1,0 +1,647 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The fault-injection matrix (issue 10, docs/devel/migration/fault-
+ * matrix.rst): for each migration state the test can hold a migration in
+ * and each fault, drive a migration there, inject the fault, let it
+ * settle and check the promise: the guest can run on exactly one side (or
+ * both sides are paused and postcopy recovery then completes), the side
+ * that has it holds the RAM the source had when it stopped (by
+ * x-query-ram-digest), and no process crashes or hangs.
+ *
+ * The source guest is stopped before the migration starts: its RAM digest
+ * at that moment is the reference, and nothing re-dirties a page behind a
+ * fault.  The destination runs with -S so that its RAM can be digested
+ * before anything runs there.  Precopy cells enable x-postcopy-safe-start
+ * (and so postcopy-ram) for its precopy hand-over rule; the corrupted-byte
+ * cells enable x-ram-digest instead, which is what detects a flipped page
+ * byte.  Postcopy cells enable x-postcopy-safe-start.
+ *
+ * Each cell is one GTest case, /migration/fault/<state>/<fault>; `make
+ * check-slow` runs the binary with MIGRATION_FAULT_REPEAT=20.  With
+ * MIGRATION_FAULT_TABLE=<file> the outcome of every cell is appended to
+ * that file, which scripts/fault-matrix-table.py turns into the table.
+ */
+#include "qemu/osdep.h"
+#include <signal.h>
+#include "framework.h"
+#include "fault-proxy.h"
+
+#define CELL_TIMEOUT_US     (60 * G_USEC_PER_SEC)
+/* How long a stopped process stays stopped: longer than every patience
+ * the peer has (x-postcopy-device-timeout-ms below). */
+#define DEVICE_PATIENCE_MS  2500
+/* Elsewhere nobody has any patience: a stall of a second is the fault. */
+#define STOP_MS             1000
+#define STOP_PC_DEVICE_MS   (DEVICE_PATIENCE_MS + 1000)
+/* Destination device load delay that holds a migration in (postcopy-)
+ * device. */
+#define LOAD_DELAY_MS       1200
+
+typedef enum {
+    ST_SETUP, ST_ACTIVE, ST_PRE_SWITCHOVER, ST_DEVICE, ST_PC_DEVICE,
+    ST_PC_ACTIVE, ST_PC_PAUSED, ST_PC_RECOVER_SETUP, ST_PC_RECOVER,
+    ST_COMPLETED, ST__MAX
+} CellState;
+
+typedef enum {
+    FA_KILL_SRC, FA_KILL_DST, FA_STOP_SRC, FA_STOP_DST, FA_DROP,
+    FA_BLACKHOLE, FA_HALF_CLOSE, FA_CORRUPT, FA_DISK_FULL, FA__MAX
+} CellFault;
+
+static const char *const state_names[ST__MAX] = {
+    "setup", "active", "pre-switchover", "device", "postcopy-device",
+    "postcopy-active", "postcopy-paused", "postcopy-recover-setup",
+    "postcopy-recover", "completed",
+};
+
+static const char *const fault_names[FA__MAX] = {
+    "kill-src", "kill-dst", "stop-src", "stop-dst", "drop", "blackhole",
+    "half-close", "corrupt", "disk-full",
+};
+
+/* What a settled cell ended with. */
+typedef enum {
+    OUT_SRC = 1,            /* the source has the guest (restored) */
+    OUT_DST = 2,            /* the destination has it, digest checked */
+    OUT_RECOVERED = 4,      /* both paused, recovery completed: DST */
+    OUT_OPERATOR = 8,       /* neither; management may cont the source */
+    OUT_LOST = 16,          /* the killed process held the only copy */
+} Outcome;
+
+/* Why a cell cannot be run; NULL when it can. */
+static const char *cell_impossible(CellState st, CellFault fa)
+{
+    if (st == ST_SETUP) {
+        return "the source leaves setup as soon as connect() returns, "
+               "which a listening peer answers at once; there is no hook "
+               "to hold it";
+    }
+    if (st == ST_PC_RECOVER_SETUP) {
+        return "as setup: left as soon as the recovery connect() returns";
+    }
+    if (fa == FA_DISK_FULL) {
+        return "a full disk exists only for file: migrations, which have "
+               "no destination process and none of these socket states; "
+               "not built yet (RLIMIT_FSIZE on the source is the plan)";
+    }
+    if (st == ST_PC_PAUSED &&
+        (fa == FA_DROP || fa == FA_BLACKHOLE || fa == FA_HALF_CLOSE ||
+         fa == FA_CORRUPT)) {
+        return "no connection exists while both sides are paused";
+    }
+    if (st == ST_COMPLETED &&
+        (fa == FA_DROP || fa == FA_BLACKHOLE || fa == FA_HALF_CLOSE ||
+         fa == FA_CORRUPT || fa == FA_STOP_SRC || fa == FA_STOP_DST)) {
+        return "the connection is closed after completion; nothing waits "
+               "on the peer";
+    }
+    if (fa == FA_CORRUPT && st == ST_PRE_SWITCHOVER) {
+        return "only device state is left to send, which x-ram-digest "
+               "does not cover: a flipped register byte can go unnoticed "
+               "(a finding, see the matrix doc)";
+    }
+    if (fa == FA_CORRUPT && st == ST_DEVICE) {
+        return "the source reports device only once the few KiB of device "
+               "state are out: no byte is left to corrupt";
+    }
+    if (fa == FA_CORRUPT && st >= ST_PC_DEVICE) {
+        return "postcopy pages are not covered by x-ram-digest yet: a "
+               "flipped page byte would go unnoticed (docs/interop/"
+               "ram-digest.rst)";
+    }
+    if (st == ST_PC_RECOVER) {
+        return "not held yet: needs a second proxy for the recovery "
+               "channel (see the matrix doc)";
+    }
+    return NULL;
+}
+
+/* The outcomes the promise allows for a cell. */
+static unsigned cell_allowed(CellState st, CellFault fa)
+{
+    bool postcopy = st >= ST_PC_DEVICE && st != ST_COMPLETED;
+    /*
+     * Past pre-switchover the rest of the stream may be written into the
+     * socket buffers before the source sees the break: it then counts
+     * the stream as handed over and leaves the guest to management
+     * (safe start's precopy rule) instead of running it.
+     */
+    unsigned handover = st == ST_PRE_SWITCHOVER ? OUT_OPERATOR : 0;
+
+    switch (fa) {
+    case FA_KILL_SRC:
+        if (st == ST_COMPLETED) {
+            return OUT_DST;
+        }
+        /* In device the stream may be complete in the destination's
+         * buffers; earlier the source held the only copy. */
+        return st == ST_DEVICE ? OUT_DST | OUT_LOST : OUT_LOST;
+    case FA_KILL_DST:
+        if (st == ST_COMPLETED || (postcopy && st != ST_PC_DEVICE)) {
+            return OUT_LOST;    /* the destination had taken over */
+        }
+        return st == ST_DEVICE ? OUT_SRC | OUT_OPERATOR : OUT_SRC | handover;
+    case FA_STOP_SRC:
+    case FA_STOP_DST:
+        if (st == ST_PC_DEVICE) {
+            /* The source's patience runs out (stopped itself, its own
+             * clock still runs): it resumes, the destination never ran;
+             * or the PONG was read before the deadline was looked at and
+             * it committed.  Both leave exactly one owner. */
+            return OUT_SRC | OUT_DST;
+        }
+        return postcopy ? OUT_DST | OUT_RECOVERED : OUT_DST;
+    case FA_DROP:
+    case FA_HALF_CLOSE:
+        if (postcopy && st != ST_PC_DEVICE) {
+            return OUT_RECOVERED;
+        }
+        if (st == ST_DEVICE) {
+            /* The whole stream may already be in the destination. */
+            return OUT_SRC | OUT_DST | OUT_OPERATOR;
+        }
+        return OUT_SRC | handover;
+    case FA_BLACKHOLE:
+        if (postcopy && st != ST_PC_DEVICE) {
+            return OUT_RECOVERED;   /* after migrate-pause */
+        }
+        return st == ST_DEVICE ? OUT_SRC | OUT_DST | OUT_OPERATOR
+                               : OUT_SRC | handover;
+    case FA_CORRUPT:
+        return OUT_SRC;
+    default:
+        return 0;
+    }
+}
+
+typedef struct Cell {
+    CellState st;
+    CellFault fa;
+    QTestState *from, *to;
+    bool from_dead, to_dead;
+    FaultProxy *proxy;
+    char *digest;               /* the source's RAM when it stopped */
+    char *recover_uri;
+} Cell;
+
+/* Concatenated digests of every RAM block. */
+static char *ram_digest(QTestState *who)
+{
+    JsonNode *n = qtest_qmp_assert_success_ref(who,
+                      "{'execute': 'x-query-ram-digest'}");
+    JsonArray *a = json_node_get_array(n);
+    GString *s = g_string_new("");
+
+    for (guint i = 0; i < json_array_get_length(a); i++) {
+        JsonObject *o = json_array_get_object_element(a, i);
+
+        g_string_append_printf(s, "%s=%s;",
+                               json_object_has_member(o, "block") ?
+                               json_object_get_string_member(o, "block") :
+                               "?",
+                               json_object_get_string_member(o, "digest"));
+    }
+    json_node_unref(n);
+    return g_string_free(s, false);
+}
+
+static char *status_of(QTestState *who)
+{
+    return migrate_query_status(who);
+}
+
+static bool status_is(QTestState *who, const char *const *set)
+{
+    g_autofree char *st = status_of(who);
+
+    return g_strv_contains(set, st);
+}
+
+/* Poll until who's status is in set (the cell's deadline). */
+static void wait_status_in(QTestState *who, const char *const *set,
+                           const char *what)
+{
+    gint64 deadline = g_get_monotonic_time() + CELL_TIMEOUT_US;
+
+    while (!status_is(who, set)) {
+        if (g_get_monotonic_time() > deadline) {
+            g_autofree char *st = status_of(who);
+            g_autoptr(JsonObject) q = migrate_query(who);
+
+            g_error("%s: still %s (%s)", what, st,
+                    json_object_has_member(q, "error-desc") ?
+                    json_object_get_string_member(q, "error-desc") : "");
+        }
+        g_usleep(5000);
+    }
+}
+
+static void wait_status(QTestState *who, const char *st, const char *what)
+{
+    const char *set[] = { st, NULL };
+
+    wait_status_in(who, set, what);
+}
+
+static int port_of(const char *uri)
+{
+    const char *colon = strrchr(uri, ':');
+
+    g_assert_nonnull(colon);
+    return atoi(colon + 1);
+}
+
+static void set_caps(Cell *c)
+{
+    static const char *const precopy[] = {
+        "return-path", "postcopy-ram", "x-postcopy-safe-start", NULL };
+    static const char *const corrupt[] = {
+        "return-path", "x-ram-digest", NULL };
+    const char *const *caps = c->fa == FA_CORRUPT ? corrupt : precopy;
+
+    for (int i = 0; caps[i]; i++) {
+        migrate_set_capability(c->from, caps[i], true);
+        migrate_set_capability(c->to, caps[i], true);
+    }
+    if (c->st == ST_PRE_SWITCHOVER) {
+        migrate_set_capability(c->from, "pause-before-switchover", true);
+    }
+    if (c->st == ST_PC_DEVICE) {
+        migrate_set_parameter_int(c->from, "x-postcopy-device-timeout-ms",
+                                  DEVICE_PATIENCE_MS);
+    }
+}
+
+static void cell_start(Cell *c)
+{
+    bool hold_device = c->st == ST_DEVICE || c->st == ST_PC_DEVICE;
+    g_autofree char *opts_target = g_strdup_printf(
+        "-S %s", hold_device ? "-device migration-testdev,load-delay-ms="
+                               G_STRINGIFY(LOAD_DELAY_MS) : "");
+    MigrateStart start = {
+        .hide_stderr = true,
+        .oob = true,            /* yank must get through a held BQL */
+        .opts_source = hold_device ? "-device migration-testdev" : NULL,
+        .opts_target = opts_target,
+    };
+    g_autofree char *dst_uri = NULL, *uri = NULL;
+    g_autoptr(GError) err = NULL;
+
+    g_assert_cmpint(migrate_start(&c->from, &c->to, "defer", &start), ==, 0);
+    set_caps(c);
+    migrate_incoming_qmp(c->to, "tcp:127.0.0.1:0", NULL,
+                         "'exit-on-error': false");
+    dst_uri = migrate_get_connect_uri(c->to);
+    c->proxy = fault_proxy_new_tcp(port_of(dst_uri), &err);
+    g_assert_no_error(err);
+
+    /* The reference: the source's RAM once its guest is stopped. */
+    wait_for_serial("src_serial");
+    qtest_qmp_assert_success(c->from, "{'execute': 'stop'}");
+    wait_for_stop(c->from, &src_state);
+    c->digest = ram_digest(c->from);
+
+    if (c->st == ST_ACTIVE || c->st == ST_PC_ACTIVE ||
+        c->st == ST_PC_PAUSED || c->st == ST_PC_DEVICE) {
+        migrate_ensure_non_converge(c->from);
+    } else {
+        /* Fast, but RAM goes in active, not all at the switchover. */
+        migrate_set_parameter_int(c->from, "max-bandwidth",
+                                  1000 * 1000 * 1000);
+        migrate_set_parameter_int(c->from, "downtime-limit", 1);
+    }
+    uri = g_strdup_printf("tcp:127.0.0.1:%d", fault_proxy_port(c->proxy));
+    migrate_qmp(c->from, c->to, uri, NULL, "");
+}
+
+/* Hold the migration in c->st (the source's status). */
+static void cell_drive(Cell *c)
+{
+    switch (c->st) {
+    case ST_ACTIVE:
+        wait_status(c->from, "active", "source");
+        g_assert_true(fault_proxy_wait_bytes(c->proxy, FAULT_PROXY_TO_TARGET,
+                                             64 * 1024, CELL_TIMEOUT_US));
+        break;
+    case ST_PRE_SWITCHOVER:
+        wait_status(c->from, "pre-switchover", "source");
+        break;
+    case ST_DEVICE:
+        wait_status(c->from, "device", "source");
+        break;
+    case ST_COMPLETED:
+        wait_status(c->from, "completed", "source");
+        wait_status(c->to, "completed", "destination");
+        break;
+    case ST_PC_DEVICE:
+    case ST_PC_ACTIVE:
+    case ST_PC_PAUSED:
+        wait_status(c->from, "active", "source");
+        if (c->st != ST_PC_DEVICE) {
+            /* Keep postcopy-active for as long as the test needs. */
+            migrate_set_parameter_int(c->from, "max-postcopy-bandwidth",
+                                      4096);
+        }
+        qtest_qmp_assert_success(c->from,
+                                 "{'execute': 'migrate-start-postcopy'}");
+        if (c->st == ST_PC_DEVICE) {
+            wait_status(c->from, "postcopy-device", "source");
+            break;
+        }
+        wait_status(c->from, "postcopy-active", "source");
+        wait_status(c->to, "postcopy-active", "destination");
+        if (c->st == ST_PC_PAUSED) {
+            fault_proxy_drop(c->proxy);
+            wait_status(c->from, "postcopy-paused", "source");
+            wait_status(c->to, "postcopy-paused", "destination");
+        }
+        break;
+    default:
+        g_assert_not_reached();
+    }
+}
+
+static void stop_for_a_while(QTestState *who, unsigned ms)
+{
+    pid_t pid = qtest_pid(who);
+
+    g_assert_cmpint(kill(pid, SIGSTOP), ==, 0);
+    /* The fault is the stall itself: its length is the point. */
+    g_usleep(ms * 1000);
+    g_assert_cmpint(kill(pid, SIGCONT), ==, 0);
+}
+
+static void cell_inject(Cell *c)
+{
+    switch (c->fa) {
+    case FA_KILL_SRC:
+        qtest_kill_qemu_with_signal(c->from, SIGKILL);
+        c->from_dead = true;
+        break;
+    case FA_KILL_DST:
+        qtest_kill_qemu_with_signal(c->to, SIGKILL);
+        c->to_dead = true;
+        break;
+    case FA_STOP_SRC:
+        stop_for_a_while(c->from, c->st == ST_PC_DEVICE ? STOP_PC_DEVICE_MS
+                                                        : STOP_MS);
+        break;
+    case FA_STOP_DST:
+        stop_for_a_while(c->to, c->st == ST_PC_DEVICE ? STOP_PC_DEVICE_MS
+                                                      : STOP_MS);
+        break;
+    case FA_DROP:
+        fault_proxy_drop(c->proxy);
+        break;
+    case FA_BLACKHOLE:
+        fault_proxy_blackhole(c->proxy);
+        break;
+    case FA_HALF_CLOSE:
+        fault_proxy_half_close(c->proxy, FAULT_PROXY_TO_TARGET);
+        break;
+    case FA_CORRUPT:
+        /* A byte not yet delivered: RAM data or a section header. */
+        fault_proxy_corrupt(c->proxy, FAULT_PROXY_TO_TARGET,
+                            fault_proxy_bytes(c->proxy,
+                                              FAULT_PROXY_TO_TARGET) +
+                            4096, 0x20);
+        break;
+    default:
+        g_assert_not_reached();
+    }
+}
+
+/* What the user does next to let the migration end (the promised way). */
+static void cell_follow_up(Cell *c)
+{
+    bool postcopy = c->st >= ST_PC_ACTIVE && c->st != ST_COMPLETED;
+
+    if (c->st == ST_PRE_SWITCHOVER && !c->from_dead) {
+        JsonObject *r = qtest_qmp(c->from, "{'execute': 'migrate-continue', "
+                                  "'arguments': {'state': "
+                                  "'pre-switchover'}}");
+        json_object_unref(r);   /* refused once the source failed */
+    }
+    if (!c->from_dead && (c->st == ST_ACTIVE || c->st == ST_PC_DEVICE ||
+                          c->fa == FA_CORRUPT)) {
+        /* Let a held migration converge now. */
+        if (!status_is(c->from, (const char *[]){ "failed", "cancelled",
+                                                  NULL })) {
+            migrate_ensure_converge(c->from);
+        }
+    }
+    if (c->fa == FA_BLACKHOLE && !postcopy) {
+        /*
+         * Nothing moves, and the source may be blocked writing the
+         * completion with the BQL held, so QMP (migrate_cancel) would
+         * block too, and the migration's yank instance is not wired into
+         * the core yet: the way out is TCP giving up, i.e. a reset.
+         */
+        fault_proxy_drop(c->proxy);
+    }
+    if (c->fa == FA_BLACKHOLE && postcopy) {
+        qtest_qmp_assert_success(c->from, "{'execute': 'migrate-pause'}");
+        fault_proxy_drop(c->proxy);
+    }
+    if (postcopy && !c->from_dead && !c->to_dead) {
+        migrate_set_parameter_int(c->from, "max-postcopy-bandwidth", 0);
+    }
+}
+
+static const char *const src_settled[] = {
+    "completed", "failed", "cancelled", "postcopy-paused", NULL };
+static const char *const dst_settled[] = {
+    "completed", "failed", "postcopy-paused", NULL };
+
+static char *run_state(QTestState *who)
+{
+    return query_run_state(who);
+}
+
+/* Recover a paused postcopy directly (no proxy this time). */
+static void cell_recover(Cell *c)
+{
+    g_autofree char *p = mig_tmp_path("fault-recover");
+
+    c->recover_uri = g_strdup_printf("unix:%s", p);
+    qtest_qmp_assert_success(c->to, "{'execute': 'migrate-recover', "
+                             "'arguments': {'uri': '%s'}}", c->recover_uri);
+    migrate_qmp(c->from, c->to, c->recover_uri, NULL, "'resume': true");
+    wait_status(c->from, "completed", "source after recovery");
+    wait_status(c->to, "completed", "destination after recovery");
+    unlink(p);
+}
+
+/* Settle, classify, and check the digests. */
+static Outcome cell_settle(Cell *c)
+{
+    g_autofree char *src_st = NULL, *dst_st = NULL;
+    g_autofree char *src_rs = NULL, *dst_rs = NULL;
+    bool src_has, dst_has;
+
+    if (!c->from_dead) {
+        wait_status_in(c->from, src_settled, "source");
+        src_st = status_of(c->from);
+    }
+    if (!c->to_dead) {
+        wait_status_in(c->to, dst_settled, "destination");
+        dst_st = status_of(c->to);
+    }
+    if (src_st && dst_st && !strcmp(src_st, "postcopy-paused") &&
+        !strcmp(dst_st, "postcopy-paused")) {
+        cell_recover(c);
+        g_free(src_st);
+        g_free(dst_st);
+        src_st = status_of(c->from);
+        dst_st = status_of(c->to);
+        g_assert_cmpstr(dst_st, ==, "completed");
+        dst_rs = run_state(c->to);
+        g_assert_cmpstr(dst_rs, ==, "paused");
+        g_assert_cmpstr(ram_digest(c->to), ==, c->digest);
+        return OUT_RECOVERED;
+    }
+
+    /* The source has the guest when it is back in its old run state. */
+    if (src_st) {
+        src_rs = run_state(c->from);
+        src_has = !strcmp(src_st, "failed") || !strcmp(src_st, "cancelled");
+        src_has = src_has && !strcmp(src_rs, "paused");
+    } else {
+        src_has = false;
+    }
+    dst_has = dst_st && !strcmp(dst_st, "completed");
+    if (dst_st) {
+        dst_rs = run_state(c->to);
+        /* A destination that did not complete never ran the guest. */
+        if (!dst_has && strcmp(dst_st, "postcopy-paused")) {
+            g_assert_cmpstr(dst_rs, ==, "inmigrate");
+        }
+    }
+    if (src_has && dst_has) {
+        g_error("split brain: the source has the guest (%s, %s) and the "
+                "destination completed", src_st, src_rs);
+    }
+    if (dst_has) {
+        g_autofree char *d = ram_digest(c->to);
+
+        g_assert_cmpstr(dst_rs, ==, "paused");
+        g_assert_cmpstr(d, ==, c->digest);
+        return OUT_DST;
+    }
+    if (src_has) {
+        g_autofree char *d = ram_digest(c->from);
+
+        g_assert_cmpstr(d, ==, c->digest);
+        /* ... and can run it. */
+        qtest_qmp_assert_success(c->from, "{'execute': 'cont'}");
+        wait_for_guest_progress(c->from);
+        return OUT_SRC;
+    }
+    if (src_st && !strcmp(src_st, "failed") &&
+        !strcmp(src_rs, "postmigrate") &&
+        (!dst_st || strcmp(dst_st, "postcopy-paused"))) {
+        /* safe start's precopy window: management runs the source. */
+        g_autofree char *d = ram_digest(c->from);
+
+        g_assert_cmpstr(d, ==, c->digest);
+        qtest_qmp_assert_success(c->from, "{'execute': 'cont'}");
+        wait_for_guest_progress(c->from);
+        return OUT_OPERATOR;
+    }
+    g_assert_true(c->from_dead || c->to_dead);
+    return OUT_LOST;
+}
+
+static const char *outcome_name(Outcome o)
+{
+    switch (o) {
+    case OUT_SRC: return "source";
+    case OUT_DST: return "destination";
+    case OUT_RECOVERED: return "recovered";
+    case OUT_OPERATOR: return "operator-cont";
+    case OUT_LOST: return "lost";
+    }
+    return "?";
+}
+
+static void record_outcome(const Cell *c, const char *what)
+{
+    const char *file = g_getenv("MIGRATION_FAULT_TABLE");
+    FILE *f;
+
+    if (!file) {
+        return;
+    }
+    f = fopen(file, "a");
+    g_assert_nonnull(f);
+    fprintf(f, "%s %s %s\n", state_names[c->st], fault_names[c->fa], what);
+    fclose(f);
+}
+
+static void cell_cleanup(Cell *c)
+{
+    if (!c->from_dead) {
+        qtest_quit(c->from);
+    }
+    if (!c->to_dead) {
+        qtest_quit(c->to);
+    }
+    fault_proxy_free(c->proxy);
+    g_free(c->digest);
+    g_free(c->recover_uri);
+    migrate_end_cleanup();
+}
+
+static void run_cell_once(CellState st, CellFault fa)
+{
+    Cell c = { .st = st, .fa = fa };
+    Outcome got;
+    unsigned allowed = cell_allowed(st, fa);
+
+    cell_start(&c);
+    cell_drive(&c);
+    cell_inject(&c);
+    cell_follow_up(&c);
+    got = cell_settle(&c);
+    if (!(got & allowed)) {
+        g_error("%s x %s ended '%s', which the promise does not allow",
+                state_names[st], fault_names[fa], outcome_name(got));
+    }
+    record_outcome(&c, outcome_name(got));
+    cell_cleanup(&c);
+}
+
+static void run_cell(const void *opaque)
+{
+    int idx = GPOINTER_TO_INT(opaque);
+    CellState st = idx / FA__MAX;
+    CellFault fa = idx % FA__MAX;
+    const char *why = cell_impossible(st, fa);
+    const char *rep = g_getenv("MIGRATION_FAULT_REPEAT");
+    int repeat = rep ? atoi(rep) : 1;
+
+    if (why) {
+        Cell c = { .st = st, .fa = fa };
+        g_autofree char *rec = g_strdup_printf("n/a (%s)", why);
+
+        record_outcome(&c, rec);
+        g_test_skip(why);
+        return;
+    }
+    for (int i = 0; i < MAX(repeat, 1); i++) {
+        run_cell_once(st, fa);
+    }
+}
+
+void migration_test_add_fault(MigrationTestEnv *env)
+{
+    for (int st = 0; st < ST__MAX; st++) {
+        for (int fa = 0; fa < FA__MAX; fa++) {
+            g_autofree char *path = g_strdup_printf(
+                "/migration/fault/%s/%s", state_names[st], fault_names[fa]);
+
+            qtest_add_data_func(path, GINT_TO_POINTER(st * FA__MAX + fa),
+                                run_cell);
+        }
+    }
+}
