@@ -652,6 +652,8 @@ static void parse_machine_opt(Config *cfg, const char *arg)
 }
 
 static void read_config_file(Config *cfg, const char *path);
+/* -readconfig's option strings, alive for the whole run. */
+static GPtrArray *config_strings;
 
 /* One option, from the command line or a -readconfig group. */
 static void handle_option(Config *cfg, const QEMUOption *o,
@@ -933,10 +935,18 @@ static void read_config_file(Config *cfg, const char *path)
             error_report("There is no option group '%s'", e->option);
             exit(1);
         }
-        /* Options keep pointers to their argument for the whole run. */
-        config_file_loc.file = g_strdup(e->file);
+        /*
+         * Options keep pointers to their argument (and deferred ones to
+         * the file name) for the whole run: the strings live here.
+         */
+        if (!config_strings) {
+            config_strings = g_ptr_array_new();
+        }
+        g_ptr_array_add(config_strings, g_strdup(e->file));
+        g_ptr_array_add(config_strings, g_strdup(e->arg));
+        config_file_loc.file = config_strings->pdata[config_strings->len - 2];
         config_file_loc.line = e->line;
-        handle_option(cfg, o, g_strdup(e->arg));
+        handle_option(cfg, o, config_strings->pdata[config_strings->len - 1]);
         config_file_loc.file = NULL;
     }
     loc_clear();

@@ -497,7 +497,11 @@ static Outcome cell_settle(Cell *c)
         g_assert_cmpstr(dst_st, ==, "completed");
         dst_rs = run_state(c->to);
         g_assert_cmpstr(dst_rs, ==, "paused");
-        g_assert_cmpstr(ram_digest(c->to), ==, c->digest);
+        {
+            g_autofree char *d = ram_digest(c->to);
+
+            g_assert_cmpstr(d, ==, c->digest);
+        }
         return OUT_RECOVERED;
     }
 
