@@ -278,6 +278,8 @@ bool migration_rp_start(MigrationState *s, QEMUFile *f, GError **errp);
 /* Source: wait for the reader to finish (SHUT or error); true when the
  * destination reported success. */
 bool migration_rp_join(MigrationState *s, GError **errp);
+/* The return path failed: set errp to the recorded error, or a generic one. */
+void migration_rp_failure(MigrationState *s, GError **errp);
 /* Read and act on one return-path message from rp (the reader thread's
  * step): 1 = go on, 0 = SHUT(0), -1 with errp set. */
 int migration_rp_handle_one(MigrationState *s, QEMUFile *rp, GError **errp);

@@ -183,18 +183,11 @@ static void outgoing_apply_rate_limit(OutgoingRun *r)
 /* Errors recorded by the stream or the return path since last time. */
 static bool outgoing_check_errors(OutgoingRun *r, GError **errp)
 {
-    GError *err;
-
     if (qemu_file_get_error_obj(r->f, errp)) {
         return false;
     }
     if (__atomic_load_n(&r->s->rp_error, __ATOMIC_ACQUIRE)) {
-        err = migrate_get_error(r->s);
-        if (err) {
-            g_propagate_error(errp, err);
-        } else {
-            error_setg(errp, "return path failed");
-        }
+        migration_rp_failure(r->s, errp);
         return false;
     }
     return true;

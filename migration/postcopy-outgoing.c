@@ -336,13 +336,7 @@ static bool check_errors(MigrationState *s, QEMUFile *f, bool *pausable,
         return false;
     }
     if (rp_error) {
-        GError *err = migrate_get_error(s);
-
-        if (err) {
-            g_propagate_error(errp, err);
-        } else {
-            error_setg(errp, "return path failed");
-        }
+        migration_rp_failure(s, errp);
         *pausable = rp_io;
         return false;
     }

@@ -273,6 +273,17 @@ bool migration_rp_start(MigrationState *s, QEMUFile *f, GError **errp)
     return true;
 }
 
+void migration_rp_failure(MigrationState *s, GError **errp)
+{
+    GError *err = migrate_get_error(s);
+
+    if (err) {
+        g_propagate_error(errp, err);
+    } else {
+        error_setg(errp, "return path failed");
+    }
+}
+
 bool migration_rp_join(MigrationState *s, GError **errp)
 {
     GError *err;
