@@ -272,6 +272,7 @@ def peer_figures(r, guest, entries):
     r["trace_requests"] = tr["requests"]
     r["trace_unmatched"] = tr["unmatched"]
     r["a_samples"] = len(lat)
+    r["trace_line_us"] = guest["x86"]["trace_line_us"]
     if lat:
         dist = peer_x86.as_dist(lat)
         r["dist"] = dist
@@ -384,9 +385,11 @@ def check_targets(rows, floor):
                     o = lat["a_" + pct]["est_us"]
                     q = qlat["a_" + pct]["est_us"]
                     verdict(o < q, "(a) %s below QEMU's: %.0f vs %.0f us "
-                            "= %.2fx (QEMU exact %.0f us; preempt %s)" % (
+                            "= %.2fx (QEMU exact %.0f us, of which tracing "
+                            "~%.1f; preempt %s)" % (
                                 pct, o, q, o / q,
-                                qlat["a_exact_%s_us" % pct], pre))
+                                qlat["a_exact_%s_us" % pct],
+                                qlat.get("trace_line_us", 0), pre))
             else:
                 out.append("n/a    (a) below QEMU's: QEMU's latency case "
                            "did not run (preempt %s)" % pre)
@@ -501,8 +504,12 @@ def main(argv):
                             any(e is peer for e, c, p in plan
                                 if c == "latency"))
         if guest.get("x86"):
-            print("x86 walker built; host TSC %.3f GHz" %
-                  (guest["x86"]["tsc_hz"] / 1e9))
+            guest["x86"]["trace_line_us"] = peer_x86.trace_line_cost_us(
+                workdir)
+            print("x86 walker built; host TSC %.3f GHz; one trace line "
+                  "costs %.1f us (median write)" % (
+                      guest["x86"]["tsc_hz"] / 1e9,
+                      guest["x86"]["trace_line_us"]))
         elif "x86_error" in guest:
             print("x86 walker: %s" % guest["x86_error"])
         for emu, case, pre in plan:
