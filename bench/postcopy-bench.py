@@ -511,7 +511,10 @@ def main(argv):
                       guest["x86"]["tsc_hz"] / 1e9,
                       guest["x86"]["trace_line_us"]))
         elif "x86_error" in guest:
-            print("x86 walker: %s" % guest["x86_error"])
+            # Without gcc/ld there is no guest for QEMU to fault with.
+            print("QEMU's latency case skipped: %s" % guest["x86_error"])
+            plan = [(e, c, p) for e, c, p in plan
+                    if not (e is peer and c == "latency")]
         for emu, case, pre in plan:
             row = {"emu": emu.name, "case": case, "preempt": pre,
                    "result": None}
