@@ -128,6 +128,17 @@ def wait_until(pred, deadline, what):
         time.sleep(0.01)
 
 
+def source_stopped(qmp):
+    """True once the source's vCPUs stopped for the switch-over; a
+    migration that failed before that is an error, not a wait."""
+    if not qmp.cmd("query-status")["running"]:
+        return True
+    st = qmp.cmd("query-migrate").get("status")
+    if st in ("failed", "cancelled"):
+        raise BenchError("source: migration %s before it stopped" % st)
+    return False
+
+
 def set_caps(qmp, caps):
     qmp.cmd("migrate-set-capabilities", capabilities=[
         {"capability": c, "state": True} for c in caps])
@@ -183,8 +194,8 @@ def migrate_case(emu, case, preempt, files, workdir, a, guest):
         if with_guest and emu.name != "ours":
             # The walker's log as the source left it: the destination's
             # own entries come after.
-            wait_until(lambda: not src.qmp.cmd("query-status")["running"],
-                       deadline, "the source to stop")
+            wait_until(lambda: source_stopped(src.qmp), deadline,
+                       "the source to stop")
             walker_first = peer_x86.walker_log_count(
                 src.qmp, os.path.join(workdir, "src.hdr"))[0]
         if case == "latency":
