@@ -9,7 +9,7 @@ local processes joined by a unix socket:
             nothing runs on the destination, so no vCPU faults: the
             figure is the postcopy stream's speed. Also run on Debian's
             qemu-system-x86_64 (-M pc, same memory-backend-file) when it
-            is installed: this is the case compared with QEMU.
+            is installed, as is the latency case.
   dirtying  the migration suite's A-B guest on the source, which keeps
             incrementing one byte of each page of 1..100 MiB; postcopy
             unthrottled; the guest runs on at once on the destination.
@@ -362,7 +362,9 @@ def print_table(rows):
     print("faults: postcopy-requests on the source; preempt / main: "
           "requested pages sent on the preempt / main channel "
           "(x-query-postcopy); (a): postcopy-latency-dist, linear "
-          "estimate [log2 bucket]; (b): vCPU stall (x-query-postcopy).")
+          "estimate [log2 bucket] (QEMU: its trace log put in the same "
+          "buckets); (b): vCPU stall (ours: x-query-postcopy; QEMU: the "
+          "x86 walker's rdtsc log).")
 
 
 def check_targets(rows, floor):
