@@ -20,7 +20,9 @@
 #     mapped-ram and plain (bench/mapped-ram-bench.py).
 #  6. POSTCOPY: 1 GiB random RAM, stream speed with both sides paused, a
 #     guest dirtying memory, and the remote-fault latency next to the
-#     machine's floor (bench/postcopy-bench.py, bench/uffd-floor).
+#     machine's floor and to QEMU's, whose guest is an x86 memory walker
+#     built with gcc (bench/postcopy-bench.py, bench/uffd-floor,
+#     bench/x86-walker/).
 #  7. MULTIFD: random RAM on 1, 2, 4 channels, zlib and zstd on a
 #     compressible pattern, next to N tcp streams and the level-1
 #     compression rates (bench/multifd-bench.py, bench/multifd-limits).
