@@ -229,7 +229,12 @@ static bool load_command(QEMUFile *f, const LoadvmHooks *hooks, bool *stop,
         if (!hooks->command(opaque, f, cmd, len, stop, errp)) {
             return false;
         }
-        return file_ok(f, errp);
+        /*
+         * A package that ended with POSTCOPY_RUN handed f to the listen
+         * thread, which may already have closed it (a pause right after
+         * the guest started): f is not ours to touch any more.
+         */
+        return *stop || file_ok(f, errp);
     }
 }
 
