@@ -8,7 +8,8 @@ Runs BUILD_DIR/tests/qtest/migration-test with MIGRATION_TEST_GROUP=fault
 (each cell --repeat times, with --load busy processes competing for the
 CPUs), collects the outcome every cell reported, and prints one row per
 state and one column per fault: "<passed>/<runs> <outcome>" or "n/a" with
-a numbered reason.  Exit status 1 if any cell failed.
+a numbered reason; a disk-full outcome says how the disk was made full
+("[tmpfs]" or "[rlimit]").  Exit status 1 if any cell failed.
 docs/devel/migration/fault-matrix.rst holds its output.
 """
 
@@ -114,6 +115,15 @@ def main():
     print()
     for i, why in enumerate(reasons, 1):
         print("[%d] %s" % (i, why))
+    ways = {"tmpfs": "a size-limited tmpfs filled up (ENOSPC)",
+            "rlimit": "RLIMIT_FSIZE reached (EFBIG): the test could not "
+                      "mount"}
+    seen = sorted(set(w for _, _, what in rows for w in ways
+                      if what.endswith("[%s]" % w)))
+    if seen:
+        print()
+        for w in seen:
+            print("disk-full [%s]: %s" % (w, ways[w]))
     ran = set(k for k, v in cells.items() if not isinstance(v, str))
     ran |= failed
     print()

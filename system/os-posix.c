@@ -294,4 +294,10 @@ void os_setup_signal_handling(void)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
+    /*
+     * A write past RLIMIT_FSIZE then fails with EFBIG, which a file:
+     * migration (or any file writer) reports as an error like a full
+     * disk, instead of the whole emulator being killed.
+     */
+    signal(SIGXFSZ, SIG_IGN);
 }

@@ -274,6 +274,106 @@ static void test_unix_target(void)
     rmdir(dir);
 }
 
+/* A non-blocking connect to the proxy: 0 connected, -errno, or
+ * -EINPROGRESS while it is pending after timeout_ms. */
+static int connect_result(int fd, int timeout_ms)
+{
+    struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+    int err = 0;
+    socklen_t len = sizeof(err);
+
+    if (poll(&pfd, 1, timeout_ms) == 0) {
+        return -EINPROGRESS;
+    }
+    g_assert_cmpint(getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len), ==, 0);
+    return -err;
+}
+
+static int connect_nonblocking(int port)
+{
+    struct sockaddr_in in = { .sin_family = AF_INET,
+                              .sin_port = htons(port),
+                              .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    int r = connect(fd, (struct sockaddr *)&in, sizeof(in));
+
+    g_assert_true(r == 0 || errno == EINPROGRESS);
+    return fd;
+}
+
+static void test_hold_connects(void)
+{
+    int port, lfd = listen_loopback(&port);
+    GError *err = NULL;
+    g_autoptr(FaultProxy) p = fault_proxy_new_tcp(port, &err);
+    int client, target;
+    char buf[4];
+
+    g_assert_no_error(err);
+    g_assert_true(fault_proxy_hold_connects(p, TIMEOUT_US));
+    client = connect_nonblocking(fault_proxy_port(p));
+    /* Unanswered: pending, seen as such, and nothing reaches the target. */
+    g_assert_true(fault_proxy_wait_pending_connect(p, TIMEOUT_US));
+    g_assert_cmpint(connect_result(client, QUIET_MS), ==, -EINPROGRESS);
+    g_assert_cmpuint(fault_proxy_connections(p), ==, 0);
+    /* Released: the next SYN retry gets through and is served. */
+    fault_proxy_release_connects(p);
+    g_assert_cmpint(connect_result(client, TIMEOUT_US / 1000), ==, 0);
+    target = accept_within(lfd);
+    g_assert_cmpint(target, >=, 0);
+    g_assert_true(fault_proxy_wait_connections(p, 1, TIMEOUT_US));
+    send_all(client, "held", 4);
+    recv_all(target, buf, 4);
+    g_assert_cmpmem(buf, 4, "held", 4);
+    close(client);
+    close(target);
+    close(lfd);
+}
+
+static void test_refuse(void)
+{
+    int port, lfd = listen_loopback(&port);
+    GError *err = NULL;
+    g_autoptr(FaultProxy) p = fault_proxy_new_tcp(port, &err);
+    int client;
+
+    g_assert_no_error(err);
+    g_assert_true(fault_proxy_hold_connects(p, TIMEOUT_US));
+    client = connect_nonblocking(fault_proxy_port(p));
+    g_assert_true(fault_proxy_wait_pending_connect(p, TIMEOUT_US));
+    /* The pending connect is refused at its next SYN retry. */
+    fault_proxy_refuse(p);
+    g_assert_cmpint(connect_result(client, TIMEOUT_US / 1000), ==,
+                    -ECONNREFUSED);
+    close(client);
+    client = connect_nonblocking(fault_proxy_port(p));
+    g_assert_cmpint(connect_result(client, TIMEOUT_US / 1000), ==,
+                    -ECONNREFUSED);
+    close(client);
+    close(lfd);
+}
+
+static void test_hold_direction(void)
+{
+    Pair t;
+    char buf[5];
+
+    pair_open(&t);
+    fault_proxy_hold(t.p, FAULT_PROXY_TO_CLIENT, true);
+    send_all(t.target, "later", 5);
+    send_all(t.client, "on", 2);
+    /* The held direction delivers nothing, the other goes on ... */
+    recv_all(t.target, buf, 2);
+    g_assert_cmpmem(buf, 2, "on", 2);
+    g_assert_cmpint(recv_event(t.client, QUIET_MS), ==, -ETIMEDOUT);
+    g_assert_cmpuint(fault_proxy_bytes(t.p, FAULT_PROXY_TO_CLIENT), ==, 0);
+    /* ... and the held bytes are delivered, not lost, on release. */
+    fault_proxy_hold(t.p, FAULT_PROXY_TO_CLIENT, false);
+    recv_all(t.client, buf, 5);
+    g_assert_cmpmem(buf, 5, "later", 5);
+    pair_close(&t);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -284,5 +384,8 @@ int main(int argc, char **argv)
     g_test_add_func("/fault-proxy/drop-then-reconnect",
                     test_drop_then_reconnect);
     g_test_add_func("/fault-proxy/unix-target", test_unix_target);
+    g_test_add_func("/fault-proxy/hold-connects", test_hold_connects);
+    g_test_add_func("/fault-proxy/refuse", test_refuse);
+    g_test_add_func("/fault-proxy/hold-direction", test_hold_direction);
     return g_test_run();
 }

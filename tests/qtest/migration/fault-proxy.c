@@ -46,7 +46,18 @@ struct FaultProxy {
     uint64_t bytes[2];
     Corruption corrupt[2];
     unsigned connections;
+    bool held[2];               /* fault_proxy_hold() */
+    bool accept_held;           /* fault_proxy_hold_connects() */
+    bool refused;               /* fault_proxy_refuse() */
+    bool acceptor_parked;       /* the acceptor saw one of the two */
+    int filler_fd[2];           /* the connections filling the queue */
 };
+
+/* The listen queue when connections are answered (one is served at a
+ * time; a recovery connect may come while the last one ends). */
+#define LISTEN_BACKLOG 4
+/* What fills a listen queue of backlog 1 (the kernel takes one more). */
+#define FILLERS 2
 
 static int connect_target(FaultProxy *p)
 {
@@ -73,6 +84,16 @@ static int connect_target(FaultProxy *p)
         }
     }
     return fd;
+}
+
+static void close_fillers(FaultProxy *p)
+{
+    for (int i = 0; i < FILLERS; i++) {
+        if (p->filler_fd[i] >= 0) {
+            close(p->filler_fd[i]);
+            p->filler_fd[i] = -1;
+        }
+    }
 }
 
 /* Close with RST: a zero linger time discards unsent data. */
@@ -152,6 +173,16 @@ static void peer_reset(FaultProxy *p)
     g_mutex_unlock(&p->lock);
 }
 
+static bool dir_held(Forwarder *f)
+{
+    bool held;
+
+    g_mutex_lock(&f->p->lock);
+    held = f->p->held[f->dir];
+    g_mutex_unlock(&f->p->lock);
+    return held;
+}
+
 static gpointer forwarder_run(gpointer opaque)
 {
     Forwarder *f = opaque;
@@ -176,6 +207,12 @@ static gpointer forwarder_run(gpointer opaque)
             if (st == FWD_HOLD) {
                 g_usleep(POLL_MS * 1000);
             }
+            continue;
+        }
+        if (dir_held(f)) {
+            /* Not read: the bytes wait in the kernel's buffers.  Checked
+             * after the poll, so a hold set during it is obeyed. */
+            g_usleep(POLL_MS * 1000);
             continue;
         }
         n = recv(f->from, buf, BUF_SIZE, 0);
@@ -273,6 +310,12 @@ static gpointer acceptor_run(gpointer opaque)
         int fd;
 
         g_mutex_lock(&p->lock);
+        while (!p->quit && (p->accept_held || p->refused)) {
+            p->acceptor_parked = true;
+            g_cond_broadcast(&p->cond);
+            g_cond_wait(&p->cond, &p->lock);
+        }
+        p->acceptor_parked = false;
         quit = p->quit;
         g_mutex_unlock(&p->lock);
         if (quit) {
@@ -299,12 +342,13 @@ static FaultProxy *proxy_new(int target_port, const char *target_path,
 
     p->target_port = target_port;
     p->target_path = g_strdup(target_path);
+    p->filler_fd[0] = p->filler_fd[1] = -1;
     g_mutex_init(&p->lock);
     g_cond_init(&p->cond);
     p->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (p->listen_fd < 0 ||
         bind(p->listen_fd, (struct sockaddr *)&in, sizeof(in)) < 0 ||
-        listen(p->listen_fd, 4) < 0 ||
+        listen(p->listen_fd, LISTEN_BACKLOG) < 0 ||
         getsockname(p->listen_fd, (struct sockaddr *)&in, &len) < 0) {
         g_set_error(errp, G_IO_ERROR, g_io_error_from_errno(errno),
                     "fault proxy: cannot listen on 127.0.0.1: %s",
@@ -341,6 +385,7 @@ void fault_proxy_free(FaultProxy *p)
     g_cond_broadcast(&p->cond);
     g_mutex_unlock(&p->lock);
     g_thread_join(p->acceptor);
+    close_fillers(p);
     close(p->listen_fd);
     g_mutex_clear(&p->lock);
     g_cond_clear(&p->cond);
@@ -448,5 +493,132 @@ void fault_proxy_corrupt(FaultProxy *p, FaultProxyDir dir, uint64_t offset,
     g_assert(mask);
     g_mutex_lock(&p->lock);
     p->corrupt[dir] = (Corruption) { true, offset, mask };
+    g_mutex_unlock(&p->lock);
+}
+
+/* Connections waiting in the listen queue, and its limit (Linux reports
+ * both for a listening socket in tcpi_unacked and tcpi_sacked). */
+static bool listen_queue(FaultProxy *p, unsigned *len, unsigned *max)
+{
+    struct tcp_info ti;
+    socklen_t n = sizeof(ti);
+
+    if (getsockopt(p->listen_fd, IPPROTO_TCP, TCP_INFO, &ti, &n) < 0) {
+        return false;
+    }
+    *len = ti.tcpi_unacked;
+    *max = ti.tcpi_sacked;
+    return true;
+}
+
+static bool acceptor_parked(FaultProxy *p, const void *arg)
+{
+    return p->acceptor_parked;
+}
+
+bool fault_proxy_hold_connects(FaultProxy *p, gint64 timeout_us)
+{
+    gint64 deadline = g_get_monotonic_time() + timeout_us;
+    struct sockaddr_in in = { .sin_family = AF_INET,
+                              .sin_port = htons(p->port),
+                              .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    unsigned len = 0, max = 0;
+
+    g_mutex_lock(&p->lock);
+    g_assert(!p->accept_held && !p->refused);
+    p->accept_held = true;
+    g_cond_broadcast(&p->cond);
+    g_mutex_unlock(&p->lock);
+    if (!wait_until(p, timeout_us, acceptor_parked, NULL)) {
+        return false;
+    }
+    /*
+     * A queue of two (backlog 1; with 0 the kernel would answer our own
+     * connects with SYN cookies), filled by connections of our own: the
+     * kernel then drops every further SYN -- it neither queues nor
+     * resets it.
+     */
+    if (listen(p->listen_fd, 1) < 0) {
+        return false;
+    }
+    for (int i = 0; i < FILLERS; i++) {
+        p->filler_fd[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (p->filler_fd[i] < 0 ||
+            connect(p->filler_fd[i], (struct sockaddr *)&in,
+                    sizeof(in)) < 0) {
+            return false;
+        }
+    }
+    /* connect() returns on the SYN-ACK; the queue has the connection
+     * once the last ACK was processed. */
+    while (listen_queue(p, &len, &max) && len <= max) {
+        if (g_get_monotonic_time() > deadline) {
+            return false;
+        }
+        g_usleep(1000);
+    }
+    return len > max;
+}
+
+void fault_proxy_release_connects(FaultProxy *p)
+{
+    int fd;
+
+    g_mutex_lock(&p->lock);
+    if (!p->accept_held || p->refused) {
+        g_mutex_unlock(&p->lock);
+        return;
+    }
+    /* The queue is in arrival order and held nothing else: ours. */
+    for (int i = 0; i < FILLERS; i++) {
+        fd = accept4(p->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+        if (fd >= 0) {
+            close(fd);
+        }
+    }
+    close_fillers(p);
+    listen(p->listen_fd, LISTEN_BACKLOG);
+    p->accept_held = false;
+    g_cond_broadcast(&p->cond);
+    g_mutex_unlock(&p->lock);
+}
+
+bool fault_proxy_wait_pending_connect(FaultProxy *p, gint64 timeout_us)
+{
+    gint64 deadline = g_get_monotonic_time() + timeout_us;
+    g_autofree char *rem = g_strdup_printf(" 0100007F:%04X 02 ", p->port);
+
+    for (;;) {
+        g_autofree char *text = NULL;
+
+        /* A line: "sl local rem st ...", addresses in hex, state 02 is
+         * SYN_SENT. */
+        if (g_file_get_contents("/proc/net/tcp", &text, NULL, NULL) &&
+            strstr(text, rem)) {
+            return true;
+        }
+        if (g_get_monotonic_time() > deadline) {
+            return false;
+        }
+        g_usleep(5000);
+    }
+}
+
+void fault_proxy_refuse(FaultProxy *p)
+{
+    g_mutex_lock(&p->lock);
+    p->refused = true;
+    g_cond_broadcast(&p->cond);
+    /* A listening socket shut down stops listening: what is queued is
+     * reset, later SYNs are answered by a reset. */
+    shutdown(p->listen_fd, SHUT_RDWR);
+    close_fillers(p);
+    g_mutex_unlock(&p->lock);
+}
+
+void fault_proxy_hold(FaultProxy *p, FaultProxyDir dir, bool on)
+{
+    g_mutex_lock(&p->lock);
+    p->held[dir] = on;
     g_mutex_unlock(&p->lock);
 }

@@ -66,4 +66,24 @@ void fault_proxy_half_close(FaultProxy *p, FaultProxyDir dir);
 void fault_proxy_corrupt(FaultProxy *p, FaultProxyDir dir, uint64_t offset,
                          uint8_t mask);
 
+/*
+ * Leave new connections unanswered: the proxy stops accepting and fills
+ * its listen queue, so the kernel drops a client's SYNs and its
+ * connect(2) stays pending (a peer that does not answer).  Call while no
+ * connection is being served; false on timeout.
+ */
+bool fault_proxy_hold_connects(FaultProxy *p, gint64 timeout_us);
+/* Answer again: the pending client connects at its next SYN retry. */
+void fault_proxy_release_connects(FaultProxy *p);
+/* Wait until a client's connect(2) to the proxy is pending (SYN sent and
+ * not answered; read from /proc/net/tcp); false on timeout. */
+bool fault_proxy_wait_pending_connect(FaultProxy *p, gint64 timeout_us);
+/* Stop listening: pending and later connects are refused (RST). */
+void fault_proxy_refuse(FaultProxy *p);
+/*
+ * While on, nothing is forwarded in dir: its bytes wait in the kernel's
+ * buffers (not lost) until it is turned off.  Kept across connections.
+ */
+void fault_proxy_hold(FaultProxy *p, FaultProxyDir dir, bool on);
+
 #endif /* TESTS_MIGRATION_FAULT_PROXY_H */
