@@ -331,6 +331,11 @@ bool mig_channel_write_all(MigChannel *ch, const void *buf, size_t len,
     return mig_channel_writev_all(ch, &iov, 1, errp);
 }
 
+bool mig_channel_flush(MigChannel *ch, GError **errp)
+{
+    return !ch->ops->flush || ch->ops->flush(ch, errp);
+}
+
 void mig_channel_shutdown(MigChannel *ch, MigChannelShutdown how)
 {
     qatomic_or(&ch->shutdown_flags, (int)how);
