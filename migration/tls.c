@@ -233,6 +233,7 @@ static ssize_t tls_send_iov(MigChannel *ch, const struct iovec *iov,
      * otherwise cost one record each.
      */
     gnutls_record_cork(t->sess);
+    mig_channel_cork(t->raw, true);
     for (int i = 0; i < iovcnt && total < TLS_WRITE_CHUNK; i++) {
         size_t len = MIN(iov[i].iov_len, TLS_WRITE_CHUNK - total);
 
@@ -245,6 +246,7 @@ static ssize_t tls_send_iov(MigChannel *ch, const struct iovec *iov,
              * channel is unusable after a failed write anyway, so what
              * was buffered is simply never sent. */
             tls_error(t, rc, "Cannot write to TLS channel", errp);
+            mig_channel_cork(t->raw, false);
             return -1;
         }
         total += rc;
@@ -252,6 +254,7 @@ static ssize_t tls_send_iov(MigChannel *ch, const struct iovec *iov,
     do {
         rc = gnutls_record_uncork(t->sess, GNUTLS_RECORD_WAIT);
     } while (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED);
+    mig_channel_cork(t->raw, false);
     if (rc < 0) {
         tls_send_error(ch, rc, errp);
         return -1;
@@ -270,7 +273,9 @@ static bool tls_send_buffer(void *opaque, const void *buf, size_t len,
     MigChannel *ch = opaque;
     TLSChannel *t = tls_of(ch);
     const guint8 *p = buf;
+    bool ok = true;
 
+    mig_channel_cork(t->raw, true);
     while (len) {
         ssize_t rc = gnutls_record_send(t->sess, p, len);
 
@@ -279,12 +284,14 @@ static bool tls_send_buffer(void *opaque, const void *buf, size_t len,
         }
         if (rc < 0) {
             tls_send_error(ch, rc, errp);
-            return false;
+            ok = false;
+            break;
         }
         p += rc;
         len -= rc;
     }
-    return true;
+    mig_channel_cork(t->raw, false);
+    return ok;
 }
 
 static ssize_t tls_channel_writev(MigChannel *ch, const struct iovec *iov,

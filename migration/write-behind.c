@@ -29,6 +29,10 @@ struct WriteBehind {
     GError *err;                /* the sink's first error (sticky) */
     bool cancelled;
     bool stopping;
+    /* Who sleeps: a GCond signal is a futex call (and a wake-up of the
+     * other CPU) even with nobody waiting, once per 256 KiB each way. */
+    bool writer_waits;
+    bool producer_waits;
 };
 
 /* Under lock: why pushes fail now, or true if they may go on. */
@@ -63,7 +67,9 @@ static gpointer wb_thread(gpointer opaque)
             break;
         }
         if (wb->count == 0) {
+            wb->writer_waits = true;
             g_cond_wait(&wb->queued, &wb->lock);
+            wb->writer_waits = false;
             continue;
         }
         b = &wb->bufs[wb->head];
@@ -84,7 +90,9 @@ static gpointer wb_thread(gpointer opaque)
             wb->head = (wb->head + 1) % WRITE_BEHIND_BUFS;
             wb->count--;
         }
-        g_cond_broadcast(&wb->written);
+        if (wb->producer_waits) {
+            g_cond_broadcast(&wb->written);
+        }
     }
     g_mutex_unlock(&wb->lock);
     return NULL;
@@ -111,7 +119,9 @@ WriteBehind *write_behind_new(const char *thread_name, WriteBehindSink *sink,
 static WriteBehindBuf *wb_free_slot(WriteBehind *wb, GError **errp)
 {
     while (wb_usable(wb, NULL) && wb->count == WRITE_BEHIND_BUFS) {
+        wb->producer_waits = true;
         g_cond_wait(&wb->written, &wb->lock);
+        wb->producer_waits = false;
     }
     if (!wb_usable(wb, errp)) {
         return NULL;
@@ -142,7 +152,9 @@ bool write_behind_push(WriteBehind *wb, const struct iovec *iov, int iovcnt,
                 return ok;
             }
             wb->count++;
-            g_cond_signal(&wb->queued);
+            if (wb->writer_waits) {
+                g_cond_signal(&wb->queued);
+            }
             g_mutex_unlock(&wb->lock);
             b = NULL;
         }
@@ -173,7 +185,9 @@ bool write_behind_drain(WriteBehind *wb, GError **errp)
 
     g_mutex_lock(&wb->lock);
     while (wb_usable(wb, NULL) && wb->count) {
+        wb->producer_waits = true;
         g_cond_wait(&wb->written, &wb->lock);
+        wb->producer_waits = false;
     }
     ok = wb_usable(wb, errp);
     g_mutex_unlock(&wb->lock);

@@ -40,6 +40,13 @@ typedef struct MigChannelOps {
      * synchronous, nothing to wait for.
      */
     bool (*flush)(MigChannel *ch, GError **errp);
+    /*
+     * Optional hint, writing thread: while corked, hold partly filled
+     * packets back, so that a run of small writes (one TLS record each)
+     * leaves as full segments; uncorking sends what is held. NULL or
+     * unsupported (not TCP): no-op.
+     */
+    void (*cork)(MigChannel *ch, bool on);
     /* Release the transport (fd, session); called by the last unref. */
     void (*close)(MigChannel *ch);
 } MigChannelOps;
@@ -96,6 +103,8 @@ bool mig_channel_write_all(MigChannel *ch, const void *buf, size_t len,
 /* Wait until every byte written so far is out (see MigChannelOps.flush);
  * false with errp set. */
 bool mig_channel_flush(MigChannel *ch, GError **errp);
+/* See MigChannelOps.cork. */
+void mig_channel_cork(MigChannel *ch, bool on);
 /* Any thread: make blocked and later reads/writes of `how` fail at once
  * ("<name>: channel was shut down while reading"). Sticky. */
 void mig_channel_shutdown(MigChannel *ch, MigChannelShutdown how);
