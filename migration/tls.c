@@ -10,6 +10,10 @@
  * travel through GnuTLS, so the transport function keeps it (one slot per
  * direction: one thread may read while another writes) and the caller
  * reports it instead of GnuTLS's generic "push/pull error".
+ *
+ * With a writer thread (migration_tls_channel_start_writer) the sending
+ * half moves to that thread: writev only queues (write-behind.c), the
+ * thread runs gnutls_record_send, and the flush operation waits for it.
  */
 #include "qemu/osdep.h"
 #include <gnutls/gnutls.h>
