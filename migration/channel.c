@@ -14,6 +14,8 @@
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include "migration/channel.h"
 #include "qapi/error.h"
@@ -22,6 +24,7 @@ typedef struct FdChannel {
     /* Wake fds, indexed by direction (0 = read, 1 = write). They are only
      * ever signalled, never drained: a shut-down direction stays shut. */
     int wake[2];
+    bool no_cork;           /* TCP_CORK failed once: not a TCP socket */
 } FdChannel;
 
 static bool channel_is_shut(MigChannel *ch, MigChannelShutdown dir)
@@ -187,9 +190,29 @@ static void fd_channel_close(MigChannel *ch)
     ch->opaque = NULL;
 }
 
+/*
+ * TCP_CORK rather than MSG_MORE: the writes come from GnuTLS's push
+ * function, one per record, and the socket has TCP_NODELAY, so each 16 KiB
+ * record would otherwise be a packet of its own, processed (on loopback:
+ * also received) one by one.
+ */
+static void fd_channel_cork(MigChannel *ch, bool on)
+{
+    FdChannel *fc = ch->opaque;
+    int v = on;
+
+    if (!ch->is_socket || fc->no_cork) {
+        return;
+    }
+    if (setsockopt(ch->fd, IPPROTO_TCP, TCP_CORK, &v, sizeof(v)) < 0) {
+        fc->no_cork = true;
+    }
+}
+
 static const MigChannelOps fd_channel_ops = {
     .readv = fd_channel_readv,
     .writev = fd_channel_writev,
+    .cork = fd_channel_cork,
     .shutdown = fd_channel_shutdown,
     .close = fd_channel_close,
 };
@@ -329,6 +352,18 @@ bool mig_channel_write_all(MigChannel *ch, const void *buf, size_t len,
     struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
 
     return mig_channel_writev_all(ch, &iov, 1, errp);
+}
+
+void mig_channel_cork(MigChannel *ch, bool on)
+{
+    if (ch->ops->cork) {
+        ch->ops->cork(ch, on);
+    }
+}
+
+bool mig_channel_flush(MigChannel *ch, GError **errp)
+{
+    return !ch->ops->flush || ch->ops->flush(ch, errp);
 }
 
 void mig_channel_shutdown(MigChannel *ch, MigChannelShutdown how)

@@ -32,6 +32,7 @@
 #include "migration/convergence.h"
 #include "migration/threadinfo.h"
 #include "migration/tls-channel-setup.h"
+#include "migration/tls.h"
 #include "migration/multifd-channels.h"
 
 /* How long to idle when nothing can be sent and the switchover waits. */
@@ -523,6 +524,10 @@ static gpointer migration_thread(gpointer opaque)
 
 void migration_outgoing_start(MigrationState *s, MigChannel *ch)
 {
+    if (migration_tls_channel_is_tls(ch)) {
+        /* The migration thread scans RAM while this one encrypts. */
+        migration_tls_channel_start_writer(ch);
+    }
     g_mutex_lock(&s->file_lock);
     s->to_dst_file = qemu_file_new_output(ch);
     g_mutex_unlock(&s->file_lock);

@@ -157,7 +157,12 @@ int qemu_file_shutdown(QEMUFile *f)
 
 /* ---- writing ---- */
 
-void qemu_fflush(QEMUFile *f)
+/*
+ * Hand the queued pieces to the channel, which may still be sending them
+ * when this returns (TLS with a writer thread): what a full buffer or
+ * iovec list does, so that the RAM scan overlaps the sending.
+ */
+static void write_out(QEMUFile *f)
 {
     GError *err = NULL;
 
@@ -177,6 +182,19 @@ void qemu_fflush(QEMUFile *f)
     f->iovcnt = 0;
     f->buf_index = 0;
     f->pending = 0;
+}
+
+/* The callers' flush: the bytes are out (or the error is set) on return,
+ * as commands, the stream's end and urgent pages need. */
+void qemu_fflush(QEMUFile *f)
+{
+    GError *err = NULL;
+
+    write_out(f);
+    if (f->writable && !qemu_file_get_error(f) &&
+        !mig_channel_flush(f->ch, &err)) {
+        qemu_file_set_error_obj(f, -EIO, err);
+    }
 }
 
 static void account_rate(QEMUFile *f, size_t len)
@@ -210,7 +228,7 @@ static bool add_to_iovec(QEMUFile *f, const uint8_t *base, size_t len)
     f->iov[f->iovcnt].iov_len = len;
     f->iovcnt++;
     if (f->iovcnt == MAX_IOV_SIZE) {
-        qemu_fflush(f);
+        write_out(f);
         return true;
     }
     return false;
@@ -230,7 +248,7 @@ void qemu_put_buffer(QEMUFile *f, const uint8_t *buf, size_t len)
             f->buf_index += n;
         }
         if (f->buf_index == IO_BUF_SIZE) {
-            qemu_fflush(f);
+            write_out(f);
         }
         buf += n;
         len -= n;

@@ -10,6 +10,10 @@
  * travel through GnuTLS, so the transport function keeps it (one slot per
  * direction: one thread may read while another writes) and the caller
  * reports it instead of GnuTLS's generic "push/pull error".
+ *
+ * With a writer thread (migration_tls_channel_start_writer) the sending
+ * half moves to that thread: writev only queues (write-behind.c), the
+ * thread runs gnutls_record_send, and the flush operation waits for it.
  */
 #include "qemu/osdep.h"
 #include <gnutls/gnutls.h>
@@ -20,6 +24,7 @@
 #include "migration/options.h"
 #include "migration/tls.h"
 #include "tls-verify.h"
+#include "write-behind.h"
 
 /* How much one writev hands to GnuTLS at most: enough for full 16 KiB
  * records, small enough to bound the copy GnuTLS makes while corked. */
@@ -39,6 +44,7 @@ typedef struct TLSChannel {
     size_t rpos, rlen;          /* ... unread bytes are rbuf[rpos..rlen) */
     bool relaxed_eof;           /* atomic: set by any thread */
     bool said_bye;              /* writer thread: close_notify was sent */
+    WriteBehind *writer;        /* set once before any write, or NULL */
 } TLSChannel;
 
 static const MigChannelOps tls_channel_ops;
@@ -192,28 +198,46 @@ static ssize_t tls_channel_readv(MigChannel *ch, const struct iovec *iov,
     return done;
 }
 
-static ssize_t tls_channel_writev(MigChannel *ch, const struct iovec *iov,
-                                  int iovcnt, GError **errp)
+/* The channel can take no more writes: why, or true if it can. */
+static bool tls_check_writable(MigChannel *ch, GError **errp)
+{
+    if (tls_is_shut(ch, MIG_CHANNEL_SHUTDOWN_WRITE)) {
+        error_setg(errp, "%s: channel was shut down while writing", ch->name);
+        return false;
+    }
+    if (tls_of(ch)->said_bye) {
+        error_setg(errp, "%s: TLS session already terminated (close_notify "
+                   "sent)", ch->name);
+        return false;
+    }
+    return true;
+}
+
+/* A failed uncork or send: a shutdown is what the caller must hear of. */
+static void tls_send_error(MigChannel *ch, int rc, GError **errp)
+{
+    if (tls_is_shut(ch, MIG_CHANNEL_SHUTDOWN_WRITE)) {
+        error_setg(errp, "%s: channel was shut down while writing", ch->name);
+    } else {
+        tls_error(tls_of(ch), rc, "Cannot write to TLS channel", errp);
+    }
+}
+
+/* Encrypt and send right here (no writer thread). */
+static ssize_t tls_send_iov(MigChannel *ch, const struct iovec *iov,
+                            int iovcnt, GError **errp)
 {
     TLSChannel *t = tls_of(ch);
     size_t total = 0;
     ssize_t rc;
 
-    if (tls_is_shut(ch, MIG_CHANNEL_SHUTDOWN_WRITE)) {
-        error_setg(errp, "%s: channel was shut down while writing", ch->name);
-        return -1;
-    }
-    if (t->said_bye) {
-        error_setg(errp, "%s: TLS session already terminated (close_notify "
-                   "sent)", ch->name);
-        return -1;
-    }
     /*
      * Corked, GnuTLS collects the pieces and sends full records when
      * uncorked: many small elements (page headers, 4 KiB pages) would
      * otherwise cost one record each.
      */
     gnutls_record_cork(t->sess);
+    mig_channel_cork(t->raw, true);
     for (int i = 0; i < iovcnt && total < TLS_WRITE_CHUNK; i++) {
         size_t len = MIN(iov[i].iov_len, TLS_WRITE_CHUNK - total);
 
@@ -226,6 +250,7 @@ static ssize_t tls_channel_writev(MigChannel *ch, const struct iovec *iov,
              * channel is unusable after a failed write anyway, so what
              * was buffered is simply never sent. */
             tls_error(t, rc, "Cannot write to TLS channel", errp);
+            mig_channel_cork(t->raw, false);
             return -1;
         }
         total += rc;
@@ -233,26 +258,107 @@ static ssize_t tls_channel_writev(MigChannel *ch, const struct iovec *iov,
     do {
         rc = gnutls_record_uncork(t->sess, GNUTLS_RECORD_WAIT);
     } while (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED);
+    mig_channel_cork(t->raw, false);
     if (rc < 0) {
-        if (tls_is_shut(ch, MIG_CHANNEL_SHUTDOWN_WRITE)) {
-            error_setg(errp, "%s: channel was shut down while writing",
-                       ch->name);
-        } else {
-            tls_error(t, rc, "Cannot write to TLS channel", errp);
-        }
+        tls_send_error(ch, rc, errp);
         return -1;
     }
     return total;
 }
 
+/*
+ * The writer thread's sink: one contiguous buffer, so no corking (and no
+ * copy into GnuTLS's cork buffer) is needed: each call encrypts one full
+ * record straight from it.
+ */
+static bool tls_send_buffer(void *opaque, const void *buf, size_t len,
+                            GError **errp)
+{
+    MigChannel *ch = opaque;
+    TLSChannel *t = tls_of(ch);
+    const guint8 *p = buf;
+    bool ok = true;
+
+    mig_channel_cork(t->raw, true);
+    while (len) {
+        ssize_t rc = gnutls_record_send(t->sess, p, len);
+
+        if (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED) {
+            continue;
+        }
+        if (rc < 0) {
+            tls_send_error(ch, rc, errp);
+            ok = false;
+            break;
+        }
+        p += rc;
+        len -= rc;
+    }
+    mig_channel_cork(t->raw, false);
+    return ok;
+}
+
+static ssize_t tls_channel_writev(MigChannel *ch, const struct iovec *iov,
+                                  int iovcnt, GError **errp)
+{
+    TLSChannel *t = tls_of(ch);
+    size_t total = 0;
+
+    if (!tls_check_writable(ch, errp)) {
+        return -1;
+    }
+    if (!t->writer) {
+        return tls_send_iov(ch, iov, iovcnt, errp);
+    }
+    for (int i = 0; i < iovcnt; i++) {
+        total += iov[i].iov_len;
+    }
+    if (!write_behind_push(t->writer, iov, iovcnt, errp)) {
+        return -1;
+    }
+    return total;
+}
+
+static bool tls_channel_flush(MigChannel *ch, GError **errp)
+{
+    TLSChannel *t = tls_of(ch);
+    GError *err = NULL;
+
+    if (!t->writer || write_behind_drain(t->writer, &err)) {
+        return true;
+    }
+    /* A cancel says less than the shutdown that caused it. */
+    if (tls_is_shut(ch, MIG_CHANNEL_SHUTDOWN_WRITE)) {
+        g_clear_error(&err);
+        error_setg(errp, "%s: channel was shut down while writing", ch->name);
+    } else {
+        g_propagate_error(errp, err);
+    }
+    return false;
+}
+
 static void tls_channel_shutdown(MigChannel *ch, MigChannelShutdown how)
 {
+    TLSChannel *t = tls_of(ch);
+
     /* Wakes GnuTLS wherever it blocks: inside the raw channel. */
-    mig_channel_shutdown(tls_of(ch)->raw, how);
+    mig_channel_shutdown(t->raw, how);
+    if (t->writer && (how & MIG_CHANNEL_SHUTDOWN_WRITE)) {
+        write_behind_cancel(t->writer);
+    }
 }
 
 static void tls_free(TLSChannel *t)
 {
+    if (t->writer) {
+        /* Unsent bytes are abandoned (qemu_fclose flushed what counts):
+         * make sure the writer is not left blocked on a peer that does
+         * not read. */
+        if (write_behind_busy(t->writer)) {
+            mig_channel_shutdown(t->raw, MIG_CHANNEL_SHUTDOWN_WRITE);
+        }
+        write_behind_free(t->writer);
+    }
     if (t->sess) {
         gnutls_deinit(t->sess);
     }
@@ -277,6 +383,7 @@ static const MigChannelOps tls_channel_ops = {
     .readv = tls_channel_readv,
     .writev = tls_channel_writev,
     .shutdown = tls_channel_shutdown,
+    .flush = tls_channel_flush,
     .close = tls_channel_close,
 };
 
@@ -430,6 +537,11 @@ bool migration_tls_channel_bye(MigChannel *ch, GError **errp)
     TLSChannel *t = tls_of(ch);
     int rc;
 
+    /* The writer's queue first: close_notify comes after the data, and
+     * GnuTLS must not send from two threads at once. */
+    if (!tls_channel_flush(ch, errp)) {
+        return false;
+    }
     /* SHUT_WR: send close_notify without waiting for the peer's. */
     do {
         rc = gnutls_bye(t->sess, GNUTLS_SHUT_WR);
@@ -445,4 +557,13 @@ bool migration_tls_channel_bye(MigChannel *ch, GError **errp)
 void migration_tls_channel_set_relaxed_eof(MigChannel *ch, bool relaxed)
 {
     qatomic_set(&tls_of(ch)->relaxed_eof, relaxed);
+}
+
+void migration_tls_channel_start_writer(MigChannel *ch)
+{
+    TLSChannel *t = tls_of(ch);
+
+    if (!t->writer) {
+        t->writer = write_behind_new("mig/tls/writer", tls_send_buffer, ch);
+    }
 }

@@ -102,4 +102,16 @@ bool migration_tls_channel_bye(MigChannel *ch, GError **errp);
  */
 void migration_tls_channel_set_relaxed_eof(MigChannel *ch, bool relaxed);
 
+/*
+ * Encrypt and send on a thread of the channel's own from now on, so that
+ * the writer's other work overlaps the encryption: writev copies the
+ * bytes into a queue of whole-record buffers (migration/write-behind.h)
+ * and returns; mig_channel_flush() waits until they are sent and reports
+ * a failed send (so does the next writev). For the source's main channel,
+ * whose migration thread scans RAM; multifd channels encrypt on their own
+ * sender threads already. Once, before the first write; the thread ends
+ * when the channel is closed. Main loop or the writing thread.
+ */
+void migration_tls_channel_start_writer(MigChannel *ch);
+
 #endif /* MIGRATION_TLS_H */

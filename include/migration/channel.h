@@ -33,6 +33,20 @@ typedef struct MigChannelOps {
     ssize_t (*writev)(MigChannel *ch, const struct iovec *iov, int iovcnt,
                       GError **errp);
     void (*shutdown)(MigChannel *ch, MigChannelShutdown how);
+    /*
+     * Optional, for channels whose writev returns before the bytes are
+     * out (TLS with a writer thread): wait until everything written so
+     * far has been written out; false with errp set. NULL: writes are
+     * synchronous, nothing to wait for.
+     */
+    bool (*flush)(MigChannel *ch, GError **errp);
+    /*
+     * Optional hint, writing thread: while corked, hold partly filled
+     * packets back, so that a run of small writes (one TLS record each)
+     * leaves as full segments; uncorking sends what is held. NULL or
+     * unsupported (not TCP): no-op.
+     */
+    void (*cork)(MigChannel *ch, bool on);
     /* Release the transport (fd, session); called by the last unref. */
     void (*close)(MigChannel *ch);
 } MigChannelOps;
@@ -86,6 +100,11 @@ bool mig_channel_writev_all(MigChannel *ch, const struct iovec *iov,
                             int iovcnt, GError **errp);
 bool mig_channel_write_all(MigChannel *ch, const void *buf, size_t len,
                            GError **errp);
+/* Wait until every byte written so far is out (see MigChannelOps.flush);
+ * false with errp set. */
+bool mig_channel_flush(MigChannel *ch, GError **errp);
+/* See MigChannelOps.cork. */
+void mig_channel_cork(MigChannel *ch, bool on);
 /* Any thread: make blocked and later reads/writes of `how` fail at once
  * ("<name>: channel was shut down while reading"). Sticky. */
 void mig_channel_shutdown(MigChannel *ch, MigChannelShutdown how);

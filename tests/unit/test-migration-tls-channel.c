@@ -2,7 +2,10 @@
 /*
  * Unit tests for the TLS migration channel's I/O (migration/tls.c): MiB of
  * data both ways at once on one session, close_notify versus a cut stream
- * (strict and relaxed), shutdown waking a blocked read or a handshake.
+ * (strict and relaxed), shutdown waking a blocked read or a handshake;
+ * the same with the client sending through its writer thread
+ * (migration_tls_channel_start_writer), whose flush and shutdown must
+ * behave as a synchronous write's.
  * PSK sessions over socketpairs (tls-channel-harness.c), every wait
  * bounded by a deadline.
  *
@@ -317,6 +320,121 @@ static void test_shutdown_wakes_reader(void)
     psk_pair_free(&p);
 }
 
+/* The writer thread: MiB each way at once, then close_notify after the
+ * last queued byte (bye drains the queue first), then a clean EOF. */
+static void test_writer_round_trip(void)
+{
+    const size_t len = 6 * 1024 * 1024 + 54321;
+    Stream c2s_w, c2s_r, s2c_w, s2c_r;
+    GError *err = NULL;
+    TlsWatch w;
+    GThread *wt;
+    ssize_t n;
+    TlsPair p;
+
+    psk_pair(&p);
+    migration_tls_channel_start_writer(p.client.tls);
+    c2s_w = (Stream) { .ch = p.client.tls, .seed = 4, .len = len,
+                       .bye = true };
+    c2s_r = (Stream) { .ch = p.server.tls, .seed = 4, .len = len };
+    s2c_w = (Stream) { .ch = p.server.tls, .seed = 5, .len = len };
+    s2c_r = (Stream) { .ch = p.client.tls, .seed = 5, .len = len };
+    wt = tls_watch_start(&w, p.client.tls, p.server.tls);
+    stream_start(&c2s_r, false);
+    stream_start(&s2c_r, false);
+    stream_start(&c2s_w, true);
+    stream_start(&s2c_w, true);
+    g_thread_join(c2s_w.thread);
+    g_thread_join(s2c_w.thread);
+    g_thread_join(c2s_r.thread);
+    g_thread_join(s2c_r.thread);
+    read_past_end(p.server.tls, &n, &err);
+    tls_watch_end(&w, wt);
+    stream_assert_ok(&c2s_w, "client writer");
+    stream_assert_ok(&s2c_w, "server writer");
+    stream_assert_ok(&c2s_r, "server reader");
+    stream_assert_ok(&s2c_r, "client reader");
+    g_assert_no_error(err);
+    g_assert_cmpint(n, ==, 0);
+    psk_pair_free(&p);
+}
+
+/* A flush reports what the writer thread could not send. */
+static void test_writer_flush_reports_error(void)
+{
+    static uint8_t buf[64 * 1024];
+    GError *err = NULL;
+    TlsPair p;
+
+    psk_pair(&p);
+    migration_tls_channel_start_writer(p.client.tls);
+    /* The connection under the session breaks: the writer thread's send
+     * fails, though the write itself only queued the bytes. */
+    mig_channel_shutdown(p.client.raw, MIG_CHANNEL_SHUTDOWN_WRITE);
+    for (int i = 0; i < 4096 && !err; i++) {
+        if (mig_channel_write_all(p.client.tls, buf, sizeof(buf), &err)) {
+            mig_channel_flush(p.client.tls, &err);
+        }
+    }
+    g_assert_nonnull(err);
+    g_assert_cmpstr(err->message, ==,
+                    "Cannot write to TLS channel: test-client-raw: channel "
+                    "was shut down while writing");
+    g_clear_error(&err);
+    psk_pair_free(&p);
+}
+
+typedef struct BlockedWrite {
+    MigChannel *ch;
+    bool ok;
+    GError *err;
+} BlockedWrite;
+
+/* 256 MiB and a flush: far more than the queue and the socket buffers
+ * hold while nobody reads. */
+static gpointer blocked_write(gpointer opaque)
+{
+    BlockedWrite *b = opaque;
+    g_autofree uint8_t *buf = g_malloc0(1024 * 1024);
+
+    for (int i = 0; i < 256; i++) {
+        if (!mig_channel_write_all(b->ch, buf, 1024 * 1024, &b->err)) {
+            return NULL;
+        }
+    }
+    b->ok = mig_channel_flush(b->ch, &b->err);
+    return NULL;
+}
+
+/* A writer blocked behind a peer that does not read is woken by a
+ * shutdown of the TLS channel, with the shutdown's message. */
+static void test_writer_shutdown_wakes_writer(void)
+{
+    BlockedWrite b = { 0 };
+    GThread *t;
+    TlsWatch w;
+    GThread *wt;
+    TlsPair p;
+
+    psk_pair(&p);
+    migration_tls_channel_start_writer(p.client.tls);
+    wt = tls_watch_start(&w, p.client.tls, p.server.tls);
+    b.ch = p.client.tls;
+    t = g_thread_new("blocked-writer", blocked_write, &b);
+    /* Whenever this comes (before, during or after the queue filled up)
+     * the 256 MiB cannot all have been written. */
+    mig_channel_shutdown(p.client.tls, MIG_CHANNEL_SHUTDOWN_WRITE);
+    g_thread_join(t);
+    tls_watch_end(&w, wt);
+    g_assert_false(b.ok);
+    g_assert_nonnull(b.err);
+    g_assert_cmpstr(b.err->message, ==,
+                    "migration-tls-outgoing: channel was shut down while "
+                    "writing");
+    g_clear_error(&b.err);
+    psk_pair_free(&p);
+}
+
 static void test_shutdown_cancels_handshake(void)
 {
     TlsSide server;
@@ -413,6 +531,12 @@ int main(int argc, char **argv)
                     test_shutdown_wakes_reader);
     g_test_add_func("/migration/tls/channel/shutdown-cancels-handshake",
                     test_shutdown_cancels_handshake);
+    g_test_add_func("/migration/tls/channel/writer/round-trip",
+                    test_writer_round_trip);
+    g_test_add_func("/migration/tls/channel/writer/flush-reports-error",
+                    test_writer_flush_reports_error);
+    g_test_add_func("/migration/tls/channel/writer/shutdown-wakes-writer",
+                    test_writer_shutdown_wakes_writer);
     if (g_test_perf()) {
         g_test_add_func("/migration/tls/perf/encrypt-aes-gcm",
                         test_perf_encrypt);
