@@ -8,7 +8,9 @@
  * or the iovec list is full, on qemu_fflush() and on close.
  *
  * Reading: buf holds [buf_index, buf_size) not yet consumed; it is
- * refilled (after moving the unread tail to the front) on demand.
+ * refilled (after moving the unread tail to the front) on demand, except
+ * that qemu_get_buffer() reads what it still wants once buf is empty
+ * straight into the caller's memory, with buf behind it (read_direct).
  */
 #include "qemu/osdep.h"
 
