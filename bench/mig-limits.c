@@ -8,18 +8,27 @@
  *   unix     a plain stream copy from one process to another over a unix
  *            socket pair, large writes, read into a pre-touched buffer;
  *   tcp      the same over tcp loopback;
+ *   unix-fresh, tcp-fresh
+ *            the same copies read into freshly mapped memory advised for
+ *            huge pages, as guest RAM is, so the first touch of every
+ *            page happens inside the reads: the fair limit for a
+ *            destination without prealloc;
  *   touch    first touch of fresh anonymous memory advised for huge pages,
  *            as guest RAM is: what a destination without prealloc pays
  *            on top of the copy (slow on VMs whose host backs guest
  *            memory lazily).
+ * The copies and the first touch also give the CPU-seconds the reader
+ * (toucher) used ("<name>-cpu" in JSON): wall-clock rates on a shared
+ * machine move with the load, CPU-seconds much less.
  * GB here are 10^9 bytes. Usage: mig-limits [--size-mib N] [--json]
- *   [--only memcpy,zero,unix,tcp,touch]
+ *   [--only memcpy,zero,unix,tcp,touch,unix-fresh,tcp-fresh]
  */
 #include "qemu/osdep.h"
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
@@ -30,6 +39,41 @@
 static double now_s(void)
 {
     return g_get_monotonic_time() / 1e6;
+}
+
+/*
+ * CPU-seconds (user + system) this process has used: the receiving side
+ * of a copy, or the toucher. On a loaded machine the steadier figure.
+ */
+static double cpu_s(void)
+{
+    struct rusage ru;
+
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+           (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+/* CPU-seconds of the last stream copy's reader or first touch; < 0 if
+ * the last measurement has none. */
+static double last_cpu = -1;
+
+/*
+ * Anonymous memory mapped and advised as a guest's RAM is
+ * (system/physmem.c), not touched yet.
+ */
+static uint8_t *fresh_buffer(size_t len)
+{
+    uint8_t *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+    if (p == MAP_FAILED) {
+        g_printerr("mig-limits: cannot map %zu bytes: %s\n", len,
+                   g_strerror(errno));
+        exit(1);
+    }
+    madvise(p, len, MADV_HUGEPAGE);
+    return p;
 }
 
 /* Anonymous memory, every page written so no first-touch cost is timed. */
@@ -120,11 +164,12 @@ static void write_all_or_die(int fd, const uint8_t *p, size_t len)
 
 /*
  * Copy len bytes from a forked writer to this process over the connected
- * pair (rd, wr). Both buffers are touched before the clock starts (the
- * writer waits for one byte from the reader), and only after the fork:
- * a buffer shared copy-on-write with the child would time page copies.
+ * pair (rd, wr). The writer's buffer is touched before the clock starts
+ * (the writer waits for one byte from the reader), and so is the
+ * reader's unless `fresh`; both only after the fork: a buffer shared
+ * copy-on-write with the child would time page copies.
  */
-static double stream_copy(int rd, int wr, size_t len)
+static double stream_copy(int rd, int wr, size_t len, bool fresh)
 {
     uint8_t *dst;
     uint8_t go = 1;
@@ -150,12 +195,13 @@ static double stream_copy(int rd, int wr, size_t len)
         _exit(0);
     }
     close(wr);
-    dst = touched_buffer(len, 3);
+    dst = fresh ? fresh_buffer(len) : touched_buffer(len, 3);
     if (read(rd, &go, 1) != 1 || write(rd, &go, 1) != 1) {
         g_printerr("mig-limits: writer did not start\n");
         exit(1);
     }
     t0 = now_s();
+    last_cpu = cpu_s();
     while (got < len) {
         ssize_t n = read(rd, dst + got, MIN(len - got, (size_t)CHUNK * 4));
 
@@ -169,13 +215,14 @@ static double stream_copy(int rd, int wr, size_t len)
         got += n;
     }
     t0 = now_s() - t0;
+    last_cpu = cpu_s() - last_cpu;
     close(rd);
     waitpid(pid, &status, 0);
     munmap(dst, len);
     return len / t0 / 1e9;
 }
 
-static double bench_unix(size_t len)
+static double unix_copy(size_t len, bool fresh)
 {
     int sv[2];
 
@@ -190,10 +237,10 @@ static double bench_unix(size_t len)
         (void)setsockopt(sv[i], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
         (void)setsockopt(sv[i], SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
     }
-    return stream_copy(sv[0], sv[1], len);
+    return stream_copy(sv[0], sv[1], len, fresh);
 }
 
-static double bench_tcp(size_t len)
+static double tcp_copy(size_t len, bool fresh)
 {
     struct sockaddr_in a = { .sin_family = AF_INET };
     socklen_t alen = sizeof(a);
@@ -214,24 +261,38 @@ static double bench_tcp(size_t len)
         exit(1);
     }
     close(lfd);
-    return stream_copy(afd, cfd, len);
+    return stream_copy(afd, cfd, len, fresh);
+}
+
+static double bench_unix(size_t len)
+{
+    return unix_copy(len, false);
+}
+
+static double bench_tcp(size_t len)
+{
+    return tcp_copy(len, false);
+}
+
+static double bench_unix_fresh(size_t len)
+{
+    return unix_copy(len, true);
+}
+
+static double bench_tcp_fresh(size_t len)
+{
+    return tcp_copy(len, true);
 }
 
 static double bench_touch(size_t len)
 {
-    uint8_t *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    double t0;
+    uint8_t *p = fresh_buffer(len);
+    double t0 = now_s();
 
-    if (p == MAP_FAILED) {
-        g_printerr("mig-limits: cannot map %zu bytes: %s\n", len,
-                   g_strerror(errno));
-        exit(1);
-    }
-    madvise(p, len, MADV_HUGEPAGE);
-    t0 = now_s();
+    last_cpu = cpu_s();
     memset(p, 1, len);
     t0 = now_s() - t0;
+    last_cpu = cpu_s() - last_cpu;
     munmap(p, len);
     return len / t0 / 1e9;
 }
@@ -248,6 +309,8 @@ static const Limit limits[] = {
     { "unix", "unix socket copy, two processes", bench_unix },
     { "tcp", "tcp loopback copy, two processes", bench_tcp },
     { "touch", "first touch of fresh memory", bench_touch },
+    { "unix-fresh", "unix socket copy into fresh memory", bench_unix_fresh },
+    { "tcp-fresh", "tcp copy into fresh memory", bench_tcp_fresh },
 };
 
 int main(int argc, char **argv)
@@ -261,7 +324,8 @@ int main(int argc, char **argv)
         { "json", 0, 0, G_OPTION_ARG_NONE, &json,
           "print one JSON object of GB/s figures", NULL },
         { "only", 0, 0, G_OPTION_ARG_STRING, &only,
-          "comma-separated subset of memcpy,zero,unix,tcp,touch", "LIST" },
+          "comma-separated subset of memcpy,zero,unix,tcp,touch,"
+          "unix-fresh,tcp-fresh", "LIST" },
         { NULL }
     };
     g_autoptr(GOptionContext) ctx = g_option_context_new("- RAM migration limits");
@@ -279,7 +343,8 @@ int main(int argc, char **argv)
         g_printerr("mig-limits: --size-mib %d: must be 1..16384\n", size_mib);
         return 1;
     }
-    want = g_strsplit(only ? only : "memcpy,zero,unix,tcp,touch", ",", -1);
+    want = g_strsplit(only ? only : "memcpy,zero,unix,tcp,touch,unix-fresh,"
+                      "tcp-fresh", ",", -1);
     for (char **w = want; *w; w++) {
         bool known = false;
 
@@ -288,7 +353,8 @@ int main(int argc, char **argv)
         }
         if (!known) {
             g_printerr("mig-limits: --only: unknown measurement '%s' "
-                       "(memcpy, zero, unix, tcp, touch)\n", *w);
+                       "(memcpy, zero, unix, tcp, touch, unix-fresh, "
+                       "tcp-fresh)\n", *w);
             return 1;
         }
     }
@@ -303,9 +369,16 @@ int main(int argc, char **argv)
         if (!g_strv_contains((const char *const *)want, limits[i].name)) {
             continue;
         }
+        last_cpu = -1;
         gbps = limits[i].run(len);
         if (json) {
             printf("%s\"%s\": %.3f", first ? "" : ", ", limits[i].name, gbps);
+            if (last_cpu >= 0) {
+                printf(", \"%s-cpu\": %.3f", limits[i].name, last_cpu);
+            }
+        } else if (last_cpu >= 0) {
+            printf("%-34s %7.2f GB/s  %5.2f CPU-s (reader)\n",
+                   limits[i].what, gbps, last_cpu);
         } else {
             printf("%-34s %7.2f GB/s\n", limits[i].what, gbps);
         }

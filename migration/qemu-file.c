@@ -8,7 +8,9 @@
  * or the iovec list is full, on qemu_fflush() and on close.
  *
  * Reading: buf holds [buf_index, buf_size) not yet consumed; it is
- * refilled (after moving the unread tail to the front) on demand.
+ * refilled (after moving the unread tail to the front) on demand, except
+ * that qemu_get_buffer() reads what it still wants once buf is empty
+ * straight into the caller's memory, with buf behind it (read_direct).
  */
 #include "qemu/osdep.h"
 
@@ -357,31 +359,66 @@ static bool ensure_available(QEMUFile *f, size_t want, bool eof_is_error)
     return true;
 }
 
+/*
+ * The buffer is empty and the caller still wants `want` bytes at dest:
+ * one readv whose first element is dest and whose second is the whole
+ * buffer, so the wanted bytes cross memory once (socket -> dest) and
+ * whatever follows them (the next record's header) is read ahead as
+ * fill_buffer() would. Returns the bytes stored at dest (> 0), or 0 with
+ * the error set.
+ */
+static size_t read_direct(QEMUFile *f, uint8_t *dest, size_t want)
+{
+    struct iovec iov[2] = {
+        { .iov_base = dest, .iov_len = want },
+        { .iov_base = f->buf, .iov_len = IO_BUF_SIZE },
+    };
+    GError *err = NULL;
+    ssize_t n;
+
+    g_assert(f->buf_index == f->buf_size);
+    f->buf_index = f->buf_size = 0;
+    n = mig_channel_readv(f->ch, iov, 2, &err);
+    if (n < 0) {
+        qemu_file_set_error_obj(f, -EIO, err);
+        return 0;
+    }
+    if (n == 0) {
+        set_io_error(f, "%s: unexpected end of stream", f->ch->name);
+        return 0;
+    }
+    if ((size_t)n > want) {
+        f->buf_size = n - want;
+        return want;
+    }
+    return n;
+}
+
 size_t qemu_get_buffer(QEMUFile *f, uint8_t *buf, size_t len)
 {
     size_t done = 0;
 
     while (done < len && !qemu_file_get_error(f)) {
         size_t avail = f->buf_size - f->buf_index;
+        size_t n;
 
         if (avail) {
-            size_t n = MIN(avail, len - done);
-
+            n = MIN(avail, len - done);
             memcpy(buf + done, f->buf + f->buf_index, n);
             f->buf_index += n;
-            done += n;
         } else if (len - done >= IO_BUF_SIZE) {
-            /* Large reads (pages) go straight to the destination. */
+            /* Large reads go straight to the destination. */
             GError *err = NULL;
 
             if (!mig_channel_read_all(f->ch, buf + done, len - done, &err)) {
                 qemu_file_set_error_obj(f, -EIO, err);
                 break;
             }
-            done = len;
-        } else if (fill_buffer(f, true) <= 0) {
+            n = len - done;
+        } else if (!(n = read_direct(f, buf + done, len - done))) {
             break;
         }
+        done += n;
     }
     f->transferred += done;
     return done;

@@ -281,7 +281,7 @@ static bool load_normal_page(RAMLoadState *ls, QEMUFile *f, uint64_t offset,
                              GError **errp)
 {
     uint8_t *host = ls->host + offset;
-    uint8_t *data = host;
+    uint8_t *data;
 
     if (ls->assembler) {
         /* Never straight into guest RAM: a vCPU could see half a page. */
@@ -294,12 +294,9 @@ static bool load_normal_page(RAMLoadState *ls, QEMUFile *f, uint64_t offset,
                                       data, errp);
     }
     written_note(ls, offset);
-    if (qemu_get_buffer_in_place(f, &data, TARGET_PAGE_SIZE) !=
-        TARGET_PAGE_SIZE) {
+    /* Bytes not buffered yet are read straight into the page. */
+    if (qemu_get_buffer(f, host, TARGET_PAGE_SIZE) != TARGET_PAGE_SIZE) {
         return short_read(f, "reading a page", errp);
-    }
-    if (data != host) {
-        memcpy(host, data, TARGET_PAGE_SIZE);
     }
     if (ram_pc) {
         postcopy_dest_mark_received(ram_pc, ls->block, offset,

@@ -26,7 +26,9 @@ typedef enum MigChannelShutdown {
 } MigChannelShutdown;
 
 typedef struct MigChannelOps {
-    /* Bytes read (> 0), 0 at end of stream, -1 with errp set. */
+    /* Bytes read (> 0), 0 at end of stream, -1 with errp set. Fills
+     * the elements in order; QEMUFile reads page data this way straight
+     * into guest RAM with its buffer as the second element. */
     ssize_t (*readv)(MigChannel *ch, const struct iovec *iov, int iovcnt,
                      GError **errp);
     /* Bytes written (> 0, may be short), -1 with errp set. */

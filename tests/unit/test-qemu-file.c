@@ -341,6 +341,114 @@ static void test_eof_mid_value(void)
     mig_channel_unref(ch);
 }
 
+/* ---- reads not yet buffered go straight to the caller's memory ---- */
+
+/* A memory channel that hands out at most `chunk` bytes per readv and
+ * records where each call's first element pointed. */
+typedef struct SpyChannel {
+    MigChannel *inner;
+    size_t chunk;
+    int calls;
+    void *first_base[16];
+    int first_cnt[16];
+} SpyChannel;
+
+static ssize_t spy_readv(MigChannel *ch, const struct iovec *iov, int iovcnt,
+                         GError **errp)
+{
+    SpyChannel *s = ch->opaque;
+    struct iovec v[8];
+    size_t left = s->chunk;
+    int n = 0;
+
+    g_assert_cmpint(iovcnt, <=, 8);
+    if (s->calls < 16) {
+        s->first_base[s->calls] = iov[0].iov_base;
+        s->first_cnt[s->calls] = iovcnt;
+    }
+    s->calls++;
+    for (int i = 0; i < iovcnt && left; i++) {
+        v[n] = iov[i];
+        v[n].iov_len = MIN(v[n].iov_len, left);
+        left -= v[n++].iov_len;
+    }
+    return mig_channel_readv(s->inner, v, n, errp);
+}
+
+static void spy_close(MigChannel *ch)
+{
+    SpyChannel *s = ch->opaque;
+
+    mig_channel_unref(s->inner);
+}
+
+static const MigChannelOps spy_ops = {
+    .readv = spy_readv,
+    .close = spy_close,
+};
+
+static void test_direct_read(void)
+{
+    enum { PAGE = 4096 };
+    g_autofree uint8_t *stream = g_malloc(3 * (8 + PAGE));
+    g_autofree uint8_t *page = g_malloc(PAGE);
+    SpyChannel spy = { .chunk = 6000 };
+    g_autoptr(GError) err = NULL;
+    MigChannel *ch;
+    QEMUFile *f;
+
+    /* Three records: an 8-byte header, then a page of data. */
+    for (int r = 0; r < 3; r++) {
+        uint8_t *rec = stream + r * (8 + PAGE);
+
+        for (int i = 0; i < 8; i++) {
+            rec[i] = 0xa0 + r;
+        }
+        for (int i = 0; i < PAGE; i++) {
+            rec[8 + i] = (uint8_t)(i * 7 + r);
+        }
+    }
+    spy.inner = mig_channel_new_mem(stream, 3 * (8 + PAGE) - 100, "inner");
+    ch = mig_channel_new(&spy_ops, "spy", &spy);
+    f = qemu_file_new_input(ch);
+
+    /* Header 0: the buffer is empty, so the first readv points at the
+     * header's destination and reads ahead into the buffer. */
+    g_assert_cmphex(qemu_get_be64(f), ==, 0xa0a0a0a0a0a0a0a0ULL);
+    g_assert_cmpint(spy.calls, ==, 1);
+    g_assert_cmpint(spy.first_cnt[0], ==, 2);
+    /* Page 0 came with it: copied from the buffer, no new read. */
+    g_assert_cmpuint(qemu_get_buffer(f, page, PAGE), ==, PAGE);
+    g_assert_cmpint(spy.calls, ==, 1);
+    g_assert_cmpmem(page, PAGE, stream + 8, PAGE);
+    /* Header 1 and 1888 bytes of page 1 are buffered; the rest of page
+     * 1 is read straight into it: the readv's first element is inside
+     * the caller's page, the second the buffer (header 2 and beyond). */
+    g_assert_cmphex(qemu_get_be64(f), ==, 0xa1a1a1a1a1a1a1a1ULL);
+    memset(page, 0, PAGE);
+    g_assert_cmpuint(qemu_get_buffer(f, page, PAGE), ==, PAGE);
+    g_assert_cmpint(spy.calls, ==, 2);
+    g_assert_cmpint(spy.first_cnt[1], ==, 2);
+    g_assert_true(spy.first_base[1] == page + 1888);
+    g_assert_cmpmem(page, PAGE, stream + (8 + PAGE) + 8, PAGE);
+    g_assert_cmphex(qemu_get_be64(f), ==, 0xa2a2a2a2a2a2a2a2ULL);
+    g_assert_cmpint(spy.calls, ==, 2);
+    g_assert_cmpuint(qemu_file_transferred(f), ==, 3 * 8 + 2 * PAGE);
+    /* Page 2 is 100 bytes short: the read fails, stickily, and the
+     * counter holds the bytes that did arrive. */
+    g_assert_cmpuint(qemu_get_buffer(f, page, PAGE), ==, PAGE - 100);
+    g_assert_cmpint(qemu_file_get_error_obj(f, &err), ==, -EIO);
+    g_assert_cmpstr(err->message, ==, "spy: unexpected end of stream");
+    g_assert_cmpmem(page, PAGE - 100, stream + 2 * (8 + PAGE) + 8,
+                    PAGE - 100);
+    /* 3784 bytes came from the buffer, 212 straight, then the end. */
+    g_assert_cmpint(spy.calls, ==, 4);
+    g_assert_true(spy.first_base[2] == page + 3784);
+    g_assert_cmpuint(qemu_file_transferred(f), ==, 3 * 8 + 3 * PAGE - 100);
+    g_assert_cmpint(qemu_fclose(f), ==, -EIO);
+    mig_channel_unref(ch);
+}
+
 /* ---- cancel: shutdown from another thread wakes a blocked peer ---- */
 
 typedef struct BlockArg {
@@ -611,6 +719,7 @@ int main(int argc, char **argv)
     g_test_add_func("/qemu-file/async-not-copied", test_async_not_copied);
     g_test_add_func("/qemu-file/sticky-error", test_sticky_error);
     g_test_add_func("/qemu-file/eof-mid-value", test_eof_mid_value);
+    g_test_add_func("/qemu-file/direct-read", test_direct_read);
     g_test_add_func("/qemu-file/cancel/reader-pipe", test_cancel_reader_pipe);
     g_test_add_func("/qemu-file/cancel/writer-pipe", test_cancel_writer_pipe);
     g_test_add_func("/qemu-file/cancel/reader-socket",
