@@ -96,6 +96,24 @@ static void run_failing(bool dst_cap, const char *corrupt_addr,
         g_error("destination error '%s' does not say '%s'", desc,
                 want_in_error);
     }
+    if (corrupt_addr) {
+        /* The precopy check reports like the postcopy one. */
+        uint64_t page = g_ascii_strtoull(corrupt_addr, NULL, 0) / 4096;
+        JsonObject *ev = qtest_qmp_eventwait_ref(to, "X_RAM_DIGEST");
+        JsonObject *info = migrate_query(to);
+        JsonObject *c = json_object_get_object_member(info, "x-ram-digest");
+        JsonObject *d = json_object_get_object_member(ev, "data");
+
+        g_assert_false(json_object_get_boolean_member(c, "postcopy"));
+        g_assert_cmpstr(json_object_get_string_member(c, "status"), ==,
+                        "mismatch");
+        g_assert_cmpint(json_object_get_int_member(c, "page"), ==, page);
+        g_assert_cmpstr(json_object_get_string_member(d, "status"), ==,
+                        "mismatch");
+        g_assert_cmpint(json_object_get_int_member(d, "page"), ==, page);
+        json_object_unref(info);
+        json_object_unref(ev);
+    }
     g_test_message("destination: %s", desc);
     migrate_end(from, to, false);
 }
