@@ -213,6 +213,8 @@ static void incoming_finish_bh(void *opaque)
 
     g_thread_join(mis->thread);
     mis->thread = NULL;
+    /* x-ram-digest: the result is visible before the final status. */
+    ram_digest_mig_dst_publish();
 
     if (mis->load_ok) {
         if (g_atomic_int_get(mis->state) == MIGRATION_STATUS_ACTIVE) {
@@ -262,10 +264,15 @@ static gpointer incoming_thread(gpointer opaque)
     /* Postcopy: the listen thread has the rest of the stream. */
     mis->load_ok = postcopy_incoming_join(mis, mis->load_ok,
                                           err ? NULL : &err);
-    /* x-ram-digest (precopy only): RAM is complete and nobody runs it. */
+    /* x-ram-digest, precopy: RAM is complete and nobody runs it. */
     if (mis->load_ok &&
         g_atomic_int_get(mis->state) == MIGRATION_STATUS_ACTIVE) {
         mis->load_ok = ram_digest_mig_dst_check(&err);
+    }
+    /* Postcopy: every page arrived; the result only reports. */
+    if (mis->load_ok && mis->pc_dest &&
+        g_atomic_int_get(mis->state) == MIGRATION_STATUS_POSTCOPY_ACTIVE) {
+        ram_digest_mig_dst_postcopy_check(mis->pc_dest);
     }
     ram_digest_mig_dst_reset();
     mis->load_error = err;
@@ -338,6 +345,7 @@ bool migration_incoming_start(MigrationAddress *addr, bool exit_on_error,
         return false;
     }
     mis->exit_on_error = exit_on_error;
+    ram_digest_mig_dst_forget();
     if (st == MIGRATION_STATUS_FAILED) {
         migrate_clear_error(migrate_get_current());
     }

@@ -24,6 +24,7 @@
 #include "migration/convergence.h"
 #include "system/dirtylimit.h"
 #include "migration/tls-channel-setup.h"
+#include "migration/ram-digest-mig.h"
 
 /* Bumped by every migrate so that a late connect callback of an older
  * attempt recognises itself. BQL. */
@@ -564,6 +565,9 @@ static void query_fill_destination(MigrationInfo *info,
     if (st == MIGRATION_STATUS_COMPLETED && mis->blocktime_valid) {
         query_fill_blocktime(info, mis->blocktime);
     }
+    /* Set once the check ran (completed or failed), until the next
+     * migrate-incoming. */
+    info->x_ram_digest = ram_digest_mig_dst_result();
     if (mis->listener) {
         SocketAddressList *l =
             migration_transport_listener_addresses(mis->listener);

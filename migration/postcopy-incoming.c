@@ -23,6 +23,7 @@
 #include "migration/postcopy-discard.h"
 #include "migration/postcopy-ram.h"
 #include "migration/postcopy-stall.h"
+#include "migration/ram-digest-mig.h"
 #include "migration/ram.h"
 #include "migration/rp-postcopy.h"
 #include "migration/savevm.h"
@@ -221,7 +222,9 @@ static bool cmd_listen(MigrationIncomingState *mis, GError **errp)
                    pc_state(mis));
         return false;
     }
-    if (!postcopy_dest_listen(mis->pc_dest, errp)) {
+    /* x-ram-digest: hash what is held while nothing runs or places. */
+    if (!ram_digest_mig_dst_postcopy_listen(mis->pc_dest, errp) ||
+        !postcopy_dest_listen(mis->pc_dest, errp)) {
         return false;
     }
     if (migrate_vcpu_stall_probe()) {
@@ -655,6 +658,8 @@ void postcopy_incoming_teardown(MigrationIncomingState *mis)
     }
     ram_load_postcopy_end();
     g_clear_pointer(&mis->pc_dest, postcopy_dest_free);
+    /* Only now: nothing can place a page and call its observer. */
+    ram_digest_mig_dst_postcopy_reset();
     g_clear_pointer(&mis->rp_last_block, g_free);
     g_atomic_int_set(&mis->pc_state, PC_IN_NONE);
 }

@@ -166,6 +166,11 @@ struct PostcopyDest {
     uint64_t requests_sent;
     uint64_t faults_seen;
     PostcopyBlocktime *bt;      /* NULL unless blocktime */
+    PostcopyPlacedFn *placed;   /* NULL: nobody watches placements */
+    void *placed_opaque;
+    /* Test only: the page holding this byte arrives with it flipped. */
+    RAMBlock *corrupt_rb;
+    ram_addr_t corrupt_offset;
 };
 
 static uint64_t nr_target_pages(const DestBlock *b)
@@ -203,6 +208,16 @@ RAMBlock *postcopy_dest_find_block(PostcopyDest *d, const char *name)
         }
     }
     return NULL;
+}
+
+size_t postcopy_dest_nr_blocks(PostcopyDest *d)
+{
+    return d->nr_blocks;
+}
+
+RAMBlock *postcopy_dest_block(PostcopyDest *d, size_t i)
+{
+    return i < d->nr_blocks ? d->blocks[i].rb : NULL;
 }
 
 uint64_t postcopy_dest_host_page_size(PostcopyDest *d, RAMBlock *rb)
@@ -593,10 +608,29 @@ void postcopy_dest_free(PostcopyDest *d)
 
 /* ---- placement ---- */
 
+void postcopy_dest_set_placed_fn(PostcopyDest *d, PostcopyPlacedFn *fn,
+                                 void *opaque)
+{
+    g_mutex_lock(&d->lock);
+    d->placed = fn;
+    d->placed_opaque = opaque;
+    g_mutex_unlock(&d->lock);
+}
+
+void postcopy_dest_test_corrupt(PostcopyDest *d, RAMBlock *rb,
+                                ram_addr_t offset)
+{
+    g_mutex_lock(&d->lock);
+    d->corrupt_rb = rb;
+    d->corrupt_offset = offset;
+    g_mutex_unlock(&d->lock);
+}
+
 bool postcopy_dest_place_page(PostcopyDest *d, RAMBlock *rb, ram_addr_t offset,
                               const void *data, GError **errp)
 {
     DestBlock *b = dest_block_checked(d, rb, errp);
+    g_autofree uint8_t *corrupted = NULL;
     uint8_t *dst;
     int r;
 
@@ -628,6 +662,12 @@ bool postcopy_dest_place_page(PostcopyDest *d, RAMBlock *rb, ram_addr_t offset,
         g_mutex_unlock(&d->lock);
         return true;
     }
+    if (d->corrupt_rb == rb && d->corrupt_offset >= offset &&
+        d->corrupt_offset - offset < b->page) {
+        corrupted = g_memdup2(data ? data : d->zero_buf, b->page);
+        corrupted[d->corrupt_offset - offset] ^= 0xa5;
+        data = corrupted;
+    }
     if (data) {
         r = postcopy_uffd_copy(d->uffd, dst, data, b->page);
     } else if (b->has_zeropage) {
@@ -649,6 +689,12 @@ bool postcopy_dest_place_page(PostcopyDest *d, RAMBlock *rb, ram_addr_t offset,
         return false;
     }
     set_received(b, offset, b->page, true);
+    if (d->placed) {
+        /* What the page holds now: what was copied, or (EEXIST) what
+         * was there already. */
+        d->placed(d->placed_opaque, rb, offset, b->page,
+                  r == -EEXIST ? dst : data);
+    }
     g_hash_table_remove(d->outstanding, dst);
     if (d->bt) {
         postcopy_blocktime_page_arrived(d->bt, (uintptr_t)dst,

@@ -108,6 +108,30 @@ PostcopyDest *postcopy_dest_new(const PostcopyDestConfig *cfg, GError **errp);
 void postcopy_dest_free(PostcopyDest *d);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PostcopyDest, postcopy_dest_free)
 
+/* The blocks of this migration, in list order (i < nr_blocks). */
+size_t postcopy_dest_nr_blocks(PostcopyDest *d);
+RAMBlock *postcopy_dest_block(PostcopyDest *d, size_t i);
+
+/*
+ * Called after a host page was placed (once per page: a page already
+ * received is not placed again), with the PostcopyDest lock held, from
+ * the placing thread: data is what the page holds now, len bytes (NULL:
+ * zeros). Must be quick and must not call back into this module.
+ */
+typedef void PostcopyPlacedFn(void *opaque, RAMBlock *rb, ram_addr_t offset,
+                              uint64_t len, const void *data);
+/* Install (fn NULL: remove) the placement observer. Once this returns no
+ * call of the previous observer is running or will start. */
+void postcopy_dest_set_placed_fn(PostcopyDest *d, PostcopyPlacedFn *fn,
+                                 void *opaque);
+/*
+ * Test only (the x-ram-digest corruption knob): the host page holding
+ * byte `offset` of rb is placed with that byte flipped (XOR 0xa5), as if
+ * it had arrived corrupted. Before LISTEN.
+ */
+void postcopy_dest_test_corrupt(PostcopyDest *d, RAMBlock *rb,
+                                ram_addr_t offset);
+
 /* The host page size used for rb (request and placement unit). */
 uint64_t postcopy_dest_host_page_size(PostcopyDest *d, RAMBlock *rb);
 /* The configured block of that name, or NULL. */

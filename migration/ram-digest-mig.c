@@ -19,6 +19,7 @@
 #include "migration/vmstate.h"
 #include "migration/ram-digest.h"
 #include "migration/ram-digest-mig.h"
+#include "qapi/qapi-events.h"
 #include "ram-internal.h"
 
 /* Blocks in one record set: far more than a machine has. */
@@ -119,43 +120,111 @@ static uint64_t record_limit(void)
     return record_wire_size(max);
 }
 
-/* Apply the test-only corruption (a qtest knob, never in production). */
-static void dst_test_corrupt(void)
+bool ram_digest_mig_test_corrupt_target(RAMBlock **rb, ram_addr_t *offset)
 {
     const char *env;
-    uint64_t addr;
-    RAMBlock *rb;
-    ram_addr_t off;
     uint64_t avail;
-    uint8_t *host;
 
     if (!qtest_enabled()) {
-        return;
+        return false;
     }
     env = g_getenv("QEMU_TEST_RAM_DIGEST_CORRUPT");
     if (!env || !*env) {
-        return;
+        return false;
     }
-    addr = g_ascii_strtoull(env, NULL, 0);
-    host = memory_ram_lookup(addr, &rb, &off, &avail);
-    if (host && avail) {
+    return memory_ram_lookup(g_ascii_strtoull(env, NULL, 0), rb, offset,
+                             &avail) && avail;
+}
+
+/* Apply the test-only corruption (a qtest knob, never in production). */
+static void dst_test_corrupt(void)
+{
+    RAMBlock *rb;
+    ram_addr_t off;
+
+    if (ram_digest_mig_test_corrupt_target(&rb, &off)) {
         /* Through the written bitmap, as a guest store would be. */
-        host[0] ^= 0xa5;
+        ((uint8_t *)ram_block_host(rb))[off] ^= 0xa5;
         ram_block_mark_written(rb, off, 1);
     }
 }
 
+/* ---- the result (query-migrate x-ram-digest, X_RAM_DIGEST) ---- */
+
+/* Set by the incoming thread, published by the main thread after it
+ * joined that thread; published is the main thread's (BQL). */
+static RamDigestCheck *dst_pending;
+static RamDigestCheck *dst_published;
+
+void ram_digest_mig_dst_set_result(bool postcopy, const char *block,
+                                   const RamDigestWhere *where,
+                                   const GError *err)
+{
+    RamDigestCheck *c = g_new0(RamDigestCheck, 1);
+
+    c->postcopy = postcopy;
+    c->status = err ? RAM_DIGEST_CHECK_STATUS_MISMATCH :
+                      RAM_DIGEST_CHECK_STATUS_MATCH;
+    if (err) {
+        c->desc = g_strdup(err->message);
+        c->block = g_strdup(block);
+    }
+    if (err && where && (where->kind == RAM_DIGEST_WHERE_PAGE ||
+                         where->kind == RAM_DIGEST_WHERE_CHUNK)) {
+        c->has_offset = true;
+        c->offset = where->first_page * RAM_DIGEST_PAGE_SIZE;
+        c->has_page = where->kind == RAM_DIGEST_WHERE_PAGE;
+        c->page = where->first_page;
+    }
+    g_clear_pointer(&dst_pending, qapi_free_RamDigestCheck);
+    dst_pending = c;
+}
+
+void ram_digest_mig_dst_publish(void)
+{
+    if (!dst_pending) {
+        return;
+    }
+    g_clear_pointer(&dst_published, qapi_free_RamDigestCheck);
+    dst_published = g_steal_pointer(&dst_pending);
+    qapi_event_send_x_ram_digest(dst_published);
+}
+
+void ram_digest_mig_dst_forget(void)
+{
+    g_clear_pointer(&dst_pending, qapi_free_RamDigestCheck);
+    g_clear_pointer(&dst_published, qapi_free_RamDigestCheck);
+}
+
+RamDigestCheck *ram_digest_mig_dst_result(void)
+{
+    RamDigestCheck *c;
+
+    if (!dst_published) {
+        return NULL;
+    }
+    c = g_memdup2(dst_published, sizeof(*c));
+    c->block = g_strdup(dst_published->block);
+    c->desc = g_strdup(dst_published->desc);
+    return c;
+}
+
+/* ---- the precopy check ---- */
+
 bool ram_digest_mig_dst_check(GError **errp)
 {
     g_autoptr(GPtrArray) records = g_steal_pointer(&dst_records);
+    RamDigestWhere where = { .kind = RAM_DIGEST_WHERE_NONE };
+    const char *bad = NULL;
+    GError *err = NULL;
 
     if (!migrate_ram_digest()) {
         return true;
     }
     if (!records) {
-        error_setg(errp, "x-ram-digest is on but the source sent no RAM "
+        error_setg(&err, "x-ram-digest is on but the source sent no RAM "
                    "digest");
-        return false;
+        goto out;
     }
     dst_test_corrupt();
     for (guint i = 0; i < records->len; i++) {
@@ -163,19 +232,31 @@ bool ram_digest_mig_dst_check(GError **errp)
         RAMBlock *rb = ram_block_find(r->name);
         g_autoptr(RamDigestBlock) b = NULL;
 
+        bad = r->name;
         if (!rb) {
-            error_setg(errp, "RAM digest for block '%s', which this machine "
+            error_setg(&err, "RAM digest for block '%s', which this machine "
                        "does not have", r->name);
-            return false;
+            goto out;
         }
         b = ram_digest_block_new(r->name, ram_block_host(rb),
                                  ram_block_used_length(rb),
                                  ram_block_written_bitmap(rb));
-        if (!ram_digest_block_check(b, r, 2, errp)) {
-            return false;
+        if (!ram_digest_block_check_where(b, r, 2, &where, &err)) {
+            goto out;
         }
     }
+out:
+    ram_digest_mig_dst_set_result(false, bad, &where, err);
+    if (err) {
+        g_propagate_error(errp, err);
+        return false;
+    }
     return true;
+}
+
+GPtrArray *ram_digest_mig_dst_take_records(void)
+{
+    return g_steal_pointer(&dst_records);
 }
 
 void ram_digest_mig_dst_reset(void)

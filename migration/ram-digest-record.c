@@ -44,14 +44,33 @@ void ram_digest_record_free(RamDigestRecord *r)
     g_free(r);
 }
 
+static void set_where(RamDigestWhere *where, RamDigestWhereKind kind,
+                      uint64_t first, uint64_t last)
+{
+    if (where) {
+        where->kind = kind;
+        where->first_page = first;
+        where->last_page = last;
+    }
+}
+
 bool ram_digest_block_check(RamDigestBlock *b, const RamDigestRecord *expect,
                             unsigned threads, GError **errp)
+{
+    return ram_digest_block_check_where(b, expect, threads, NULL, errp);
+}
+
+bool ram_digest_block_check_where(RamDigestBlock *b,
+                                  const RamDigestRecord *expect,
+                                  unsigned threads, RamDigestWhere *where,
+                                  GError **errp)
 {
     const RamDigestHash *pages, *chunks;
     uint64_t n_pages, n_chunks;
     RamDigestHash mine;
     char want_hex[RAM_DIGEST_HEX_SIZE], got_hex[RAM_DIGEST_HEX_SIZE];
 
+    set_where(where, RAM_DIGEST_WHERE_BLOCK, 0, 0);
     if (strcmp(expect->name, ram_digest_block_name(b)) != 0) {
         error_setg(errp, "RAM digest for block '%s' checked against block "
                    "'%s'", expect->name, ram_digest_block_name(b));
@@ -66,6 +85,7 @@ bool ram_digest_block_check(RamDigestBlock *b, const RamDigestRecord *expect,
     ram_digest_block_update(b, threads);
     ram_digest_block_digest(b, &mine);
     if (ram_digest_hash_equal(&mine, &expect->digest)) {
+        set_where(where, RAM_DIGEST_WHERE_NONE, 0, 0);
         return true;
     }
 
@@ -83,6 +103,7 @@ bool ram_digest_block_check(RamDigestBlock *b, const RamDigestRecord *expect,
         }
         for (uint64_t p = first; p < end; p++) {
             if (page_fingerprint(&pages[p]) != expect->page_fp[p]) {
+                set_where(where, RAM_DIGEST_WHERE_PAGE, p, p);
                 error_setg(errp, "RAM digest mismatch in block '%s': first "
                            "bad page at offset 0x%" PRIx64 " (page %" PRIu64
                            "); digest %s, source sent %s", expect->name,
@@ -91,6 +112,7 @@ bool ram_digest_block_check(RamDigestBlock *b, const RamDigestRecord *expect,
             }
         }
         /* All 32-bit fingerprints collided: name the chunk. */
+        set_where(where, RAM_DIGEST_WHERE_CHUNK, first, end - 1);
         error_setg(errp, "RAM digest mismatch in block '%s': first bad "
                    "chunk at offset 0x%" PRIx64 " (pages %" PRIu64 "-%"
                    PRIu64 ", page not located); digest %s, source sent %s",

@@ -24,6 +24,8 @@ struct RamDigestBlock {
     uint64_t n_chunks;
     const unsigned long *written;   /* not ours; NULL: all pages written */
     unsigned long *dirty;           /* pages to rehash (one bit each) */
+    unsigned long *stale;           /* chunks to recombine (page hashes
+                                     * stored by set_page) */
     RamDigestHash *pages;           /* per page, canonical */
     RamDigestHash *chunks;          /* per chunk, canonical */
 };
@@ -216,7 +218,8 @@ RamDigestBlock *ram_digest_block_new(const char *name, const void *host,
     b->n_chunks = DIV_ROUND_UP(b->n_pages, RAM_DIGEST_CHUNK_PAGES);
     b->written = written;
     b->dirty = g_new0(unsigned long, bitmap_words(b->n_pages));
-    b->pages = g_new(RamDigestHash, b->n_pages);
+    b->stale = g_new0(unsigned long, bitmap_words(b->n_chunks));
+    b->pages = g_new0(RamDigestHash, b->n_pages);
     b->chunks = g_new(RamDigestHash, b->n_chunks);
     ram_digest_block_mark_all_dirty(b);
     return b;
@@ -236,6 +239,7 @@ void ram_digest_block_free(RamDigestBlock *b)
     }
     g_free(b->name);
     g_free(b->dirty);
+    g_free(b->stale);
     g_free(b->pages);
     g_free(b->chunks);
     g_free(b);
@@ -288,6 +292,24 @@ void ram_digest_block_mark_dirty_range(RamDigestBlock *b, uint64_t offset,
     }
 }
 
+void ram_digest_block_clear_dirty(RamDigestBlock *b)
+{
+    memset(b->dirty, 0, bitmap_words(b->n_pages) * sizeof(unsigned long));
+}
+
+void ram_digest_block_set_page(RamDigestBlock *b, uint64_t offset,
+                               const void *data)
+{
+    uint64_t p = offset / RAM_DIGEST_PAGE_SIZE;
+    uint64_t c = p / RAM_DIGEST_CHUNK_PAGES;
+
+    g_assert(offset % RAM_DIGEST_PAGE_SIZE == 0 && p < b->n_pages);
+    hash_page(data, &b->pages[p]);
+    /* Stored, so not to be read from memory by the next update. */
+    b->dirty[p / BITS_PER_LONG] &= ~(1ul << (p % BITS_PER_LONG));
+    b->stale[c / BITS_PER_LONG] |= 1ul << (c % BITS_PER_LONG);
+}
+
 void ram_digest_block_mark_all_dirty(RamDigestBlock *b)
 {
     memset(b->dirty, 0xff, bitmap_words(b->n_pages) * sizeof(unsigned long));
@@ -337,11 +359,14 @@ static uint64_t update_chunk(RamDigestBlock *b, uint64_t c)
     uint64_t first = c * RAM_DIGEST_CHUNK_PAGES;
     uint64_t end = MIN(first + RAM_DIGEST_CHUNK_PAGES, b->n_pages);
     uint64_t read = 0;
+    bool stale = bit_test(b->stale, c);
 
-    if (!chunk_has_dirty(b, first, end)) {
+    if (!stale && !chunk_has_dirty(b, first, end)) {
         return 0;
     }
-    if (end - first == RAM_DIGEST_CHUNK_PAGES &&
+    /* Not for a chunk holding stored hashes: those pages are not zero
+     * just because the written bitmap says nobody wrote them. */
+    if (!stale && end - first == RAM_DIGEST_CHUNK_PAGES &&
         chunk_never_written(b, first, end)) {
         /* The common case of fresh RAM: no page is read or hashed. */
         zero_hashes_once();
@@ -414,6 +439,7 @@ uint64_t ram_digest_block_update(RamDigestBlock *b, unsigned threads)
         total += work[i].pages_read;
     }
     memset(b->dirty, 0, bitmap_words(b->n_pages) * sizeof(unsigned long));
+    memset(b->stale, 0, bitmap_words(b->n_chunks) * sizeof(unsigned long));
     return total;
 }
 

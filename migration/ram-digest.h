@@ -105,6 +105,18 @@ void ram_digest_block_mark_dirty(RamDigestBlock *b,
 void ram_digest_block_mark_dirty_range(RamDigestBlock *b, uint64_t offset,
                                        uint64_t len);
 void ram_digest_block_mark_all_dirty(RamDigestBlock *b);
+/* Forget every dirty mark (nothing is rehashed). */
+void ram_digest_block_clear_dirty(RamDigestBlock *b);
+
+/*
+ * Store the hash of the page at offset (page aligned) computed from data
+ * (NULL: a page of zeros) instead of from the tracked memory: the page
+ * as it was at some moment, e.g. the buffer a postcopy destination
+ * placed.  The page is no longer dirty; its chunk is recombined at the
+ * next update, which does not read the page.
+ */
+void ram_digest_block_set_page(RamDigestBlock *b, uint64_t offset,
+                               const void *data);
 /* Pages waiting to be rehashed. */
 uint64_t ram_digest_block_dirty_pages(const RamDigestBlock *b);
 
@@ -147,6 +159,26 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(RamDigestRecord, ram_digest_record_free)
  */
 bool ram_digest_block_check(RamDigestBlock *b, const RamDigestRecord *expect,
                             unsigned threads, GError **errp);
+
+/* Where a check found the first difference. */
+typedef enum RamDigestWhereKind {
+    RAM_DIGEST_WHERE_NONE,      /* no difference */
+    RAM_DIGEST_WHERE_BLOCK,     /* the block itself (name, length) */
+    RAM_DIGEST_WHERE_PAGE,      /* the page first_page (== last_page) */
+    RAM_DIGEST_WHERE_CHUNK,     /* pages first..last, page not located */
+} RamDigestWhereKind;
+
+typedef struct RamDigestWhere {
+    RamDigestWhereKind kind;
+    uint64_t first_page;
+    uint64_t last_page;
+} RamDigestWhere;
+
+/* ram_digest_block_check() that also says where (where may be NULL). */
+bool ram_digest_block_check_where(RamDigestBlock *b,
+                                  const RamDigestRecord *expect,
+                                  unsigned threads, RamDigestWhere *where,
+                                  GError **errp);
 
 /*
  * Wire form of a record (big-endian, docs/devel/migration/ram-digest.rst):

@@ -255,6 +255,79 @@ static void test_fault_and_place(void)
     fixture_teardown(&f);
 }
 
+/* What the placement observer was told, in order. */
+typedef struct Placed {
+    RAMBlock *rb;
+    ram_addr_t offset;
+    uint64_t len;
+    bool zero;
+    uint8_t bytes[PAGE];
+} Placed;
+
+static void record_placed(void *opaque, RAMBlock *rb, ram_addr_t offset,
+                          uint64_t len, const void *data)
+{
+    GArray *seen = opaque;
+    Placed p = { .rb = rb, .offset = offset, .len = len, .zero = !data };
+
+    g_assert_cmpuint(len, ==, PAGE);
+    if (data) {
+        memcpy(p.bytes, data, PAGE);
+    }
+    g_array_append_val(seen, p);
+}
+
+/* The observer sees each placed page once, with the bytes placed; the
+ * test knob places a page with one byte flipped. */
+static void test_placed_observer(void)
+{
+    g_autoptr(GArray) seen = g_array_new(FALSE, TRUE, sizeof(Placed));
+    Fixture f;
+    uint8_t page[PAGE], other[PAGE];
+    const Placed *p;
+
+    if (!need_uffd()) {
+        return;
+    }
+    fixture_setup(&f, 0, false);
+    postcopy_dest_set_placed_fn(f.d, record_placed, seen);
+    postcopy_dest_test_corrupt(f.d, f.rb, 0x6000 + 17);
+    g_assert_cmpuint(postcopy_dest_nr_blocks(f.d), ==, 1);
+    g_assert_true(postcopy_dest_block(f.d, 0) == f.rb);
+    g_assert_null(postcopy_dest_block(f.d, 1));
+    g_assert_true(postcopy_dest_listen(f.d, NOERR));
+
+    fill(page, PAGE, 0x21);
+    g_assert_true(postcopy_dest_place_page(f.d, f.rb, 0x2000, page, NOERR));
+    g_assert_true(postcopy_dest_place_page(f.d, f.rb, 0x4000, NULL, NOERR));
+    /* A duplicate is not placed, so not observed. */
+    fill(other, PAGE, 0x77);
+    g_assert_true(postcopy_dest_place_page(f.d, f.rb, 0x2000, other, NOERR));
+    /* The knob's page, both as data and as a zero page elsewhere. */
+    g_assert_true(postcopy_dest_place_page(f.d, f.rb, 0x6000, page, NOERR));
+    g_assert_cmpuint(seen->len, ==, 3);
+
+    p = &g_array_index(seen, Placed, 0);
+    g_assert_true(p->rb == f.rb && p->offset == 0x2000 && !p->zero);
+    g_assert_cmpmem(p->bytes, PAGE, page, PAGE);
+    p = &g_array_index(seen, Placed, 1);
+    g_assert_true(p->offset == 0x4000 && p->zero);
+    p = &g_array_index(seen, Placed, 2);
+    g_assert_true(p->offset == 0x6000 && !p->zero);
+    /* Observed and in memory alike: byte 17 flipped, the rest intact. */
+    g_assert_cmpuint(p->bytes[17], ==, page[17] ^ 0xa5);
+    g_assert_cmpuint(f.host[0x6000 + 17], ==, page[17] ^ 0xa5);
+    g_assert_cmpmem(p->bytes, 17, page, 17);
+    g_assert_cmpmem(p->bytes + 18, PAGE - 18, page + 18, PAGE - 18);
+    g_assert_cmpmem(f.host + 0x6000, PAGE, p->bytes, PAGE);
+
+    /* Removed: later placements are not observed. */
+    postcopy_dest_set_placed_fn(f.d, NULL, NULL);
+    g_assert_true(postcopy_dest_place_page(f.d, f.rb, 0x8000, page, NOERR));
+    g_assert_cmpuint(seen->len, ==, 3);
+    fixture_teardown(&f);
+}
+
 static void test_zero_page(void)
 {
     Fixture f;
@@ -746,6 +819,7 @@ int main(int argc, char **argv)
     g_test_add_func("/postcopy-ram/probe", test_not_supported_message);
     g_test_add_func("/postcopy-ram/fault-and-place", test_fault_and_place);
     g_test_add_func("/postcopy-ram/zero-page", test_zero_page);
+    g_test_add_func("/postcopy-ram/placed-observer", test_placed_observer);
     g_test_add_func("/postcopy-ram/host-page-assembly",
                     test_host_page_assembly);
     g_test_add_func("/postcopy-ram/concurrent-faults-deduplicated",

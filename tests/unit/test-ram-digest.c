@@ -207,6 +207,61 @@ static void test_zero_shortcut(void)
     g_assert_cmpmem(got.bytes, 16, want, 16);
 }
 
+/* ---- stored page hashes (the postcopy destination's placements) ---- */
+
+static void test_set_page(void)
+{
+    /* What the pages held when they were stored ... */
+    g_autofree uint8_t *then = random_memory(LEN, 5);
+    /* ... and what the tracked memory holds now (a guest wrote on). */
+    g_autofree uint8_t *now = random_memory(LEN, 6);
+    g_autofree unsigned long *written =
+        g_new0(unsigned long, DIV_ROUND_UP(NPAGES, BITS_PER_LONG));
+    g_autofree unsigned long *held =
+        g_new0(unsigned long, DIV_ROUND_UP(NPAGES, BITS_PER_LONG));
+    g_autoptr(RamDigestBlock) b = ram_digest_block_new("t", now, LEN,
+                                                       written);
+    RamDigestHash got;
+    uint8_t want[16];
+
+    /* Pages 0..9 are held: hashed from memory while it equals `then`. */
+    memcpy(now, then, 10 * PAGE);
+    for (uint64_t p = 0; p < 10; p++) {
+        held[0] |= 1ul << p;
+        written[0] |= 1ul << p;
+    }
+    ram_digest_block_clear_dirty(b);
+    g_assert_cmpuint(ram_digest_block_dirty_pages(b), ==, 0);
+    ram_digest_block_mark_dirty(b, held);
+    g_assert_cmpuint(ram_digest_block_update(b, 2), ==, 10);
+    /* Then the held pages change too: the digest must not notice. */
+    memset(now, 0xee, 10 * PAGE);
+
+    /*
+     * Every other page is stored from `then`, page 100 as zeros (and
+     * unwritten: the never-written shortcut must not apply to a chunk
+     * that holds stored hashes), the last partial chunk included.
+     */
+    memset(then + 100 * PAGE, 0, PAGE);
+    for (uint64_t p = 10; p < NPAGES; p++) {
+        ram_digest_block_set_page(b, p * PAGE,
+                                  p == 100 ? NULL : then + p * PAGE);
+    }
+    g_assert_cmpuint(ram_digest_block_dirty_pages(b), ==, 0);
+    /* Recombining reads no page. */
+    g_assert_cmpuint(ram_digest_block_update(b, 3), ==, 0);
+    ram_digest_block_digest(b, &got);
+    reference_digest(then, LEN, want);
+    g_assert_cmpmem(got.bytes, 16, want, 16);
+
+    /* A stored page clears that page's dirty mark. */
+    ram_digest_block_mark_dirty_range(b, 20 * PAGE, PAGE);
+    ram_digest_block_set_page(b, 20 * PAGE, then + 20 * PAGE);
+    g_assert_cmpuint(ram_digest_block_update(b, 1), ==, 0);
+    ram_digest_block_digest(b, &got);
+    g_assert_cmpmem(got.bytes, 16, want, 16);
+}
+
 /* ---- the destination's check ---- */
 
 static void test_mismatch_locator(void)
@@ -245,6 +300,30 @@ static void test_mismatch_locator(void)
     g_assert_false(ram_digest_block_check(db, rec, 1, &err));
     g_assert_nonnull(strstr(err->message, "(page 150)"));
     g_clear_error(&err);
+
+    /* The same, with the location as numbers. */
+    {
+        RamDigestWhere where;
+
+        ram_digest_block_mark_all_dirty(db);
+        g_assert_false(ram_digest_block_check_where(db, rec, 1, &where,
+                                                    &err));
+        g_clear_error(&err);
+        g_assert_cmpint(where.kind, ==, RAM_DIGEST_WHERE_PAGE);
+        g_assert_cmpuint(where.first_page, ==, 150);
+        g_assert_cmpuint(where.last_page, ==, 150);
+        g_assert_false(ram_digest_block_check_where(other, rec, 1, &where,
+                                                    &err));
+        g_clear_error(&err);
+        g_assert_cmpint(where.kind, ==, RAM_DIGEST_WHERE_BLOCK);
+        dst[150 * PAGE] ^= 1;
+        ram_digest_block_mark_all_dirty(db);
+        g_assert_true(ram_digest_block_check_where(db, rec, 1, &where,
+                                                   &err));
+        g_assert_no_error(err);
+        g_assert_cmpint(where.kind, ==, RAM_DIGEST_WHERE_NONE);
+        dst[150 * PAGE] ^= 1;
+    }
 
     g_assert_false(ram_digest_block_check(other, rec, 1, &err));
     g_assert_nonnull(strstr(err->message, "block 'other'"));
@@ -394,6 +473,7 @@ int main(int argc, char **argv)
     g_test_add_func("/ram-digest/definition", test_definition);
     g_test_add_func("/ram-digest/incremental", test_incremental);
     g_test_add_func("/ram-digest/zero-shortcut", test_zero_shortcut);
+    g_test_add_func("/ram-digest/set-page", test_set_page);
     g_test_add_func("/ram-digest/mismatch-locator", test_mismatch_locator);
     g_test_add_func("/ram-digest/record-wire", test_record_wire);
     g_test_add_func("/ram-digest/phys-ranges", test_phys_ranges);
