@@ -406,6 +406,30 @@ bool mapped_ram_write_pages(int fd, const MappedRamLayout *l,
     return pages_io(fd, true, l, offsets, n, errp);
 }
 
+bool mapped_ram_write_run(int fd, const MappedRamLayout *l, uint64_t first,
+                          uint64_t len, GError **errp)
+{
+    if (len == 0 || len % l->page_size) {
+        error_setg(errp, "mapped-ram: block '%s': a run of 0x%" PRIx64
+                   " bytes is not whole pages", l->name, len);
+        return false;
+    }
+    if (!check_offset(l, first, errp)) {
+        return false;
+    }
+    if (len > l->used_length - first) {
+        error_setg(errp, "mapped-ram: block '%s': a run of 0x%" PRIx64
+                   " bytes at 0x%" PRIx64 " passes the block's end (0x%"
+                   PRIx64 ")", l->name, len, first, l->used_length);
+        return false;
+    }
+    if (fd_is_direct(fd) &&
+        !mapped_ram_direct_io_check(l, l->page_size, errp)) {
+        return false;
+    }
+    return pio_run(fd, true, l, first, len, errp);
+}
+
 bool mapped_ram_read_pages(int fd, const MappedRamLayout *l,
                            const uint64_t *offsets, size_t n, GError **errp)
 {

@@ -117,6 +117,13 @@ unsigned long *mapped_ram_read_bitmap(int fd, const MappedRamLayout *l,
 bool mapped_ram_write_pages(int fd, const MappedRamLayout *l,
                             const uint64_t *offsets, size_t n,
                             GError **errp);
+/*
+ * Write the len bytes of pages starting at byte offset first (whole
+ * pages inside the block) to their slots with one pwritev, continued
+ * when short: the source's coalesced runs.
+ */
+bool mapped_ram_write_run(int fd, const MappedRamLayout *l, uint64_t first,
+                          uint64_t len, GError **errp);
 bool mapped_ram_read_pages(int fd, const MappedRamLayout *l,
                            const uint64_t *offsets, size_t n, GError **errp);
 /*

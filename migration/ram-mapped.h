@@ -50,14 +50,17 @@ bool ram_mapped_save_block(RamMappedSave *ms, QEMUFile *f, size_t i,
 /*
  * Write the pages of `dirty` (bits of word wi of block i) to their slots;
  * pages in `zero`, or found zero when zero_detect, are not written but
- * cleared in the file bitmap.  Returns the bytes written; an I/O error is
- * set on f (so the migration fails with it).  Counts normal and zero
- * pages in mig_stats.
+ * cleared in the file bitmap.  Pages adjoining the previous call's are
+ * gathered into one run (written when it reaches 4 MiB, when a page does
+ * not adjoin, or at completion).  Returns the bytes to be written; an
+ * earlier I/O error is set on f (so the migration fails with it).  Counts
+ * normal and zero pages in mig_stats.
  */
 uint64_t ram_mapped_save_word(RamMappedSave *ms, QEMUFile *f, size_t i,
                               size_t wi, unsigned long dirty,
                               unsigned long zero, bool zero_detect);
-/* Completion, before the END section's EOS: every block's bitmap. */
+/* Completion, before the END section's EOS: the last run, then, once
+ * every write is done, every block's bitmap. */
 bool ram_mapped_save_complete(RamMappedSave *ms, GError **errp);
 
 /*

@@ -465,6 +465,55 @@ static void test_corrupt_file(void)
     tmp_remove(dir, path);
 }
 
+/* A run: whole pages inside the block, one write, refused otherwise. */
+static void test_write_run(void)
+{
+    char *dir, *path = tmp_path(&dir);
+    RAMBlock *rb = block_new("run", 8 * PAGE);
+    MappedRamLayout l = layout(rb, 0);
+    uint8_t *host = ram_block_host(rb);
+    g_autofree uint8_t *back = g_malloc(3 * PAGE);
+    GError *err = NULL;
+    int fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    static const struct {
+        uint64_t first, len;
+        const char *error;
+    } bad[] = {
+        { 0, 0, "a run of 0x0 bytes is not whole pages" },
+        { 0, PAGE + 1, "a run of 0x1001 bytes is not whole pages" },
+        { 1, PAGE, "page offset 0x1 is not a page of the block" },
+        { 8 * PAGE, PAGE, "page offset 0x8000 is not a page" },
+        { 6 * PAGE, 3 * PAGE, "a run of 0x3000 bytes at 0x6000 passes the "
+                              "block's end (0x8000)" },
+        { PAGE, UINT64_MAX - PAGE + 1, "passes the block's end" },
+    };
+
+    g_assert_cmpint(fd, >=, 0);
+    for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_assert_false(mapped_ram_write_run(fd, &l, bad[i].first, bad[i].len,
+                                            &err));
+        g_assert_nonnull(strstr(err->message, bad[i].error));
+        g_clear_error(&err);
+    }
+    /* Nothing was written by the refusals. */
+    g_assert_cmpint(lseek(fd, 0, SEEK_END), ==, 0);
+    for (int i = 0; i < 8 * PAGE; i++) {
+        host[i] = (uint8_t)(i * 13 + 1);
+    }
+    g_assert_true(mapped_ram_write_run(fd, &l, 5 * PAGE, 3 * PAGE, &err));
+    g_assert_no_error(err);
+    g_assert_cmpint(pread(fd, back, 3 * PAGE, l.pages_offset + 5 * PAGE),
+                    ==, 3 * PAGE);
+    g_assert_true(memcmp(back, host + 5 * PAGE, 3 * PAGE) == 0);
+    /* The slots before the run stay holes (read as zero). */
+    g_assert_cmpint(pread(fd, back, PAGE, l.pages_offset + 4 * PAGE), ==,
+                    PAGE);
+    g_assert_true(back[0] == 0 && !memcmp(back, back + 1, PAGE - 1));
+    close(fd);
+    ram_block_free(rb);
+    tmp_remove(dir, path);
+}
+
 /* ---- direct-io rules and channels ---- */
 
 static void test_direct_io_check(void)
@@ -535,6 +584,7 @@ int main(int argc, char **argv)
         g_test_add_data_func(name, &corruptions[i], test_corrupt_header);
     }
     g_test_add_func("/mapped-ram/corrupt-file", test_corrupt_file);
+    g_test_add_func("/mapped-ram/write-run", test_write_run);
     g_test_add_func("/mapped-ram/direct-io-check", test_direct_io_check);
     g_test_add_func("/mapped-ram/channel-fd", test_channel_fd);
     return g_test_run();

@@ -140,6 +140,77 @@ static void test_round_trip(gconstpointer data)
     ram_block_free(dst);
 }
 
+/*
+ * Runs gathered across bitmap words: a 6 MiB block of non-zero pages is
+ * more than one 4 MiB run; a second pass sends pages 63 and 64 (two
+ * words, one run) and 1100 and 1101 in separate calls with a zero page
+ * between passes.  Then a saver freed with a run still gathered (a
+ * cancel): nothing leaks, nothing is written after the free.
+ */
+static void test_runs(void)
+{
+    const uint64_t pages = 1536;
+    g_autofree char *dir = NULL;
+    g_autofree char *path = tmp_file(&dir);
+    RAMBlock *src = block_new("src", pages);
+    RAMBlock *dst = block_new("dst", pages);
+    uint8_t *sh = ram_block_host(src), *dh = ram_block_host(dst);
+    GError *err = NULL;
+    RamMappedSave *ms;
+    QEMUFile *f;
+    struct stat st;
+
+    for (uint64_t p = 0; p < pages; p++) {
+        fill_page(sh, p, 0);
+    }
+    f = file_open_stream(path, true);
+    ms = ram_mapped_save_new(f, 1, &err);
+    g_assert_no_error(err);
+    g_assert_true(ram_mapped_save_block(ms, f, 0, src, &err));
+    save_all(ms, f, pages);
+    fill_page(sh, 63, 0x20);
+    fill_page(sh, 64, 0x21);
+    fill_page(sh, 1100, 0x22);
+    fill_page(sh, 1101, 0x23);
+    memset(sh + 1102 * PAGE, 0, PAGE);
+    g_assert_cmpuint(ram_mapped_save_word(ms, f, 0, 0, 1UL << 63, 0, true),
+                     ==, PAGE);
+    g_assert_cmpuint(ram_mapped_save_word(ms, f, 0, 1, 1, 0, true), ==, PAGE);
+    g_assert_cmpuint(ram_mapped_save_word(ms, f, 0, 1100 / BITS_PER_LONG,
+                                          1UL << (1100 % BITS_PER_LONG), 0,
+                                          true), ==, PAGE);
+    g_assert_cmpuint(ram_mapped_save_word(ms, f, 0, 1101 / BITS_PER_LONG,
+                                          3UL << (1101 % BITS_PER_LONG), 0,
+                                          true), ==, PAGE);
+    g_assert_true(ram_mapped_save_complete(ms, &err));
+    g_assert_no_error(err);
+    ram_mapped_save_free(ms);
+    g_assert_cmpint(qemu_fclose(f), ==, 0);
+
+    f = file_open_stream(path, false);
+    g_assert_true(ram_mapped_load_block(f, dst, "src", &err));
+    g_assert_no_error(err);
+    qemu_fclose(f);
+    g_assert_true(memcmp(dh, sh, pages * PAGE) == 0);
+
+    /* Cancel: the gathered run is dropped, not written. */
+    f = file_open_stream(path, true);
+    ms = ram_mapped_save_new(f, 1, &err);
+    g_assert_no_error(err);
+    g_assert_true(ram_mapped_save_block(ms, f, 0, src, &err));
+    g_assert_cmpuint(ram_mapped_save_word(ms, f, 0, pages / BITS_PER_LONG - 1,
+                                          1UL << 63, 0, true), ==, PAGE);
+    ram_mapped_save_free(ms);
+    qemu_fclose(f);
+    g_assert_cmpint(stat(path, &st), ==, 0);
+    g_assert_cmpint(st.st_blocks * 512, <=, PAGE);   /* the header only */
+
+    unlink(path);
+    rmdir(dir);
+    ram_block_free(src);
+    ram_block_free(dst);
+}
+
 /* The flags a mapped-ram RAM section refuses (wire 7.3). */
 static void test_flags(void)
 {
@@ -273,6 +344,7 @@ int main(int argc, char **argv)
                          test_round_trip);
     g_test_add_data_func("/ram-mapped/round-trip-threads",
                          GUINT_TO_POINTER(BIG_PAGES), test_round_trip);
+    g_test_add_func("/ram-mapped/runs", test_runs);
     g_test_add_func("/ram-mapped/flags", test_flags);
     g_test_add_func("/ram-mapped/offsets", test_offsets);
     g_test_add_func("/ram-mapped/extra-fd-fdset", test_extra_fd_fdset);
