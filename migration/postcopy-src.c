@@ -98,11 +98,15 @@ bool postcopy_src_resolve_request(PostcopySrcQueue *q, const char *name,
                    ")", ram_block_name(rb), start, len, used);
         return false;
     }
+    *out = rb;
+    return true;
+}
+
+void postcopy_src_count_served(PostcopySrcQueue *q)
+{
     g_mutex_lock(&q->lock);
     q->nr_requests++;
     g_mutex_unlock(&q->lock);
-    *out = rb;
-    return true;
 }
 
 bool postcopy_src_queue_push(PostcopySrcQueue *q, RAMBlock *rb,
@@ -125,6 +129,7 @@ bool postcopy_src_queue_push(PostcopySrcQueue *q, RAMBlock *rb,
     req = g_new(PageRequest, 1);
     *req = (PageRequest) { rb, start, len, page };
     g_queue_push_tail(&q->requests, req);
+    q->nr_requests++;
     q->pending_pages += len / page;
     g_cond_broadcast(&q->cond);
     g_mutex_unlock(&q->lock);

@@ -54,14 +54,16 @@ bool postcopy_src_queue_request(PostcopySrcQueue *q, const char *name,
 /*
  * The two halves of postcopy_src_queue_request, for the return-path
  * thread that may send the page itself (ram_postcopy_serve_urgent):
- * resolve checks and counts the request and gives its block; push
- * queues it for the migration thread.
+ * resolve checks the request and gives its block; push queues it for the
+ * migration thread; count_served counts one sent without the queue
+ * (postcopy_src_queue_requests counts both).
  */
 bool postcopy_src_resolve_request(PostcopySrcQueue *q, const char *name,
                                   uint64_t start, uint64_t len,
                                   RAMBlock **rb, GError **errp);
 bool postcopy_src_queue_push(PostcopySrcQueue *q, RAMBlock *rb,
                              uint64_t start, uint64_t len, GError **errp);
+void postcopy_src_count_served(PostcopySrcQueue *q);
 
 /*
  * Take the next requested host page, oldest request first, splitting a

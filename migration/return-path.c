@@ -75,9 +75,10 @@ static int rp_page_request(MigrationState *s, uint16_t type,
                                       req.start, req.len, &rb, errp)) {
         return -1;
     }
-    if (!ram_postcopy_serve_urgent(rb, req.start, req.len) &&
-        !postcopy_src_queue_push(s->pc_queue, rb, req.start, req.len,
-                                 errp)) {
+    if (ram_postcopy_serve_urgent(rb, req.start, req.len)) {
+        postcopy_src_count_served(s->pc_queue);
+    } else if (!postcopy_src_queue_push(s->pc_queue, rb, req.start,
+                                        req.len, errp)) {
         return -1;
     }
     __atomic_fetch_add(&mig_stats.postcopy_requests, 1, __ATOMIC_RELAXED);
