@@ -548,6 +548,10 @@ void migration_outgoing_shutdown(MigrationState *s)
     if (s->rp_file) {
         qemu_file_shutdown(s->rp_file);
     }
+    /* The RP thread may be blocked writing a requested page there. */
+    if (s->preempt_file) {
+        qemu_file_shutdown(s->preempt_file);
+    }
     g_mutex_unlock(&s->file_lock);
     /* Outside file_lock: the set's failure hook takes it. */
     multifd_outgoing_cancel("migration cancelled");

@@ -82,11 +82,13 @@ static void request_page(void *opaque, RAMBlock *rb, ram_addr_t offset,
                          uint64_t len, uint32_t tid)
 {
     MigrationIncomingState *mis = opaque;
-    g_autoptr(GByteArray) out = g_byte_array_new();
+    /* Room for the longest REQ_PAGES_ID: one allocation per fault. */
+    g_autoptr(GByteArray) out = g_byte_array_sized_new(4 + 12 + 1 + 255);
 
     g_mutex_lock(&mis->rp_lock);
     /* No return path (paused): the request stays outstanding and is
-     * re-sent at resume. A failed write shows up on the channels. */
+     * re-sent at resume. A failed write shows up on the channels. The
+     * message goes in one write (qemu_fflush: one writev). */
     if (mis->to_src_file &&
         rp_postcopy_encode_page_request(out, &mis->rp_last_block,
                                         ram_block_name(rb), offset, len,

@@ -7,7 +7,8 @@
  *            {LISTEN, device state, PING 3, PING 0x42, RUN}, PING 4,
  *            -> postcopy-device (return path) or postcopy-active
  *   iterate  requested pages first, background pages as the
- *            max-postcopy-bandwidth allows; postcopy-device ->
+ *            max-postcopy-bandwidth allows (the RP thread sends most
+ *            requested pages itself: ram-urgent.c); postcopy-device ->
  *            postcopy-active once the RP thread has seen PONG(0x42)
  *   complete END + EOF, the destination's SHUT -> completed
  *   pause    a channel error in postcopy-active -> postcopy-paused, wait
@@ -398,6 +399,8 @@ static bool complete(MigrationState *s, QEMUFile *f, GError **errp)
 {
     bool ok;
 
+    /* A page the RP thread took off the bitmap has left before END. */
+    ram_postcopy_urgent_drain();
     bql_lock();
     qemu_file_set_rate_limit(f, 0);
     ok = qemu_savevm_state_complete_postcopy(f, errp);
@@ -458,9 +461,12 @@ int postcopy_outgoing_iterate(MigrationState *s, QEMUFile **pf,
     qemu_fflush(f);
     migration_transferred_update(s, f);
     if (qemu_file_rate_limit_exceeded(f) || ret == 1) {
-        /* A request ends the wait at once. */
+        /* A queued request ends the wait at once; meanwhile the RP
+         * thread may send requested pages on f itself. */
+        ram_postcopy_idle_begin(f);
         postcopy_src_queue_wait(s->pc_queue,
                                 g_get_monotonic_time() + POSTCOPY_IDLE_US);
+        ram_postcopy_idle_end();
     }
     return 1;
 }

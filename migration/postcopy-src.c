@@ -61,12 +61,12 @@ static RAMBlock *lookup_block(PostcopySrcQueue *q, const char *name)
     return q->lookup ? q->lookup(name, q->opaque) : ram_block_find(name);
 }
 
-bool postcopy_src_queue_request(PostcopySrcQueue *q, const char *name,
-                                uint64_t start, uint64_t len, GError **errp)
+bool postcopy_src_resolve_request(PostcopySrcQueue *q, const char *name,
+                                  uint64_t start, uint64_t len,
+                                  RAMBlock **out, GError **errp)
 {
     RAMBlock *rb;
     uint64_t page, used;
-    PageRequest *req;
 
     if (name) {
         rb = lookup_block(q, name);
@@ -98,6 +98,23 @@ bool postcopy_src_queue_request(PostcopySrcQueue *q, const char *name,
                    ")", ram_block_name(rb), start, len, used);
         return false;
     }
+    *out = rb;
+    return true;
+}
+
+void postcopy_src_count_served(PostcopySrcQueue *q)
+{
+    g_mutex_lock(&q->lock);
+    q->nr_requests++;
+    g_mutex_unlock(&q->lock);
+}
+
+bool postcopy_src_queue_push(PostcopySrcQueue *q, RAMBlock *rb,
+                             uint64_t start, uint64_t len, GError **errp)
+{
+    uint64_t page = q->host_page_size ? q->host_page_size
+                                      : ram_block_page_size(rb);
+    PageRequest *req;
 
     g_mutex_lock(&q->lock);
     /* A destination that asks faster than the source sends must not
@@ -117,6 +134,15 @@ bool postcopy_src_queue_request(PostcopySrcQueue *q, const char *name,
     g_cond_broadcast(&q->cond);
     g_mutex_unlock(&q->lock);
     return true;
+}
+
+bool postcopy_src_queue_request(PostcopySrcQueue *q, const char *name,
+                                uint64_t start, uint64_t len, GError **errp)
+{
+    RAMBlock *rb;
+
+    return postcopy_src_resolve_request(q, name, start, len, &rb, errp) &&
+           postcopy_src_queue_push(q, rb, start, len, errp);
 }
 
 bool postcopy_src_take_page(PostcopySrcQueue *q, RAMBlock **rb,

@@ -5,8 +5,9 @@
  * RAM sender, the host-page alignment rule of the dirty bitmap, and the
  * conversion of a destination's received bitmap into a dirty bitmap.
  *
- * Threads: the return-path thread pushes requests
- * (postcopy_src_queue_request); the migration thread takes them
+ * Threads: the return-path thread pushes the requests it does not serve
+ * itself (postcopy_src_queue_request; ram_postcopy_serve_urgent in
+ * ram-urgent.c); the migration thread takes them
  * (postcopy_src_take_page) before continuing its background scan, so
  * requested pages are served first. All queue functions are thread-safe.
  */
@@ -49,6 +50,20 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(PostcopySrcQueue, postcopy_src_queue_free)
 
 bool postcopy_src_queue_request(PostcopySrcQueue *q, const char *name,
                                 uint64_t start, uint64_t len, GError **errp);
+
+/*
+ * The two halves of postcopy_src_queue_request, for the return-path
+ * thread that may send the page itself (ram_postcopy_serve_urgent):
+ * resolve checks the request and gives its block; push queues it for the
+ * migration thread; count_served counts one sent without the queue
+ * (postcopy_src_queue_requests counts both).
+ */
+bool postcopy_src_resolve_request(PostcopySrcQueue *q, const char *name,
+                                  uint64_t start, uint64_t len,
+                                  RAMBlock **rb, GError **errp);
+bool postcopy_src_queue_push(PostcopySrcQueue *q, RAMBlock *rb,
+                             uint64_t start, uint64_t len, GError **errp);
+void postcopy_src_count_served(PostcopySrcQueue *q);
 
 /*
  * Take the next requested host page, oldest request first, splitting a

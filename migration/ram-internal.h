@@ -50,7 +50,9 @@ typedef struct RAMSaveBlock {
     uint8_t *host;
     uint64_t pages;
     size_t words;               /* of bmap */
-    unsigned long *bmap;        /* pages still to send; migration thread */
+    unsigned long *bmap;        /* pages still to send; in postcopy the
+                                   RP thread clears bits too: atomic
+                                   (ram-urgent.c) */
     const unsigned long *written;   /* clear bit: page reads as zeros */
     uint64_t cache_key_base;    /* XBZRLE cache key of the block's page 0 */
     bool ignored;               /* listed, never sent (x-ignore-shared) */
@@ -105,10 +107,9 @@ typedef struct RAMState {
     /* Postcopy (after the discards): requested pages first, no XBZRLE. */
     bool postcopy;
     struct PostcopySrcQueue *queue;
-    /* postcopy-preempt: requested pages go here, with their own
-     * CONTINUE block (NULL forces a name). */
-    QEMUFile *preempt;
-    const RAMSaveBlock *preempt_last;
+    /* Pages whose bits the return-path thread cleared and sent
+     * (ram-urgent.c), not yet taken off dirty_pages; urgent bits lock. */
+    uint64_t urgent_cleared;
 
     /* mapped-ram: pages go to file slots (ram-mapped.c), NULL if off. */
     struct RamMappedSave *mapped;
@@ -136,6 +137,27 @@ void ram_dirty_sync(RAMState *rs);
 void ram_set_dirty_pages(RAMState *rs, uint64_t pages);
 /* Publish rs->total_bytes for ram_bytes_total() (0: no migration). */
 void ram_publish_total(uint64_t bytes);
+
+/* The saver's entry for rb, or NULL. */
+RAMSaveBlock *ram_save_block_of(RAMState *rs, RAMBlock *rb);
+
+/* ---- ram-urgent.c: requested postcopy pages ---- */
+
+/* Postcopy start (rs) and cleanup (NULL): what the RP thread may use. */
+void ram_urgent_attach(RAMState *rs);
+/*
+ * Take the RP thread's cleared bits off rs->dirty_pages. Migration
+ * thread; after it, every clear the migration thread could have seen in
+ * a bitmap is counted.
+ */
+void ram_urgent_fold(RAMState *rs);
+/*
+ * Migration thread: send requested target pages [first, first + n) of
+ * blk on the preempt channel. False when there is none (the caller uses
+ * the main channel).
+ */
+bool ram_urgent_send_preempt(RAMState *rs, RAMSaveBlock *blk,
+                             uint64_t first, uint64_t n);
 
 /* ---- multifd-ram.c: the RAM saver's and loader's multifd hooks ---- */
 

@@ -190,7 +190,10 @@ static uint64_t save_word(RAMState *rs, QEMUFile *f, RAMSaveBlock *blk,
         dirty & ~qatomic_read(&blk->written[wi]) : 0;
     uint64_t bytes = 0, zeros = 0;
 
-    blk->bmap[wi] &= ~dirty;
+    /* Only the bits this clear turned off: in postcopy the RP thread may
+     * have sent some meanwhile (ram-urgent.c). */
+    dirty &= qatomic_fetch_and(&blk->bmap[wi], ~dirty);
+    known_zero &= dirty;
     ram_set_dirty_pages(rs, rs->dirty_pages - __builtin_popcountl(dirty));
     if (rs->mapped) {
         bytes = ram_mapped_save_word(rs->mapped, f, blk - rs->blocks, wi,
@@ -246,7 +249,7 @@ static bool save_next_word(RAMState *rs, QEMUFile *f)
         unsigned long mask = ~0UL << (rs->scan_page % BITS_PER_LONG);
 
         for (; wi < blk->words; wi++, mask = ~0UL) {
-            unsigned long dirty = blk->bmap[wi] & mask;
+            unsigned long dirty = qatomic_read(&blk->bmap[wi]) & mask;
 
             if (dirty) {
                 rs->scan_page = (uint64_t)(wi + 1) * BITS_PER_LONG;
@@ -261,6 +264,10 @@ static bool save_next_word(RAMState *rs, QEMUFile *f)
             wraps++;
             multifd_point(rs, f, RAM_MULTIFD_WRAP);
         }
+    }
+    if (rs->postcopy) {
+        /* What the RP thread cleared since the last fold. */
+        ram_urgent_fold(rs);
     }
     assert(rs->dirty_pages == 0);
     return false;
@@ -304,6 +311,7 @@ void ram_save_cleanup(void *opaque)
     if (!ram_state) {
         return;
     }
+    ram_urgent_attach(NULL);
     memory_global_dirty_log_stop(DIRTY_MEMORY_MIGRATION);
     g_clear_pointer(&ram_state, ram_state_free);
 }
@@ -484,7 +492,7 @@ bool ram_save_postcopy_prepare(QEMUFile *f, void *opaque, GError **errp)
     return qemu_file_get_error_obj(f, errp) == 0;
 }
 
-static RAMSaveBlock *block_of(RAMState *rs, RAMBlock *rb)
+RAMSaveBlock *ram_save_block_of(RAMState *rs, RAMBlock *rb)
 {
     for (size_t i = 0; i < rs->nr_blocks; i++) {
         if (rs->blocks[i].rb == rb) {
@@ -508,66 +516,11 @@ static void save_requested(RAMState *rs, QEMUFile *f, RAMSaveBlock *blk,
         unsigned long bit = 1UL << (p % BITS_PER_LONG);
 
         /* save_word clears the bit and counts it when it was dirty. */
-        if (!(blk->bmap[wi] & bit)) {
-            blk->bmap[wi] |= bit;
+        if (!(qatomic_fetch_or(&blk->bmap[wi], bit) & bit)) {
             ram_set_dirty_pages(rs, rs->dirty_pages + 1);
         }
         save_word(rs, f, blk, wi, bit);
         ram_stat_add(&mig_stats.postcopy_urgent_main_pages, 1);
-    }
-}
-
-/*
- * A requested host page on the preempt channel (wire 6.3): plain
- * records, copied (the channel is flushed at once anyway).
- */
-static void save_requested_preempt(RAMState *rs, QEMUFile *pf,
-                                   RAMSaveBlock *blk, uint64_t offset,
-                                   uint64_t len)
-{
-    uint64_t bytes = 0;
-
-    for (uint64_t p = offset >> TARGET_PAGE_BITS;
-         p < (offset + len) >> TARGET_PAGE_BITS && p < blk->pages; p++) {
-        size_t wi = p / BITS_PER_LONG;
-        unsigned long bit = 1UL << (p % BITS_PER_LONG);
-        uint64_t off = p << TARGET_PAGE_BITS;
-        const uint8_t *host = blk->host + off;
-        bool zero = rs->zero_detect && ram_page_is_zero(host);
-        uint64_t word = off | (zero ? RAM_SAVE_FLAG_ZERO : RAM_SAVE_FLAG_PAGE);
-
-        if (blk->bmap[wi] & bit) {
-            blk->bmap[wi] &= ~bit;
-            ram_set_dirty_pages(rs, rs->dirty_pages - 1);
-        }
-        if (rs->preempt_last == blk) {
-            qemu_put_be64(pf, word | RAM_SAVE_FLAG_CONTINUE);
-            bytes += 8;
-        } else {
-            qemu_put_be64(pf, word);
-            qemu_put_counted_string(pf, blk->name);
-            rs->preempt_last = blk;
-            bytes += 9 + strlen(blk->name);
-        }
-        if (zero) {
-            qemu_put_byte(pf, 0);
-            bytes += 1;
-            ram_stat_add(&mig_stats.zero_pages, 1);
-        } else {
-            qemu_put_buffer(pf, host, TARGET_PAGE_SIZE);
-            bytes += TARGET_PAGE_SIZE;
-            ram_stat_add(&mig_stats.normal_pages, 1);
-        }
-        ram_stat_add(&mig_stats.postcopy_preempt_pages, 1);
-    }
-    ram_stat_add(&mig_stats.postcopy_bytes, bytes);
-}
-
-void ram_postcopy_set_preempt(QEMUFile *f)
-{
-    if (ram_state) {
-        ram_state->preempt = f;
-        ram_state->preempt_last = NULL;
     }
 }
 
@@ -582,15 +535,13 @@ static int ram_save_postcopy_iterate(RAMState *rs, QEMUFile *f,
     for (;;) {
         bool urgent = false;
 
+        /* Requests the RP thread could not send itself. */
         while (postcopy_src_take_page(rs->queue, &rb, &offset, &len)) {
-            RAMSaveBlock *blk = block_of(rs, rb);
+            RAMSaveBlock *blk = ram_save_block_of(rs, rb);
 
-            if (blk && !blk->ignored) {
-                if (rs->preempt) {
-                    save_requested_preempt(rs, rs->preempt, blk, offset, len);
-                    qemu_fflush(rs->preempt);
-                    continue;
-                }
+            if (blk && !blk->ignored &&
+                !ram_urgent_send_preempt(rs, blk, offset >> TARGET_PAGE_BITS,
+                                         len >> TARGET_PAGE_BITS)) {
                 save_requested(rs, f, blk, offset, len);
                 urgent = true;
             }
@@ -600,6 +551,7 @@ static int ram_save_postcopy_iterate(RAMState *rs, QEMUFile *f,
             stage_flush(rs, f);
             qemu_fflush(f);
         }
+        ram_urgent_fold(rs);
         if (!rs->dirty_pages || qemu_file_rate_limit_exceeded(f) ||
             qemu_file_get_error(f) || g_get_monotonic_time() > deadline) {
             break;
@@ -616,6 +568,9 @@ bool ram_postcopy_done(void)
 {
     RAMState *rs = ram_state;
 
+    if (rs && rs->postcopy) {
+        ram_urgent_fold(rs);
+    }
     return !rs || (rs->dirty_pages == 0 &&
                    postcopy_src_queue_pending_pages(rs->queue) == 0);
 }
@@ -662,6 +617,8 @@ bool ram_postcopy_start(QEMUFile *f, struct PostcopySrcQueue *q,
             return false;
         }
     }
+    /* From here on the RP thread may send requested pages itself. */
+    ram_urgent_attach(rs);
     return true;
 }
 

@@ -96,6 +96,22 @@ bool ram_postcopy_start(QEMUFile *f, struct PostcopySrcQueue *q,
                         GError **errp);
 /* postcopy-preempt: send requested pages on f (NULL: the main channel). */
 void ram_postcopy_set_preempt(QEMUFile *f);
+/*
+ * Return-path thread (ram-urgent.c): send the requested host pages
+ * [start, start + len) of rb now, on the preempt channel, or on the main
+ * channel when the migration thread is idle. False when this thread may
+ * not (the caller queues the request for the migration thread).
+ */
+bool ram_postcopy_serve_urgent(RAMBlock *rb, ram_addr_t start, uint64_t len);
+/*
+ * Migration thread, postcopy: between two PART sections it waits idle on
+ * the main channel f; meanwhile the return-path thread may write whole
+ * PART sections of requested pages on it. End waits for such a write.
+ */
+void ram_postcopy_idle_begin(QEMUFile *f);
+void ram_postcopy_idle_end(void);
+/* Before the END section: requested pages being sent have gone. */
+void ram_postcopy_urgent_drain(void);
 /* Nothing dirty and nothing requested: postcopy can complete. */
 bool ram_postcopy_done(void);
 /* The channel was lost (4.6): the next page record names its block. */

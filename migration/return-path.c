@@ -17,6 +17,7 @@
 #include "migration/migration-core.h"
 #include "migration/migration-stats.h"
 #include "migration/postcopy-src.h"
+#include "migration/ram.h"
 #include "migration/rp-postcopy.h"
 #include "migration/savevm.h"
 #include "migration/status.h"
@@ -44,12 +45,16 @@ static uint32_t be32_at(const uint8_t *p)
            ((uint32_t)p[2] << 8) | p[3];
 }
 
-/* REQ_PAGES_ID / REQ_PAGES (5.3.3): queue for the migration thread. */
+/*
+ * REQ_PAGES_ID / REQ_PAGES (5.3.3): send the page from this thread when
+ * RAM can (ram-urgent.c), else queue it for the migration thread.
+ */
 static int rp_page_request(MigrationState *s, uint16_t type,
                            const uint8_t *buf, uint16_t len, GError **errp)
 {
     MigrationStatus st = g_atomic_int_get(s->state);
     RpPageRequest req;
+    RAMBlock *rb;
 
     /*
      * Between sending the package and leaving `device` the migration
@@ -65,9 +70,15 @@ static int rp_page_request(MigrationState *s, uint16_t type,
         return -1;
     }
     if (!rp_postcopy_decode_page_request(type, buf, len, &req, errp) ||
-        !postcopy_src_queue_request(s->pc_queue,
-                                    req.has_name ? req.name : NULL,
-                                    req.start, req.len, errp)) {
+        !postcopy_src_resolve_request(s->pc_queue,
+                                      req.has_name ? req.name : NULL,
+                                      req.start, req.len, &rb, errp)) {
+        return -1;
+    }
+    if (ram_postcopy_serve_urgent(rb, req.start, req.len)) {
+        postcopy_src_count_served(s->pc_queue);
+    } else if (!postcopy_src_queue_push(s->pc_queue, rb, req.start,
+                                        req.len, errp)) {
         return -1;
     }
     __atomic_fetch_add(&mig_stats.postcopy_requests, 1, __ATOMIC_RELAXED);

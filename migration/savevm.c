@@ -205,6 +205,32 @@ int qemu_savevm_state_iterate_postcopy(QEMUFile *f, GError **errp)
     return savevm_iterate(f, true, errp);
 }
 
+bool qemu_savevm_live_section_id(const char *idstr, uint32_t *section_id)
+{
+    const VMStateEntry *e;
+
+    FOREACH_ENTRY(e) {
+        if (e->ops && e->ops->save_live_iterate &&
+            strcmp(e->idstr, idstr) == 0) {
+            *section_id = e->section_id;
+            return true;
+        }
+    }
+    return false;
+}
+
+void qemu_savevm_put_part_header(QEMUFile *f, uint32_t section_id)
+{
+    qemu_put_byte(f, QEMU_VM_SECTION_PART);
+    qemu_put_be32(f, section_id);
+}
+
+void qemu_savevm_put_part_footer(QEMUFile *f, uint32_t section_id)
+{
+    qemu_put_byte(f, QEMU_VM_SECTION_FOOTER);
+    qemu_put_be32(f, section_id);
+}
+
 static void sum_pending(bool exact, uint64_t *must_precopy,
                         uint64_t *can_postcopy)
 {

@@ -79,6 +79,15 @@ int qemu_savevm_switchover_ack_needed_count(void);
 /* A PART section per live entry, whatever the rate limit (the entry
  * paces its background data itself). Return as qemu_savevm_state_iterate. */
 int qemu_savevm_state_iterate_postcopy(QEMUFile *f, GError **errp);
+/*
+ * One more PART section of the live entry idstr, written by another
+ * thread than the migration thread while that one is between sections
+ * (RAM's urgent pages, ram-urgent.c): its section id (false: no such
+ * entry), then the framing around the body.
+ */
+bool qemu_savevm_live_section_id(const char *idstr, uint32_t *section_id);
+void qemu_savevm_put_part_header(QEMUFile *f, uint32_t section_id);
+void qemu_savevm_put_part_footer(QEMUFile *f, uint32_t section_id);
 /* This migration will have no VM description (postcopy start, step 1). */
 void qemu_savevm_discard_vmdesc(void);
 /* PART sections of the entries that prepare for postcopy (step 3). */

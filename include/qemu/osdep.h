@@ -55,6 +55,7 @@
 #define qatomic_or(p, v)        ((void)__atomic_fetch_or(p, v, __ATOMIC_SEQ_CST))
 #define qatomic_and(p, v)       ((void)__atomic_fetch_and(p, v, __ATOMIC_SEQ_CST))
 #define qatomic_fetch_or(p, v)  __atomic_fetch_or(p, v, __ATOMIC_SEQ_CST)
+#define qatomic_fetch_and(p, v) __atomic_fetch_and(p, v, __ATOMIC_SEQ_CST)
 #define qatomic_xchg(p, v)      __atomic_exchange_n(p, v, __ATOMIC_SEQ_CST)
 #define qatomic_inc(p)          ((void)__atomic_fetch_add(p, 1, __ATOMIC_SEQ_CST))
 #define qatomic_dec(p)          ((void)__atomic_fetch_sub(p, 1, __ATOMIC_SEQ_CST))

@@ -120,6 +120,41 @@ static void test_queue_order_and_carry_over(void)
     blocks_cleanup(&b);
 }
 
+/*
+ * The return-path thread resolves every request (counted, carry-over
+ * block remembered) but queues only those it does not send itself.
+ */
+static void test_resolve_then_push(void)
+{
+    Blocks b;
+    g_autoptr(PostcopySrcQueue) q = NULL;
+    RAMBlock *rb = NULL, *got;
+    ram_addr_t off;
+    uint64_t len;
+
+    blocks_init(&b);
+    q = postcopy_src_queue_new(NULL, NULL, 0);
+    g_assert_true(postcopy_src_resolve_request(q, "pc.t.ram", 0x3000, PAGE,
+                                               &rb, NOERR));
+    g_assert_true(rb == b.ram);
+    g_assert_cmpuint(postcopy_src_queue_requests(q), ==, 0);
+    /* Served directly: counted, nothing queued, the block carries over. */
+    postcopy_src_count_served(q);
+    g_assert_cmpuint(postcopy_src_queue_requests(q), ==, 1);
+    g_assert_cmpuint(postcopy_src_queue_pending_pages(q), ==, 0);
+    g_assert_false(postcopy_src_take_page(q, &got, &off, &len));
+    rb = NULL;
+    g_assert_true(postcopy_src_resolve_request(q, NULL, 0x8000, 2 * PAGE,
+                                               &rb, NOERR));
+    g_assert_true(rb == b.ram);
+    g_assert_true(postcopy_src_queue_push(q, rb, 0x8000, 2 * PAGE, NOERR));
+    g_assert_cmpuint(postcopy_src_queue_requests(q), ==, 2);
+    g_assert_cmpuint(postcopy_src_queue_pending_pages(q), ==, 2);
+    take_expect(q, b.ram, 0x8000);
+    take_expect(q, b.ram, 0x9000);
+    blocks_cleanup(&b);
+}
+
 static void test_queue_checks(void)
 {
     Blocks b;
@@ -596,6 +631,8 @@ int main(int argc, char **argv)
     g_test_add_func("/postcopy-src/queue/order-carry-over",
                     test_queue_order_and_carry_over);
     g_test_add_func("/postcopy-src/queue/checks", test_queue_checks);
+    g_test_add_func("/postcopy-src/queue/resolve-push",
+                    test_resolve_then_push);
     g_test_add_func("/postcopy-src/queue/reset", test_queue_reset_forgets_block);
     g_test_add_func("/postcopy-src/queue/lookup", test_queue_lookup_scope);
     g_test_add_func("/postcopy-src/queue/bound", test_queue_bound);
