@@ -298,10 +298,25 @@ static bool tls_send_buffer(void *opaque, const void *buf, size_t len,
     return ok;
 }
 
+/*
+ * The writer queue failed (err): a cancel says less than the shutdown
+ * that caused it, whichever of the producer's push or flush hears of it.
+ */
+static void tls_writer_error(MigChannel *ch, GError *err, GError **errp)
+{
+    if (tls_is_shut(ch, MIG_CHANNEL_SHUTDOWN_WRITE)) {
+        g_error_free(err);
+        error_setg(errp, "%s: channel was shut down while writing", ch->name);
+    } else {
+        g_propagate_error(errp, err);
+    }
+}
+
 static ssize_t tls_channel_writev(MigChannel *ch, const struct iovec *iov,
                                   int iovcnt, GError **errp)
 {
     TLSChannel *t = tls_of(ch);
+    GError *err = NULL;
     size_t total = 0;
 
     if (!tls_check_writable(ch, errp)) {
@@ -313,7 +328,8 @@ static ssize_t tls_channel_writev(MigChannel *ch, const struct iovec *iov,
     for (int i = 0; i < iovcnt; i++) {
         total += iov[i].iov_len;
     }
-    if (!write_behind_push(t->writer, iov, iovcnt, errp)) {
+    if (!write_behind_push(t->writer, iov, iovcnt, &err)) {
+        tls_writer_error(ch, err, errp);
         return -1;
     }
     return total;
@@ -327,13 +343,7 @@ static bool tls_channel_flush(MigChannel *ch, GError **errp)
     if (!t->writer || write_behind_drain(t->writer, &err)) {
         return true;
     }
-    /* A cancel says less than the shutdown that caused it. */
-    if (tls_is_shut(ch, MIG_CHANNEL_SHUTDOWN_WRITE)) {
-        g_clear_error(&err);
-        error_setg(errp, "%s: channel was shut down while writing", ch->name);
-    } else {
-        g_propagate_error(errp, err);
-    }
+    tls_writer_error(ch, err, errp);
     return false;
 }
 
