@@ -154,6 +154,18 @@ bool postcopy_outgoing_start(MigrationState *s, QEMUFile *f, GError **errp)
                                          __ATOMIC_RELAXED),
                          __ATOMIC_RELAXED);
         ok = qemu_file_get_error_obj(f, errp) == 0;
+        if (!ok && s->rp_thread &&
+            migrate_src_set_state(s, MIGRATION_STATUS_DEVICE,
+                                  MIGRATION_STATUS_POSTCOPY_DEVICE)) {
+            /*
+             * The package may have reached the destination before the
+             * channel broke (it loads it, fails and hangs up while our
+             * PING(4) is still going out): report the state the
+             * destination may be in, then fail from it -- nothing has
+             * confirmed the package, so the guest resumes here (Q1).
+             */
+            s->postcopy_device_since = migration_now_ms();
+        }
     }
     if (ok) {
         qemu_file_set_rate_limit(f, migrate_max_postcopy_bandwidth());
