@@ -21,6 +21,7 @@ import glob
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -151,6 +152,11 @@ def run_proc(builddir, seconds):
             'findings': [os.path.join(findings, n) for n in new], 'log': log}
 
 
+def children_cpu_s():
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
 def load_known():
     path = os.path.join(SRC, 'tests', 'fuzz', 'known', 'known.json')
     with open(path) as f:
@@ -209,19 +215,30 @@ def main():
     start = time.monotonic()
     for name in names:
         print(f'run-fuzz: {name} for {share:.0f}s', flush=True)
+        # CPU time of the fuzzer and everything it waited for (libFuzzer's
+        # fork workers, the process fuzzer's emulators): on a shared
+        # machine that, not the wall share, is the effort spent.
+        cpu0 = children_cpu_s()
         if name == 'proc':
-            results.append(run_proc(args.builddir, share))
+            r = run_proc(args.builddir, share)
         else:
-            results.append(run_libfuzzer(args.builddir, name, share))
+            r = run_libfuzzer(args.builddir, name, share)
+        r['cpu'] = children_cpu_s() - cpu0
+        results.append(r)
     classify(args.builddir, results)
     print()
-    print(f'{"fuzzer":26} {"execs":>9} {"cov":>6} {"ft":>6} '
+    print(f'{"fuzzer":26} {"cpu s":>6} {"execs":>9} {"cov":>6} {"ft":>6} '
           f'{"corpus":>6} {"new":>4} {"known":>5}')
     for r in results:
-        print(f'{r["target"]:26} {r["execs"]:>9} {r["cov"]:>6} {r["ft"]:>6} '
+        print(f'{r["target"]:26} {r["cpu"]:>6.0f} {r["execs"]:>9} '
+              f'{r["cov"]:>6} {r["ft"]:>6} '
               f'{r["corpus"]:>6} {len(r["findings"]):>4} {len(r["known"]):>5}')
     total = sum(len(r['findings']) for r in results)
-    print(f'\nrun-fuzz: {time.monotonic() - start:.0f}s, {total} new findings')
+    cpu = sum(r['cpu'] for r in results)
+    execs = sum(r['execs'] for r in results)
+    print(f'\nrun-fuzz: {time.monotonic() - start:.0f}s wall, '
+          f'{cpu:.0f} CPU-s ({cpu / 3600:.2f} CPU-hours), {execs} execs, '
+          f'{total} new findings')
     for r in results:
         for path, kid in r['known']:
             print(f'  {r["target"]}: known {kid}: {path}')
