@@ -72,7 +72,21 @@ typedef enum {
     OUT_RECOVERED = 4,      /* both paused, recovery completed: DST */
     OUT_OPERATOR = 8,       /* neither; management may cont the source */
     OUT_LOST = 16,          /* the killed process held the only copy */
+    OUT_MISMATCH = 32,      /* DST, its digest check reported the page */
 } Outcome;
+
+/*
+ * postcopy-recover x corrupt flips one bit of the received-page bitmap
+ * the destination sends in the recovery handshake: that of a page far
+ * above everything sent before the pause (the guest's range ends near
+ * 101 MiB, and the pause comes within seconds of throttled transfer), so
+ * the source takes it for received and never sends it.  Offset of the
+ * bitmap on the return path (spec wire-format 5.3.5): be16 type, be16
+ * length, the name's length byte, the name, be64 bitmap size.
+ */
+#define SKIPPED_PAGE        ((120u << 20) / 4096)
+#define RAM_BLOCK_NAME      "cr16.ram"
+#define RECV_BITMAP_AT      (2 + 2 + 1 + strlen(RAM_BLOCK_NAME) + 8)
 
 /* Why a cell cannot be run; NULL when it can. */
 static const char *cell_impossible(CellState st, CellFault fa)
@@ -106,18 +120,6 @@ static const char *cell_impossible(CellState st, CellFault fa)
     if (fa == FA_CORRUPT && st == ST_DEVICE) {
         return "the source reports device only once the few KiB of device "
                "state are out: no byte is left to corrupt";
-    }
-    if (fa == FA_CORRUPT && st == ST_PC_RECOVER) {
-        return "the held channel carries only the handshake, whose "
-               "received-page bitmaps are checked for size and end mark "
-               "but not bit by bit: a flipped bit can make the source "
-               "skip a page the destination lacks, and x-ram-digest does "
-               "not cover postcopy yet (a finding, see the matrix doc)";
-    }
-    if (fa == FA_CORRUPT && st >= ST_PC_DEVICE) {
-        return "postcopy pages are not covered by x-ram-digest yet: a "
-               "flipped page byte would go unnoticed (docs/interop/"
-               "ram-digest.rst)";
     }
     return NULL;
 }
@@ -174,7 +176,17 @@ static unsigned cell_allowed(CellState st, CellFault fa)
         return st == ST_DEVICE ? OUT_SRC | OUT_DST | OUT_OPERATOR
                                : OUT_SRC | handover;
     case FA_CORRUPT:
-        return OUT_SRC;
+        if (st == ST_PC_RECOVER) {
+            /* The skipped page is reported at completion. */
+            return OUT_MISMATCH;
+        }
+        if (st == ST_PC_DEVICE) {
+            /* A broken stream before the package was confirmed fails
+             * back to the source (safe start); after, it pauses. */
+            return OUT_SRC | OUT_RECOVERED | OUT_MISMATCH;
+        }
+        /* Postcopy: the stream breaks, or the page byte is reported. */
+        return postcopy ? OUT_RECOVERED | OUT_MISMATCH : OUT_SRC;
     default:
         return 0;
     }
@@ -188,6 +200,10 @@ typedef struct Cell {
     FaultProxy *proxy;          /* the migration's first channel */
     FaultProxy *rproxy;         /* the held recovery channel */
     FaultProxy *fp;             /* the one the fault acts on */
+    FaultProxy *cproxy;         /* corrupt: where the byte is flipped */
+    FaultProxyDir cdir;
+    uint64_t coff;
+    uint8_t cmask;
     bool released;              /* the state's hold was let go */
     char *rproxy_path;          /* where rproxy forwards to */
     char *digest;               /* the source's RAM when it stopped */
@@ -267,11 +283,18 @@ static void set_caps(Cell *c)
         "return-path", "postcopy-ram", "x-postcopy-safe-start", NULL };
     static const char *const corrupt[] = {
         "return-path", "x-ram-digest", NULL };
-    const char *const *caps = c->fa == FA_CORRUPT ? corrupt : precopy;
+    bool postcopy = c->st >= ST_PC_DEVICE && c->st != ST_COMPLETED;
+    const char *const *caps = c->fa == FA_CORRUPT && !postcopy ? corrupt
+                                                                : precopy;
 
     for (int i = 0; caps[i]; i++) {
         migrate_set_capability(c->from, caps[i], true);
         migrate_set_capability(c->to, caps[i], true);
+    }
+    if (c->fa == FA_CORRUPT && postcopy) {
+        /* Postcopy pages are checked at completion (ram-digest.rst). */
+        migrate_set_capability(c->from, "x-ram-digest", true);
+        migrate_set_capability(c->to, "x-ram-digest", true);
     }
     if (c->st == ST_PRE_SWITCHOVER) {
         migrate_set_capability(c->from, "pause-before-switchover", true);
@@ -421,8 +444,9 @@ static void cell_drive(Cell *c)
     case ST_PC_RECOVER_SETUP:
     case ST_PC_RECOVER:
         wait_status(c->from, "active", "source");
-        if (c->st != ST_PC_DEVICE) {
-            /* Keep postcopy-active for as long as the test needs. */
+        if (c->st != ST_PC_DEVICE || c->fa == FA_CORRUPT) {
+            /* Keep postcopy-active for as long as the test needs (and
+             * in postcopy-device pages left to corrupt). */
             migrate_set_parameter_int(c->from, "max-postcopy-bandwidth",
                                       4096);
         }
@@ -430,6 +454,18 @@ static void cell_drive(Cell *c)
                                  "{'execute': 'migrate-start-postcopy'}");
         if (c->st == ST_PC_DEVICE) {
             wait_status(c->from, "postcopy-device", "source");
+            if (c->fa == FA_CORRUPT) {
+                /*
+                 * The destination leaves active once it has read the
+                 * whole package (it listens from inside it): the byte to
+                 * flip is then a page's, not device state's, which
+                 * x-ram-digest does not cover (see pre-switchover).
+                 */
+                const char *read[] = { "postcopy-device",
+                                       "postcopy-active", NULL };
+
+                wait_status_in(c->to, read, "destination");
+            }
             break;
         }
         wait_status(c->from, "postcopy-active", "source");
@@ -510,11 +546,24 @@ static void cell_inject(Cell *c)
         fault_proxy_half_close(c->fp, FAULT_PROXY_TO_TARGET);
         break;
     case FA_CORRUPT:
-        /* A byte not yet delivered: RAM data or a section header. */
-        fault_proxy_corrupt(c->proxy, FAULT_PROXY_TO_TARGET,
-                            fault_proxy_bytes(c->proxy,
-                                              FAULT_PROXY_TO_TARGET) +
-                            4096, 0x20);
+        if (c->st == ST_PC_RECOVER) {
+            /* The offset assumes one migrated block. */
+            g_assert_true(g_str_has_prefix(c->digest, RAM_BLOCK_NAME "="));
+            g_assert_nonnull(strchr(c->digest, ';'));
+            g_assert_null(strchr(strchr(c->digest, ';') + 1, ';'));
+            c->cproxy = c->rproxy;
+            c->cdir = FAULT_PROXY_TO_CLIENT;
+            c->coff = RECV_BITMAP_AT + SKIPPED_PAGE / 8;
+            c->cmask = 1u << (SKIPPED_PAGE % 8);
+        } else {
+            /* A byte not yet delivered: RAM data or a section header. */
+            c->cproxy = c->proxy;
+            c->cdir = FAULT_PROXY_TO_TARGET;
+            c->coff = fault_proxy_bytes(c->proxy, FAULT_PROXY_TO_TARGET) +
+                      4096;
+            c->cmask = 0x20;
+        }
+        fault_proxy_corrupt(c->cproxy, c->cdir, c->coff, c->cmask);
         break;
     default:
         g_assert_not_reached();
@@ -573,7 +622,8 @@ static void cell_follow_up(Cell *c)
     if (state_is_held(c->st)) {
         cell_release(c);
     }
-    if (postcopy && !c->from_dead && !c->to_dead) {
+    if ((postcopy || (c->st == ST_PC_DEVICE && c->fa == FA_CORRUPT)) &&
+        !c->from_dead && !c->to_dead) {
         migrate_set_parameter_int(c->from, "max-postcopy-bandwidth", 0);
     }
 }
@@ -604,12 +654,105 @@ static void cell_recover(Cell *c)
     unlink(p);
 }
 
+/*
+ * The destination's x-ram-digest report: query-migrate's member, which
+ * the X_RAM_DIGEST event must repeat.
+ */
+static JsonObject *digest_report(QTestState *to)
+{
+    g_autoptr(JsonObject) info = migrate_query(to);
+    g_autoptr(JsonObject) ev = NULL;
+    JsonObject *r, *e;
+
+    if (!json_object_has_member(info, "x-ram-digest")) {
+        g_error("the destination completed a postcopy with x-ram-digest "
+                "and reports no check");
+    }
+    r = json_object_ref(json_object_get_object_member(info, "x-ram-digest"));
+    ev = qtest_qmp_eventwait_ref(to, "X_RAM_DIGEST");
+    e = json_object_get_object_member(ev, "data");
+    g_assert_true(json_object_get_boolean_member(r, "postcopy"));
+    g_assert_true(json_object_get_boolean_member(e, "postcopy"));
+    g_assert_cmpstr(json_object_get_string_member(e, "status"), ==,
+                    json_object_get_string_member(r, "status"));
+    g_assert_cmpint(json_object_has_member(e, "page"), ==,
+                    json_object_has_member(r, "page"));
+    if (json_object_has_member(r, "page")) {
+        g_assert_cmpint(json_object_get_int_member(e, "page"), ==,
+                        json_object_get_int_member(r, "page"));
+    }
+    return r;
+}
+
+/* The flipped byte reached its receiver (else nothing was tested). */
+static uint8_t corrupt_delivered(Cell *c)
+{
+    uint8_t was;
+
+    if (!fault_proxy_corrupted(c->cproxy, c->cdir, &was)) {
+        g_error("%s x corrupt: byte %" PRIu64 " of the %s was never "
+                "flipped and delivered", state_names[c->st], c->coff,
+                c->cdir == FAULT_PROXY_TO_TARGET ? "stream" : "return path");
+    }
+    return was;
+}
+
+/*
+ * A postcopy destination completed after a flipped byte: only a reported
+ * mismatch naming the damaged page keeps the promise.  A "match" would
+ * mean the corruption went unnoticed: each page is sent once here (the
+ * source is stopped, the destination's guest never runs, so nothing is
+ * re-dirtied or requested), so no later copy can have repaired it.
+ */
+static Outcome corrupt_completed(Cell *c, const char *src_st)
+{
+    g_autoptr(JsonObject) r = digest_report(c->to);
+    uint8_t was = corrupt_delivered(c);
+    const char *status = json_object_get_string_member(r, "status");
+    const char *desc;
+    int64_t page;
+
+    if (!strcmp(status, "match")) {
+        g_error("%s x corrupt: byte %" PRIu64 " was flipped (0x%02x -> "
+                "0x%02x) and the destination completed reporting 'match': "
+                "the corruption went unnoticed", state_names[c->st],
+                c->coff, was, was ^ c->cmask);
+    }
+    g_assert_cmpstr(status, ==, "mismatch");
+    /* The source has handed over for good; only the destination has it. */
+    g_assert_cmpstr(src_st, ==, "completed");
+    g_assert_cmpstr(json_object_get_string_member(r, "block"), ==,
+                    RAM_BLOCK_NAME);
+    g_assert_true(json_object_has_member(r, "page"));
+    page = json_object_get_int_member(r, "page");
+    desc = json_object_get_string_member(r, "desc");
+    g_assert_cmpint(json_object_get_int_member(r, "offset"), ==,
+                    page * 4096);
+    g_test_message("%s x corrupt: byte %" PRIu64 " flipped (0x%02x -> "
+                   "0x%02x); the destination completed and reported: %s",
+                   state_names[c->st], c->coff, was, was ^ c->cmask, desc);
+    if (c->st == ST_PC_RECOVER) {
+        g_assert_cmpint(page, ==, SKIPPED_PAGE);
+        g_assert_nonnull(strstr(desc, "was never received"));
+    } else if (!strstr(desc, "was never received")) {
+        /* The named page really differs (cr16.ram is at physical 0). */
+        g_autofree uint8_t *src = g_malloc(4096);
+        g_autofree uint8_t *dst = g_malloc(4096);
+
+        qtest_memread(c->from, page * 4096, src, 4096);
+        qtest_memread(c->to, page * 4096, dst, 4096);
+        g_assert_true(memcmp(src, dst, 4096) != 0);
+    }
+    return OUT_MISMATCH;
+}
+
 /* Settle, classify, and check the digests. */
 static Outcome cell_settle(Cell *c)
 {
     g_autofree char *src_st = NULL, *dst_st = NULL;
     g_autofree char *src_rs = NULL, *dst_rs = NULL;
     bool src_has, dst_has;
+    bool postcopy = c->st >= ST_PC_DEVICE && c->st != ST_COMPLETED;
 
     if (!c->from_dead) {
         wait_status_in(c->from, src_settled, "source");
@@ -637,6 +780,19 @@ static Outcome cell_settle(Cell *c)
 
             g_assert_cmpstr(d, ==, c->digest);
         }
+        if (c->fa == FA_CORRUPT) {
+            /* The stream broke at the flipped byte: no page took it. */
+            g_autoptr(JsonObject) r = digest_report(c->to);
+            uint8_t was = corrupt_delivered(c);
+
+            g_assert_cmpstr(json_object_get_string_member(r, "status"), ==,
+                            "match");
+            g_test_message("%s x corrupt: byte %" PRIu64 " flipped (0x%02x "
+                           "-> 0x%02x) broke the stream: both paused, "
+                           "recovered, digest check 'match'",
+                           state_names[c->st], c->coff, was,
+                           was ^ c->cmask);
+        }
         return OUT_RECOVERED;
     }
 
@@ -659,6 +815,10 @@ static Outcome cell_settle(Cell *c)
     if (src_has && dst_has) {
         g_error("split brain: the source has the guest (%s, %s) and the "
                 "destination completed", src_st, src_rs);
+    }
+    if (dst_has && c->fa == FA_CORRUPT && postcopy) {
+        g_assert_cmpstr(dst_rs, ==, "paused");
+        return corrupt_completed(c, src_st);
     }
     if (dst_has) {
         g_autofree char *d = fault_ram_digest(c->to);
@@ -699,6 +859,7 @@ static const char *outcome_name(Outcome o)
     case OUT_RECOVERED: return "recovered";
     case OUT_OPERATOR: return "operator-cont";
     case OUT_LOST: return "lost";
+    case OUT_MISMATCH: return "mismatch-reported";
     }
     return "?";
 }
