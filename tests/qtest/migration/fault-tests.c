@@ -12,9 +12,12 @@
  * at that moment is the reference, and nothing re-dirties a page behind a
  * fault.  The destination runs with -S so that its RAM can be digested
  * before anything runs there.  Precopy cells enable x-postcopy-safe-start
- * (and so postcopy-ram) for its precopy hand-over rule; the corrupted-byte
- * cells enable x-ram-digest instead, which is what detects a flipped page
- * byte.  Postcopy cells enable x-postcopy-safe-start.
+ * (and so postcopy-ram) for its precopy hand-over rule; the precopy
+ * corrupted-byte cells enable x-ram-digest instead, which is what detects
+ * a flipped page byte.  Postcopy cells enable x-postcopy-safe-start, the
+ * corrupted-byte ones x-ram-digest too: there the destination's check at
+ * completion must report the damaged page, or the stream must break and
+ * recovery complete (corrupt_completed()).
  *
  * setup and postcopy-recover-setup are held by a connect the proxy does
  * not answer (its listen queue is full), postcopy-recover by the proxy
