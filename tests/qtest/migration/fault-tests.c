@@ -17,7 +17,7 @@
  * a flipped page byte.  Postcopy cells enable x-postcopy-safe-start, the
  * corrupted-byte ones x-ram-digest too: there the destination's check at
  * completion must report the damaged page, or the stream must break and
- * recovery complete (corrupt_completed()).
+ * recovery complete (fault-corrupt.c).
  *
  * setup and postcopy-recover-setup are held by a connect the proxy does
  * not answer (its listen queue is full), postcopy-recover by the proxy
@@ -34,6 +34,7 @@
 #include "framework.h"
 #include "fault-proxy.h"
 #include "fault-disk.h"
+#include "fault-corrupt.h"
 
 #define CELL_TIMEOUT_US     (60 * G_USEC_PER_SEC)
 /* How long a stopped process stays stopped: longer than every patience
@@ -77,19 +78,6 @@ typedef enum {
     OUT_LOST = 16,          /* the killed process held the only copy */
     OUT_MISMATCH = 32,      /* DST, its digest check reported the page */
 } Outcome;
-
-/*
- * postcopy-recover x corrupt flips one bit of the received-page bitmap
- * the destination sends in the recovery handshake: that of a page far
- * above everything sent before the pause (the guest's range ends near
- * 101 MiB, and the pause comes within seconds of throttled transfer), so
- * the source takes it for received and never sends it.  Offset of the
- * bitmap on the return path (spec wire-format 5.3.5): be16 type, be16
- * length, the name's length byte, the name, be64 bitmap size.
- */
-#define SKIPPED_PAGE        ((120u << 20) / 4096)
-#define RAM_BLOCK_NAME      "cr16.ram"
-#define RECV_BITMAP_AT      (2 + 2 + 1 + strlen(RAM_BLOCK_NAME) + 8)
 
 /* Why a cell cannot be run; NULL when it can. */
 static const char *cell_impossible(CellState st, CellFault fa)
@@ -203,10 +191,7 @@ typedef struct Cell {
     FaultProxy *proxy;          /* the migration's first channel */
     FaultProxy *rproxy;         /* the held recovery channel */
     FaultProxy *fp;             /* the one the fault acts on */
-    FaultProxy *cproxy;         /* corrupt: where the byte is flipped */
-    FaultProxyDir cdir;
-    uint64_t coff;
-    uint8_t cmask;
+    FaultCorrupt corrupt;       /* where a corrupt cell flipped */
     bool released;              /* the state's hold was let go */
     char *rproxy_path;          /* where rproxy forwards to */
     char *digest;               /* the source's RAM when it stopped */
@@ -550,23 +535,11 @@ static void cell_inject(Cell *c)
         break;
     case FA_CORRUPT:
         if (c->st == ST_PC_RECOVER) {
-            /* The offset assumes one migrated block. */
-            g_assert_true(g_str_has_prefix(c->digest, RAM_BLOCK_NAME "="));
-            g_assert_nonnull(strchr(c->digest, ';'));
-            g_assert_null(strchr(strchr(c->digest, ';') + 1, ';'));
-            c->cproxy = c->rproxy;
-            c->cdir = FAULT_PROXY_TO_CLIENT;
-            c->coff = RECV_BITMAP_AT + SKIPPED_PAGE / 8;
-            c->cmask = 1u << (SKIPPED_PAGE % 8);
+            fault_corrupt_recv_bitmap(&c->corrupt, state_names[c->st],
+                                      c->rproxy, c->digest);
         } else {
-            /* A byte not yet delivered: RAM data or a section header. */
-            c->cproxy = c->proxy;
-            c->cdir = FAULT_PROXY_TO_TARGET;
-            c->coff = fault_proxy_bytes(c->proxy, FAULT_PROXY_TO_TARGET) +
-                      4096;
-            c->cmask = 0x20;
+            fault_corrupt_stream(&c->corrupt, state_names[c->st], c->proxy);
         }
-        fault_proxy_corrupt(c->cproxy, c->cdir, c->coff, c->cmask);
         break;
     default:
         g_assert_not_reached();
@@ -657,98 +630,6 @@ static void cell_recover(Cell *c)
     unlink(p);
 }
 
-/*
- * The destination's x-ram-digest report: query-migrate's member, which
- * the X_RAM_DIGEST event must repeat.
- */
-static JsonObject *digest_report(QTestState *to)
-{
-    g_autoptr(JsonObject) info = migrate_query(to);
-    g_autoptr(JsonObject) ev = NULL;
-    JsonObject *r, *e;
-
-    if (!json_object_has_member(info, "x-ram-digest")) {
-        g_error("the destination completed a postcopy with x-ram-digest "
-                "and reports no check");
-    }
-    r = json_object_ref(json_object_get_object_member(info, "x-ram-digest"));
-    ev = qtest_qmp_eventwait_ref(to, "X_RAM_DIGEST");
-    e = json_object_get_object_member(ev, "data");
-    g_assert_true(json_object_get_boolean_member(r, "postcopy"));
-    g_assert_true(json_object_get_boolean_member(e, "postcopy"));
-    g_assert_cmpstr(json_object_get_string_member(e, "status"), ==,
-                    json_object_get_string_member(r, "status"));
-    g_assert_cmpint(json_object_has_member(e, "page"), ==,
-                    json_object_has_member(r, "page"));
-    if (json_object_has_member(r, "page")) {
-        g_assert_cmpint(json_object_get_int_member(e, "page"), ==,
-                        json_object_get_int_member(r, "page"));
-    }
-    return r;
-}
-
-/* The flipped byte reached its receiver (else nothing was tested). */
-static uint8_t corrupt_delivered(Cell *c)
-{
-    uint8_t was;
-
-    if (!fault_proxy_corrupted(c->cproxy, c->cdir, &was)) {
-        g_error("%s x corrupt: byte %" PRIu64 " of the %s was never "
-                "flipped and delivered", state_names[c->st], c->coff,
-                c->cdir == FAULT_PROXY_TO_TARGET ? "stream" : "return path");
-    }
-    return was;
-}
-
-/*
- * A postcopy destination completed after a flipped byte: only a reported
- * mismatch naming the damaged page keeps the promise.  A "match" would
- * mean the corruption went unnoticed: each page is sent once here (the
- * source is stopped, the destination's guest never runs, so nothing is
- * re-dirtied or requested), so no later copy can have repaired it.
- */
-static Outcome corrupt_completed(Cell *c, const char *src_st)
-{
-    g_autoptr(JsonObject) r = digest_report(c->to);
-    uint8_t was = corrupt_delivered(c);
-    const char *status = json_object_get_string_member(r, "status");
-    const char *desc;
-    int64_t page;
-
-    if (!strcmp(status, "match")) {
-        g_error("%s x corrupt: byte %" PRIu64 " was flipped (0x%02x -> "
-                "0x%02x) and the destination completed reporting 'match': "
-                "the corruption went unnoticed", state_names[c->st],
-                c->coff, was, was ^ c->cmask);
-    }
-    g_assert_cmpstr(status, ==, "mismatch");
-    /* The source has handed over for good; only the destination has it. */
-    g_assert_cmpstr(src_st, ==, "completed");
-    g_assert_cmpstr(json_object_get_string_member(r, "block"), ==,
-                    RAM_BLOCK_NAME);
-    g_assert_true(json_object_has_member(r, "page"));
-    page = json_object_get_int_member(r, "page");
-    desc = json_object_get_string_member(r, "desc");
-    g_assert_cmpint(json_object_get_int_member(r, "offset"), ==,
-                    page * 4096);
-    g_test_message("%s x corrupt: byte %" PRIu64 " flipped (0x%02x -> "
-                   "0x%02x); the destination completed and reported: %s",
-                   state_names[c->st], c->coff, was, was ^ c->cmask, desc);
-    if (c->st == ST_PC_RECOVER) {
-        g_assert_cmpint(page, ==, SKIPPED_PAGE);
-        g_assert_nonnull(strstr(desc, "was never received"));
-    } else if (!strstr(desc, "was never received")) {
-        /* The named page really differs (cr16.ram is at physical 0). */
-        g_autofree uint8_t *src = g_malloc(4096);
-        g_autofree uint8_t *dst = g_malloc(4096);
-
-        qtest_memread(c->from, page * 4096, src, 4096);
-        qtest_memread(c->to, page * 4096, dst, 4096);
-        g_assert_true(memcmp(src, dst, 4096) != 0);
-    }
-    return OUT_MISMATCH;
-}
-
 /* Settle, classify, and check the digests. */
 static Outcome cell_settle(Cell *c)
 {
@@ -784,17 +665,7 @@ static Outcome cell_settle(Cell *c)
             g_assert_cmpstr(d, ==, c->digest);
         }
         if (c->fa == FA_CORRUPT) {
-            /* The stream broke at the flipped byte: no page took it. */
-            g_autoptr(JsonObject) r = digest_report(c->to);
-            uint8_t was = corrupt_delivered(c);
-
-            g_assert_cmpstr(json_object_get_string_member(r, "status"), ==,
-                            "match");
-            g_test_message("%s x corrupt: byte %" PRIu64 " flipped (0x%02x "
-                           "-> 0x%02x) broke the stream: both paused, "
-                           "recovered, digest check 'match'",
-                           state_names[c->st], c->coff, was,
-                           was ^ c->cmask);
+            fault_corrupt_check_recovered(&c->corrupt, c->to);
         }
         return OUT_RECOVERED;
     }
@@ -821,7 +692,8 @@ static Outcome cell_settle(Cell *c)
     }
     if (dst_has && c->fa == FA_CORRUPT && postcopy) {
         g_assert_cmpstr(dst_rs, ==, "paused");
-        return corrupt_completed(c, src_st);
+        fault_corrupt_check_completed(&c->corrupt, c->from, c->to, src_st);
+        return OUT_MISMATCH;
     }
     if (dst_has) {
         g_autofree char *d = fault_ram_digest(c->to);
