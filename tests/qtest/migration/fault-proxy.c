@@ -21,6 +21,9 @@ typedef struct Corruption {
     bool armed;
     uint64_t offset;
     uint8_t mask;
+    bool flipped;               /* in the buffer being written */
+    bool delivered;             /* ... and the target has it */
+    uint8_t was;                /* the byte before the flip */
 } Corruption;
 
 typedef struct Forwarder {
@@ -233,11 +236,17 @@ static gpointer forwarder_run(gpointer opaque)
         if (p->corrupt[f->dir].armed &&
             p->corrupt[f->dir].offset >= base &&
             p->corrupt[f->dir].offset < base + n) {
+            p->corrupt[f->dir].was = buf[p->corrupt[f->dir].offset - base];
             buf[p->corrupt[f->dir].offset - base] ^= p->corrupt[f->dir].mask;
             p->corrupt[f->dir].armed = false;
+            p->corrupt[f->dir].flipped = true;
         }
         g_mutex_unlock(&p->lock);
-        if (!write_all(f, buf, n)) {
+        if (write_all(f, buf, n)) {
+            g_mutex_lock(&p->lock);
+            p->corrupt[f->dir].delivered |= p->corrupt[f->dir].flipped;
+            g_mutex_unlock(&p->lock);
+        } else {
             FwdState now = fwd_state_locked(f);
 
             if (now != FWD_RUN) {
@@ -494,6 +503,19 @@ void fault_proxy_corrupt(FaultProxy *p, FaultProxyDir dir, uint64_t offset,
     g_mutex_lock(&p->lock);
     p->corrupt[dir] = (Corruption) { true, offset, mask };
     g_mutex_unlock(&p->lock);
+}
+
+bool fault_proxy_corrupted(FaultProxy *p, FaultProxyDir dir, uint8_t *was)
+{
+    bool done;
+
+    g_mutex_lock(&p->lock);
+    done = p->corrupt[dir].delivered;
+    if (done && was) {
+        *was = p->corrupt[dir].was;
+    }
+    g_mutex_unlock(&p->lock);
+    return done;
 }
 
 /* Connections waiting in the listen queue, and its limit (Linux reports

@@ -65,6 +65,14 @@ void fault_proxy_half_close(FaultProxy *p, FaultProxyDir dir);
  */
 void fault_proxy_corrupt(FaultProxy *p, FaultProxyDir dir, uint64_t offset,
                          uint8_t mask);
+/*
+ * True once the last fault_proxy_corrupt() of dir took effect: the byte
+ * was flipped and handed to the receiver in full (its value before the
+ * flip in *was, if given).  A test that promises a flip is detected
+ * checks this first, so that a flip that never happened is not mistaken
+ * for one that went unnoticed.
+ */
+bool fault_proxy_corrupted(FaultProxy *p, FaultProxyDir dir, uint8_t *was);
 
 /*
  * Leave new connections unanswered: the proxy stops accepting and fills

@@ -12,9 +12,12 @@
  * at that moment is the reference, and nothing re-dirties a page behind a
  * fault.  The destination runs with -S so that its RAM can be digested
  * before anything runs there.  Precopy cells enable x-postcopy-safe-start
- * (and so postcopy-ram) for its precopy hand-over rule; the corrupted-byte
- * cells enable x-ram-digest instead, which is what detects a flipped page
- * byte.  Postcopy cells enable x-postcopy-safe-start.
+ * (and so postcopy-ram) for its precopy hand-over rule; the precopy
+ * corrupted-byte cells enable x-ram-digest instead, which is what detects
+ * a flipped page byte.  Postcopy cells enable x-postcopy-safe-start, the
+ * corrupted-byte ones x-ram-digest too: there the destination's check at
+ * completion must report the damaged page, or the stream must break and
+ * recovery complete (fault-corrupt.c).
  *
  * setup and postcopy-recover-setup are held by a connect the proxy does
  * not answer (its listen queue is full), postcopy-recover by the proxy
@@ -31,6 +34,7 @@
 #include "framework.h"
 #include "fault-proxy.h"
 #include "fault-disk.h"
+#include "fault-corrupt.h"
 
 #define CELL_TIMEOUT_US     (60 * G_USEC_PER_SEC)
 /* How long a stopped process stays stopped: longer than every patience
@@ -72,6 +76,7 @@ typedef enum {
     OUT_RECOVERED = 4,      /* both paused, recovery completed: DST */
     OUT_OPERATOR = 8,       /* neither; management may cont the source */
     OUT_LOST = 16,          /* the killed process held the only copy */
+    OUT_MISMATCH = 32,      /* DST, its digest check reported the page */
 } Outcome;
 
 /* Why a cell cannot be run; NULL when it can. */
@@ -106,18 +111,6 @@ static const char *cell_impossible(CellState st, CellFault fa)
     if (fa == FA_CORRUPT && st == ST_DEVICE) {
         return "the source reports device only once the few KiB of device "
                "state are out: no byte is left to corrupt";
-    }
-    if (fa == FA_CORRUPT && st == ST_PC_RECOVER) {
-        return "the held channel carries only the handshake, whose "
-               "received-page bitmaps are checked for size and end mark "
-               "but not bit by bit: a flipped bit can make the source "
-               "skip a page the destination lacks, and x-ram-digest does "
-               "not cover postcopy yet (a finding, see the matrix doc)";
-    }
-    if (fa == FA_CORRUPT && st >= ST_PC_DEVICE) {
-        return "postcopy pages are not covered by x-ram-digest yet: a "
-               "flipped page byte would go unnoticed (docs/interop/"
-               "ram-digest.rst)";
     }
     return NULL;
 }
@@ -174,7 +167,17 @@ static unsigned cell_allowed(CellState st, CellFault fa)
         return st == ST_DEVICE ? OUT_SRC | OUT_DST | OUT_OPERATOR
                                : OUT_SRC | handover;
     case FA_CORRUPT:
-        return OUT_SRC;
+        if (st == ST_PC_RECOVER) {
+            /* The skipped page is reported at completion. */
+            return OUT_MISMATCH;
+        }
+        if (st == ST_PC_DEVICE) {
+            /* A broken stream before the package was confirmed fails
+             * back to the source (safe start); after, it pauses. */
+            return OUT_SRC | OUT_RECOVERED | OUT_MISMATCH;
+        }
+        /* Postcopy: the stream breaks, or the page byte is reported. */
+        return postcopy ? OUT_RECOVERED | OUT_MISMATCH : OUT_SRC;
     default:
         return 0;
     }
@@ -188,6 +191,7 @@ typedef struct Cell {
     FaultProxy *proxy;          /* the migration's first channel */
     FaultProxy *rproxy;         /* the held recovery channel */
     FaultProxy *fp;             /* the one the fault acts on */
+    FaultCorrupt corrupt;       /* where a corrupt cell flipped */
     bool released;              /* the state's hold was let go */
     char *rproxy_path;          /* where rproxy forwards to */
     char *digest;               /* the source's RAM when it stopped */
@@ -267,11 +271,18 @@ static void set_caps(Cell *c)
         "return-path", "postcopy-ram", "x-postcopy-safe-start", NULL };
     static const char *const corrupt[] = {
         "return-path", "x-ram-digest", NULL };
-    const char *const *caps = c->fa == FA_CORRUPT ? corrupt : precopy;
+    bool postcopy = c->st >= ST_PC_DEVICE && c->st != ST_COMPLETED;
+    const char *const *caps = c->fa == FA_CORRUPT && !postcopy ? corrupt
+                                                                : precopy;
 
     for (int i = 0; caps[i]; i++) {
         migrate_set_capability(c->from, caps[i], true);
         migrate_set_capability(c->to, caps[i], true);
+    }
+    if (c->fa == FA_CORRUPT && postcopy) {
+        /* Postcopy pages are checked at completion (ram-digest.rst). */
+        migrate_set_capability(c->from, "x-ram-digest", true);
+        migrate_set_capability(c->to, "x-ram-digest", true);
     }
     if (c->st == ST_PRE_SWITCHOVER) {
         migrate_set_capability(c->from, "pause-before-switchover", true);
@@ -421,8 +432,9 @@ static void cell_drive(Cell *c)
     case ST_PC_RECOVER_SETUP:
     case ST_PC_RECOVER:
         wait_status(c->from, "active", "source");
-        if (c->st != ST_PC_DEVICE) {
-            /* Keep postcopy-active for as long as the test needs. */
+        if (c->st != ST_PC_DEVICE || c->fa == FA_CORRUPT) {
+            /* Keep postcopy-active for as long as the test needs (and
+             * in postcopy-device pages left to corrupt). */
             migrate_set_parameter_int(c->from, "max-postcopy-bandwidth",
                                       4096);
         }
@@ -430,6 +442,18 @@ static void cell_drive(Cell *c)
                                  "{'execute': 'migrate-start-postcopy'}");
         if (c->st == ST_PC_DEVICE) {
             wait_status(c->from, "postcopy-device", "source");
+            if (c->fa == FA_CORRUPT) {
+                /*
+                 * The destination leaves active once it has read the
+                 * whole package (it listens from inside it): the byte to
+                 * flip is then a page's, not device state's, which
+                 * x-ram-digest does not cover (see pre-switchover).
+                 */
+                const char *read[] = { "postcopy-device",
+                                       "postcopy-active", NULL };
+
+                wait_status_in(c->to, read, "destination");
+            }
             break;
         }
         wait_status(c->from, "postcopy-active", "source");
@@ -510,11 +534,12 @@ static void cell_inject(Cell *c)
         fault_proxy_half_close(c->fp, FAULT_PROXY_TO_TARGET);
         break;
     case FA_CORRUPT:
-        /* A byte not yet delivered: RAM data or a section header. */
-        fault_proxy_corrupt(c->proxy, FAULT_PROXY_TO_TARGET,
-                            fault_proxy_bytes(c->proxy,
-                                              FAULT_PROXY_TO_TARGET) +
-                            4096, 0x20);
+        if (c->st == ST_PC_RECOVER) {
+            fault_corrupt_recv_bitmap(&c->corrupt, state_names[c->st],
+                                      c->rproxy, c->digest);
+        } else {
+            fault_corrupt_stream(&c->corrupt, state_names[c->st], c->proxy);
+        }
         break;
     default:
         g_assert_not_reached();
@@ -573,7 +598,8 @@ static void cell_follow_up(Cell *c)
     if (state_is_held(c->st)) {
         cell_release(c);
     }
-    if (postcopy && !c->from_dead && !c->to_dead) {
+    if ((postcopy || (c->st == ST_PC_DEVICE && c->fa == FA_CORRUPT)) &&
+        !c->from_dead && !c->to_dead) {
         migrate_set_parameter_int(c->from, "max-postcopy-bandwidth", 0);
     }
 }
@@ -610,6 +636,7 @@ static Outcome cell_settle(Cell *c)
     g_autofree char *src_st = NULL, *dst_st = NULL;
     g_autofree char *src_rs = NULL, *dst_rs = NULL;
     bool src_has, dst_has;
+    bool postcopy = c->st >= ST_PC_DEVICE && c->st != ST_COMPLETED;
 
     if (!c->from_dead) {
         wait_status_in(c->from, src_settled, "source");
@@ -637,6 +664,9 @@ static Outcome cell_settle(Cell *c)
 
             g_assert_cmpstr(d, ==, c->digest);
         }
+        if (c->fa == FA_CORRUPT) {
+            fault_corrupt_check_recovered(&c->corrupt, c->to);
+        }
         return OUT_RECOVERED;
     }
 
@@ -659,6 +689,11 @@ static Outcome cell_settle(Cell *c)
     if (src_has && dst_has) {
         g_error("split brain: the source has the guest (%s, %s) and the "
                 "destination completed", src_st, src_rs);
+    }
+    if (dst_has && c->fa == FA_CORRUPT && postcopy) {
+        g_assert_cmpstr(dst_rs, ==, "paused");
+        fault_corrupt_check_completed(&c->corrupt, c->from, c->to, src_st);
+        return OUT_MISMATCH;
     }
     if (dst_has) {
         g_autofree char *d = fault_ram_digest(c->to);
@@ -699,6 +734,7 @@ static const char *outcome_name(Outcome o)
     case OUT_RECOVERED: return "recovered";
     case OUT_OPERATOR: return "operator-cont";
     case OUT_LOST: return "lost";
+    case OUT_MISMATCH: return "mismatch-reported";
     }
     return "?";
 }
