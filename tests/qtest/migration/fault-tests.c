@@ -98,11 +98,6 @@ static const char *cell_impossible(CellState st, CellFault fa)
         return "the connection is closed after completion; nothing waits "
                "on the peer";
     }
-    if (fa == FA_CORRUPT && st == ST_PRE_SWITCHOVER) {
-        return "only device state is left to send, which x-ram-digest "
-               "does not cover: a flipped register byte can go unnoticed "
-               "(a finding, see the matrix doc)";
-    }
     if (fa == FA_CORRUPT && st == ST_DEVICE) {
         return "the source reports device only once the few KiB of device "
                "state are out: no byte is left to corrupt";
