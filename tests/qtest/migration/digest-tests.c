@@ -298,6 +298,61 @@ static void run_digest_postcopy(const DigestPostcopy *dp)
     migrate_end(from, to, true);
 }
 
+/*
+ * Device state flipped in the postcopy package: the ram-digest section
+ * is the package's last section, before PING(0x42) and POSTCOPY_RUN, so
+ * the destination fails in postcopy-device without running the guest
+ * and (x-postcopy-safe-start) the source runs it again.
+ */
+static void test_digest_postcopy_corrupt_device(void)
+{
+    MigrateStart start = {
+        .caps = { "postcopy-ram", "x-ram-digest", "x-postcopy-safe-start",
+                  "return-path" },
+        .hide_stderr = true,
+    };
+    const char *fail_only[] = { "completed", NULL };
+    QTestState *from, *to;
+    g_autofree char *desc = NULL;
+    g_autofree char *dst_rs = NULL;
+    JsonObject *info, *c;
+
+    g_setenv(CORRUPT_DEVICE_ENV, "cpu:3", true);
+    if (migrate_start(&from, &to, "defer", &start)) {
+        g_unsetenv(CORRUPT_DEVICE_ENV);
+        return;
+    }
+    g_unsetenv(CORRUPT_DEVICE_ENV);
+    migrate_ensure_non_converge(from);
+    migrate_incoming_qmp(to, "tcp:127.0.0.1:0", NULL,
+                         "'exit-on-error': false");
+    wait_for_serial("src_serial");
+    migrate_qmp(from, to, NULL, NULL, "");
+    wait_for_migration_status(from, "active", NULL);
+    qtest_qmp_assert_success(from, "{'execute': 'migrate-start-postcopy'}");
+
+    wait_for_migration_status(to, "failed", fail_only);
+    wait_for_migration_status(from, "failed", fail_only);
+    dst_rs = query_run_state(to);
+    g_assert_cmpstr(dst_rs, ==, "inmigrate");
+    wait_run_state(from, "running");
+    wait_for_guest_progress(from);
+
+    desc = error_desc(to);
+    if (!strstr(desc, "device state mismatch in section 'cpu' instance 0")) {
+        g_error("destination error '%s' does not name the device state",
+                desc);
+    }
+    info = migrate_query(to);
+    c = json_object_get_object_member(info, "x-ram-digest");
+    g_assert_true(json_object_get_boolean_member(c, "postcopy"));
+    g_assert_cmpstr(json_object_get_string_member(c, "status"), ==,
+                    "mismatch");
+    json_object_unref(info);
+    g_test_message("destination: %s", desc);
+    migrate_end(from, to, false);
+}
+
 static void test_digest_postcopy_plain(void)
 {
     DigestPostcopy dp = { 0 };
@@ -365,6 +420,8 @@ void migration_test_add_digest(MigrationTestEnv *env)
                        test_digest_postcopy_plain);
     migration_test_add("/migration/digest/postcopy/preempt",
                        test_digest_postcopy_preempt);
+    migration_test_add("/migration/digest/postcopy/corrupt-device",
+                       test_digest_postcopy_corrupt_device);
     migration_test_add("/migration/digest/postcopy/corrupt-placed",
                        test_digest_postcopy_corrupt_placed);
     migration_test_add("/migration/digest/postcopy/preempt/corrupt-placed",
