@@ -55,6 +55,10 @@ struct QEMUFile {
     int64_t window_start_us;
     GCond wake;                 /* signalled by shutdown */
     bool shut_down;
+
+    /* Sees every byte put or consumed while set (owner thread). */
+    QEMUFileTap *tap;
+    void *tap_opaque;
 };
 
 static QEMUFile *qemu_file_new(MigChannel *ch, bool writable)
@@ -236,10 +240,19 @@ static bool add_to_iovec(QEMUFile *f, const uint8_t *base, size_t len)
     return false;
 }
 
+void qemu_file_set_tap(QEMUFile *f, QEMUFileTap *tap, void *opaque)
+{
+    f->tap = tap;
+    f->tap_opaque = opaque;
+}
+
 void qemu_put_buffer(QEMUFile *f, const uint8_t *buf, size_t len)
 {
     g_assert(f->writable);
     account_rate(f, len);
+    if (f->tap && len) {
+        f->tap(f->tap_opaque, buf, len);
+    }
     while (len && !qemu_file_get_error(f)) {
         size_t n = MIN(len, IO_BUF_SIZE - f->buf_index);
 
@@ -264,6 +277,9 @@ void qemu_put_buffer_async(QEMUFile *f, const uint8_t *buf, size_t len)
         return;
     }
     account_rate(f, len);
+    if (f->tap) {
+        f->tap(f->tap_opaque, buf, len);
+    }
     add_to_iovec(f, buf, len);
 }
 
@@ -421,6 +437,9 @@ size_t qemu_get_buffer(QEMUFile *f, uint8_t *buf, size_t len)
         done += n;
     }
     f->transferred += done;
+    if (f->tap && done) {
+        f->tap(f->tap_opaque, buf, done);
+    }
     return done;
 }
 
@@ -433,6 +452,9 @@ size_t qemu_get_buffer_in_place(QEMUFile *f, uint8_t **buf, size_t len)
         *buf = f->buf + f->buf_index;
         f->buf_index += len;
         f->transferred += len;
+        if (f->tap && len) {
+            f->tap(f->tap_opaque, *buf, len);
+        }
         return len;
     }
     return qemu_get_buffer(f, *buf, len);
@@ -515,6 +537,9 @@ void qemu_file_skip(QEMUFile *f, size_t len)
             return;
         }
         avail = MIN(f->buf_size - f->buf_index, len);
+        if (f->tap) {
+            f->tap(f->tap_opaque, f->buf + f->buf_index, avail);
+        }
         f->buf_index += avail;
         f->transferred += avail;
         len -= avail;

@@ -19,6 +19,8 @@
 #include "migration/vmstate.h"
 #include "migration/ram-digest.h"
 #include "migration/ram-digest-mig.h"
+#include "migration/device-digest.h"
+#include "migration-core.h"
 #include "qapi/qapi-events.h"
 #include "ram-internal.h"
 
@@ -296,7 +298,59 @@ static bool put_records(QEMUFile *f, void *pv, size_t size,
         qemu_put_be32(f, buf->len);
         qemu_put_buffer(f, buf->data, buf->len);
     }
+    /* Version 2: the device sections, all written before this one. */
+    g_byte_array_set_size(buf, 0);
+    device_digest_encode(device_digest_list(DEVICE_DIGEST_SRC), buf);
+    qemu_put_be32(f, buf->len);
+    qemu_put_buffer(f, buf->data, buf->len);
     return true;
+}
+
+/*
+ * The device sections loaded so far against the source's list: every
+ * device section precedes this one in the stream (it is registered with
+ * the lowest priority), so a mismatch fails the load before the guest
+ * runs -- in postcopy too, since the section is in the package before
+ * PING(0x42) and POSTCOPY_RUN.
+ */
+static bool check_devices(QEMUFile *f, GError **errp)
+{
+    MigrationIncomingState *mis = migration_incoming_get_current();
+    uint32_t len = qemu_get_be32(f);
+    g_autofree uint8_t *data = NULL;
+    g_autoptr(GArray) src = NULL;
+    GError *err = NULL;
+    int st;
+
+    if (qemu_file_get_error_obj(f, errp)) {
+        return false;
+    }
+    if (len < 4 || len > DEVICE_DIGEST_LIST_MAX) {
+        error_setg(errp, "device-state digest list: length %" PRIu32
+                   " (4 .. %u)", len, (unsigned)DEVICE_DIGEST_LIST_MAX);
+        return false;
+    }
+    data = g_malloc(len);
+    if (qemu_get_buffer(f, data, len) != len) {
+        if (!qemu_file_get_error_obj(f, errp)) {
+            error_setg(errp, "device-state digest list: the stream ended");
+        }
+        return false;
+    }
+    src = device_digest_decode(data, len, errp);
+    if (!src) {
+        return false;
+    }
+    if (device_digest_compare(src, device_digest_list(DEVICE_DIGEST_DST),
+                              &err)) {
+        return true;
+    }
+    st = mis && mis->state ? g_atomic_int_get(mis->state) : 0;
+    ram_digest_mig_dst_set_result(st == MIGRATION_STATUS_POSTCOPY_ACTIVE ||
+                                  st == MIGRATION_STATUS_POSTCOPY_DEVICE,
+                                  NULL, NULL, err);
+    g_propagate_error(errp, err);
+    return false;
 }
 
 static bool get_records(QEMUFile *f, void *pv, size_t size,
@@ -343,7 +397,7 @@ static bool get_records(QEMUFile *f, void *pv, size_t size,
             return false;
         }
     }
-    if (qemu_file_get_error_obj(f, errp)) {
+    if (qemu_file_get_error_obj(f, errp) || !check_devices(f, errp)) {
         return false;
     }
     dst_records_clear();
@@ -384,8 +438,12 @@ static const VMStateField ram_digest_fields[] = {
 
 static const VMStateDescription vmstate_ram_digest = {
     .name = "ram-digest",
-    .version_id = 1,
-    .minimum_version_id = 1,
+    /* 2: the device-state digests follow the RAM records.  Version 1
+     * (RAM only) is refused: no build that sent it was released. */
+    .version_id = 2,
+    .minimum_version_id = 2,
+    /* Last of all sections: after every device section it covers. */
+    .priority = MIG_PRI_LOW,
     .needed = ram_digest_section_needed,
     .pre_load = ram_digest_section_pre_load,
     .fields = ram_digest_fields,

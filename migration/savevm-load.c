@@ -7,6 +7,7 @@
 #include "qemu/osdep.h"
 #include "qemu/main-loop.h"
 
+#include "migration/device-digest.h"
 #include "migration/global_state.h"
 #include "migration/register.h"
 #include "migration/savevm-config.h"
@@ -95,7 +96,11 @@ static bool load_section_body(QEMUFile *f, const VMStateEntry *e,
         if (take) {
             bql_lock();
         }
+        /* x-ram-digest: hash the body as read (checked at ram-digest). */
+        device_digest_begin(DEVICE_DIGEST_DST, f, e->idstr, e->instance_id,
+                            version_id);
         ok = vmstate_load_state(f, e->vmsd, e->opaque, version_id, errp);
+        device_digest_end(DEVICE_DIGEST_DST, f);
         if (take) {
             bql_unlock();
         }
@@ -360,6 +365,7 @@ bool qemu_loadvm_state(QEMUFile *f, const LoadvmHooks *hooks, GError **errp)
 
     global_state_register();
     global_state_reset_received();
+    device_digest_reset(DEVICE_DIGEST_DST);
     g_mutex_lock(&load_sections_lock);
     if (load_sections) {
         g_hash_table_remove_all(load_sections);

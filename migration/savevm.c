@@ -7,6 +7,7 @@
  */
 #include "qemu/osdep.h"
 
+#include "migration/device-digest.h"
 #include "migration/global_state.h"
 #include "migration/register.h"
 #include "migration/savevm-config.h"
@@ -69,7 +70,10 @@ static bool save_section_full(QEMUFile *f, const VMStateEntry *e,
         json_writer_str(savevm_vmdesc, "name", e->idstr);
         json_writer_int64(savevm_vmdesc, "instance_id", e->instance_id);
     }
+    device_digest_begin(DEVICE_DIGEST_SRC, f, e->idstr, e->instance_id,
+                        e->version_id);
     ok = vmstate_save_state(f, e->vmsd, e->opaque, savevm_vmdesc, errp);
+    device_digest_end(DEVICE_DIGEST_SRC, f);
     if (savevm_vmdesc) {
         json_writer_end_object(savevm_vmdesc);
     }
@@ -88,6 +92,7 @@ void qemu_savevm_state_header(QEMUFile *f)
     GError *err = NULL;
 
     global_state_register();
+    device_digest_reset(DEVICE_DIGEST_SRC);
     qemu_put_be32(f, QEMU_VM_FILE_MAGIC);
     qemu_put_be32(f, QEMU_VM_FILE_VERSION);
 

@@ -36,6 +36,14 @@ QEMUFile *qemu_file_new_input(MigChannel *ch);
 int qemu_fclose(QEMUFile *f);
 MigChannel *qemu_file_get_channel(QEMUFile *f);
 bool qemu_file_is_writable(QEMUFile *f);
+/*
+ * While a tap is set, it is called with every byte put (in order, before
+ * it is queued) or consumed by a get or skip (peeks are not consumed).
+ * tap NULL removes it.  Owner thread only.  (x-ram-digest hashes device
+ * sections with it, migration/device-digest.c.)
+ */
+typedef void QEMUFileTap(void *opaque, const uint8_t *buf, size_t len);
+void qemu_file_set_tap(QEMUFile *f, QEMUFileTap *tap, void *opaque);
 
 /* ---- writing ---- */
 void qemu_put_byte(QEMUFile *f, uint8_t v);

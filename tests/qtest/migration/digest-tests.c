@@ -9,8 +9,9 @@
 #include "qemu/osdep.h"
 #include "framework.h"
 
-/* The destination's test-only knob (honoured under qtest only). */
+/* The destination's test-only knobs (honoured under qtest only). */
 #define CORRUPT_ENV "QEMU_TEST_RAM_DIGEST_CORRUPT"
+#define CORRUPT_DEVICE_ENV "QEMU_TEST_DEVICE_DIGEST_CORRUPT"
 
 static char *error_desc(QTestState *who)
 {
@@ -54,8 +55,8 @@ static void test_digest_live(void)
  * Start both sides with the destination deferred (exit-on-error off, so
  * that its error can be read), migrate, and wait for the source to fail.
  */
-static void run_failing(bool dst_cap, const char *corrupt_addr,
-                        const char *want_in_error)
+static void run_failing_env(bool dst_cap, const char *env,
+                            const char *corrupt, const char *want_in_error)
 {
     MigrateStart start = { .hide_stderr = true };
     QTestState *from, *to;
@@ -63,14 +64,21 @@ static void run_failing(bool dst_cap, const char *corrupt_addr,
     g_autofree char *dst_rs = NULL;
     const char *fail_only[] = { "completed", NULL };
 
-    if (corrupt_addr) {
-        g_setenv(CORRUPT_ENV, corrupt_addr, true);
+    const char *corrupt_addr = env && !strcmp(env, CORRUPT_ENV) ? corrupt
+                                                                : NULL;
+
+    if (corrupt) {
+        g_setenv(env, corrupt, true);
     }
     if (migrate_start(&from, &to, "defer", &start)) {
-        g_unsetenv(CORRUPT_ENV);
+        if (env) {
+            g_unsetenv(env);
+        }
         return;
     }
-    g_unsetenv(CORRUPT_ENV);
+    if (env) {
+        g_unsetenv(env);
+    }
     migrate_set_capability(from, "x-ram-digest", true);
     migrate_set_capability(from, "return-path", true);
     if (dst_cap) {
@@ -113,9 +121,43 @@ static void run_failing(bool dst_cap, const char *corrupt_addr,
         g_assert_cmpint(json_object_get_int_member(d, "page"), ==, page);
         json_object_unref(info);
         json_object_unref(ev);
+    } else if (corrupt) {
+        /* Device state: reported without a block or page. */
+        JsonObject *ev = qtest_qmp_eventwait_ref(to, "X_RAM_DIGEST");
+        JsonObject *info = migrate_query(to);
+        JsonObject *c = json_object_get_object_member(info, "x-ram-digest");
+        JsonObject *d = json_object_get_object_member(ev, "data");
+
+        g_assert_cmpstr(json_object_get_string_member(c, "status"), ==,
+                        "mismatch");
+        g_assert_false(json_object_has_member(c, "page"));
+        g_assert_nonnull(strstr(json_object_get_string_member(c, "desc"),
+                                want_in_error));
+        g_assert_cmpstr(json_object_get_string_member(d, "status"), ==,
+                        "mismatch");
+        json_object_unref(info);
+        json_object_unref(ev);
     }
     g_test_message("destination: %s", desc);
     migrate_end(from, to, false);
+}
+
+static void run_failing(bool dst_cap, const char *corrupt_addr,
+                        const char *want_in_error)
+{
+    run_failing_env(dst_cap, corrupt_addr ? CORRUPT_ENV : NULL,
+                    corrupt_addr, want_in_error);
+}
+
+/*
+ * A bit of the CPU's state (r0's low byte: r0 is a be32 field holding a
+ * 16-bit value) flipped as the destination receives it: the section
+ * still parses and post_load accepts it, only the digest can tell.
+ */
+static void test_digest_corrupt_device(void)
+{
+    run_failing_env(true, CORRUPT_DEVICE_ENV, "cpu:3",
+                    "device state mismatch in section 'cpu' instance 0");
 }
 
 static void test_digest_corrupt(void)
@@ -256,6 +298,61 @@ static void run_digest_postcopy(const DigestPostcopy *dp)
     migrate_end(from, to, true);
 }
 
+/*
+ * Device state flipped in the postcopy package: the ram-digest section
+ * is the package's last section, before PING(0x42) and POSTCOPY_RUN, so
+ * the destination fails in postcopy-device without running the guest
+ * and (x-postcopy-safe-start) the source runs it again.
+ */
+static void test_digest_postcopy_corrupt_device(void)
+{
+    MigrateStart start = {
+        .caps = { "postcopy-ram", "x-ram-digest", "x-postcopy-safe-start",
+                  "return-path" },
+        .hide_stderr = true,
+    };
+    const char *fail_only[] = { "completed", NULL };
+    QTestState *from, *to;
+    g_autofree char *desc = NULL;
+    g_autofree char *dst_rs = NULL;
+    JsonObject *info, *c;
+
+    g_setenv(CORRUPT_DEVICE_ENV, "cpu:3", true);
+    if (migrate_start(&from, &to, "defer", &start)) {
+        g_unsetenv(CORRUPT_DEVICE_ENV);
+        return;
+    }
+    g_unsetenv(CORRUPT_DEVICE_ENV);
+    migrate_ensure_non_converge(from);
+    migrate_incoming_qmp(to, "tcp:127.0.0.1:0", NULL,
+                         "'exit-on-error': false");
+    wait_for_serial("src_serial");
+    migrate_qmp(from, to, NULL, NULL, "");
+    wait_for_migration_status(from, "active", NULL);
+    qtest_qmp_assert_success(from, "{'execute': 'migrate-start-postcopy'}");
+
+    wait_for_migration_status(to, "failed", fail_only);
+    wait_for_migration_status(from, "failed", fail_only);
+    dst_rs = query_run_state(to);
+    g_assert_cmpstr(dst_rs, ==, "inmigrate");
+    wait_run_state(from, "running");
+    wait_for_guest_progress(from);
+
+    desc = error_desc(to);
+    if (!strstr(desc, "device state mismatch in section 'cpu' instance 0")) {
+        g_error("destination error '%s' does not name the device state",
+                desc);
+    }
+    info = migrate_query(to);
+    c = json_object_get_object_member(info, "x-ram-digest");
+    g_assert_true(json_object_get_boolean_member(c, "postcopy"));
+    g_assert_cmpstr(json_object_get_string_member(c, "status"), ==,
+                    "mismatch");
+    json_object_unref(info);
+    g_test_message("destination: %s", desc);
+    migrate_end(from, to, false);
+}
+
 static void test_digest_postcopy_plain(void)
 {
     DigestPostcopy dp = { 0 };
@@ -309,6 +406,8 @@ void migration_test_add_digest(MigrationTestEnv *env)
     migration_test_add("/migration/digest/precopy/live", test_digest_live);
     migration_test_add("/migration/digest/precopy/corrupt-page",
                        test_digest_corrupt);
+    migration_test_add("/migration/digest/precopy/corrupt-device",
+                       test_digest_corrupt_device);
     migration_test_add("/migration/digest/precopy/one-side",
                        test_digest_one_side);
     migration_test_add("/migration/digest/refused-with-mapped-ram",
@@ -321,6 +420,8 @@ void migration_test_add_digest(MigrationTestEnv *env)
                        test_digest_postcopy_plain);
     migration_test_add("/migration/digest/postcopy/preempt",
                        test_digest_postcopy_preempt);
+    migration_test_add("/migration/digest/postcopy/corrupt-device",
+                       test_digest_postcopy_corrupt_device);
     migration_test_add("/migration/digest/postcopy/corrupt-placed",
                        test_digest_postcopy_corrupt_placed);
     migration_test_add("/migration/digest/postcopy/preempt/corrupt-placed",
