@@ -141,6 +141,17 @@ void ram_publish_total(uint64_t bytes);
 /* The saver's entry for rb, or NULL. */
 RAMSaveBlock *ram_save_block_of(RAMState *rs, RAMBlock *rb);
 
+/*
+ * The header of a page record for blk at offset (wire 3.3) into out
+ * (RAM_RECORD_HEADER_MAX bytes): the record word, with CONTINUE when *last
+ * is blk, otherwise followed by the block's str8 name, and *last becomes
+ * blk. *last is the channel's: each channel names a block anew. Returns
+ * the bytes written.
+ */
+size_t ram_page_header_encode(uint8_t *out, const RAMSaveBlock **last,
+                              const RAMSaveBlock *blk, uint64_t offset,
+                              unsigned flag);
+
 /* ---- ram-urgent.c: requested postcopy pages ---- */
 
 /* Postcopy start (rs) and cleanup (NULL): what the RP thread may use. */

@@ -36,44 +36,46 @@ static void stage_flush(RAMState *rs, QEMUFile *f)
     }
 }
 
-static void stage_be64(RAMState *rs, uint64_t v)
-{
-    uint64_t be = GUINT64_TO_BE(v);
-
-    memcpy(rs->stage + rs->stage_len, &be, sizeof(be));
-    rs->stage_len += sizeof(be);
-}
-
 static void stage_byte(RAMState *rs, uint8_t v)
 {
     rs->stage[rs->stage_len++] = v;
 }
 
-/*
- * Stage the record word for a page of blk and, when the previous page
- * record named another block, the block's name (wire 3.3). Returns the
- * bytes staged.
- */
+size_t ram_page_header_encode(uint8_t *out, const RAMSaveBlock **last,
+                              const RAMSaveBlock *blk, uint64_t offset,
+                              unsigned flag)
+{
+    uint64_t be;
+    size_t len;
+
+    if (*last == blk) {
+        be = GUINT64_TO_BE(offset | flag | RAM_SAVE_FLAG_CONTINUE);
+        memcpy(out, &be, sizeof(be));
+        return 8;
+    }
+    len = strlen(blk->name);
+    be = GUINT64_TO_BE(offset | flag);
+    memcpy(out, &be, sizeof(be));
+    out[8] = len;
+    memcpy(out + 9, blk->name, len);
+    *last = blk;
+    return 8 + 1 + len;
+}
+
+/* Stage the record header for a page of blk; returns the bytes staged. */
 static size_t stage_page_header(RAMState *rs, QEMUFile *f,
                                 const RAMSaveBlock *blk, uint64_t offset,
                                 unsigned flag)
 {
-    size_t len;
+    size_t n;
 
     if (RAM_STAGE_SIZE - rs->stage_len < RAM_RECORD_HEADER_MAX) {
         stage_flush(rs, f);
     }
-    if (rs->last_sent == blk) {
-        stage_be64(rs, offset | flag | RAM_SAVE_FLAG_CONTINUE);
-        return 8;
-    }
-    len = strlen(blk->name);
-    stage_be64(rs, offset | flag);
-    stage_byte(rs, len);
-    memcpy(rs->stage + rs->stage_len, blk->name, len);
-    rs->stage_len += len;
-    rs->last_sent = blk;
-    return 8 + 1 + len;
+    n = ram_page_header_encode(rs->stage + rs->stage_len, &rs->last_sent,
+                               blk, offset, flag);
+    rs->stage_len += n;
+    return n;
 }
 
 /* A multifd sync point (wire 6.2.6): staged records go first. */

@@ -109,19 +109,14 @@ static uint64_t put_pages(RAMState *rs, QEMUFile *f,
         uint64_t off = p << TARGET_PAGE_BITS;
         const uint8_t *host = blk->host + off;
         bool zero = rs->zero_detect && ram_page_is_zero(host);
-        uint64_t word = off | (zero ? RAM_SAVE_FLAG_ZERO
-                                    : RAM_SAVE_FLAG_PAGE);
+        uint8_t hdr[RAM_RECORD_HEADER_MAX];
+        size_t hlen = ram_page_header_encode(hdr, last, blk, off,
+                                             zero ? RAM_SAVE_FLAG_ZERO
+                                                  : RAM_SAVE_FLAG_PAGE);
 
         take_page(rs, blk, p);
-        if (*last == blk) {
-            qemu_put_be64(f, word | RAM_SAVE_FLAG_CONTINUE);
-            bytes += 8;
-        } else {
-            qemu_put_be64(f, word);
-            qemu_put_counted_string(f, blk->name);
-            *last = blk;
-            bytes += 9 + strlen(blk->name);
-        }
+        qemu_put_buffer(f, hdr, hlen);
+        bytes += hlen;
         if (zero) {
             qemu_put_byte(f, 0);
             bytes += 1;
