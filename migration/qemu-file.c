@@ -11,6 +11,9 @@
  * refilled (after moving the unread tail to the front) on demand, except
  * that qemu_get_buffer() reads what it still wants once buf is empty
  * straight into the caller's memory, with buf behind it (read_direct).
+ * A caller that can guess how the next bytes split (the RAM loader in a
+ * run of pages) reads them scattered where they belong in one readv and
+ * gives back what it guessed wrong (qemu_get_scatter, qemu_file_unget).
  */
 #include "qemu/osdep.h"
 
@@ -441,6 +444,79 @@ size_t qemu_get_buffer(QEMUFile *f, uint8_t *buf, size_t len)
         f->tap(f->tap_opaque, buf, done);
     }
     return done;
+}
+
+size_t qemu_file_buffered(QEMUFile *f)
+{
+    return f->writable ? 0 : f->buf_size - f->buf_index;
+}
+
+size_t qemu_get_scatter(QEMUFile *f, const struct iovec *iov, int iovcnt,
+                        size_t ahead)
+{
+    struct iovec v[QEMU_FILE_SCATTER_MAX + 1];
+    size_t want = 0;
+    GError *err = NULL;
+    ssize_t n;
+
+    g_assert(!f->writable && f->buf_index == f->buf_size);
+    g_assert(iovcnt > 0 && iovcnt <= QEMU_FILE_SCATTER_MAX);
+    for (int i = 0; i < iovcnt; i++) {
+        v[i] = iov[i];
+        want += iov[i].iov_len;
+    }
+    g_assert(want + ahead <= IO_BUF_SIZE);
+    if (qemu_file_get_error(f)) {
+        return 0;
+    }
+    f->buf_index = f->buf_size = 0;
+    v[iovcnt].iov_base = f->buf;
+    v[iovcnt].iov_len = ahead;
+    n = mig_channel_readv(f->ch, v, iovcnt + (ahead != 0), &err);
+    if (n < 0) {
+        qemu_file_set_error_obj(f, -EIO, err);
+        return 0;
+    }
+    if (n == 0) {
+        set_io_error(f, "%s: unexpected end of stream", f->ch->name);
+        return 0;
+    }
+    if ((size_t)n > want) {
+        f->buf_size = n - want;
+        return want;
+    }
+    return n;
+}
+
+void qemu_file_note_consumed(QEMUFile *f, const uint8_t *buf, size_t len)
+{
+    f->transferred += len;
+    if (f->tap && len) {
+        f->tap(f->tap_opaque, buf, len);
+    }
+}
+
+void qemu_file_unget(QEMUFile *f, const struct iovec *iov, int iovcnt)
+{
+    size_t len = 0;
+    size_t at = 0;
+
+    g_assert(!f->writable);
+    for (int i = 0; i < iovcnt; i++) {
+        len += iov[i].iov_len;
+    }
+    if (f->buf_index) {
+        memmove(f->buf, f->buf + f->buf_index, f->buf_size - f->buf_index);
+        f->buf_size -= f->buf_index;
+        f->buf_index = 0;
+    }
+    g_assert(f->buf_size + len <= IO_BUF_SIZE);
+    memmove(f->buf + len, f->buf, f->buf_size);
+    for (int i = 0; i < iovcnt; i++) {
+        memcpy(f->buf + at, iov[i].iov_base, iov[i].iov_len);
+        at += iov[i].iov_len;
+    }
+    f->buf_size += len;
 }
 
 size_t qemu_get_buffer_in_place(QEMUFile *f, uint8_t **buf, size_t len)

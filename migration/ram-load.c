@@ -18,6 +18,16 @@
 #include "ram-internal.h"
 #include "ram-mapped.h"
 
+/*
+ * Most guessed records one scatter read may take (2 iovecs each, after
+ * the current page); with 8 bytes read ahead they fit QEMUFile's buffer,
+ * which must take them back when the guess was wrong.
+ */
+#define RAM_SPEC_MAX 62
+G_STATIC_ASSERT(1 + 2 * RAM_SPEC_MAX <= QEMU_FILE_SCATTER_MAX);
+/* Consecutive normal pages that switch guessing back on. */
+#define RAM_SPEC_CALM 16
+
 /* One incoming migration's RAM state; incoming thread only. */
 typedef struct RAMLoadState {
     const RAMBlockScope *scope;
@@ -36,6 +46,16 @@ typedef struct RAMLoadState {
      */
     uint64_t mark_first, mark_end;
     uint8_t xbzrle_buf[TARGET_PAGE_SIZE];
+    /*
+     * Guessing that the next records continue a run of normal pages
+     * (load_run_predicted): how many to guess, 0 while off; the run of
+     * consecutive normal pages seen while off; where the last normal
+     * page ended; the guessed records' headers as read.
+     */
+    unsigned spec_depth;
+    unsigned spec_calm;
+    uint64_t spec_next;
+    uint64_t spec_hdr[RAM_SPEC_MAX];
     /* Postcopy: placing pages atomically through this channel's
      * assembler (listen thread, preempt thread). */
     PostcopyPageAssembler *assembler;
@@ -277,6 +297,133 @@ static bool load_zero_page(RAMLoadState *ls, QEMUFile *f, uint64_t offset,
     return true;
 }
 
+/*
+ * The guessed followers of the page at `offset` (0..RAM_SPEC_MAX): pages
+ * of the block that follow it and were never written, so that bytes a
+ * wrong guess stores there can be undone by zeroing them (written
+ * bitmap: a page never written holds zeros).
+ */
+static unsigned spec_followers(RAMLoadState *ls, uint64_t offset)
+{
+    unsigned k = 0;
+
+    while (k < ls->spec_depth &&
+           offset + (uint64_t)(k + 2) * TARGET_PAGE_SIZE <= ls->used_length &&
+           !page_was_written(ls, offset + (uint64_t)(k + 1) *
+                             TARGET_PAGE_SIZE)) {
+        k++;
+    }
+    return k;
+}
+
+/*
+ * Load the page at `offset` (its bytes from `start` on still to come),
+ * nothing being buffered, guessing that the records after it are normal
+ * pages continuing the run: one readv stores the page and each guessed
+ * follower straight into guest RAM (their headers into spec_hdr), so the
+ * bulk of a random-RAM stream crosses memory once, not via the buffer.
+ * Each guess is checked against the header read; at the first wrong one
+ * the bytes from there on go back into the QEMUFile and the pages they
+ * landed in, never written before, are zeroed again.
+ */
+static bool load_run_predicted(RAMLoadState *ls, QEMUFile *f,
+                               uint64_t offset, size_t start, GError **errp)
+{
+    for (;;) {
+        uint8_t *host = ls->host + offset;
+        unsigned k = spec_followers(ls, offset);
+        struct iovec iov[1 + 2 * RAM_SPEC_MAX];
+        struct iovec back[2 * RAM_SPEC_MAX];
+        int cnt = 0, nback = 0;
+        bool unfinished = false;
+        size_t got, m;
+        unsigned i;
+
+        iov[cnt].iov_base = host + start;
+        iov[cnt++].iov_len = TARGET_PAGE_SIZE - start;
+        for (i = 1; i <= k; i++) {
+            iov[cnt].iov_base = &ls->spec_hdr[i - 1];
+            iov[cnt++].iov_len = sizeof(uint64_t);
+            iov[cnt].iov_base = host + (uint64_t)i * TARGET_PAGE_SIZE;
+            iov[cnt++].iov_len = TARGET_PAGE_SIZE;
+        }
+        /* Also read ahead the header after the last guess. */
+        got = qemu_get_scatter(f, iov, cnt, sizeof(uint64_t));
+        if (!got) {
+            return short_read(f, "reading a page", errp);
+        }
+        m = MIN(got, TARGET_PAGE_SIZE - start);
+        qemu_file_note_consumed(f, host + start, m);
+        got -= m;
+        if (start + m < TARGET_PAGE_SIZE) {
+            /* The channel had no more yet. */
+            start += m;
+            continue;
+        }
+        start = 0;
+        for (i = 1; i <= k && got; i++) {
+            uint64_t page = offset + (uint64_t)i * TARGET_PAGE_SIZE;
+            uint64_t want = GUINT64_TO_BE(page | RAM_SAVE_FLAG_PAGE |
+                                        RAM_SAVE_FLAG_CONTINUE);
+
+            if (got < sizeof(uint64_t) || ls->spec_hdr[i - 1] != want) {
+                break;
+            }
+            qemu_file_note_consumed(f, (uint8_t *)&ls->spec_hdr[i - 1],
+                                    sizeof(uint64_t));
+            got -= sizeof(uint64_t);
+            written_note(ls, page);
+            ls->spec_next = page + TARGET_PAGE_SIZE;
+            m = MIN(got, TARGET_PAGE_SIZE);
+            qemu_file_note_consumed(f, ls->host + page, m);
+            got -= m;
+            if (m < TARGET_PAGE_SIZE) {
+                offset = page;
+                start = m;
+                unfinished = true;
+                break;
+            }
+        }
+        if (unfinished) {
+            continue;
+        }
+        if (!got) {
+            if (i > k) {
+                /* Every guess held and the channel kept up: guess more. */
+                ls->spec_depth = MIN(RAM_SPEC_MAX, ls->spec_depth * 2);
+            }
+            return true;
+        }
+        /*
+         * Stopped at guess i: its header is short (the read ended there)
+         * or not the next page's (a wrong guess: stop guessing for a
+         * while). Everything from that header on goes back.
+         */
+        if (got >= sizeof(uint64_t)) {
+            ls->spec_depth = 0;
+            ls->spec_calm = 0;
+        }
+        for (; i <= k && got; i++) {
+            m = MIN(got, sizeof(uint64_t));
+            back[nback].iov_base = &ls->spec_hdr[i - 1];
+            back[nback++].iov_len = m;
+            got -= m;
+            if (got) {
+                m = MIN(got, TARGET_PAGE_SIZE);
+                back[nback].iov_base = host + (uint64_t)i * TARGET_PAGE_SIZE;
+                back[nback++].iov_len = m;
+                got -= m;
+            }
+        }
+        g_assert(got == 0);
+        qemu_file_unget(f, back, nback);
+        for (int j = 1; j < nback; j += 2) {
+            memset(back[j].iov_base, 0, TARGET_PAGE_SIZE);
+        }
+        return true;
+    }
+}
+
 static bool load_normal_page(RAMLoadState *ls, QEMUFile *f, uint64_t offset,
                              GError **errp)
 {
@@ -294,6 +441,23 @@ static bool load_normal_page(RAMLoadState *ls, QEMUFile *f, uint64_t offset,
                                       data, errp);
     }
     written_note(ls, offset);
+    if (!ram_pc && ls->spec_depth &&
+        qemu_file_buffered(f) < TARGET_PAGE_SIZE) {
+        size_t have = qemu_file_buffered(f);
+
+        ls->spec_next = offset + TARGET_PAGE_SIZE;
+        if (have && qemu_get_buffer(f, host, have) != have) {
+            return short_read(f, "reading a page", errp);
+        }
+        return load_run_predicted(ls, f, offset, have, errp);
+    }
+    if (offset != ls->spec_next) {
+        ls->spec_calm = 0;
+    } else if (!ls->spec_depth && ++ls->spec_calm >= RAM_SPEC_CALM &&
+               !ram_pc && !migrate_mapped_ram()) {
+        ls->spec_depth = 1;
+    }
+    ls->spec_next = offset + TARGET_PAGE_SIZE;
     /* Bytes not buffered yet are read straight into the page. */
     if (qemu_get_buffer(f, host, TARGET_PAGE_SIZE) != TARGET_PAGE_SIZE) {
         return short_read(f, "reading a page", errp);

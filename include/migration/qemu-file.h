@@ -82,6 +82,25 @@ size_t qemu_get_buffer(QEMUFile *f, uint8_t *buf, size_t len);
  * read call); otherwise they are copied into the caller's *buf.
  */
 size_t qemu_get_buffer_in_place(QEMUFile *f, uint8_t **buf, size_t len);
+/* Bytes read from the channel and not consumed yet (0 for output). */
+size_t qemu_file_buffered(QEMUFile *f);
+/*
+ * Scatter reads for a caller that can guess how the next bytes split
+ * (the RAM loader predicting consecutive page records). With nothing
+ * buffered, one readv fills iov[0..iovcnt) in order, iovcnt <=
+ * QEMU_FILE_SCATTER_MAX, and then buffers up to `ahead` bytes more; the
+ * iovecs plus `ahead` must fit 256 KiB. Returns the bytes stored in iov
+ * (> 0; fewer than asked when the channel had fewer), or 0 with the
+ * error set. Stored bytes are not consumed yet: the caller passes the
+ * ones it keeps, in stream order, to qemu_file_note_consumed() (byte
+ * count, tap) and gives the rest back, also in stream order, with
+ * qemu_file_unget(), which puts them in front of anything buffered.
+ */
+#define QEMU_FILE_SCATTER_MAX 128
+size_t qemu_get_scatter(QEMUFile *f, const struct iovec *iov, int iovcnt,
+                        size_t ahead);
+void qemu_file_note_consumed(QEMUFile *f, const uint8_t *buf, size_t len);
+void qemu_file_unget(QEMUFile *f, const struct iovec *iov, int iovcnt);
 /* Read a str8 into buf (256 bytes), NUL terminated; length or -1. */
 int qemu_get_counted_string(QEMUFile *f, char buf[256]);
 /* Skip len bytes. */
