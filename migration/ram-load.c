@@ -454,7 +454,8 @@ static bool load_normal_page(RAMLoadState *ls, QEMUFile *f, uint64_t offset,
     if (offset != ls->spec_next) {
         ls->spec_calm = 0;
     } else if (!ls->spec_depth && ++ls->spec_calm >= RAM_SPEC_CALM &&
-               !ram_pc && !migrate_mapped_ram()) {
+               !ram_pc && !migrate_mapped_ram() && !migrate_multifd()) {
+        /* Not with multifd: its threads store pages meanwhile. */
         ls->spec_depth = 1;
     }
     ls->spec_next = offset + TARGET_PAGE_SIZE;
