@@ -364,7 +364,7 @@ static bool load_run_predicted(RAMLoadState *ls, QEMUFile *f,
         for (i = 1; i <= k && got; i++) {
             uint64_t page = offset + (uint64_t)i * TARGET_PAGE_SIZE;
             uint64_t want = GUINT64_TO_BE(page | RAM_SAVE_FLAG_PAGE |
-                                        RAM_SAVE_FLAG_CONTINUE);
+                                          RAM_SAVE_FLAG_CONTINUE);
 
             if (got < sizeof(uint64_t) || ls->spec_hdr[i - 1] != want) {
                 break;
