@@ -161,6 +161,17 @@ bool postcopy_dest_listen(PostcopyDest *d, GError **errp);
 bool postcopy_dest_place_page(PostcopyDest *d, RAMBlock *rb, ram_addr_t offset,
                               const void *data, GError **errp);
 
+/*
+ * Install the target pages [offset, offset + len) of rb from data, for a
+ * block whose host page is the target page: one UFFDIO_COPY per stretch
+ * of pages not received yet, each page kept as place_page keeps it
+ * (received and written bits, observer, requests and blocktime waits
+ * ended; already received pages skipped; EEXIST counts as received).
+ * data is scratch: the test corruption knob flips its byte in place.
+ */
+bool postcopy_dest_place_run(PostcopyDest *d, RAMBlock *rb, ram_addr_t offset,
+                             uint64_t len, uint8_t *data, GError **errp);
+
 /* Precopy loaded the pages in [offset, offset + len): they are received. */
 void postcopy_dest_mark_received(PostcopyDest *d, RAMBlock *rb,
                                  ram_addr_t offset, uint64_t len);
@@ -223,5 +234,31 @@ bool postcopy_assembler_add(PostcopyPageAssembler *a, RAMBlock *rb,
 bool postcopy_assembler_busy(PostcopyPageAssembler *a);
 /* Throw a partial host page away (channel failed, 4.6). */
 void postcopy_assembler_reset(PostcopyPageAssembler *a);
+
+/*
+ * Run staging for the main stream (blocks whose host page is the target
+ * page): postcopy_run_slot() says where the page at offset goes, after
+ * placing what is staged when the page does not continue it (another
+ * block, a gap, or POSTCOPY_RUN_MAX full); the caller reads the page's
+ * bytes there and commits. Staged pages are not received yet: the
+ * reader flushes before it could wait for bytes (qemu_file_ready), at
+ * every other record kind and at the end of the section, so a page a
+ * vCPU waits for is never held back behind a read.
+ */
+#define POSTCOPY_RUN_MAX (1024 * 1024)
+typedef struct PostcopyRun PostcopyRun;
+PostcopyRun *postcopy_run_new(PostcopyDest *d);
+void postcopy_run_free(PostcopyRun *r);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PostcopyRun, postcopy_run_free)
+uint8_t *postcopy_run_slot(PostcopyRun *r, RAMBlock *rb, ram_addr_t offset,
+                           GError **errp);
+void postcopy_run_commit(PostcopyRun *r);
+/* Place what is staged (nothing: true). Staging is empty afterwards. */
+bool postcopy_run_flush(PostcopyRun *r, GError **errp);
+bool postcopy_run_pending(const PostcopyRun *r);
+/* Drop what is staged, unplaced (channel failed, 4.6: resent later). */
+void postcopy_run_reset(PostcopyRun *r);
+/* Runs and pages placed so far. */
+void postcopy_run_stats(const PostcopyRun *r, uint64_t *runs, uint64_t *pages);
 
 #endif /* MIGRATION_POSTCOPY_RAM_H */
