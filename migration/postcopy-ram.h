@@ -238,27 +238,37 @@ void postcopy_assembler_reset(PostcopyPageAssembler *a);
 /*
  * Run staging for the main stream (blocks whose host page is the target
  * page): postcopy_run_slot() says where the page at offset goes, after
- * placing what is staged when the page does not continue it (another
- * block, a gap, or POSTCOPY_RUN_MAX full); the caller reads the page's
- * bytes there and commits. Staged pages are not received yet: the
- * reader flushes before it could wait for bytes (qemu_file_ready), at
- * every other record kind and at the end of the section, so a page a
- * vCPU waits for is never held back behind a read.
+ * handing what is staged to the placing thread when the page does not
+ * continue it (another block, a gap, or POSTCOPY_RUN_MAX full); the
+ * caller reads the page's bytes there and commits. Staged pages are not
+ * received yet: the reader flushes before it could wait for bytes
+ * (qemu_file_ready) and at every other record kind, so a page a vCPU
+ * waits for is never held back behind a read, and drains at the end of
+ * each section, so that a section's pages are all in when ram_load()
+ * returns. One reader thread; the placing thread ("mig/dst/place")
+ * lives from new to free.
  */
-#define POSTCOPY_RUN_MAX (1024 * 1024)
+#define POSTCOPY_RUN_MAX (256 * 1024)
 typedef struct PostcopyRun PostcopyRun;
 PostcopyRun *postcopy_run_new(PostcopyDest *d);
+/* Places what is queued, then ends the placing thread. */
 void postcopy_run_free(PostcopyRun *r);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PostcopyRun, postcopy_run_free)
+/* NULL with errp set: a misaligned offset, or an earlier placement
+ * failed. May wait for a free buffer (the placer always frees one). */
 uint8_t *postcopy_run_slot(PostcopyRun *r, RAMBlock *rb, ram_addr_t offset,
                            GError **errp);
 void postcopy_run_commit(PostcopyRun *r);
-/* Place what is staged (nothing: true). Staging is empty afterwards. */
+/* Hand what is staged to the placing thread; false if a placement
+ * failed (the first failure, sticky). */
 bool postcopy_run_flush(PostcopyRun *r, GError **errp);
+/* Flush, then wait until everything handed over is placed. */
+bool postcopy_run_drain(PostcopyRun *r, GError **errp);
 bool postcopy_run_pending(const PostcopyRun *r);
-/* Drop what is staged, unplaced (channel failed, 4.6: resent later). */
+/* Drop what is staged, unplaced (channel failed, 4.6: it is resent);
+ * what was handed over is placed first. */
 void postcopy_run_reset(PostcopyRun *r);
 /* Runs and pages placed so far. */
-void postcopy_run_stats(const PostcopyRun *r, uint64_t *runs, uint64_t *pages);
+void postcopy_run_stats(PostcopyRun *r, uint64_t *runs, uint64_t *pages);
 
 #endif /* MIGRATION_POSTCOPY_RAM_H */

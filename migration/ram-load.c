@@ -432,7 +432,8 @@ static bool load_postcopy_records(RAMLoadState *ls, QEMUFile *f,
             if (!stream_ok(f, "reading a RAM section", errp)) {
                 return false;
             }
-            if (ls->run && !postcopy_run_flush(ls->run, errp)) {
+            /* The section's pages are all in when it ends. */
+            if (ls->run && !postcopy_run_drain(ls->run, errp)) {
                 return false;
             }
             if (!until_eof) {

@@ -383,8 +383,10 @@ static void check_page(Fixture *f, uint64_t k, uint8_t seed)
 }
 
 /*
- * The stager: a gap or another block places the run so far; the size
- * limit splits a long run; reset drops what is staged, unreceived.
+ * The stager: a gap or another block ends a run; the size limit splits a
+ * long run; a flushed run goes in without anyone waiting for it (a
+ * thread waiting for one of its pages wakes); reset drops what is
+ * staged, unreceived.
  */
 static void test_stager(void)
 {
@@ -392,6 +394,7 @@ static void test_stager(void)
     g_autoptr(PostcopyRun) r = NULL;
     uint64_t runs, pages;
     Fixture f, g;
+    Toucher t = { 0 };
     GError *err = NULL;
 
     if (!need_uffd()) {
@@ -403,54 +406,97 @@ static void test_stager(void)
     g_assert_true(postcopy_dest_listen(g.d, NOERR));
     r = postcopy_run_new(f.d);
     g_assert_false(postcopy_run_pending(r));
-    g_assert_true(postcopy_run_flush(r, NOERR));
+    g_assert_true(postcopy_run_drain(r, NOERR));
 
     stage(r, &f, 0, 3, 1);
     g_assert_true(postcopy_run_pending(r));
     /* Staged is not placed. */
     g_assert_false(received(&f, 0));
-    /* A gap: 0..2 go in as one run, 5 starts the next. */
+    /* A gap: 0..2 are one run, 5 the next. */
     stage(r, &f, 5, 1, 1);
-    postcopy_run_stats(r, &runs, &pages);
-    g_assert_cmpuint(runs, ==, 1);
-    g_assert_cmpuint(pages, ==, 3);
-    for (int k = 0; k < 3; k++) {
-        g_assert_true(received(&f, k));
-        check_page(&f, k, 1);
-    }
-    g_assert_false(received(&f, 5));
-    g_assert_true(postcopy_run_flush(r, NOERR));
+    g_assert_true(postcopy_run_drain(r, NOERR));
     g_assert_false(postcopy_run_pending(r));
-    g_assert_true(received(&f, 5));
-    check_page(&f, 5, 1);
-
-    /* A long run: split at the limit, the rest placed on flush. */
-    stage(r, &f, 6, PAGES - 6, 2);
     postcopy_run_stats(r, &runs, &pages);
-    g_assert_cmpuint(runs, ==, 3);
-    g_assert_cmpuint(pages, ==, 4 + MAXP);
-    g_assert_true(received(&f, 6 + MAXP - 1));
-    g_assert_false(received(&f, 6 + MAXP));
+    g_assert_cmpuint(runs, ==, 2);
+    g_assert_cmpuint(pages, ==, 4);
+    for (int k = 0; k < 6; k++) {
+        g_assert_cmpint(received(&f, k), ==, k != 3 && k != 4);
+        if (k != 3 && k != 4) {
+            check_page(&f, k, 1);
+        }
+    }
+
+    /* A long run, split at the limit; a thread waits inside it. */
+    t.addr = f.host + (6 + MAXP + 10) * PAGE;
+    t.thread = g_thread_new("toucher", toucher_fn, &t);
+    stage(r, &f, 6, PAGES - 6, 2);
     g_assert_true(postcopy_run_flush(r, NOERR));
+    toucher_join(&t);
+    g_assert_true(postcopy_run_drain(r, NOERR));
+    postcopy_run_stats(r, &runs, &pages);
+    g_assert_cmpuint(runs, ==, 4);
+    g_assert_cmpuint(pages, ==, 4 + PAGES - 6);
     for (uint64_t k = 6; k < PAGES; k++) {
         g_assert_true(received(&f, k));
         check_page(&f, k, 2);
     }
+    g_assert_cmpuint(t.value, ==, f.host[(6 + MAXP + 10) * PAGE]);
 
     /* Reset drops what is staged: never placed, never received. */
-    fixture_teardown(&f);
     postcopy_run_free(g_steal_pointer(&r));
+    fixture_teardown(&f);
     r = postcopy_run_new(g.d);
     stage(r, &g, 1, 2, 3);
     postcopy_run_reset(r);
     g_assert_false(postcopy_run_pending(r));
-    g_assert_true(postcopy_run_flush(r, NOERR));
+    g_assert_true(postcopy_run_drain(r, NOERR));
     g_assert_false(postcopy_dest_page_received(g.d, g.rb, PAGE));
     /* A misaligned first page is refused. */
     g_assert_null(postcopy_run_slot(r, g.rb, 100, &err));
     g_assert_nonnull(err);
     g_clear_error(&err);
+    postcopy_run_free(g_steal_pointer(&r));
     fixture_teardown(&g);
+}
+
+/* Another block ends a run even where the offsets would continue. */
+static void test_stager_block_switch(void)
+{
+    RAMBlock *rbs[2];
+    PostcopyDestConfig cfg = { .blocks = rbs, .nr_blocks = 2 };
+    g_autoptr(PostcopyRun) r = NULL;
+    PostcopyDest *d;
+    uint64_t runs, pages;
+
+    if (!need_uffd()) {
+        return;
+    }
+    rbs[0] = ram_block_new("a.ram", 4 * PAGE, false, -1, 0, NOERR);
+    rbs[1] = ram_block_new("b.ram", 4 * PAGE, false, -1, 0, NOERR);
+    d = postcopy_dest_new(&cfg, NOERR);
+    g_assert_true(postcopy_dest_listen(d, NOERR));
+    r = postcopy_run_new(d);
+    for (int i = 0; i < 4; i++) {
+        RAMBlock *rb = rbs[i / 2];
+        uint8_t *slot = postcopy_run_slot(r, rb, (i % 2 + i / 2) * PAGE,
+                                          NOERR);
+
+        memset(slot, 0x10 + i, PAGE);
+        postcopy_run_commit(r);
+    }
+    g_assert_true(postcopy_run_drain(r, NOERR));
+    postcopy_run_stats(r, &runs, &pages);
+    /* a:0,1 then b:1,2 (b:1 follows a:1's offset, in another block) */
+    g_assert_cmpuint(runs, ==, 2);
+    g_assert_cmpuint(pages, ==, 4);
+    g_assert_cmpuint(((uint8_t *)ram_block_host(rbs[0]))[PAGE], ==, 0x11);
+    g_assert_cmpuint(((uint8_t *)ram_block_host(rbs[1]))[PAGE], ==, 0x12);
+    g_assert_cmpuint(((uint8_t *)ram_block_host(rbs[1]))[2 * PAGE], ==, 0x13);
+    g_assert_false(postcopy_dest_page_received(d, rbs[1], 0));
+    postcopy_run_free(g_steal_pointer(&r));
+    postcopy_dest_free(d);
+    ram_block_free(rbs[0]);
+    ram_block_free(rbs[1]);
 }
 
 int main(int argc, char **argv)
@@ -467,5 +513,7 @@ int main(int argc, char **argv)
     g_test_add_func("/postcopy-run/present-page", test_run_present_page);
     g_test_add_func("/postcopy-run/corrupt-knob", test_run_corrupt_knob);
     g_test_add_func("/postcopy-run/stager", test_stager);
+    g_test_add_func("/postcopy-run/stager-block-switch",
+                    test_stager_block_switch);
     return g_test_run();
 }

@@ -533,6 +533,9 @@ static void test_ready_never_waits(void)
     uint8_t buf[6000];
     gint64 t0 = g_get_monotonic_time();
 
+    /* The files hold the channels: closing w closes its fd (EOF). */
+    mig_channel_unref(p.a);
+    mig_channel_unref(p.b);
     for (size_t i = 0; i < sizeof(buf); i++) {
         buf[i] = (uint8_t)(i * 13);
     }
