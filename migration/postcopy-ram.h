@@ -13,7 +13,9 @@
  *   postcopy_dest_listen()        at POSTCOPY_LISTEN: register the blocks,
  *                                 start the fault thread
  *   place pages                   listen / preempt threads (directly or via
- *                                 a PostcopyPageAssembler per channel)
+ *                                 a PostcopyPageAssembler per channel), the
+ *                                 main stream's runs from a PostcopyRun's
+ *                                 placing thread
  *   pause / resume                postcopy failure and recovery (4.6)
  *   postcopy_dest_free()          never blocks on the source
  *
