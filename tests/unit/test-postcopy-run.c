@@ -7,14 +7,21 @@
  * a page inside it, tells the observer each page once with what it
  * holds, applies the corruption knob; the stager places a run when the
  * next page does not continue it, at its size limit and on flush, and
- * drops it on reset. Skipped, with the reason, where userfaultfd is
+ * drops it on reset; the main stream's loader places a run before it
+ * waits for more bytes. Skipped, with the reason, where userfaultfd is
  * missing.
  */
 #include "qemu/osdep.h"
 
+#include <sys/socket.h>
+
 #include "qapi/error.h"
 #include "system/memory.h"
+#include "migration/channel.h"
 #include "migration/postcopy-ram.h"
+#include "migration/qemu-file.h"
+#include "migration/ram.h"
+#include "migration/ram-internal.h"
 
 #define PAGE 4096ULL
 #define DEADLINE_US (20 * G_USEC_PER_SEC)
@@ -499,6 +506,117 @@ static void test_stager_block_switch(void)
     ram_block_free(rbs[1]);
 }
 
+/* ---- the loader: ram_load() of the main stream after LISTEN ---- */
+
+typedef struct Loader {
+    QEMUFile *f;
+    const RAMBlockScope *scope;
+    bool ok;
+    GError *err;
+    int done;                   /* atomic */
+    GThread *thread;
+} Loader;
+
+static gpointer loader_fn(gpointer opaque)
+{
+    Loader *l = opaque;
+
+    l->ok = ram_load(l->f, (void *)l->scope, RAM_SECTION_VERSION, &l->err);
+    qatomic_set(&l->done, 1);
+    return NULL;
+}
+
+static void put_page_record(QEMUFile *w, const char *name, uint64_t k,
+                            uint8_t seed)
+{
+    uint8_t page[PAGE];
+
+    if (name) {
+        qemu_put_be64(w, k * PAGE | RAM_SAVE_FLAG_PAGE);
+        qemu_put_counted_string(w, name);
+    } else {
+        qemu_put_be64(w, k * PAGE | RAM_SAVE_FLAG_PAGE |
+                         RAM_SAVE_FLAG_CONTINUE);
+    }
+    fill(page, PAGE, (uint8_t)(seed + k));
+    qemu_put_buffer(w, page, PAGE);
+}
+
+/*
+ * The stream stops after a run of pages, mid-section (the source is
+ * throttled, or idle): the loader, about to wait for more bytes, must
+ * have placed the run, or a thread waiting for one of its pages would
+ * wait for whatever the source sends next. Then EOS ends the section.
+ */
+static void test_loader_places_before_waiting(void)
+{
+    static const char *const names[] = { "idle.ram" };
+    int sv[2];
+    MigChannel *a, *b;
+    QEMUFile *w;
+    RAMBlockScope scope;
+    Loader l = { 0 };
+    Toucher t = { 0 };
+    Fixture f;
+    uint8_t want[PAGE];
+    gint64 deadline;
+
+    if (!need_uffd()) {
+        return;
+    }
+    fixture_setup(&f, "idle.ram", 16 * PAGE, 0);
+    scope = (RAMBlockScope) { 1, &f.rb, names };
+    g_assert_true(postcopy_dest_listen(f.d, NOERR));
+    ram_load_postcopy_advise(f.d);
+    ram_load_postcopy_listen();
+
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), ==, 0);
+    a = mig_channel_new_fd(sv[0], "idle-w");
+    b = mig_channel_new_fd(sv[1], "idle-r");
+    w = qemu_file_new_output(a);
+    l.f = qemu_file_new_input(b);
+    mig_channel_unref(a);
+    mig_channel_unref(b);
+    l.scope = &scope;
+    g_assert_true(ram_load_setup(l.f, (void *)&scope, NOERR));
+    l.thread = g_thread_new("loader", loader_fn, &l);
+
+    t.addr = f.host + 2 * PAGE + 7;
+    t.thread = g_thread_new("toucher", toucher_fn, &t);
+    for (uint64_t k = 0; k < 4; k++) {
+        put_page_record(w, k ? NULL : "idle.ram", k, 9);
+    }
+    qemu_fflush(w);
+
+    /* No EOS yet: only placing before the read can wake the toucher. */
+    toucher_join(&t);
+    fill(want, PAGE, 9 + 2);
+    g_assert_cmpuint(t.value, ==, want[7]);
+    g_assert_false(qatomic_read(&l.done));
+    for (int k = 0; k < 4; k++) {
+        g_assert_true(received(&f, k));
+        check_page(&f, k, 9);
+    }
+
+    qemu_put_be64(w, RAM_SAVE_FLAG_EOS);
+    qemu_fflush(w);
+    deadline = g_get_monotonic_time() + DEADLINE_US;
+    while (!qatomic_read(&l.done)) {
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        g_usleep(1000);
+    }
+    g_thread_join(l.thread);
+    g_assert_no_error(l.err);
+    g_assert_true(l.ok);
+    g_assert_false(received(&f, 4));
+
+    ram_load_postcopy_end();
+    ram_load_cleanup(NULL);
+    qemu_fclose(w);
+    qemu_fclose(l.f);
+    fixture_teardown(&f);
+}
+
 int main(int argc, char **argv)
 {
     g_autoptr(GError) err = NULL;
@@ -515,5 +633,7 @@ int main(int argc, char **argv)
     g_test_add_func("/postcopy-run/stager", test_stager);
     g_test_add_func("/postcopy-run/stager-block-switch",
                     test_stager_block_switch);
+    g_test_add_func("/postcopy-run/loader-places-before-waiting",
+                    test_loader_places_before_waiting);
     return g_test_run();
 }
