@@ -263,18 +263,25 @@ static bool discard_host_range(DestBlock *b, uint64_t start, uint64_t len,
 static void set_received(DestBlock *b, uint64_t offset, uint64_t len,
                          bool value)
 {
+    uint64_t k = offset / TARGET_PAGE_SIZE;
+    uint64_t end = (offset + len) / TARGET_PAGE_SIZE;
+
     /* Atomic word updates (still under the lock): the stall probe reads
-     * the bits without it (postcopy_dest_page_received_relaxed). */
-    for (uint64_t k = offset / TARGET_PAGE_SIZE;
-         k < (offset + len) / TARGET_PAGE_SIZE; k++) {
+     * the bits without it (postcopy_dest_page_received_relaxed). One
+     * update per word the range touches: runs are placed many at once. */
+    while (k < end) {
         unsigned long *w = &b->received[k / BITS_PER_LONG];
-        unsigned long bit = 1UL << (k % BITS_PER_LONG);
+        unsigned shift = k % BITS_PER_LONG;
+        uint64_t n = MIN(end - k, (uint64_t)BITS_PER_LONG - shift);
+        unsigned long mask = (n == BITS_PER_LONG ? ~0UL
+                                                 : ((1UL << n) - 1)) << shift;
 
         if (value) {
-            __atomic_fetch_or(w, bit, __ATOMIC_RELAXED);
+            __atomic_fetch_or(w, mask, __ATOMIC_RELAXED);
         } else {
-            __atomic_fetch_and(w, ~bit, __ATOMIC_RELAXED);
+            __atomic_fetch_and(w, ~mask, __ATOMIC_RELAXED);
         }
+        k += n;
     }
 }
 
@@ -708,6 +715,102 @@ bool postcopy_dest_place_page(PostcopyDest *d, RAMBlock *rb, ram_addr_t offset,
     /* The page was missing, so no decoded code can come from it; tell the
      * CPU anyway, so placement never depends on that reasoning. */
     memory_notify_ram_block_written(rb, offset, b->page);
+    return true;
+}
+
+/*
+ * Bookkeeping for target pages [offset, offset + len) of b just placed,
+ * content what they hold now: as postcopy_dest_place_page does for one
+ * page, with the per-page table look-ups only while something waits.
+ * d->lock.
+ */
+static void run_placed_locked(PostcopyDest *d, DestBlock *b,
+                              ram_addr_t offset, uint64_t len,
+                              const void *content, int64_t now_ns)
+{
+    bool waits = g_hash_table_size(d->outstanding) ||
+                 (d->bt && postcopy_blocktime_waiting(d->bt));
+
+    set_received(b, offset, len, true);
+    if (d->placed) {
+        d->placed(d->placed_opaque, b->rb, offset, len, content);
+    }
+    for (uint64_t o = 0; waits && o < len; o += TARGET_PAGE_SIZE) {
+        uint8_t *dst = b->host + offset + o;
+
+        g_hash_table_remove(d->outstanding, dst);
+        if (d->bt) {
+            postcopy_blocktime_page_arrived(d->bt, (uintptr_t)dst, now_ns);
+        }
+    }
+}
+
+bool postcopy_dest_place_run(PostcopyDest *d, RAMBlock *rb, ram_addr_t offset,
+                             uint64_t len, uint8_t *data, GError **errp)
+{
+    DestBlock *b = dest_block_checked(d, rb, errp);
+    int64_t now_ns = g_get_monotonic_time() * 1000;
+    uint64_t at = 0;
+
+    if (!b) {
+        return false;
+    }
+    if (b->page != TARGET_PAGE_SIZE || offset % TARGET_PAGE_SIZE ||
+        len % TARGET_PAGE_SIZE || !len || offset >= b->len ||
+        len > b->len - offset) {
+        error_setg(errp, "Postcopy run of 0x%" PRIx64 " bytes at 0x%" PRIx64
+                   " of RAM block '%s' is not whole target pages inside it "
+                   "(host page size 0x%" PRIx64 ", length 0x%" PRIx64 ")",
+                   len, offset, ram_block_name(rb), b->page, b->len);
+        return false;
+    }
+    g_mutex_lock(&d->lock);
+    if (!b->registered) {
+        g_mutex_unlock(&d->lock);
+        error_setg(errp, "Postcopy page for RAM block '%s' before listen",
+                   ram_block_name(rb));
+        return false;
+    }
+    if (d->corrupt_rb == rb && d->corrupt_offset >= offset &&
+        d->corrupt_offset - offset < len) {
+        data[d->corrupt_offset - offset] ^= 0xa5;
+    }
+    while (at < len) {
+        uint64_t end = at, done;
+        int r;
+
+        /* Pages already in (an urgent page that overtook the run on the
+         * preempt channel, or precopy's) are skipped, as duplicates. */
+        if (host_page_received(b, offset + at)) {
+            at += TARGET_PAGE_SIZE;
+            continue;
+        }
+        while (end < len && !host_page_received(b, offset + end)) {
+            end += TARGET_PAGE_SIZE;
+        }
+        r = postcopy_uffd_copy_upto(d->uffd, b->host + offset + at,
+                                    data + at, end - at, &done);
+        if (done) {
+            run_placed_locked(d, b, offset + at, done, data + at, now_ns);
+            at += done;
+        }
+        if (r == -EEXIST) {
+            /* Present though never placed: see postcopy_dest_place_page. */
+            run_placed_locked(d, b, offset + at, TARGET_PAGE_SIZE,
+                              b->host + offset + at, now_ns);
+            at += TARGET_PAGE_SIZE;
+        } else if (r < 0) {
+            g_mutex_unlock(&d->lock);
+            error_setg_errno(errp, -r, "Postcopy cannot place the page at "
+                             "0x%" PRIx64 " of RAM block '%s'", offset + at,
+                             ram_block_name(rb));
+            return false;
+        }
+    }
+    g_mutex_unlock(&d->lock);
+
+    ram_block_mark_written(rb, offset, len);
+    memory_notify_ram_block_written(rb, offset, len);
     return true;
 }
 

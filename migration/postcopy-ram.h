@@ -13,7 +13,9 @@
  *   postcopy_dest_listen()        at POSTCOPY_LISTEN: register the blocks,
  *                                 start the fault thread
  *   place pages                   listen / preempt threads (directly or via
- *                                 a PostcopyPageAssembler per channel)
+ *                                 a PostcopyPageAssembler per channel), the
+ *                                 main stream's runs from a PostcopyRun's
+ *                                 placing thread
  *   pause / resume                postcopy failure and recovery (4.6)
  *   postcopy_dest_free()          never blocks on the source
  *
@@ -161,6 +163,17 @@ bool postcopy_dest_listen(PostcopyDest *d, GError **errp);
 bool postcopy_dest_place_page(PostcopyDest *d, RAMBlock *rb, ram_addr_t offset,
                               const void *data, GError **errp);
 
+/*
+ * Install the target pages [offset, offset + len) of rb from data, for a
+ * block whose host page is the target page: one UFFDIO_COPY per stretch
+ * of pages not received yet, each page kept as place_page keeps it
+ * (received and written bits, observer, requests and blocktime waits
+ * ended; already received pages skipped; EEXIST counts as received).
+ * data is scratch: the test corruption knob flips its byte in place.
+ */
+bool postcopy_dest_place_run(PostcopyDest *d, RAMBlock *rb, ram_addr_t offset,
+                             uint64_t len, uint8_t *data, GError **errp);
+
 /* Precopy loaded the pages in [offset, offset + len): they are received. */
 void postcopy_dest_mark_received(PostcopyDest *d, RAMBlock *rb,
                                  ram_addr_t offset, uint64_t len);
@@ -223,5 +236,41 @@ bool postcopy_assembler_add(PostcopyPageAssembler *a, RAMBlock *rb,
 bool postcopy_assembler_busy(PostcopyPageAssembler *a);
 /* Throw a partial host page away (channel failed, 4.6). */
 void postcopy_assembler_reset(PostcopyPageAssembler *a);
+
+/*
+ * Run staging for the main stream (blocks whose host page is the target
+ * page): postcopy_run_slot() says where the page at offset goes, after
+ * handing what is staged to the placing thread when the page does not
+ * continue it (another block, a gap, or POSTCOPY_RUN_MAX full); the
+ * caller reads the page's bytes there and commits. Staged pages are not
+ * received yet: the reader flushes before it could wait for bytes
+ * (qemu_file_ready) and at every other record kind, so a page a vCPU
+ * waits for is never held back behind a read, and drains at the end of
+ * each section, so that a section's pages are all in when ram_load()
+ * returns. One reader thread; the placing thread ("mig/dst/place")
+ * lives from new to free.
+ */
+#define POSTCOPY_RUN_MAX (256 * 1024)
+typedef struct PostcopyRun PostcopyRun;
+PostcopyRun *postcopy_run_new(PostcopyDest *d);
+/* Places what is queued, then ends the placing thread. */
+void postcopy_run_free(PostcopyRun *r);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PostcopyRun, postcopy_run_free)
+/* NULL with errp set: a misaligned offset, or an earlier placement
+ * failed. May wait for a free buffer (the placer always frees one). */
+uint8_t *postcopy_run_slot(PostcopyRun *r, RAMBlock *rb, ram_addr_t offset,
+                           GError **errp);
+void postcopy_run_commit(PostcopyRun *r);
+/* Hand what is staged to the placing thread; false if a placement
+ * failed (the first failure, sticky). */
+bool postcopy_run_flush(PostcopyRun *r, GError **errp);
+/* Flush, then wait until everything handed over is placed. */
+bool postcopy_run_drain(PostcopyRun *r, GError **errp);
+bool postcopy_run_pending(const PostcopyRun *r);
+/* Drop what is staged, unplaced (channel failed, 4.6: it is resent);
+ * what was handed over is placed first. */
+void postcopy_run_reset(PostcopyRun *r);
+/* Runs and pages placed so far. */
+void postcopy_run_stats(PostcopyRun *r, uint64_t *runs, uint64_t *pages);
 
 #endif /* MIGRATION_POSTCOPY_RAM_H */

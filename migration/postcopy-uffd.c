@@ -146,9 +146,11 @@ bool postcopy_uffd_unregister(int fd, void *host, uint64_t len, GError **errp)
     return true;
 }
 
-int postcopy_uffd_copy(int fd, void *dst, const void *src, uint64_t len)
+int postcopy_uffd_copy_upto(int fd, void *dst, const void *src, uint64_t len,
+                            uint64_t *done_out)
 {
     uint64_t done = 0;
+    int r = 0;
 
     while (done < len) {
         struct uffdio_copy c = {
@@ -158,18 +160,32 @@ int postcopy_uffd_copy(int fd, void *dst, const void *src, uint64_t len)
         };
 
         if (ioctl(fd, UFFDIO_COPY, &c) == 0) {
-            return 0;
+            done = len;
+            break;
         }
-        /* EAGAIN: the mapping changed under the copy; c.copy tells how
-         * much went in before. Anything else is final. */
+        /*
+         * EAGAIN: the mapping changed under the copy, or the copy stopped
+         * at a page it could not fill (that page's error comes on the next
+         * call); c.copy tells how much went in before. Anything else is
+         * final, at done.
+         */
         if (errno != EAGAIN) {
-            return -errno;
+            r = -errno;
+            break;
         }
         if (c.copy > 0) {
             done += c.copy;
         }
     }
-    return 0;
+    if (done_out) {
+        *done_out = done;
+    }
+    return r;
+}
+
+int postcopy_uffd_copy(int fd, void *dst, const void *src, uint64_t len)
+{
+    return postcopy_uffd_copy_upto(fd, dst, src, len, NULL);
 }
 
 int postcopy_uffd_zero(int fd, void *dst, uint64_t len)

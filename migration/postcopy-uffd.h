@@ -39,6 +39,12 @@ bool postcopy_uffd_unregister(int fd, void *host, uint64_t len,
  * its waiters. Returns 0, or -errno (-EEXIST: already present).
  */
 int postcopy_uffd_copy(int fd, void *dst, const void *src, uint64_t len);
+/*
+ * The same for a run of pages, telling in *done how many bytes went in
+ * before an error: on -EEXIST the page at dst + *done is the one present.
+ */
+int postcopy_uffd_copy_upto(int fd, void *dst, const void *src, uint64_t len,
+                            uint64_t *done);
 /* The same with zeros (UFFDIO_ZEROPAGE). */
 int postcopy_uffd_zero(int fd, void *dst, uint64_t len);
 

@@ -17,6 +17,7 @@
  */
 #include "qemu/osdep.h"
 
+#include <poll.h>
 #include <sys/uio.h>
 
 #include "migration/qemu-file.h"
@@ -372,6 +373,20 @@ static bool ensure_available(QEMUFile *f, size_t want, bool eof_is_error)
 {
     while (f->buf_size - f->buf_index < want) {
         if (fill_buffer(f, eof_is_error) <= 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool qemu_file_ready(QEMUFile *f, size_t want)
+{
+    g_assert(want <= IO_BUF_SIZE);
+    while (f->buf_size - f->buf_index < want) {
+        struct pollfd pfd = { .fd = f->ch->fd, .events = POLLIN };
+
+        if (f->ch->fd < 0 || qemu_file_get_error(f) ||
+            poll(&pfd, 1, 0) != 1 || fill_buffer(f, false) <= 0) {
             return false;
         }
     }

@@ -59,6 +59,10 @@ typedef struct RAMLoadState {
     /* Postcopy: placing pages atomically through this channel's
      * assembler (listen thread, preempt thread). */
     PostcopyPageAssembler *assembler;
+    /* Postcopy, main stream only: consecutive pages staged and placed
+     * as one run (postcopy-run.c). Urgent pages on the preempt channel
+     * are placed one by one, at once. */
+    PostcopyRun *run;
 } RAMLoadState;
 
 static RAMLoadState *ram_load_state;
@@ -82,6 +86,7 @@ static void ram_load_state_free(RAMLoadState *ls)
 {
     if (ls) {
         postcopy_assembler_free(ls->assembler);
+        postcopy_run_free(ls->run);
         g_free(ls);
     }
 }
@@ -269,6 +274,11 @@ static bool load_zero_page(RAMLoadState *ls, QEMUFile *f, uint64_t offset,
         return false;
     }
     if (ls->assembler) {
+        /* Zero pages are not staged: UFFDIO_ZEROPAGE maps them without
+         * allocating memory. */
+        if (ls->run && !postcopy_run_flush(ls->run, errp)) {
+            return false;
+        }
         return postcopy_assembler_add(ls->assembler, ls->block, offset, NULL,
                                       errp);
     }
@@ -430,7 +440,23 @@ static bool load_normal_page(RAMLoadState *ls, QEMUFile *f, uint64_t offset,
     uint8_t *host = ls->host + offset;
     uint8_t *data;
 
+    if (ls->run && !postcopy_assembler_busy(ls->assembler) &&
+        postcopy_dest_host_page_size(ram_pc, ls->block) == TARGET_PAGE_SIZE) {
+        /* Straight from the stream into the run being staged. */
+        data = postcopy_run_slot(ls->run, ls->block, offset, errp);
+        if (!data) {
+            return false;
+        }
+        if (qemu_get_buffer(f, data, TARGET_PAGE_SIZE) != TARGET_PAGE_SIZE) {
+            return short_read(f, "reading a page", errp);
+        }
+        postcopy_run_commit(ls->run);
+        return true;
+    }
     if (ls->assembler) {
+        if (ls->run && !postcopy_run_flush(ls->run, errp)) {
+            return false;
+        }
         /* Never straight into guest RAM: a vCPU could see half a page. */
         data = ls->xbzrle_buf;
         if (qemu_get_buffer_in_place(f, &data, TARGET_PAGE_SIZE) !=
@@ -542,6 +568,17 @@ static bool load_postcopy_records(RAMLoadState *ls, QEMUFile *f,
         uint64_t word;
         uint64_t flags, addr;
 
+        /*
+         * Staged pages are not in guest RAM yet: place them before a
+         * read could wait, so that a vCPU never waits on a page we hold.
+         * A whole next page record (CONTINUE header and page) buffered or
+         * ready means the read will not wait.
+         */
+        if (ls->run && postcopy_run_pending(ls->run) &&
+            !qemu_file_ready(f, 8 + TARGET_PAGE_SIZE) &&
+            !postcopy_run_flush(ls->run, errp)) {
+            return false;
+        }
         if (until_eof && qemu_peek_byte(f, 0) < 0 &&
             !qemu_file_get_error(f)) {
             return true;        /* the preempt channel closed cleanly */
@@ -558,6 +595,10 @@ static bool load_postcopy_records(RAMLoadState *ls, QEMUFile *f,
             break;
         case RAM_SAVE_FLAG_EOS:
             if (!stream_ok(f, "reading a RAM section", errp)) {
+                return false;
+            }
+            /* The section's pages are all in when it ends. */
+            if (ls->run && !postcopy_run_drain(ls->run, errp)) {
                 return false;
             }
             if (!until_eof) {
@@ -643,6 +684,9 @@ bool ram_load(QEMUFile *f, void *opaque, int version_id, GError **errp)
         if (!ls->assembler) {
             ls->assembler = postcopy_assembler_new(ram_pc);
         }
+        if (!ls->run) {
+            ls->run = postcopy_run_new(ram_pc);
+        }
         return load_postcopy_records(ls, f, false, errp);
     }
     ok = load_precopy_records(ls, f, errp);
@@ -670,6 +714,9 @@ void ram_load_postcopy_pause(void)
         if (ram_load_state->assembler) {
             postcopy_assembler_reset(ram_load_state->assembler);
         }
+        if (ram_load_state->run) {
+            postcopy_run_reset(ram_load_state->run);
+        }
     }
 }
 
@@ -677,6 +724,7 @@ void ram_load_postcopy_end(void)
 {
     if (ram_load_state) {
         g_clear_pointer(&ram_load_state->assembler, postcopy_assembler_free);
+        g_clear_pointer(&ram_load_state->run, postcopy_run_free);
     }
     ram_pc = NULL;
     ram_pc_placing = false;

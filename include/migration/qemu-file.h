@@ -77,6 +77,15 @@ size_t qemu_peek_buffer(QEMUFile *f, uint8_t **buf, size_t size,
 /* Copy exactly len bytes; returns len, or less with the error set. */
 size_t qemu_get_buffer(QEMUFile *f, uint8_t *buf, size_t len);
 /*
+ * Can `want` (<= 256 KiB) bytes be read without waiting? True when they
+ * are buffered or, reading ahead for as long as the channel has bytes
+ * ready now (a zero-timeout poll of its fd), once they arrived. False
+ * when a read would wait (or the channel has no fd to ask, or failed:
+ * the next read reports that). A reader holding work back for a batch
+ * places it before it blocks.
+ */
+bool qemu_file_ready(QEMUFile *f, size_t want);
+/*
  * Like qemu_get_buffer, but when the bytes are contiguous in the internal
  * buffer *buf is pointed at them instead of copying (valid until the next
  * read call); otherwise they are copied into the caller's *buf.

@@ -521,6 +521,50 @@ static void test_cancel_writer_socket(void)
     check_cancel(make_socketpair(), false);
 }
 
+/* ---- ready without waiting ---- */
+
+/* qemu_file_ready never waits: it answers from the buffer, reads ahead
+ * what the socket has now, and says false when more must come. */
+static void test_ready_never_waits(void)
+{
+    Pair p = make_socketpair();
+    QEMUFile *w = qemu_file_new_output(p.a);
+    QEMUFile *r = qemu_file_new_input(p.b);
+    uint8_t buf[6000];
+    gint64 t0 = g_get_monotonic_time();
+
+    /* The files hold the channels: closing w closes its fd (EOF). */
+    mig_channel_unref(p.a);
+    mig_channel_unref(p.b);
+    for (size_t i = 0; i < sizeof(buf); i++) {
+        buf[i] = (uint8_t)(i * 13);
+    }
+    /* Nothing sent: not ready, at once. */
+    g_assert_false(qemu_file_ready(r, 8));
+    qemu_put_buffer(w, buf, 100);
+    qemu_fflush(w);
+    g_assert_true(qemu_file_ready(r, 8));
+    g_assert_true(qemu_file_ready(r, 100));
+    g_assert_false(qemu_file_ready(r, 101));
+    /* What was read ahead is still there to get, in order. */
+    g_assert_cmpuint(qemu_get_byte(r), ==, buf[0]);
+    g_assert_false(qemu_file_ready(r, 100));
+    qemu_put_buffer(w, buf + 100, sizeof(buf) - 100);
+    qemu_fflush(w);
+    g_assert_true(qemu_file_ready(r, sizeof(buf) - 1));
+    for (size_t i = 1; i < sizeof(buf); i++) {
+        g_assert_cmpuint(qemu_get_byte(r), ==, buf[i]);
+    }
+    g_assert_false(qemu_file_ready(r, 1));
+    /* End of stream: not ready, no error (the next read reports it). */
+    qemu_fclose(w);
+    g_assert_false(qemu_file_ready(r, 1));
+    g_assert_cmpint(qemu_file_get_error(r), ==, 0);
+    /* None of it waited (a wait would be for bytes that never come). */
+    g_assert_cmpint(g_get_monotonic_time() - t0, <, DEADLINE_US);
+    qemu_fclose(r);
+}
+
 /* ---- rate limiting ---- */
 
 static void test_rate_limit(void)
@@ -719,6 +763,7 @@ int main(int argc, char **argv)
     g_test_add_func("/qemu-file/async-not-copied", test_async_not_copied);
     g_test_add_func("/qemu-file/sticky-error", test_sticky_error);
     g_test_add_func("/qemu-file/eof-mid-value", test_eof_mid_value);
+    g_test_add_func("/qemu-file/ready-never-waits", test_ready_never_waits);
     g_test_add_func("/qemu-file/direct-read", test_direct_read);
     g_test_add_func("/qemu-file/cancel/reader-pipe", test_cancel_reader_pipe);
     g_test_add_func("/qemu-file/cancel/writer-pipe", test_cancel_writer_pipe);
