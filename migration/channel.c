@@ -8,10 +8,19 @@
  * blocked in a read or write of a pipe returns at once; sockets are also
  * shut down with shutdown(2) so the peer sees it. Regular files never
  * block, so for them only the shutdown flag is checked.
+ *
+ * Spinning (mig_channel_expect_data): a read that would block while a
+ * spin is armed retries the non-blocking read with CPU pauses in between
+ * until the deadline, and only then sleeps in poll(). The first bytes
+ * read while spinning use the spin up: the reader sleeps again on its
+ * next empty read unless it was armed anew meanwhile. Arming a reader
+ * that already sleeps writes a third eventfd (kick) so that it wakes now,
+ * while the bytes it expects are still on their way.
  */
 #include "qemu/osdep.h"
 
 #include <poll.h>
+#include <sched.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
@@ -25,7 +34,39 @@ typedef struct FdChannel {
      * ever signalled, never drained: a shut-down direction stays shut. */
     int wake[2];
     bool no_cork;           /* TCP_CORK failed once: not a TCP socket */
+    /* Spin state (atomic): deadline in g_get_monotonic_time() us (0: never
+     * armed), whether the reader sleeps in poll(), and the kick eventfd
+     * (non-blocking, drained by the reader) that wakes it. */
+    gint64 spin_until;
+    int reader_sleeps;
+    int kick;
+    uint64_t spin_hits;     /* written by the reader only */
+    uint64_t spin_misses;
 } FdChannel;
+
+/*
+ * Between two non-blocking reads while spinning: a few CPU pauses, then
+ * sched_yield(). A failed read is a syscall of about a microsecond, so
+ * the loop reacts within a couple of microseconds; the yield is as cheap
+ * on an idle CPU and, on a busy one, lets the threads that produce the
+ * awaited bytes (vCPU, fault thread, the peer) run before us: spinning
+ * pays only on idle cores and must not take them from those threads.
+ */
+#define SPIN_PAUSES 16
+
+static void spin_pause(void)
+{
+    for (int i = 0; i < SPIN_PAUSES; i++) {
+#if defined(__x86_64__) || defined(__i386__)
+        __builtin_ia32_pause();
+#elif defined(__aarch64__)
+        __asm__ __volatile__("yield" ::: "memory");
+#else
+        __asm__ __volatile__("" ::: "memory");
+#endif
+    }
+    sched_yield();
+}
 
 static bool channel_is_shut(MigChannel *ch, MigChannelShutdown dir)
 {
@@ -38,42 +79,80 @@ static void set_shut_error(MigChannel *ch, bool writing, GError **errp)
                writing ? "writing" : "reading");
 }
 
+typedef enum FdWait {
+    FD_WAIT_READY,          /* ready, hung up or in error: try the I/O */
+    FD_WAIT_KICKED,         /* a spin was armed meanwhile (reads only) */
+    FD_WAIT_FAILED,         /* shut down or poll failed: errp is set */
+} FdWait;
+
+/* The armed deadline, or 0 when no spin is armed now. */
+static gint64 fd_channel_spin_deadline(FdChannel *fc)
+{
+    gint64 until = qatomic_read(&fc->spin_until);
+
+    return until && g_get_monotonic_time() < until ? until : 0;
+}
+
 /*
  * Wait until fd is ready for the direction, or the direction is shut
- * down. Returns false with errp set on shutdown or poll failure.
+ * down, or (reading) a spin gets armed.
  */
-static bool fd_channel_wait(MigChannel *ch, bool writing, GError **errp)
+static FdWait fd_channel_wait(MigChannel *ch, bool writing, GError **errp)
 {
     FdChannel *fc = ch->opaque;
     MigChannelShutdown dir = writing ? MIG_CHANNEL_SHUTDOWN_WRITE
                                      : MIG_CHANNEL_SHUTDOWN_READ;
-    struct pollfd pfd[2] = {
+    struct pollfd pfd[3] = {
         { .fd = ch->fd, .events = writing ? POLLOUT : POLLIN },
         { .fd = fc->wake[writing], .events = POLLIN },
+        { .fd = fc->kick, .events = POLLIN },
     };
+    int npfd = writing ? 2 : 3;
 
     for (;;) {
+        int r;
+
         if (channel_is_shut(ch, dir)) {
             set_shut_error(ch, writing, errp);
-            return false;
+            return FD_WAIT_FAILED;
         }
-        int r = poll(pfd, 2, -1);
-
+        if (!writing) {
+            /* Pairs with fd_channel_expect_data(): either it sees us
+             * asleep and kicks, or we see its deadline here. */
+            qatomic_set(&fc->reader_sleeps, 1);
+            smp_mb();
+            if (fd_channel_spin_deadline(fc)) {
+                qatomic_set(&fc->reader_sleeps, 0);
+                return FD_WAIT_KICKED;
+            }
+        }
+        r = poll(pfd, npfd, -1);
+        if (!writing) {
+            qatomic_set(&fc->reader_sleeps, 0);
+        }
         if (r < 0) {
             if (errno == EINTR) {
                 continue;
             }
             error_setg_errno(errp, errno, "%s: poll failed", ch->name);
-            return false;
+            return FD_WAIT_FAILED;
         }
         if (pfd[1].revents || channel_is_shut(ch, dir)) {
             set_shut_error(ch, writing, errp);
-            return false;
+            return FD_WAIT_FAILED;
         }
         if (pfd[0].revents) {
             /* Readable, writable, hung up or in error: the I/O call
              * itself reports which. */
-            return true;
+            return FD_WAIT_READY;
+        }
+        if (!writing && pfd[2].revents) {
+            uint64_t v;
+
+            /* Non-blocking: a racing reader of the count is impossible
+             * (one reader thread), but EAGAIN must not hang us. */
+            (void)!read(fc->kick, &v, sizeof(v));
+            return FD_WAIT_KICKED;
         }
     }
 }
@@ -81,6 +160,9 @@ static bool fd_channel_wait(MigChannel *ch, bool writing, GError **errp)
 static ssize_t fd_channel_readv(MigChannel *ch, const struct iovec *iov,
                                 int iovcnt, GError **errp)
 {
+    FdChannel *fc = ch->opaque;
+    gint64 spin_end = -1;   /* -1: not looked at yet; 0: do not spin */
+
     for (;;) {
         ssize_t n;
 
@@ -96,14 +178,37 @@ static ssize_t fd_channel_readv(MigChannel *ch, const struct iovec *iov,
                 set_shut_error(ch, false, errp);
                 return -1;
             }
+            if (spin_end > 0) {
+                /* The bytes came: the spin armed for them is used up,
+                 * unless someone armed again since (a newer deadline). */
+                qatomic_set(&fc->spin_hits, fc->spin_hits + 1);
+                qatomic_cmpxchg(&fc->spin_until, spin_end, (gint64)0);
+            }
             return n;
         }
         if (errno == EINTR) {
             continue;
         }
         if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            if (!fd_channel_wait(ch, false, errp)) {
+            if (spin_end < 0) {
+                spin_end = fd_channel_spin_deadline(fc);
+            }
+            if (spin_end > 0) {
+                if (g_get_monotonic_time() < spin_end) {
+                    spin_pause();
+                    continue;
+                }
+                qatomic_set(&fc->spin_misses, fc->spin_misses + 1);
+            }
+            switch (fd_channel_wait(ch, false, errp)) {
+            case FD_WAIT_FAILED:
                 return -1;
+            case FD_WAIT_KICKED:
+                spin_end = fd_channel_spin_deadline(fc);
+                break;
+            case FD_WAIT_READY:
+                spin_end = 0;
+                break;
             }
             continue;
         }
@@ -138,7 +243,7 @@ static ssize_t fd_channel_writev(MigChannel *ch, const struct iovec *iov,
             continue;
         }
         if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            if (!fd_channel_wait(ch, true, errp)) {
+            if (fd_channel_wait(ch, true, errp) == FD_WAIT_FAILED) {
                 return -1;
             }
             continue;
@@ -175,6 +280,28 @@ static void fd_channel_shutdown(MigChannel *ch, MigChannelShutdown how)
     }
 }
 
+static void fd_channel_expect_data(MigChannel *ch, unsigned spin_us)
+{
+    FdChannel *fc = ch->opaque;
+    gint64 until = g_get_monotonic_time() +
+                   MIN(spin_us, MIG_CHANNEL_SPIN_MAX_US);
+    uint64_t one = 1;
+
+    /* Only ever extend: two arming threads must not shorten a spin. */
+    for (;;) {
+        gint64 cur = qatomic_read(&fc->spin_until);
+
+        if (cur >= until ||
+            qatomic_cmpxchg(&fc->spin_until, cur, until) == cur) {
+            break;
+        }
+    }
+    smp_mb();
+    if (qatomic_read(&fc->reader_sleeps)) {
+        (void)!write(fc->kick, &one, sizeof(one));
+    }
+}
+
 static void fd_channel_close(MigChannel *ch)
 {
     FdChannel *fc = ch->opaque;
@@ -186,6 +313,7 @@ static void fd_channel_close(MigChannel *ch)
     for (int dir = 0; dir < 2; dir++) {
         close(fc->wake[dir]);
     }
+    close(fc->kick);
     g_free(fc);
     ch->opaque = NULL;
 }
@@ -213,6 +341,7 @@ static const MigChannelOps fd_channel_ops = {
     .readv = fd_channel_readv,
     .writev = fd_channel_writev,
     .cork = fd_channel_cork,
+    .expect_data = fd_channel_expect_data,
     .shutdown = fd_channel_shutdown,
     .close = fd_channel_close,
 };
@@ -238,9 +367,10 @@ MigChannel *mig_channel_new_fd(int fd, const char *name)
 
     fc->wake[0] = eventfd(0, EFD_CLOEXEC);
     fc->wake[1] = eventfd(0, EFD_CLOEXEC);
+    fc->kick = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     /* eventfd only fails when out of fds; that is our bug to fix, not a
      * condition a caller can handle meaningfully. */
-    g_assert(fc->wake[0] >= 0 && fc->wake[1] >= 0);
+    g_assert(fc->wake[0] >= 0 && fc->wake[1] >= 0 && fc->kick >= 0);
 
     ch = mig_channel_new(&fd_channel_ops, name, fc);
     ch->fd = fd;
@@ -364,6 +494,21 @@ void mig_channel_cork(MigChannel *ch, bool on)
 bool mig_channel_flush(MigChannel *ch, GError **errp)
 {
     return !ch->ops->flush || ch->ops->flush(ch, errp);
+}
+
+void mig_channel_expect_data(MigChannel *ch, unsigned spin_us)
+{
+    if (ch->ops->expect_data) {
+        ch->ops->expect_data(ch, spin_us);
+    }
+}
+
+void mig_channel_spin_stats(MigChannel *ch, uint64_t *hits, uint64_t *misses)
+{
+    FdChannel *fc = ch->ops == &fd_channel_ops ? ch->opaque : NULL;
+
+    *hits = fc ? qatomic_read(&fc->spin_hits) : 0;
+    *misses = fc ? qatomic_read(&fc->spin_misses) : 0;
 }
 
 void mig_channel_shutdown(MigChannel *ch, MigChannelShutdown how)
