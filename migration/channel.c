@@ -38,11 +38,28 @@ typedef struct FdChannel {
      * armed), whether the reader sleeps in poll(), and the kick eventfd
      * (non-blocking, drained by the reader) that wakes it. */
     gint64 spin_until;
+    gint64 spin_armed_at;   /* the latest arm not yet used up, or 0 */
     int reader_sleeps;
+    int spin_off;           /* the reader would not spin now: no kick */
     int kick;
-    uint64_t spin_hits;     /* written by the reader only */
+    /* The reader's own (stats written by it only, read by anyone). */
+    gint64 backoff_until;   /* CPU contended: no spinning until then */
+    gint64 wait_avg_us;     /* armed reads: average wait for the bytes */
+    uint64_t spin_hits;
     uint64_t spin_misses;
 } FdChannel;
+
+/*
+ * Spinning only pays on idle cores. A loop iteration (a read and a
+ * yield, microseconds) that took longer than SPIN_PREEMPTED_US means
+ * another thread had this CPU: the spin ends, and the reader does not
+ * spin for SPIN_BACKOFF_US, so that on a busy machine it leaves the CPU
+ * to the threads that produce its bytes (on a 2-core machine a spinner
+ * that holds on made the worst waits milliseconds long).
+ */
+#define SPIN_PREEMPTED_US 50
+#define SPIN_BACKOFF_US (20 * 1000)
+#define SPIN_LEARN_CAP_US (4 * MIG_CHANNEL_SPIN_MAX_US)
 
 /*
  * Between two non-blocking reads while spinning: a few CPU pauses, then
@@ -95,9 +112,11 @@ static gint64 fd_channel_spin_deadline(FdChannel *fc)
 
 /*
  * Wait until fd is ready for the direction, or the direction is shut
- * down, or (reading) a spin gets armed.
+ * down, or (reading) a spin gets armed other than the one with deadline
+ * `seen` (which the reader has already dealt with).
  */
-static FdWait fd_channel_wait(MigChannel *ch, bool writing, GError **errp)
+static FdWait fd_channel_wait(MigChannel *ch, bool writing, gint64 seen,
+                              GError **errp)
 {
     FdChannel *fc = ch->opaque;
     MigChannelShutdown dir = writing ? MIG_CHANNEL_SHUTDOWN_WRITE
@@ -117,11 +136,14 @@ static FdWait fd_channel_wait(MigChannel *ch, bool writing, GError **errp)
             return FD_WAIT_FAILED;
         }
         if (!writing) {
+            gint64 armed;
+
             /* Pairs with fd_channel_expect_data(): either it sees us
              * asleep and kicks, or we see its deadline here. */
             qatomic_set(&fc->reader_sleeps, 1);
             smp_mb();
-            if (fd_channel_spin_deadline(fc)) {
+            armed = fd_channel_spin_deadline(fc);
+            if (armed && armed != seen) {
                 qatomic_set(&fc->reader_sleeps, 0);
                 return FD_WAIT_KICKED;
             }
@@ -157,11 +179,51 @@ static FdWait fd_channel_wait(MigChannel *ch, bool writing, GError **errp)
     }
 }
 
+/*
+ * An armed read found nothing at `now`: spin until when (0: not at all)?
+ * Not while backing off, nor when the bytes usually take longer than the
+ * armed time (the spin would burn it all and sleep anyway).
+ */
+static gint64 fd_channel_spin_plan(FdChannel *fc, gint64 armed, gint64 now)
+{
+    bool off = now < fc->backoff_until || fc->wait_avg_us > armed - now;
+
+    qatomic_set(&fc->spin_off, off);
+    return off ? 0 : armed;
+}
+
+/*
+ * A read that had to wait got its bytes: if they were expected, learn
+ * how long they took after the arm (capped, so that one long pause of
+ * the peer is forgotten after a few dozen quick answers) and use the arm
+ * up, unless someone armed again since (a newer deadline stays).
+ */
+static void fd_channel_spin_learn(FdChannel *fc)
+{
+    gint64 until = qatomic_read(&fc->spin_until);
+    gint64 at = qatomic_xchg(&fc->spin_armed_at, (gint64)0);
+    gint64 now = g_get_monotonic_time();
+
+    if (!at) {
+        return;
+    }
+    fc->wait_avg_us += (MIN(now - at, SPIN_LEARN_CAP_US) -
+                        fc->wait_avg_us) / 8;
+    qatomic_cmpxchg(&fc->spin_until, until, (gint64)0);
+    /* Whether the next arm (taken to be as long as this one) is worth
+     * a kick: a reader asleep at the arm plans only when woken. */
+    qatomic_set(&fc->spin_off, now < fc->backoff_until ||
+                               fc->wait_avg_us > until - at);
+}
+
 static ssize_t fd_channel_readv(MigChannel *ch, const struct iovec *iov,
                                 int iovcnt, GError **errp)
 {
     FdChannel *fc = ch->opaque;
-    gint64 spin_end = -1;   /* -1: not looked at yet; 0: do not spin */
+    gint64 armed = -1;      /* the armed deadline once looked at; 0: none */
+    gint64 spin_end = 0;    /* spinning until then; 0: not spinning */
+    bool waited = false;    /* found nothing at least once */
+    gint64 last = 0;        /* the previous spin iteration */
 
     for (;;) {
         ssize_t n;
@@ -178,42 +240,53 @@ static ssize_t fd_channel_readv(MigChannel *ch, const struct iovec *iov,
                 set_shut_error(ch, false, errp);
                 return -1;
             }
-            if (spin_end > 0) {
-                /* The bytes came: the spin armed for them is used up,
-                 * unless someone armed again since (a newer deadline). */
+            if (waited) {
+                fd_channel_spin_learn(fc);
+            }
+            if (spin_end) {
                 qatomic_set(&fc->spin_hits, fc->spin_hits + 1);
-                qatomic_cmpxchg(&fc->spin_until, spin_end, (gint64)0);
             }
             return n;
         }
         if (errno == EINTR) {
             continue;
         }
-        if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            if (spin_end < 0) {
-                spin_end = fd_channel_spin_deadline(fc);
-            }
-            if (spin_end > 0) {
-                if (g_get_monotonic_time() < spin_end) {
-                    spin_pause();
-                    continue;
-                }
-                qatomic_set(&fc->spin_misses, fc->spin_misses + 1);
-            }
-            switch (fd_channel_wait(ch, false, errp)) {
-            case FD_WAIT_FAILED:
-                return -1;
-            case FD_WAIT_KICKED:
-                spin_end = fd_channel_spin_deadline(fc);
-                break;
-            case FD_WAIT_READY:
-                spin_end = 0;
-                break;
-            }
-            continue;
+        if (errno != EAGAIN && errno != EWOULDBLOCK) {
+            error_setg_errno(errp, errno, "%s: read failed", ch->name);
+            return -1;
         }
-        error_setg_errno(errp, errno, "%s: read failed", ch->name);
-        return -1;
+        waited = true;
+        if (armed < 0) {
+            armed = fd_channel_spin_deadline(fc);
+            spin_end = 0;
+            if (armed) {
+                last = g_get_monotonic_time();
+                spin_end = fd_channel_spin_plan(fc, armed, last);
+            }
+        }
+        if (spin_end) {
+            gint64 now = g_get_monotonic_time();
+
+            if (now - last > SPIN_PREEMPTED_US) {
+                fc->backoff_until = now + SPIN_BACKOFF_US;
+                qatomic_set(&fc->spin_off, 1);
+            } else if (now < spin_end) {
+                last = now;
+                spin_pause();
+                continue;
+            }
+            qatomic_set(&fc->spin_misses, fc->spin_misses + 1);
+            spin_end = 0;
+        }
+        switch (fd_channel_wait(ch, false, armed, errp)) {
+        case FD_WAIT_FAILED:
+            return -1;
+        case FD_WAIT_KICKED:
+            armed = -1;         /* armed anew: plan again */
+            break;
+        case FD_WAIT_READY:
+            break;
+        }
     }
 }
 
@@ -243,7 +316,7 @@ static ssize_t fd_channel_writev(MigChannel *ch, const struct iovec *iov,
             continue;
         }
         if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            if (fd_channel_wait(ch, true, errp) == FD_WAIT_FAILED) {
+            if (fd_channel_wait(ch, true, 0, errp) == FD_WAIT_FAILED) {
                 return -1;
             }
             continue;
@@ -283,9 +356,11 @@ static void fd_channel_shutdown(MigChannel *ch, MigChannelShutdown how)
 static void fd_channel_expect_data(MigChannel *ch, unsigned spin_us)
 {
     FdChannel *fc = ch->opaque;
-    gint64 until = g_get_monotonic_time() +
-                   MIN(spin_us, MIG_CHANNEL_SPIN_MAX_US);
+    gint64 now = g_get_monotonic_time();
+    gint64 until = now + MIN(spin_us, MIG_CHANNEL_SPIN_MAX_US);
     uint64_t one = 1;
+
+    qatomic_set(&fc->spin_armed_at, now);
 
     /* Only ever extend: two arming threads must not shorten a spin. */
     for (;;) {
@@ -297,7 +372,7 @@ static void fd_channel_expect_data(MigChannel *ch, unsigned spin_us)
         }
     }
     smp_mb();
-    if (qatomic_read(&fc->reader_sleeps)) {
+    if (qatomic_read(&fc->reader_sleeps) && !qatomic_read(&fc->spin_off)) {
         (void)!write(fc->kick, &one, sizeof(one));
     }
 }

@@ -3,7 +3,8 @@
  * MigChannel read spinning (mig_channel_expect_data): a spinning reader
  * returns the same bytes as a sleeping one, it spins only when armed and
  * only for the armed time, the first bytes use a spin up, a sleeping
- * reader is woken to spin, and shutdown still ends a read at once.
+ * reader is woken to spin, it stops spinning for a peer slower than the
+ * spin, and shutdown still ends a read at once.
  */
 #include "qemu/osdep.h"
 
@@ -255,6 +256,51 @@ static void test_kick_and_hit(void)
     free_pair(&p);
 }
 
+/* One armed read whose byte comes `delay_us` after the arm. */
+static void armed_read(Pair *p, gint64 delay_us)
+{
+    uint8_t byte = 1;
+    Reader rd;
+
+    reader_start(&rd, p->r, 1);
+    g_usleep(2000);
+    mig_channel_expect_data(p->r, MIG_CHANNEL_SPIN_MAX_US);
+    g_usleep(delay_us);
+    g_assert_true(mig_channel_write_all(p->w, &byte, 1, NULL));
+    reader_join(&rd);
+    g_assert_true(rd.ok);
+    reader_free(&rd);
+}
+
+/*
+ * A peer whose bytes come later than any spin could wait is learnt:
+ * armed reads stop spinning (no more spins run out); the reader spins
+ * again once the bytes come quickly.
+ */
+static void test_learns_slow_peer(void)
+{
+    Pair p = make_pair(true);
+    uint64_t misses;
+
+    for (int i = 0; i < 10; i++) {
+        armed_read(&p, 5000);
+    }
+    misses = misses_of(p.r);
+    armed_read(&p, 20 * 1000);
+    g_assert_cmpuint(misses_of(p.r), ==, misses);
+
+    /* Quick bytes bring the average down; then a spin runs again. */
+    {
+        gint64 deadline = g_get_monotonic_time() + DEADLINE_US;
+
+        while (hits_of(p.r) == 0) {
+            g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+            armed_read(&p, 0);
+        }
+    }
+    free_pair(&p);
+}
+
 /* Shutdown ends a read promptly whether the reader spins or sleeps. */
 typedef struct Armer {
     MigChannel *ch;
@@ -336,6 +382,7 @@ int main(int argc, char **argv)
     g_test_add_func("/channel-spin/not-armed", test_not_armed);
     g_test_add_func("/channel-spin/armed-bounded", test_armed_bounded);
     g_test_add_func("/channel-spin/kick-and-hit", test_kick_and_hit);
+    g_test_add_func("/channel-spin/learns-slow-peer", test_learns_slow_peer);
     g_test_add_func("/channel-spin/shutdown/spinning",
                     test_shutdown_spinning);
     g_test_add_func("/channel-spin/shutdown/sleeping",
