@@ -12,10 +12,12 @@
  * Spinning (mig_channel_expect_data): a read that would block while a
  * spin is armed retries the non-blocking read with CPU pauses in between
  * until the deadline, and only then sleeps in poll(). The first bytes
- * read while spinning use the spin up: the reader sleeps again on its
- * next empty read unless it was armed anew meanwhile. Arming a reader
- * that already sleeps writes a third eventfd (kick) so that it wakes now,
- * while the bytes it expects are still on their way.
+ * that come after an arm use it up: the reader sleeps again on its next
+ * empty read unless it was armed anew meanwhile. Arming a reader that
+ * already sleeps writes a third eventfd (kick) so that it wakes now,
+ * while the bytes it expects are still on their way. The reader backs
+ * off from spinning on a busy CPU and when the bytes usually take longer
+ * than the spin could wait.
  */
 #include "qemu/osdep.h"
 
@@ -42,8 +44,9 @@ typedef struct FdChannel {
     int reader_sleeps;
     int spin_off;           /* the reader would not spin now: no kick */
     int kick;
-    /* The reader's own (stats written by it only, read by anyone). */
+    /* Written by the reader thread only (the counts read by anyone). */
     gint64 backoff_until;   /* CPU contended: no spinning until then */
+    gint64 backoff_us;      /* the next back-off; 0: SPIN_BACKOFF_US */
     gint64 wait_avg_us;     /* armed reads: average wait for the bytes */
     uint64_t spin_hits;
     uint64_t spin_misses;
@@ -53,12 +56,16 @@ typedef struct FdChannel {
  * Spinning only pays on idle cores. A loop iteration (a read and a
  * yield, microseconds) that took longer than SPIN_PREEMPTED_US means
  * another thread had this CPU: the spin ends, and the reader does not
- * spin for SPIN_BACKOFF_US, so that on a busy machine it leaves the CPU
- * to the threads that produce its bytes (on a 2-core machine a spinner
- * that holds on made the worst waits milliseconds long).
+ * spin for SPIN_BACKOFF_US, doubled at each such spin in a row up to
+ * SPIN_BACKOFF_MAX_US and reset by a spin that got its bytes. On a busy
+ * machine it so leaves the CPU to the threads that produce its bytes: a
+ * thread that yielded while spinning has lost the head start the
+ * scheduler gives a woken sleeper, and on the loaded 2-core machine
+ * spinners that held on made the worst waits milliseconds long.
  */
 #define SPIN_PREEMPTED_US 50
 #define SPIN_BACKOFF_US (20 * 1000)
+#define SPIN_BACKOFF_MAX_US G_USEC_PER_SEC
 #define SPIN_LEARN_CAP_US (4 * MIG_CHANNEL_SPIN_MAX_US)
 
 /*
@@ -245,6 +252,7 @@ static ssize_t fd_channel_readv(MigChannel *ch, const struct iovec *iov,
             }
             if (spin_end) {
                 qatomic_set(&fc->spin_hits, fc->spin_hits + 1);
+                fc->backoff_us = 0;
             }
             return n;
         }
@@ -268,7 +276,10 @@ static ssize_t fd_channel_readv(MigChannel *ch, const struct iovec *iov,
             gint64 now = g_get_monotonic_time();
 
             if (now - last > SPIN_PREEMPTED_US) {
-                fc->backoff_until = now + SPIN_BACKOFF_US;
+                fc->backoff_us = fc->backoff_us ?
+                    MIN(fc->backoff_us * 2, SPIN_BACKOFF_MAX_US) :
+                    SPIN_BACKOFF_US;
+                fc->backoff_until = now + fc->backoff_us;
                 qatomic_set(&fc->spin_off, 1);
             } else if (now < spin_end) {
                 last = now;

@@ -93,8 +93,6 @@ static int rp_page_request(MigrationState *s, uint16_t type,
         return -1;
     }
     __atomic_fetch_add(&mig_stats.postcopy_requests, 1, __ATOMIC_RELAXED);
-    mig_channel_expect_data(qemu_file_get_channel(s->rp_file),
-                            RP_REQUEST_SPIN_US);
     return 1;
 }
 
@@ -208,7 +206,12 @@ int migration_rp_handle_one(MigrationState *s, QEMUFile *rp, GError **errp)
         return 1;
     case MIG_RP_MSG_REQ_PAGES_ID:
     case MIG_RP_MSG_REQ_PAGES:
-        return rp_page_request(s, type, buf, len, errp);
+        if (rp_page_request(s, type, buf, len, errp) < 0) {
+            return -1;
+        }
+        mig_channel_expect_data(qemu_file_get_channel(rp),
+                                RP_REQUEST_SPIN_US);
+        return 1;
     case MIG_RP_MSG_RECV_BITMAP:
         return rp_recv_bitmap(s, rp, buf, len, errp);
     case MIG_RP_MSG_RESUME_ACK:

@@ -117,10 +117,12 @@ void mig_channel_cork(MigChannel *ch, bool on);
  * tries, instead of sleeping in poll(): on an idle machine waking a
  * sleeping thread costs more than the wait itself. The spin stops at
  * the first bytes (and is used up by them unless armed again since), at
- * shutdown, or at the deadline (at most
- * MIG_CHANNEL_SPIN_MAX_US after the call); a reader asleep in poll()
- * is woken to spin. The bytes read never change; with no recent call a
- * read costs no CPU while it waits. fd channels only; others ignore it.
+ * shutdown, or at the deadline (at most MIG_CHANNEL_SPIN_MAX_US after
+ * the call); a reader asleep in poll() is woken to spin. The reader
+ * does not spin while its CPU is busy with other threads, nor when the
+ * expected bytes have lately taken longer than the armed time. The bytes
+ * read never change; with no recent call a read costs no CPU while it
+ * waits. fd channels only; others (TLS, memory) ignore it.
  */
 #define MIG_CHANNEL_SPIN_MAX_US 1000
 void mig_channel_expect_data(MigChannel *ch, unsigned spin_us);
