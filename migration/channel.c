@@ -8,10 +8,21 @@
  * blocked in a read or write of a pipe returns at once; sockets are also
  * shut down with shutdown(2) so the peer sees it. Regular files never
  * block, so for them only the shutdown flag is checked.
+ *
+ * Spinning (mig_channel_expect_data): a read that would block while a
+ * spin is armed retries the non-blocking read with CPU pauses in between
+ * until the deadline, and only then sleeps in poll(). The first bytes
+ * that come after an arm use it up: the reader sleeps again on its next
+ * empty read unless it was armed anew meanwhile. Arming a reader that
+ * already sleeps writes a third eventfd (kick) so that it wakes now,
+ * while the bytes it expects are still on their way. The reader backs
+ * off from spinning on a busy CPU and when the bytes usually take longer
+ * than the spin could wait.
  */
 #include "qemu/osdep.h"
 
 #include <poll.h>
+#include <sched.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
@@ -25,7 +36,61 @@ typedef struct FdChannel {
      * ever signalled, never drained: a shut-down direction stays shut. */
     int wake[2];
     bool no_cork;           /* TCP_CORK failed once: not a TCP socket */
+    /* Spin state (atomic): deadline in g_get_monotonic_time() us (0: never
+     * armed), whether the reader sleeps in poll(), and the kick eventfd
+     * (non-blocking, drained by the reader) that wakes it. */
+    gint64 spin_until;
+    gint64 spin_armed_at;   /* the latest arm not yet used up, or 0 */
+    int reader_sleeps;
+    int spin_off;           /* the reader would not spin now: no kick */
+    int kick;
+    /* Written by the reader thread only (the counts read by anyone). */
+    gint64 backoff_until;   /* CPU contended: no spinning until then */
+    gint64 backoff_us;      /* the next back-off; 0: SPIN_BACKOFF_US */
+    gint64 wait_avg_us;     /* armed reads: average wait for the bytes */
+    uint64_t spin_hits;
+    uint64_t spin_misses;
 } FdChannel;
+
+/*
+ * Spinning only pays on idle cores. A loop iteration (a read and a
+ * yield, microseconds) that took longer than SPIN_PREEMPTED_US means
+ * another thread had this CPU: the spin ends, and the reader does not
+ * spin for SPIN_BACKOFF_US, doubled at each such spin in a row up to
+ * SPIN_BACKOFF_MAX_US and reset by a spin that got its bytes. On a busy
+ * machine it so leaves the CPU to the threads that produce its bytes: a
+ * thread that yielded while spinning has lost the head start the
+ * scheduler gives a woken sleeper, and on the loaded 2-core machine
+ * spinners that held on made the worst waits milliseconds long.
+ */
+#define SPIN_PREEMPTED_US 50
+#define SPIN_BACKOFF_US (20 * 1000)
+#define SPIN_BACKOFF_MAX_US G_USEC_PER_SEC
+#define SPIN_LEARN_CAP_US (4 * MIG_CHANNEL_SPIN_MAX_US)
+
+/*
+ * Between two non-blocking reads while spinning: a few CPU pauses, then
+ * sched_yield(). A failed read is a syscall of about a microsecond, so
+ * the loop reacts within a couple of microseconds; the yield is as cheap
+ * on an idle CPU and, on a busy one, lets the threads that produce the
+ * awaited bytes (vCPU, fault thread, the peer) run before us: spinning
+ * pays only on idle cores and must not take them from those threads.
+ */
+#define SPIN_PAUSES 16
+
+static void spin_pause(void)
+{
+    for (int i = 0; i < SPIN_PAUSES; i++) {
+#if defined(__x86_64__) || defined(__i386__)
+        __builtin_ia32_pause();
+#elif defined(__aarch64__)
+        __asm__ __volatile__("yield" ::: "memory");
+#else
+        __asm__ __volatile__("" ::: "memory");
+#endif
+    }
+    sched_yield();
+}
 
 static bool channel_is_shut(MigChannel *ch, MigChannelShutdown dir)
 {
@@ -38,49 +103,135 @@ static void set_shut_error(MigChannel *ch, bool writing, GError **errp)
                writing ? "writing" : "reading");
 }
 
+typedef enum FdWait {
+    FD_WAIT_READY,          /* ready, hung up or in error: try the I/O */
+    FD_WAIT_KICKED,         /* a spin was armed meanwhile (reads only) */
+    FD_WAIT_FAILED,         /* shut down or poll failed: errp is set */
+} FdWait;
+
+/* The armed deadline, or 0 when no spin is armed now. */
+static gint64 fd_channel_spin_deadline(FdChannel *fc)
+{
+    gint64 until = qatomic_read(&fc->spin_until);
+
+    return until && g_get_monotonic_time() < until ? until : 0;
+}
+
 /*
  * Wait until fd is ready for the direction, or the direction is shut
- * down. Returns false with errp set on shutdown or poll failure.
+ * down, or (reading) a spin gets armed other than the one with deadline
+ * `seen` (which the reader has already dealt with).
  */
-static bool fd_channel_wait(MigChannel *ch, bool writing, GError **errp)
+static FdWait fd_channel_wait(MigChannel *ch, bool writing, gint64 seen,
+                              GError **errp)
 {
     FdChannel *fc = ch->opaque;
     MigChannelShutdown dir = writing ? MIG_CHANNEL_SHUTDOWN_WRITE
                                      : MIG_CHANNEL_SHUTDOWN_READ;
-    struct pollfd pfd[2] = {
+    struct pollfd pfd[3] = {
         { .fd = ch->fd, .events = writing ? POLLOUT : POLLIN },
         { .fd = fc->wake[writing], .events = POLLIN },
+        { .fd = fc->kick, .events = POLLIN },
     };
+    int npfd = writing ? 2 : 3;
 
     for (;;) {
+        int r;
+
         if (channel_is_shut(ch, dir)) {
             set_shut_error(ch, writing, errp);
-            return false;
+            return FD_WAIT_FAILED;
         }
-        int r = poll(pfd, 2, -1);
+        if (!writing) {
+            gint64 armed;
 
+            /* Pairs with fd_channel_expect_data(): either it sees us
+             * asleep and kicks, or we see its deadline here. */
+            qatomic_set(&fc->reader_sleeps, 1);
+            smp_mb();
+            armed = fd_channel_spin_deadline(fc);
+            if (armed && armed != seen) {
+                qatomic_set(&fc->reader_sleeps, 0);
+                return FD_WAIT_KICKED;
+            }
+        }
+        r = poll(pfd, npfd, -1);
+        if (!writing) {
+            qatomic_set(&fc->reader_sleeps, 0);
+        }
         if (r < 0) {
             if (errno == EINTR) {
                 continue;
             }
             error_setg_errno(errp, errno, "%s: poll failed", ch->name);
-            return false;
+            return FD_WAIT_FAILED;
         }
         if (pfd[1].revents || channel_is_shut(ch, dir)) {
             set_shut_error(ch, writing, errp);
-            return false;
+            return FD_WAIT_FAILED;
         }
         if (pfd[0].revents) {
             /* Readable, writable, hung up or in error: the I/O call
              * itself reports which. */
-            return true;
+            return FD_WAIT_READY;
+        }
+        if (!writing && pfd[2].revents) {
+            uint64_t v;
+
+            /* Non-blocking: a racing reader of the count is impossible
+             * (one reader thread), but EAGAIN must not hang us. */
+            (void)!read(fc->kick, &v, sizeof(v));
+            return FD_WAIT_KICKED;
         }
     }
+}
+
+/*
+ * An armed read found nothing at `now`: spin until when (0: not at all)?
+ * Not while backing off, nor when the bytes usually take longer than the
+ * armed time (the spin would burn it all and sleep anyway).
+ */
+static gint64 fd_channel_spin_plan(FdChannel *fc, gint64 armed, gint64 now)
+{
+    bool off = now < fc->backoff_until || fc->wait_avg_us > armed - now;
+
+    qatomic_set(&fc->spin_off, off);
+    return off ? 0 : armed;
+}
+
+/*
+ * A read that had to wait got its bytes: if they were expected, learn
+ * how long they took after the arm (capped, so that one long pause of
+ * the peer is forgotten after a few dozen quick answers) and use the arm
+ * up, unless someone armed again since (a newer deadline stays).
+ */
+static void fd_channel_spin_learn(FdChannel *fc)
+{
+    gint64 until = qatomic_read(&fc->spin_until);
+    gint64 at = qatomic_xchg(&fc->spin_armed_at, (gint64)0);
+    gint64 now = g_get_monotonic_time();
+
+    if (!at) {
+        return;
+    }
+    fc->wait_avg_us += (MIN(now - at, SPIN_LEARN_CAP_US) -
+                        fc->wait_avg_us) / 8;
+    qatomic_cmpxchg(&fc->spin_until, until, (gint64)0);
+    /* Whether the next arm (taken to be as long as this one) is worth
+     * a kick: a reader asleep at the arm plans only when woken. */
+    qatomic_set(&fc->spin_off, now < fc->backoff_until ||
+                               fc->wait_avg_us > until - at);
 }
 
 static ssize_t fd_channel_readv(MigChannel *ch, const struct iovec *iov,
                                 int iovcnt, GError **errp)
 {
+    FdChannel *fc = ch->opaque;
+    gint64 armed = -1;      /* the armed deadline once looked at; 0: none */
+    gint64 spin_end = 0;    /* spinning until then; 0: not spinning */
+    bool waited = false;    /* found nothing at least once */
+    gint64 last = 0;        /* the previous spin iteration */
+
     for (;;) {
         ssize_t n;
 
@@ -96,19 +247,57 @@ static ssize_t fd_channel_readv(MigChannel *ch, const struct iovec *iov,
                 set_shut_error(ch, false, errp);
                 return -1;
             }
+            if (waited) {
+                fd_channel_spin_learn(fc);
+            }
+            if (spin_end) {
+                qatomic_set(&fc->spin_hits, fc->spin_hits + 1);
+                fc->backoff_us = 0;
+            }
             return n;
         }
         if (errno == EINTR) {
             continue;
         }
-        if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            if (!fd_channel_wait(ch, false, errp)) {
-                return -1;
-            }
-            continue;
+        if (errno != EAGAIN && errno != EWOULDBLOCK) {
+            error_setg_errno(errp, errno, "%s: read failed", ch->name);
+            return -1;
         }
-        error_setg_errno(errp, errno, "%s: read failed", ch->name);
-        return -1;
+        waited = true;
+        if (armed < 0) {
+            armed = fd_channel_spin_deadline(fc);
+            spin_end = 0;
+            if (armed) {
+                last = g_get_monotonic_time();
+                spin_end = fd_channel_spin_plan(fc, armed, last);
+            }
+        }
+        if (spin_end) {
+            gint64 now = g_get_monotonic_time();
+
+            if (now - last > SPIN_PREEMPTED_US) {
+                fc->backoff_us = fc->backoff_us ?
+                    MIN(fc->backoff_us * 2, SPIN_BACKOFF_MAX_US) :
+                    SPIN_BACKOFF_US;
+                fc->backoff_until = now + fc->backoff_us;
+                qatomic_set(&fc->spin_off, 1);
+            } else if (now < spin_end) {
+                last = now;
+                spin_pause();
+                continue;
+            }
+            qatomic_set(&fc->spin_misses, fc->spin_misses + 1);
+            spin_end = 0;
+        }
+        switch (fd_channel_wait(ch, false, armed, errp)) {
+        case FD_WAIT_FAILED:
+            return -1;
+        case FD_WAIT_KICKED:
+            armed = -1;         /* armed anew: plan again */
+            break;
+        case FD_WAIT_READY:
+            break;
+        }
     }
 }
 
@@ -138,7 +327,7 @@ static ssize_t fd_channel_writev(MigChannel *ch, const struct iovec *iov,
             continue;
         }
         if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            if (!fd_channel_wait(ch, true, errp)) {
+            if (fd_channel_wait(ch, true, 0, errp) == FD_WAIT_FAILED) {
                 return -1;
             }
             continue;
@@ -175,6 +364,30 @@ static void fd_channel_shutdown(MigChannel *ch, MigChannelShutdown how)
     }
 }
 
+static void fd_channel_expect_data(MigChannel *ch, unsigned spin_us)
+{
+    FdChannel *fc = ch->opaque;
+    gint64 now = g_get_monotonic_time();
+    gint64 until = now + MIN(spin_us, MIG_CHANNEL_SPIN_MAX_US);
+    uint64_t one = 1;
+
+    qatomic_set(&fc->spin_armed_at, now);
+
+    /* Only ever extend: two arming threads must not shorten a spin. */
+    for (;;) {
+        gint64 cur = qatomic_read(&fc->spin_until);
+
+        if (cur >= until ||
+            qatomic_cmpxchg(&fc->spin_until, cur, until) == cur) {
+            break;
+        }
+    }
+    smp_mb();
+    if (qatomic_read(&fc->reader_sleeps) && !qatomic_read(&fc->spin_off)) {
+        (void)!write(fc->kick, &one, sizeof(one));
+    }
+}
+
 static void fd_channel_close(MigChannel *ch)
 {
     FdChannel *fc = ch->opaque;
@@ -186,6 +399,7 @@ static void fd_channel_close(MigChannel *ch)
     for (int dir = 0; dir < 2; dir++) {
         close(fc->wake[dir]);
     }
+    close(fc->kick);
     g_free(fc);
     ch->opaque = NULL;
 }
@@ -213,6 +427,7 @@ static const MigChannelOps fd_channel_ops = {
     .readv = fd_channel_readv,
     .writev = fd_channel_writev,
     .cork = fd_channel_cork,
+    .expect_data = fd_channel_expect_data,
     .shutdown = fd_channel_shutdown,
     .close = fd_channel_close,
 };
@@ -238,9 +453,10 @@ MigChannel *mig_channel_new_fd(int fd, const char *name)
 
     fc->wake[0] = eventfd(0, EFD_CLOEXEC);
     fc->wake[1] = eventfd(0, EFD_CLOEXEC);
+    fc->kick = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     /* eventfd only fails when out of fds; that is our bug to fix, not a
      * condition a caller can handle meaningfully. */
-    g_assert(fc->wake[0] >= 0 && fc->wake[1] >= 0);
+    g_assert(fc->wake[0] >= 0 && fc->wake[1] >= 0 && fc->kick >= 0);
 
     ch = mig_channel_new(&fd_channel_ops, name, fc);
     ch->fd = fd;
@@ -364,6 +580,21 @@ void mig_channel_cork(MigChannel *ch, bool on)
 bool mig_channel_flush(MigChannel *ch, GError **errp)
 {
     return !ch->ops->flush || ch->ops->flush(ch, errp);
+}
+
+void mig_channel_expect_data(MigChannel *ch, unsigned spin_us)
+{
+    if (ch->ops->expect_data) {
+        ch->ops->expect_data(ch, spin_us);
+    }
+}
+
+void mig_channel_spin_stats(MigChannel *ch, uint64_t *hits, uint64_t *misses)
+{
+    FdChannel *fc = ch->ops == &fd_channel_ops ? ch->opaque : NULL;
+
+    *hits = fc ? qatomic_read(&fc->spin_hits) : 0;
+    *misses = fc ? qatomic_read(&fc->spin_misses) : 0;
 }
 
 void mig_channel_shutdown(MigChannel *ch, MigChannelShutdown how)

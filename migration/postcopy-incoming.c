@@ -77,6 +77,16 @@ static bool rp_write_raw(MigrationIncomingState *mis, const GByteArray *b,
     return ok;
 }
 
+/*
+ * How long the channel that brings a requested page spins for it before
+ * its reader sleeps (mig_channel_expect_data): the page is back within
+ * the source's round trip, tens of microseconds, and a reader that slept
+ * would first have to be woken, which on an idle machine costs about as
+ * much again. The spin ends with the first bytes; a source slower than
+ * this costs this much CPU per request.
+ */
+#define PAGE_REQUEST_SPIN_US 200
+
 /* PostcopyRequestFn: the fault thread found a page missing. */
 static void request_page(void *opaque, RAMBlock *rb, ram_addr_t offset,
                          uint64_t len, uint32_t tid)
@@ -84,6 +94,8 @@ static void request_page(void *opaque, RAMBlock *rb, ram_addr_t offset,
     MigrationIncomingState *mis = opaque;
     /* Room for the longest REQ_PAGES_ID: one allocation per fault. */
     g_autoptr(GByteArray) out = g_byte_array_sized_new(4 + 12 + 1 + 255);
+    bool sent = false;
+    QEMUFile *in;
 
     g_mutex_lock(&mis->rp_lock);
     /* No return path (paused): the request stays outstanding and is
@@ -95,8 +107,19 @@ static void request_page(void *opaque, RAMBlock *rb, ram_addr_t offset,
                                         NULL)) {
         qemu_put_buffer(mis->to_src_file, out->data, out->len);
         qemu_fflush(mis->to_src_file);
+        sent = true;
     }
     g_mutex_unlock(&mis->rp_lock);
+    if (sent) {
+        /* The page comes on the preempt channel when there is one. */
+        g_mutex_lock(&mis->file_lock);
+        in = mis->preempt_file ? mis->preempt_file : mis->from_src_file;
+        if (in) {
+            mig_channel_expect_data(qemu_file_get_channel(in),
+                                    PAGE_REQUEST_SPIN_US);
+        }
+        g_mutex_unlock(&mis->file_lock);
+    }
 }
 
 /* ---- commands ---- */

@@ -23,6 +23,17 @@
 #include "migration/status.h"
 #include "migration/threadinfo.h"
 
+/*
+ * After serving a page request, the RP thread spins this long for the
+ * next one before it sleeps (mig_channel_expect_data): a guest walking
+ * its memory faults again as soon as the page is placed, and its next
+ * request follows within the destination's placement, vCPU wake-up and
+ * fault-thread wake-up, some tens of microseconds; waking a sleeping
+ * thread on an idle machine costs about as much again. Longer gaps (the
+ * guest computing, or done) cost this much CPU once, then nothing.
+ */
+#define RP_REQUEST_SPIN_US 150
+
 typedef struct RpMsgDesc {
     const char *name;
     int len;                    /* fixed payload length, -1 = variable */
@@ -195,7 +206,12 @@ int migration_rp_handle_one(MigrationState *s, QEMUFile *rp, GError **errp)
         return 1;
     case MIG_RP_MSG_REQ_PAGES_ID:
     case MIG_RP_MSG_REQ_PAGES:
-        return rp_page_request(s, type, buf, len, errp);
+        if (rp_page_request(s, type, buf, len, errp) < 0) {
+            return -1;
+        }
+        mig_channel_expect_data(qemu_file_get_channel(rp),
+                                RP_REQUEST_SPIN_US);
+        return 1;
     case MIG_RP_MSG_RECV_BITMAP:
         return rp_recv_bitmap(s, rp, buf, len, errp);
     case MIG_RP_MSG_RESUME_ACK:

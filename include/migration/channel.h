@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <glib.h>
@@ -49,6 +50,8 @@ typedef struct MigChannelOps {
      * unsupported (not TCP): no-op.
      */
     void (*cork)(MigChannel *ch, bool on);
+    /* Optional: see mig_channel_expect_data(). NULL: never spins. */
+    void (*expect_data)(MigChannel *ch, unsigned spin_us);
     /* Release the transport (fd, session); called by the last unref. */
     void (*close)(MigChannel *ch);
 } MigChannelOps;
@@ -107,6 +110,26 @@ bool mig_channel_write_all(MigChannel *ch, const void *buf, size_t len,
 bool mig_channel_flush(MigChannel *ch, GError **errp);
 /* See MigChannelOps.cork. */
 void mig_channel_cork(MigChannel *ch, bool on);
+/*
+ * Any thread: bytes are expected on ch within spin_us microseconds (a
+ * postcopy page was requested, or a request was just served). Until then
+ * a read that finds nothing polls non-blocking, pausing the CPU between
+ * tries, instead of sleeping in poll(): on an idle machine waking a
+ * sleeping thread costs more than the wait itself. The spin stops at
+ * the first bytes (and is used up by them unless armed again since), at
+ * shutdown, or at the deadline (at most MIG_CHANNEL_SPIN_MAX_US after
+ * the call); a reader asleep in poll() is woken to spin. The reader
+ * does not spin while its CPU is busy with other threads, nor when the
+ * expected bytes have lately taken longer than the armed time. The bytes
+ * read never change; with no recent call a read costs no CPU while it
+ * waits. fd channels only; others (TLS, memory) ignore it.
+ */
+#define MIG_CHANNEL_SPIN_MAX_US 1000
+void mig_channel_expect_data(MigChannel *ch, unsigned spin_us);
+/* Reads that found data while spinning / spins that ran out (tests and
+ * benchmarks; 0 for channels that never spin). */
+void mig_channel_spin_stats(MigChannel *ch, uint64_t *hits,
+                            uint64_t *misses);
 /* Any thread: make blocked and later reads/writes of `how` fail at once
  * ("<name>: channel was shut down while reading"). Sticky. */
 void mig_channel_shutdown(MigChannel *ch, MigChannelShutdown how);
