@@ -190,6 +190,9 @@ typedef struct MigrationIncomingState {
     /* postcopy-preempt: the channel (file_lock) and its reader. */
     QEMUFile *preempt_file;
     GThread *preempt_thread;
+    /* A preempt connection that came before ADVISE (file_lock): held
+     * until cmd_advise has the PostcopyDest its reader needs. */
+    struct MigChannel *preempt_early;
     /* Blocktime figures kept at teardown for query-migrate (BQL). */
     bool blocktime_valid;
     struct PostcopyBlocktimeInfo *blocktime;
@@ -249,6 +252,8 @@ bool postcopy_preempt_failed(MigrationState *s, GError **errp);
 /* Destination: take ch as the preempt channel when it is one. */
 bool postcopy_preempt_incoming_accept(MigrationIncomingState *mis,
                                       MigChannel *ch);
+/* ADVISE made pc_dest: start a preempt channel held since before it. */
+void postcopy_preempt_incoming_advised(MigrationIncomingState *mis);
 /* Destination: stop and join the preempt reader (pause, teardown). */
 void postcopy_preempt_incoming_stop(MigrationIncomingState *mis);
 

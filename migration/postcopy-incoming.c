@@ -17,6 +17,7 @@
 #include "qemu/main-loop.h"
 #include "qemu/error-report.h"
 #include "qapi/error.h"
+#include "system/qtest.h"
 #include "system/runstate.h"
 #include "migration/migration-core.h"
 #include "migration/options.h"
@@ -134,6 +135,33 @@ static uint64_t be64_at(const uint8_t *p)
     return v;
 }
 
+/*
+ * Test-only (qtest): QEMU_TEST_POSTCOPY_EARLY_PREEMPT holds ADVISE until
+ * the preempt connection has arrived (at most 30 s), so the test sees the
+ * order that is otherwise a race: preempt channel first, ADVISE after.
+ */
+static void test_wait_early_preempt(MigrationIncomingState *mis)
+{
+    gint64 deadline = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
+
+    if (!qtest_enabled() || !migrate_postcopy_preempt() ||
+        !g_getenv("QEMU_TEST_POSTCOPY_EARLY_PREEMPT")) {
+        return;
+    }
+    while (g_get_monotonic_time() < deadline) {
+        bool held;
+
+        g_mutex_lock(&mis->file_lock);
+        held = mis->preempt_early != NULL;
+        g_mutex_unlock(&mis->file_lock);
+        if (held) {
+            return;
+        }
+        g_usleep(1000);
+    }
+    warn_report("postcopy test: no preempt connection before ADVISE");
+}
+
 static bool cmd_advise(MigrationIncomingState *mis, QEMUFile *f,
                        uint16_t len, GError **errp)
 {
@@ -144,6 +172,7 @@ static bool cmd_advise(MigrationIncomingState *mis, QEMUFile *f,
         .opaque = mis,
         .blocktime = migrate_postcopy_blocktime(),
     };
+    PostcopyDest *dest;
 
     if (pc_state(mis) != PC_IN_NONE) {
         error_setg(errp, "POSTCOPY_ADVISE in the wrong postcopy state %d",
@@ -187,13 +216,19 @@ static bool cmd_advise(MigrationIncomingState *mis, QEMUFile *f,
     g_atomic_int_set(&mis->safe_start_gate, 0);
     __atomic_store_n(&mis->package_pong_sent, false, __ATOMIC_RELEASE);
     __atomic_store_n(&mis->safe_start_committed, false, __ATOMIC_RELEASE);
-    mis->pc_dest = postcopy_dest_new(&cfg, errp);
-    if (!mis->pc_dest) {
+    test_wait_early_preempt(mis);
+    dest = postcopy_dest_new(&cfg, errp);
+    if (!dest) {
         g_atomic_int_set(&mis->pc_state, PC_IN_NONE);
         error_prepend(errp, "Postcopy is not supported: ");
         return false;
     }
+    /* Under file_lock: a preempt connection either sees it or is held. */
+    g_mutex_lock(&mis->file_lock);
+    mis->pc_dest = dest;
+    g_mutex_unlock(&mis->file_lock);
     ram_load_postcopy_advise(mis->pc_dest);
+    postcopy_preempt_incoming_advised(mis);
     return true;
 }
 

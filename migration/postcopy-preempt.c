@@ -181,8 +181,16 @@ static gpointer preempt_thread_fn(gpointer opaque)
 
 void postcopy_preempt_incoming_stop(MigrationIncomingState *mis)
 {
+    MigChannel *early;
     QEMUFile *f;
 
+    g_mutex_lock(&mis->file_lock);
+    early = mis->preempt_early;
+    mis->preempt_early = NULL;
+    g_mutex_unlock(&mis->file_lock);
+    if (early) {
+        mig_channel_unref(early);
+    }
     g_mutex_lock(&mis->file_lock);
     f = mis->preempt_file;
     if (f) {
@@ -201,21 +209,58 @@ void postcopy_preempt_incoming_stop(MigrationIncomingState *mis)
     }
 }
 
+static void preempt_incoming_start(MigrationIncomingState *mis,
+                                   MigChannel *ch);
+
 bool postcopy_preempt_incoming_accept(MigrationIncomingState *mis,
                                       MigChannel *ch)
 {
     MigrationStatus st = g_atomic_int_get(mis->state);
-    bool has_main;
+    bool has_main, advised;
 
-    g_mutex_lock(&mis->file_lock);
-    has_main = mis->from_src_file != NULL;
-    g_mutex_unlock(&mis->file_lock);
-    /* 6.1: once the main channel exists, the next one is preempt. */
-    if (!migrate_postcopy_preempt() || !has_main || !mis->pc_dest ||
+    if (!migrate_postcopy_preempt() ||
         (st != MIGRATION_STATUS_ACTIVE &&
          !migration_status_in_postcopy(st))) {
         return false;
     }
+    g_mutex_lock(&mis->file_lock);
+    has_main = mis->from_src_file != NULL;
+    advised = mis->pc_dest != NULL;
+    if (has_main && !advised && !mis->preempt_early) {
+        /*
+         * The source connects once it has any PONG, and PING 1 comes
+         * before ADVISE: the load may not have reached ADVISE yet.
+         * Dropping the channel would lose every page sent on it.
+         */
+        mis->preempt_early = ch;
+        g_mutex_unlock(&mis->file_lock);
+        return true;
+    }
+    g_mutex_unlock(&mis->file_lock);
+    /* 6.1: once the main channel exists, the next one is preempt. */
+    if (!has_main || !advised) {
+        return false;
+    }
+    preempt_incoming_start(mis, ch);
+    return true;
+}
+
+void postcopy_preempt_incoming_advised(MigrationIncomingState *mis)
+{
+    MigChannel *ch;
+
+    g_mutex_lock(&mis->file_lock);
+    ch = mis->preempt_early;
+    mis->preempt_early = NULL;
+    g_mutex_unlock(&mis->file_lock);
+    if (ch) {
+        preempt_incoming_start(mis, ch);
+    }
+}
+
+static void preempt_incoming_start(MigrationIncomingState *mis,
+                                   MigChannel *ch)
+{
     postcopy_preempt_incoming_stop(mis);
     g_mutex_lock(&mis->file_lock);
     mis->preempt_file = qemu_file_new_input(ch);
@@ -224,5 +269,4 @@ bool postcopy_preempt_incoming_accept(MigrationIncomingState *mis,
     mis->preempt_thread = migration_threadinfo_spawn("mig/dst/preempt",
                                                      preempt_thread_fn, mis,
                                                      NULL);
-    return true;
 }

@@ -88,6 +88,10 @@ typedef struct PostcopyArgs {
     bool preempt;
     int precopy_passes;         /* before migrate-start-postcopy */
     bool dest_stays;            /* destination: exit-on-error false */
+    /* The caller starts postcopy right after migrate: precopy crawls
+     * (16 kB/s) and the downtime budget is long, so the source switches
+     * at its first check, and nothing waits for precopy to move pages. */
+    bool postcopy_at_once;
     /* Run after both processes started, before migrate-incoming (e.g.
      * TLS credentials); the end hook runs before the final checks. */
     TestMigrateStartHook start_hook;
@@ -125,6 +129,10 @@ static void postcopy_prepare(QTestState **from, QTestState **to,
         args->hook_data = args->start_hook(*from, *to);
     }
     migrate_ensure_non_converge(*from);
+    if (args->postcopy_at_once) {
+        migrate_set_parameter_int(*from, "max-bandwidth", 16 * 1000);
+        migrate_set_parameter_int(*from, "downtime-limit", 30 * 1000);
+    }
     migrate_prepare_for_dirty_mem(*from);
     qtest_qmp_assert_success(*to,
         "{'execute': 'migrate-incoming', 'arguments': {'channels': ["
@@ -133,7 +141,9 @@ static void postcopy_prepare(QTestState **from, QTestState **to,
         "%s}}", args->dest_stays ? ", 'exit-on-error': false" : "");
     wait_for_serial("src_serial");
     migrate_qmp(*from, *to, NULL, NULL, "");
-    migrate_wait_for_dirty_mem(*from, *to);
+    if (!args->postcopy_at_once) {
+        migrate_wait_for_dirty_mem(*from, *to);
+    }
 }
 
 static void postcopy_start(QTestState *from, QTestState *to, int passes)
@@ -326,6 +336,33 @@ static void test_postcopy_preempt(void)
     wait_for_migration_complete(from);
     wait_for_migration_complete(to);
     /* The urgent pages really went over the preempt channel. */
+    assert_urgent_channel(from, to, true);
+    postcopy_complete(from, to);
+}
+
+/*
+ * The preempt connection arrives before the destination has loaded
+ * ADVISE (the source connects once it has a PONG, and PING 1 comes
+ * first): the destination must hold it until ADVISE, not drop it and
+ * lose every urgent page sent on it. A test knob holds ADVISE until the
+ * connection is there, so this order happens every time.
+ */
+static void test_postcopy_preempt_early_channel(void)
+{
+    PostcopyArgs args = {
+        .preempt = true, .start = { .opts_target = STALL_PROBE },
+        /* The held destination's socket must not fill before the
+         * source has seen migrate-start-postcopy. */
+        .postcopy_at_once = true,
+    };
+    QTestState *from, *to;
+
+    g_setenv("QEMU_TEST_POSTCOPY_EARLY_PREEMPT", "1", true);
+    postcopy_prepare(&from, &to, &args);
+    g_unsetenv("QEMU_TEST_POSTCOPY_EARLY_PREEMPT");
+    postcopy_start(from, to, 0);
+    wait_for_migration_complete(from);
+    wait_for_migration_complete(to);
     assert_urgent_channel(from, to, true);
     postcopy_complete(from, to);
 }
@@ -964,6 +1001,8 @@ void migration_test_add_postcopy(MigrationTestEnv *env)
                        "reconnect", test_postcopy_recovery_reconnect);
     migration_test_add("/migration/postcopy/preempt/plain",
                        test_postcopy_preempt);
+    migration_test_add("/migration/postcopy/preempt/early-channel",
+                       test_postcopy_preempt_early_channel);
     migration_test_add("/migration/postcopy/preempt/recovery/plain",
                        test_postcopy_preempt_recovery);
     migration_test_add("/migration/multifd+postcopy/plain",
