@@ -39,6 +39,8 @@
 /* Read-ahead below GnuTLS: it asks for a record header, then the rest of
  * the record; one raw read of up to this much serves many records. */
 #define TLS_READ_AHEAD (256 * 1024)
+/* The largest plaintext of one TLS record. */
+#define TLS_RECORD_MAX (16 * 1024)
 
 typedef struct TLSChannel {
     MigChannel *raw;            /* our own reference */
@@ -54,6 +56,8 @@ typedef struct TLSChannel {
     bool said_bye;              /* writer thread: close_notify was sent */
     WriteBehind *writer;        /* set once before any write, or NULL */
     WriteBehind *sender;        /* likewise: ciphertext to the raw channel */
+    guint8 *stage;              /* writing thread: a partial record ... */
+    size_t stage_len;           /* ... of this many bytes */
 } TLSChannel;
 
 static const MigChannelOps tls_channel_ops;
@@ -276,47 +280,82 @@ static bool tls_kick_sender(MigChannel *ch, GError **errp)
     return false;
 }
 
-/* Encrypt and send right here (no writer thread). */
+/* One gnutls_record_send of buf[0..len) (len <= one record), retried. */
+static bool tls_send_record(MigChannel *ch, const guint8 *buf, size_t len,
+                            GError **errp)
+{
+    TLSChannel *t = tls_of(ch);
+
+    while (len) {
+        ssize_t rc = gnutls_record_send(t->sess, buf, len);
+
+        if (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED) {
+            continue;
+        }
+        if (rc < 0) {
+            tls_send_error(ch, rc, errp);
+            return false;
+        }
+        buf += rc;
+        len -= rc;
+    }
+    return true;
+}
+
+/*
+ * Encrypt and send right here (no writer thread), as full records: small
+ * elements (page headers, 4 KiB pages) would otherwise cost one record
+ * each. Elements that lie back to back in memory (consecutive guest
+ * pages) are one run; full records are encrypted straight from a run,
+ * and only what does not fill a record is copied into the staging
+ * buffer -- GnuTLS's own cork would copy every byte once more.
+ */
 static ssize_t tls_send_iov(MigChannel *ch, const struct iovec *iov,
                             int iovcnt, GError **errp)
 {
     TLSChannel *t = tls_of(ch);
     size_t total = 0;
-    ssize_t rc;
+    bool ok = true;
 
-    /*
-     * Corked, GnuTLS collects the pieces and sends full records when
-     * uncorked: many small elements (page headers, 4 KiB pages) would
-     * otherwise cost one record each.
-     */
-    gnutls_record_cork(t->sess);
+    if (!t->stage) {
+        t->stage = g_malloc(TLS_RECORD_MAX);
+    }
+    t->stage_len = 0;
     tls_raw_cork(t, true);
-    for (int i = 0; i < iovcnt && total < TLS_WRITE_CHUNK; i++) {
+    for (int i = 0; ok && i < iovcnt && total < TLS_WRITE_CHUNK; ) {
+        const guint8 *run = iov[i].iov_base;
         size_t len = MIN(iov[i].iov_len, TLS_WRITE_CHUNK - total);
 
-        if (len == 0) {
-            continue;
+        /* Extend the run over the elements that follow it in memory. */
+        for (i++; i < iovcnt && total + len < TLS_WRITE_CHUNK &&
+                  (const guint8 *)iov[i].iov_base == run + len; i++) {
+            len += MIN(iov[i].iov_len, TLS_WRITE_CHUNK - total - len);
         }
-        rc = gnutls_record_send(t->sess, iov[i].iov_base, len);
-        if (rc < 0) {
-            /* Only an allocation failure gets here while corked; the
-             * channel is unusable after a failed write anyway, so what
-             * was buffered is simply never sent. */
-            tls_error(t, rc, "Cannot write to TLS channel", errp);
-            tls_raw_cork(t, false);
-            return -1;
+        total += len;
+        while (ok && len) {
+            size_t n;
+
+            if (t->stage_len || len < TLS_RECORD_MAX) {
+                n = MIN(len, TLS_RECORD_MAX - t->stage_len);
+                memcpy(t->stage + t->stage_len, run, n);
+                t->stage_len += n;
+                if (t->stage_len == TLS_RECORD_MAX) {
+                    ok = tls_send_record(ch, t->stage, TLS_RECORD_MAX, errp);
+                    t->stage_len = 0;
+                }
+            } else {
+                n = TLS_RECORD_MAX;
+                ok = tls_send_record(ch, run, n, errp);
+            }
+            run += n;
+            len -= n;
         }
-        total += rc;
     }
-    do {
-        rc = gnutls_record_uncork(t->sess, GNUTLS_RECORD_WAIT);
-    } while (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED);
+    if (ok && t->stage_len) {
+        ok = tls_send_record(ch, t->stage, t->stage_len, errp);
+    }
     tls_raw_cork(t, false);
-    if (rc < 0) {
-        tls_send_error(ch, rc, errp);
-        return -1;
-    }
-    if (!tls_kick_sender(ch, errp)) {
+    if (!ok || !tls_kick_sender(ch, errp)) {
         return -1;
     }
     return total;
@@ -523,6 +562,7 @@ static void tls_free(TLSChannel *t)
     g_clear_error(&t->push_err);
     g_clear_error(&t->write_err);
     g_free(t->rbuf);
+    g_free(t->stage);
     g_free(t->peer_name);
     g_free(t);
 }
