@@ -280,7 +280,8 @@ static bool tls_kick_sender(MigChannel *ch, GError **errp)
     return false;
 }
 
-/* One gnutls_record_send of buf[0..len) (len <= one record), retried. */
+/* Encrypt and send buf[0..len) (GnuTLS cuts it into records of at most
+ * 16 KiB), retrying where GnuTLS asks to. */
 static bool tls_send_record(MigChannel *ch, const guint8 *buf, size_t len,
                             GError **errp)
 {
@@ -375,23 +376,7 @@ static bool tls_send_buffers(void *opaque, const struct iovec *iov,
 
     tls_raw_cork(t, true);
     for (int i = 0; ok && i < iovcnt; i++) {
-        const guint8 *p = iov[i].iov_base;
-        size_t len = iov[i].iov_len;
-
-        while (len) {
-            ssize_t rc = gnutls_record_send(t->sess, p, len);
-
-            if (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED) {
-                continue;
-            }
-            if (rc < 0) {
-                tls_send_error(ch, rc, errp);
-                ok = false;
-                break;
-            }
-            p += rc;
-            len -= rc;
-        }
+        ok = tls_send_record(ch, iov[i].iov_base, iov[i].iov_len, errp);
     }
     tls_raw_cork(t, false);
     return ok && tls_kick_sender(ch, errp);
@@ -403,8 +388,24 @@ static bool tls_send_records(void *opaque, const struct iovec *iov,
                              int iovcnt, GError **errp)
 {
     TLSChannel *t = opaque;
+    GError *err = NULL;
 
-    return mig_channel_writev_all(t->raw, iov, iovcnt, errp);
+    if (mig_channel_writev_all(t->raw, iov, iovcnt, &err)) {
+        return true;
+    }
+    if (t->writer) {
+        /* The migration thread pushes into the writer's queue: it must
+         * hear of the failure at its next write, as when the writer
+         * thread wrote the socket itself, not only once the writer next
+         * tries to hand us records (a small stream may all be queued by
+         * then, and the migration would go on to its switchover). */
+        g_autoptr(GError) w = g_error_copy(err);
+
+        g_prefix_error(&w, "Cannot write to TLS channel: ");
+        write_behind_fail(t->writer, w);
+    }
+    g_propagate_error(errp, err);
+    return false;
 }
 
 /*

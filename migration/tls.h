@@ -126,7 +126,9 @@ void migration_tls_channel_start_writer(MigChannel *ch);
  * channel. A failed raw write fails the next writev or flush with the
  * raw channel's message ("Cannot write to TLS channel: <reason>"); a
  * shutdown wakes both threads. Once, before the first write, after the
- * handshake; the thread ends when the channel is closed.
+ * handshake, and after migration_tls_channel_start_writer() if there is a
+ * writer thread (a failed raw write fails the writer's queue at once);
+ * the thread ends when the channel is closed.
  */
 void migration_tls_channel_start_sender(MigChannel *ch,
                                         const char *thread_name,

@@ -264,6 +264,17 @@ void write_behind_cancel(WriteBehind *wb)
     g_mutex_unlock(&wb->lock);
 }
 
+void write_behind_fail(WriteBehind *wb, const GError *err)
+{
+    g_mutex_lock(&wb->lock);
+    if (!wb->err) {
+        wb->err = g_error_copy(err);
+    }
+    g_cond_broadcast(&wb->queued);
+    g_cond_broadcast(&wb->written);
+    g_mutex_unlock(&wb->lock);
+}
+
 bool write_behind_busy(WriteBehind *wb)
 {
     bool busy;

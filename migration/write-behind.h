@@ -75,6 +75,13 @@ bool write_behind_drain(WriteBehind *wb, GError **errp);
  */
 void write_behind_cancel(WriteBehind *wb);
 
+/*
+ * Any thread: fail the queue with err (copied) as if the sink had, unless
+ * it failed already: for a later stage that failed, so that the producer
+ * hears of it at its next call instead of after the sink's next write.
+ */
+void write_behind_fail(WriteBehind *wb, const GError *err);
+
 /* Is anything pushed not yet written (and not dropped)? */
 bool write_behind_busy(WriteBehind *wb);
 
