@@ -183,6 +183,12 @@ bool multifd_outgoing_setup(MigrationState *s, GError **errp)
             error_prepend(errp, "multifd channel %u of %u: ", i, n);
             break;
         }
+        if (migration_tls_channel_is_tls(chans[i])) {
+            /* The send thread encrypts while this one writes the socket. */
+            g_autofree char *name = g_strdup_printf("mig/tls/send_%u", i);
+
+            migration_tls_channel_start_sender(chans[i], name, 0, 0);
+        }
     }
     if (i == n) {
         multifd_send_params_from_options(&p, qemu_uuid, false);

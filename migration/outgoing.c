@@ -525,8 +525,10 @@ static gpointer migration_thread(gpointer opaque)
 void migration_outgoing_start(MigrationState *s, MigChannel *ch)
 {
     if (migration_tls_channel_is_tls(ch)) {
-        /* The migration thread scans RAM while this one encrypts. */
+        /* The migration thread scans RAM while one thread encrypts. */
         migration_tls_channel_start_writer(ch);
+        /* And another writes the records to the socket. */
+        migration_tls_channel_start_sender(ch, "mig/tls/sender", 0, 0);
     }
     g_mutex_lock(&s->file_lock);
     s->to_dst_file = qemu_file_new_output(ch);

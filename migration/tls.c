@@ -11,9 +11,16 @@
  * direction: one thread may read while another writes) and the caller
  * reports it instead of GnuTLS's generic "push/pull error".
  *
- * With a writer thread (migration_tls_channel_start_writer) the sending
- * half moves to that thread: writev only queues (write-behind.c), the
- * thread runs gnutls_record_send, and the flush operation waits for it.
+ * With a writer thread (migration_tls_channel_start_writer) the
+ * encryption moves to that thread: writev only queues (write-behind.c),
+ * the thread runs gnutls_record_send, and the flush operation waits for
+ * it. With a sender thread (migration_tls_channel_start_sender) the
+ * socket writes move off the encrypting thread: the push function only
+ * appends the ciphertext to a second write-behind queue, whose thread
+ * writes whole buffers of records to the raw channel. A failed socket
+ * write becomes that queue's sticky error, which the next push reports
+ * to GnuTLS (and so to the encrypting side) with the raw channel's
+ * message, like a failed synchronous write.
  */
 #include "qemu/osdep.h"
 #include <gnutls/gnutls.h>
@@ -32,6 +39,8 @@
 /* Read-ahead below GnuTLS: it asks for a record header, then the rest of
  * the record; one raw read of up to this much serves many records. */
 #define TLS_READ_AHEAD (256 * 1024)
+/* The largest plaintext of one TLS record. */
+#define TLS_RECORD_MAX (16 * 1024)
 
 typedef struct TLSChannel {
     MigChannel *raw;            /* our own reference */
@@ -40,11 +49,15 @@ typedef struct TLSChannel {
     char *peer_name;            /* set by the checks, then read-only */
     GError *pull_err;           /* last raw read error (reader thread) */
     GError *push_err;           /* last raw write error (writer thread) */
+    GError *write_err;          /* first failed writev/flush (sticky) */
     guint8 *rbuf;               /* read-ahead (reader thread) ... */
     size_t rpos, rlen;          /* ... unread bytes are rbuf[rpos..rlen) */
     bool relaxed_eof;           /* atomic: set by any thread */
     bool said_bye;              /* writer thread: close_notify was sent */
     WriteBehind *writer;        /* set once before any write, or NULL */
+    WriteBehind *sender;        /* likewise: ciphertext to the raw channel */
+    guint8 *stage;              /* writing thread: a partial record ... */
+    size_t stage_len;           /* ... of this many bytes */
 } TLSChannel;
 
 static const MigChannelOps tls_channel_ops;
@@ -107,6 +120,22 @@ static ssize_t tls_vec_push(gnutls_transport_ptr_t opaque,
 
     /* giovec_t is declared to match struct iovec. */
     G_STATIC_ASSERT(sizeof(giovec_t) == sizeof(struct iovec));
+    if (t->sender) {
+        /* Copied into the sender's open buffer; whole buffers go out on
+         * its thread, the rest at the next kick. */
+        n = 0;
+        for (int i = 0; i < iovcnt; i++) {
+            n += iov[i].iov_len;
+        }
+        if (!write_behind_append(t->sender, (const struct iovec *)iov,
+                                 iovcnt, &err)) {
+            g_clear_error(&t->push_err);
+            t->push_err = err;
+            errno = EIO;
+            return -1;
+        }
+        return n;
+    }
     /* One call of the raw channel (it may write less): GnuTLS retries
      * the rest itself. */
     n = t->raw->ops->writev(t->raw, (const struct iovec *)iov, iovcnt, &err);
@@ -223,79 +252,160 @@ static void tls_send_error(MigChannel *ch, int rc, GError **errp)
     }
 }
 
-/* Encrypt and send right here (no writer thread). */
-static ssize_t tls_send_iov(MigChannel *ch, const struct iovec *iov,
-                            int iovcnt, GError **errp)
+/* Corking the socket helps only where the records are written to it. */
+static void tls_raw_cork(TLSChannel *t, bool on)
 {
-    TLSChannel *t = tls_of(ch);
-    size_t total = 0;
-    ssize_t rc;
-
-    /*
-     * Corked, GnuTLS collects the pieces and sends full records when
-     * uncorked: many small elements (page headers, 4 KiB pages) would
-     * otherwise cost one record each.
-     */
-    gnutls_record_cork(t->sess);
-    mig_channel_cork(t->raw, true);
-    for (int i = 0; i < iovcnt && total < TLS_WRITE_CHUNK; i++) {
-        size_t len = MIN(iov[i].iov_len, TLS_WRITE_CHUNK - total);
-
-        if (len == 0) {
-            continue;
-        }
-        rc = gnutls_record_send(t->sess, iov[i].iov_base, len);
-        if (rc < 0) {
-            /* Only an allocation failure gets here while corked; the
-             * channel is unusable after a failed write anyway, so what
-             * was buffered is simply never sent. */
-            tls_error(t, rc, "Cannot write to TLS channel", errp);
-            mig_channel_cork(t->raw, false);
-            return -1;
-        }
-        total += rc;
+    if (!t->sender) {
+        mig_channel_cork(t->raw, on);
     }
-    do {
-        rc = gnutls_record_uncork(t->sess, GNUTLS_RECORD_WAIT);
-    } while (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED);
-    mig_channel_cork(t->raw, false);
-    if (rc < 0) {
-        tls_send_error(ch, rc, errp);
-        return -1;
-    }
-    return total;
 }
 
-/*
- * The writer thread's sink: one contiguous buffer, so no corking (and no
- * copy into GnuTLS's cork buffer) is needed: each call encrypts one full
- * record straight from it.
- */
-static bool tls_send_buffer(void *opaque, const void *buf, size_t len,
+/* The records encrypted so far go to the sender thread (if any) now,
+ * not when the next write fills its buffer. */
+static bool tls_kick_sender(MigChannel *ch, GError **errp)
+{
+    TLSChannel *t = tls_of(ch);
+    GError *err = NULL;
+
+    if (!t->sender || write_behind_kick(t->sender, &err)) {
+        return true;
+    }
+    if (tls_is_shut(ch, MIG_CHANNEL_SHUTDOWN_WRITE)) {
+        g_error_free(err);
+        error_setg(errp, "%s: channel was shut down while writing", ch->name);
+    } else {
+        error_setg(errp, "Cannot write to TLS channel: %s", err->message);
+        g_error_free(err);
+    }
+    return false;
+}
+
+/* Encrypt and send buf[0..len) (GnuTLS cuts it into records of at most
+ * 16 KiB), retrying where GnuTLS asks to. */
+static bool tls_send_record(MigChannel *ch, const guint8 *buf, size_t len,
                             GError **errp)
 {
-    MigChannel *ch = opaque;
     TLSChannel *t = tls_of(ch);
-    const guint8 *p = buf;
-    bool ok = true;
 
-    mig_channel_cork(t->raw, true);
     while (len) {
-        ssize_t rc = gnutls_record_send(t->sess, p, len);
+        ssize_t rc = gnutls_record_send(t->sess, buf, len);
 
         if (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED) {
             continue;
         }
         if (rc < 0) {
             tls_send_error(ch, rc, errp);
-            ok = false;
-            break;
+            return false;
         }
-        p += rc;
+        buf += rc;
         len -= rc;
     }
-    mig_channel_cork(t->raw, false);
-    return ok;
+    return true;
+}
+
+/*
+ * Encrypt and send right here (no writer thread), as full records: small
+ * elements (page headers, 4 KiB pages) would otherwise cost one record
+ * each. Elements that lie back to back in memory (consecutive guest
+ * pages) are one run; full records are encrypted straight from a run,
+ * and only what does not fill a record is copied into the staging
+ * buffer -- GnuTLS's own cork would copy every byte once more.
+ */
+static ssize_t tls_send_iov(MigChannel *ch, const struct iovec *iov,
+                            int iovcnt, GError **errp)
+{
+    TLSChannel *t = tls_of(ch);
+    size_t total = 0;
+    bool ok = true;
+
+    if (!t->stage) {
+        t->stage = g_malloc(TLS_RECORD_MAX);
+    }
+    t->stage_len = 0;
+    tls_raw_cork(t, true);
+    for (int i = 0; ok && i < iovcnt && total < TLS_WRITE_CHUNK; ) {
+        const guint8 *run = iov[i].iov_base;
+        size_t len = MIN(iov[i].iov_len, TLS_WRITE_CHUNK - total);
+
+        /* Extend the run over the elements that follow it in memory. */
+        for (i++; i < iovcnt && total + len < TLS_WRITE_CHUNK &&
+                  (const guint8 *)iov[i].iov_base == run + len; i++) {
+            len += MIN(iov[i].iov_len, TLS_WRITE_CHUNK - total - len);
+        }
+        total += len;
+        while (ok && len) {
+            size_t n;
+
+            if (t->stage_len || len < TLS_RECORD_MAX) {
+                n = MIN(len, TLS_RECORD_MAX - t->stage_len);
+                memcpy(t->stage + t->stage_len, run, n);
+                t->stage_len += n;
+                if (t->stage_len == TLS_RECORD_MAX) {
+                    ok = tls_send_record(ch, t->stage, TLS_RECORD_MAX, errp);
+                    t->stage_len = 0;
+                }
+            } else {
+                n = TLS_RECORD_MAX;
+                ok = tls_send_record(ch, run, n, errp);
+            }
+            run += n;
+            len -= n;
+        }
+    }
+    if (ok && t->stage_len) {
+        ok = tls_send_record(ch, t->stage, t->stage_len, errp);
+    }
+    tls_raw_cork(t, false);
+    if (!ok || !tls_kick_sender(ch, errp)) {
+        return -1;
+    }
+    return total;
+}
+
+/*
+ * The writer thread's sink: contiguous buffers, so no corking (and no
+ * copy into GnuTLS's cork buffer) is needed: each call encrypts one full
+ * record straight from them.
+ */
+static bool tls_send_buffers(void *opaque, const struct iovec *iov,
+                             int iovcnt, GError **errp)
+{
+    MigChannel *ch = opaque;
+    TLSChannel *t = tls_of(ch);
+    bool ok = true;
+
+    tls_raw_cork(t, true);
+    for (int i = 0; ok && i < iovcnt; i++) {
+        ok = tls_send_record(ch, iov[i].iov_base, iov[i].iov_len, errp);
+    }
+    tls_raw_cork(t, false);
+    return ok && tls_kick_sender(ch, errp);
+}
+
+/* The sender thread's sink: ciphertext records, as they are, to the raw
+ * channel in one writev. */
+static bool tls_send_records(void *opaque, const struct iovec *iov,
+                             int iovcnt, GError **errp)
+{
+    TLSChannel *t = opaque;
+    GError *err = NULL;
+
+    if (mig_channel_writev_all(t->raw, iov, iovcnt, &err)) {
+        return true;
+    }
+    if (t->writer) {
+        /* The migration thread pushes into the writer's queue: it must
+         * hear of the failure at its next write, as when the writer
+         * thread wrote the socket itself, not only once the writer next
+         * tries to hand us records (a small stream may all be queued by
+         * then, and the migration would go on to its switchover). */
+        g_autoptr(GError) w = g_error_copy(err);
+
+        g_prefix_error(&w, "Cannot write to TLS channel: ");
+        write_behind_fail(t->writer, w);
+    }
+    g_propagate_error(errp, err);
+    return false;
 }
 
 /*
@@ -312,8 +422,8 @@ static void tls_writer_error(MigChannel *ch, GError *err, GError **errp)
     }
 }
 
-static ssize_t tls_channel_writev(MigChannel *ch, const struct iovec *iov,
-                                  int iovcnt, GError **errp)
+static ssize_t tls_writev_once(MigChannel *ch, const struct iovec *iov,
+                               int iovcnt, GError **errp)
 {
     TLSChannel *t = tls_of(ch);
     GError *err = NULL;
@@ -335,16 +445,81 @@ static ssize_t tls_channel_writev(MigChannel *ch, const struct iovec *iov,
     return total;
 }
 
+static bool tls_flush_once(MigChannel *ch, GError **errp)
+{
+    TLSChannel *t = tls_of(ch);
+    GError *err = NULL;
+
+    /* The plaintext queue into records, then the records onto the
+     * socket: the writer thread is idle once its queue drained, so this
+     * thread may kick the sender queue. */
+    if (t->writer && !write_behind_drain(t->writer, &err)) {
+        tls_writer_error(ch, err, errp);
+        return false;
+    }
+    if (t->sender && !write_behind_drain(t->sender, &err)) {
+        if (!tls_is_shut(ch, MIG_CHANNEL_SHUTDOWN_WRITE)) {
+            /* The raw channel's reason, as a synchronous write says. */
+            g_prefix_error(&err, "Cannot write to TLS channel: ");
+        }
+        tls_writer_error(ch, err, errp);
+        return false;
+    }
+    return true;
+}
+
+/*
+ * A failed write or flush fails every later one the same way: with the
+ * queues, one stage's failure (the sender's socket error) may first show
+ * in a flush while another stage (the writer's queue) still takes bytes.
+ */
+static bool tls_write_failed(TLSChannel *t, GError **errp)
+{
+    if (!t->write_err) {
+        return false;
+    }
+    g_propagate_error(errp, g_error_copy(t->write_err));
+    return true;
+}
+
+static void tls_write_fails(TLSChannel *t, GError *err, GError **errp)
+{
+    if (!t->write_err) {
+        t->write_err = g_error_copy(err);
+    }
+    g_propagate_error(errp, err);
+}
+
+static ssize_t tls_channel_writev(MigChannel *ch, const struct iovec *iov,
+                                  int iovcnt, GError **errp)
+{
+    TLSChannel *t = tls_of(ch);
+    GError *err = NULL;
+    ssize_t n;
+
+    if (tls_write_failed(t, errp)) {
+        return -1;
+    }
+    n = tls_writev_once(ch, iov, iovcnt, &err);
+    if (n < 0) {
+        tls_write_fails(t, err, errp);
+    }
+    return n;
+}
+
 static bool tls_channel_flush(MigChannel *ch, GError **errp)
 {
     TLSChannel *t = tls_of(ch);
     GError *err = NULL;
 
-    if (!t->writer || write_behind_drain(t->writer, &err)) {
-        return true;
+    if (tls_write_failed(t, errp)) {
+        return false;
     }
-    tls_writer_error(ch, err, errp);
-    return false;
+    if (!tls_flush_once(ch, &err)) {
+        tls_write_fails(t, err, errp);
+        return false;
+    }
+    return true;
 }
 
 static void tls_channel_shutdown(MigChannel *ch, MigChannelShutdown how)
@@ -353,22 +528,30 @@ static void tls_channel_shutdown(MigChannel *ch, MigChannelShutdown how)
 
     /* Wakes GnuTLS wherever it blocks: inside the raw channel. */
     mig_channel_shutdown(t->raw, how);
-    if (t->writer && (how & MIG_CHANNEL_SHUTDOWN_WRITE)) {
-        write_behind_cancel(t->writer);
+    if (how & MIG_CHANNEL_SHUTDOWN_WRITE) {
+        if (t->writer) {
+            write_behind_cancel(t->writer);
+        }
+        if (t->sender) {
+            write_behind_cancel(t->sender);
+        }
     }
 }
 
 static void tls_free(TLSChannel *t)
 {
-    if (t->writer) {
-        /* Unsent bytes are abandoned (qemu_fclose flushed what counts):
-         * make sure the writer is not left blocked on a peer that does
-         * not read. */
-        if (write_behind_busy(t->writer)) {
-            mig_channel_shutdown(t->raw, MIG_CHANNEL_SHUTDOWN_WRITE);
+    /* Unsent bytes are abandoned (qemu_fclose flushed what counts):
+     * make sure neither thread is left blocked on a peer that does not
+     * read. The writer first: it may be waiting for the sender. */
+    if ((t->writer && write_behind_busy(t->writer)) ||
+        (t->sender && write_behind_busy(t->sender))) {
+        mig_channel_shutdown(t->raw, MIG_CHANNEL_SHUTDOWN_WRITE);
+        if (t->sender) {
+            write_behind_cancel(t->sender);
         }
-        write_behind_free(t->writer);
     }
+    write_behind_free(t->writer);
+    write_behind_free(t->sender);
     if (t->sess) {
         gnutls_deinit(t->sess);
     }
@@ -378,7 +561,9 @@ static void tls_free(TLSChannel *t)
     mig_channel_unref(t->raw);
     g_clear_error(&t->pull_err);
     g_clear_error(&t->push_err);
+    g_clear_error(&t->write_err);
     g_free(t->rbuf);
+    g_free(t->stage);
     g_free(t->peer_name);
     g_free(t);
 }
@@ -561,7 +746,8 @@ bool migration_tls_channel_bye(MigChannel *ch, GError **errp)
         return false;
     }
     t->said_bye = true;
-    return true;
+    /* The close_notify record may be waiting in the sender queue. */
+    return tls_channel_flush(ch, errp);
 }
 
 void migration_tls_channel_set_relaxed_eof(MigChannel *ch, bool relaxed)
@@ -574,6 +760,20 @@ void migration_tls_channel_start_writer(MigChannel *ch)
     TLSChannel *t = tls_of(ch);
 
     if (!t->writer) {
-        t->writer = write_behind_new("mig/tls/writer", tls_send_buffer, ch);
+        t->writer = write_behind_new("mig/tls/writer", tls_send_buffers, ch);
+    }
+}
+
+void migration_tls_channel_start_sender(MigChannel *ch,
+                                        const char *thread_name,
+                                        unsigned nbufs, size_t buf_size)
+{
+    TLSChannel *t = tls_of(ch);
+
+    if (!t->sender) {
+        t->sender = write_behind_new_sized(
+            thread_name, nbufs ? nbufs : WRITE_BEHIND_BUFS,
+            buf_size ? buf_size : WRITE_BEHIND_BUF_SIZE,
+            tls_send_records, t);
     }
 }

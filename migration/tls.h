@@ -114,4 +114,24 @@ void migration_tls_channel_set_relaxed_eof(MigChannel *ch, bool relaxed);
  */
 void migration_tls_channel_start_writer(MigChannel *ch);
 
+/*
+ * Write the ciphertext to the raw channel on a thread of the channel's
+ * own (named thread_name) from now on, so that the encrypting thread
+ * (the writer thread, or the caller of writev) does not also pay for the
+ * socket send: GnuTLS's records are appended to a bounded queue of
+ * nbufs buffers of buf_size bytes (0, 0: the write-behind defaults, 2 MiB
+ * in all), and the encrypting thread waits only while it is full. Each
+ * writev hands its records over before it returns; mig_channel_flush()
+ * (and migration_tls_channel_bye()) waits until they are on the raw
+ * channel. A failed raw write fails the next writev or flush with the
+ * raw channel's message ("Cannot write to TLS channel: <reason>"); a
+ * shutdown wakes both threads. Once, before the first write, after the
+ * handshake, and after migration_tls_channel_start_writer() if there is a
+ * writer thread (a failed raw write fails the writer's queue at once);
+ * the thread ends when the channel is closed.
+ */
+void migration_tls_channel_start_sender(MigChannel *ch,
+                                        const char *thread_name,
+                                        unsigned nbufs, size_t buf_size);
+
 #endif /* MIGRATION_TLS_H */

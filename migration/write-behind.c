@@ -20,17 +20,21 @@ struct WriteBehind {
     WriteBehindSink *sink;
     void *opaque;
     GThread *thread;
+    unsigned nbufs;
+    size_t buf_size;
+    struct iovec *iov;          /* writer thread: what one sink call gets */
+    WriteBehindBuf *open;       /* producer: filling, not yet queued */
 
     GMutex lock;
     GCond queued;               /* writer waits: a buffer came, or stop */
     GCond written;              /* producer waits: a slot is free, or done */
-    WriteBehindBuf bufs[WRITE_BEHIND_BUFS];
+    WriteBehindBuf *bufs;       /* nbufs of them */
     unsigned head, count;
     GError *err;                /* the sink's first error (sticky) */
     bool cancelled;
     bool stopping;
     /* Who sleeps: a GCond signal is a futex call (and a wake-up of the
-     * other CPU) even with nobody waiting, once per 256 KiB each way. */
+     * other CPU) even with nobody waiting, once per buffer each way. */
     bool writer_waits;
     bool producer_waits;
 };
@@ -55,8 +59,8 @@ static gpointer wb_thread(gpointer opaque)
 
     g_mutex_lock(&wb->lock);
     for (;;) {
-        WriteBehindBuf *b;
         GError *err = NULL;
+        unsigned n;
         bool ok;
 
         if (wb->cancelled || wb->err) {
@@ -72,10 +76,17 @@ static gpointer wb_thread(gpointer opaque)
             wb->writer_waits = false;
             continue;
         }
-        b = &wb->bufs[wb->head];
+        /* Everything queued in one call (one writev for a socket). */
+        n = wb->count;
+        for (unsigned i = 0; i < n; i++) {
+            WriteBehindBuf *b = &wb->bufs[(wb->head + i) % wb->nbufs];
+
+            wb->iov[i] = (struct iovec) { .iov_base = b->data,
+                                          .iov_len = b->len };
+        }
         g_mutex_unlock(&wb->lock);
 
-        ok = wb->sink(wb->opaque, b->data, b->len, &err);
+        ok = wb->sink(wb->opaque, wb->iov, n, &err);
 
         g_mutex_lock(&wb->lock);
         if (!ok) {
@@ -86,10 +97,12 @@ static gpointer wb_thread(gpointer opaque)
             g_clear_error(&err);
             continue;           /* drops the rest, above */
         }
-        if (wb->count) {        /* 0 if cancelled meanwhile */
-            wb->head = (wb->head + 1) % WRITE_BEHIND_BUFS;
-            wb->count--;
+        if (wb->cancelled) {
+            continue;           /* dropped above */
         }
+        /* Only this thread lowers count, so the n slots are still ours. */
+        wb->head = (wb->head + n) % wb->nbufs;
+        wb->count -= n;
         if (wb->producer_waits) {
             g_cond_broadcast(&wb->written);
         }
@@ -98,27 +111,40 @@ static gpointer wb_thread(gpointer opaque)
     return NULL;
 }
 
-WriteBehind *write_behind_new(const char *thread_name, WriteBehindSink *sink,
-                              void *opaque)
+WriteBehind *write_behind_new_sized(const char *thread_name, unsigned nbufs,
+                                    size_t buf_size, WriteBehindSink *sink,
+                                    void *opaque)
 {
     WriteBehind *wb = g_new0(WriteBehind, 1);
 
+    g_assert(nbufs > 0 && buf_size > 0);
     wb->sink = sink;
     wb->opaque = opaque;
+    wb->nbufs = nbufs;
+    wb->buf_size = buf_size;
     g_mutex_init(&wb->lock);
     g_cond_init(&wb->queued);
     g_cond_init(&wb->written);
-    for (int i = 0; i < WRITE_BEHIND_BUFS; i++) {
-        wb->bufs[i].data = g_malloc(WRITE_BEHIND_BUF_SIZE);
+    wb->bufs = g_new0(WriteBehindBuf, nbufs);
+    wb->iov = g_new0(struct iovec, nbufs);
+    for (unsigned i = 0; i < nbufs; i++) {
+        wb->bufs[i].data = g_malloc(buf_size);
     }
     wb->thread = g_thread_new(thread_name, wb_thread, wb);
     return wb;
 }
 
+WriteBehind *write_behind_new(const char *thread_name, WriteBehindSink *sink,
+                              void *opaque)
+{
+    return write_behind_new_sized(thread_name, WRITE_BEHIND_BUFS,
+                                  WRITE_BEHIND_BUF_SIZE, sink, opaque);
+}
+
 /* Under lock: wait for a free slot; NULL with errp set if pushes fail. */
 static WriteBehindBuf *wb_free_slot(WriteBehind *wb, GError **errp)
 {
-    while (wb_usable(wb, NULL) && wb->count == WRITE_BEHIND_BUFS) {
+    while (wb_usable(wb, NULL) && wb->count == wb->nbufs) {
         wb->producer_waits = true;
         g_cond_wait(&wb->written, &wb->lock);
         wb->producer_waits = false;
@@ -126,40 +152,51 @@ static WriteBehindBuf *wb_free_slot(WriteBehind *wb, GError **errp)
     if (!wb_usable(wb, errp)) {
         return NULL;
     }
-    return &wb->bufs[(wb->head + wb->count) % WRITE_BEHIND_BUFS];
+    return &wb->bufs[(wb->head + wb->count) % wb->nbufs];
 }
 
-bool write_behind_push(WriteBehind *wb, const struct iovec *iov, int iovcnt,
-                       GError **errp)
+/* Under lock: queue the open buffer; false with errp set (and the buffer
+ * forgotten: it was never queued) if pushes fail now. */
+static bool wb_queue_open(WriteBehind *wb, GError **errp)
 {
-    WriteBehindBuf *b = NULL;
+    if (!wb_usable(wb, errp)) {
+        wb->open = NULL;
+        return false;
+    }
+    wb->open = NULL;
+    wb->count++;
+    if (wb->writer_waits) {
+        g_cond_signal(&wb->queued);
+    }
+    return true;
+}
+
+bool write_behind_append(WriteBehind *wb, const struct iovec *iov, int iovcnt,
+                         GError **errp)
+{
     int i = 0;
     size_t off = 0;             /* into iov[i] */
 
     for (;;) {
+        WriteBehindBuf *b = wb->open;
+        bool ok;
+
         /* Skip what is done (and empty elements). */
         while (i < iovcnt && off == iov[i].iov_len) {
             i++;
             off = 0;
         }
-        if (b && (i == iovcnt || b->len == WRITE_BEHIND_BUF_SIZE)) {
-            g_mutex_lock(&wb->lock);
-            if (wb->cancelled || wb->err) {
-                /* The slot we filled was never queued: leave it. */
-                bool ok = wb_usable(wb, errp);
-
-                g_mutex_unlock(&wb->lock);
-                return ok;
-            }
-            wb->count++;
-            if (wb->writer_waits) {
-                g_cond_signal(&wb->queued);
-            }
-            g_mutex_unlock(&wb->lock);
-            b = NULL;
-        }
         if (i == iovcnt) {
             return true;
+        }
+        if (b && b->len == wb->buf_size) {
+            g_mutex_lock(&wb->lock);
+            ok = wb_queue_open(wb, errp);
+            g_mutex_unlock(&wb->lock);
+            if (!ok) {
+                return false;
+            }
+            b = NULL;
         }
         if (!b) {
             g_mutex_lock(&wb->lock);
@@ -169,9 +206,10 @@ bool write_behind_push(WriteBehind *wb, const struct iovec *iov, int iovcnt,
                 return false;
             }
             b->len = 0;
+            wb->open = b;
         }
         /* The copy runs without the lock: the slot is ours alone. */
-        size_t n = MIN(iov[i].iov_len - off, WRITE_BEHIND_BUF_SIZE - b->len);
+        size_t n = MIN(iov[i].iov_len - off, wb->buf_size - b->len);
 
         memcpy(b->data + b->len, (const guint8 *)iov[i].iov_base + off, n);
         b->len += n;
@@ -179,10 +217,33 @@ bool write_behind_push(WriteBehind *wb, const struct iovec *iov, int iovcnt,
     }
 }
 
+bool write_behind_kick(WriteBehind *wb, GError **errp)
+{
+    bool ok;
+
+    if (!wb->open) {
+        return true;
+    }
+    g_mutex_lock(&wb->lock);
+    ok = wb_queue_open(wb, errp);
+    g_mutex_unlock(&wb->lock);
+    return ok;
+}
+
+bool write_behind_push(WriteBehind *wb, const struct iovec *iov, int iovcnt,
+                       GError **errp)
+{
+    return write_behind_append(wb, iov, iovcnt, errp) &&
+           write_behind_kick(wb, errp);
+}
+
 bool write_behind_drain(WriteBehind *wb, GError **errp)
 {
     bool ok;
 
+    if (!write_behind_kick(wb, errp)) {
+        return false;
+    }
     g_mutex_lock(&wb->lock);
     while (wb_usable(wb, NULL) && wb->count) {
         wb->producer_waits = true;
@@ -198,6 +259,17 @@ void write_behind_cancel(WriteBehind *wb)
 {
     g_mutex_lock(&wb->lock);
     wb->cancelled = true;
+    g_cond_broadcast(&wb->queued);
+    g_cond_broadcast(&wb->written);
+    g_mutex_unlock(&wb->lock);
+}
+
+void write_behind_fail(WriteBehind *wb, const GError *err)
+{
+    g_mutex_lock(&wb->lock);
+    if (!wb->err) {
+        wb->err = g_error_copy(err);
+    }
     g_cond_broadcast(&wb->queued);
     g_cond_broadcast(&wb->written);
     g_mutex_unlock(&wb->lock);
@@ -223,9 +295,11 @@ void write_behind_free(WriteBehind *wb)
     g_cond_broadcast(&wb->queued);
     g_mutex_unlock(&wb->lock);
     g_thread_join(wb->thread);
-    for (int i = 0; i < WRITE_BEHIND_BUFS; i++) {
+    for (unsigned i = 0; i < wb->nbufs; i++) {
         g_free(wb->bufs[i].data);
     }
+    g_free(wb->bufs);
+    g_free(wb->iov);
     g_clear_error(&wb->err);
     g_cond_clear(&wb->queued);
     g_cond_clear(&wb->written);

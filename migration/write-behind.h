@@ -6,15 +6,22 @@
  * send). The producer's bytes are copied when pushed, so its memory is
  * free again when the push returns, as with a synchronous write.
  *
- * Buffers are WRITE_BEHIND_BUF_SIZE bytes: a multiple of the largest TLS
- * record (16 KiB plaintext), so that a full buffer becomes whole records.
- * Each push hands over everything it copied (the last buffer possibly
- * partly filled): no byte waits in the queue for a later push.
+ * Buffers are WRITE_BEHIND_BUF_SIZE bytes by default: a multiple of the
+ * largest TLS record (16 KiB plaintext), so that a full buffer becomes
+ * whole records. A push hands over everything it copied (the last buffer
+ * possibly partly filled): no byte waits in the queue for a later push.
+ * An append instead keeps the last buffer open for the next append, so
+ * that many small writes (TLS records of ciphertext) fill whole buffers;
+ * a kick, push or drain hands the open buffer over.
  *
- * Threads: one producer at a time calls push and drain (callers
- * serialise, as they do for a channel's writes); cancel from any thread;
- * free from any thread once no push or drain runs. The sink runs only on
- * the write-behind thread.
+ * The same queue serves two stages of a TLS channel (migration/tls.c):
+ * plaintext to the encrypting thread, and ciphertext from it to the
+ * thread that writes the socket.
+ *
+ * Threads: one producer at a time calls append, kick, push and drain
+ * (callers serialise, as they do for a channel's writes); cancel from any
+ * thread; free from any thread once no producer call runs. The sink runs
+ * only on the write-behind thread.
  */
 #ifndef MIGRATION_WRITE_BEHIND_H
 #define MIGRATION_WRITE_BEHIND_H
@@ -27,14 +34,19 @@
 
 typedef struct WriteBehind WriteBehind;
 
-/* Write all of buf[0..len); false with errp set (then nothing more is
- * handed to it). */
-typedef bool WriteBehindSink(void *opaque, const void *buf, size_t len,
-                             GError **errp);
+/* Write all of the queued buffers iov[0..iovcnt) (each non-empty, in
+ * order); false with errp set (then nothing more is handed to it). */
+typedef bool WriteBehindSink(void *opaque, const struct iovec *iov,
+                             int iovcnt, GError **errp);
 
-/* Start the thread (named thread_name, for top and the benchmarks). */
+/* Start the thread (named thread_name, for top and the benchmarks), with
+ * WRITE_BEHIND_BUFS buffers of WRITE_BEHIND_BUF_SIZE bytes. */
 WriteBehind *write_behind_new(const char *thread_name, WriteBehindSink *sink,
                               void *opaque);
+/* The same with nbufs buffers of buf_size bytes (both > 0). */
+WriteBehind *write_behind_new_sized(const char *thread_name, unsigned nbufs,
+                                    size_t buf_size, WriteBehindSink *sink,
+                                    void *opaque);
 
 /*
  * Copy iov into the queue, waiting while every buffer is queued. False
@@ -44,8 +56,16 @@ WriteBehind *write_behind_new(const char *thread_name, WriteBehindSink *sink,
 bool write_behind_push(WriteBehind *wb, const struct iovec *iov, int iovcnt,
                        GError **errp);
 
-/* Wait until the sink has written everything pushed so far; false with
- * errp set as for push. */
+/* Like push, but the last buffer stays open for the next append: bytes
+ * may wait in it until a kick, push or drain. */
+bool write_behind_append(WriteBehind *wb, const struct iovec *iov,
+                         int iovcnt, GError **errp);
+
+/* Queue the open buffer, if any (does not wait); false as for push. */
+bool write_behind_kick(WriteBehind *wb, GError **errp);
+
+/* Kick, then wait until the sink has written everything so far; false
+ * with errp set as for push. */
 bool write_behind_drain(WriteBehind *wb, GError **errp);
 
 /*
@@ -54,6 +74,13 @@ bool write_behind_drain(WriteBehind *wb, GError **errp);
  * by shutting its transport down.
  */
 void write_behind_cancel(WriteBehind *wb);
+
+/*
+ * Any thread: fail the queue with err (copied) as if the sink had, unless
+ * it failed already: for a later stage that failed, so that the producer
+ * hears of it at its next call instead of after the sink's next write.
+ */
+void write_behind_fail(WriteBehind *wb, const GError *err);
 
 /* Is anything pushed not yet written (and not dropped)? */
 bool write_behind_busy(WriteBehind *wb);

@@ -4,8 +4,11 @@
  * data both ways at once on one session, close_notify versus a cut stream
  * (strict and relaxed), shutdown waking a blocked read or a handshake;
  * the same with the client sending through its writer thread
- * (migration_tls_channel_start_writer), whose flush and shutdown must
- * behave as a synchronous write's.
+ * (migration_tls_channel_start_writer), its sender thread
+ * (migration_tls_channel_start_sender), both (the main channel) or the
+ * sender alone (multifd), also with a tiny ciphertext queue: flush,
+ * bye and shutdown must behave as a synchronous write's, and a failed
+ * socket write must reach the writing side with the socket's reason.
  * PSK sessions over socketpairs (tls-channel-harness.c), every wait
  * bounded by a deadline.
  *
@@ -320,9 +323,38 @@ static void test_shutdown_wakes_reader(void)
     psk_pair_free(&p);
 }
 
+/* How the client sends in the writer/ and sender/ cases. */
+typedef struct SendMode {
+    bool writer;                /* encrypt on a writer thread */
+    bool sender;                /* write the socket on a sender thread */
+    unsigned nbufs;             /* the sender's queue: 0, 0 = defaults */
+    size_t buf_size;
+} SendMode;
+
+static const SendMode mode_writer = { .writer = true };
+static const SendMode mode_pipeline = { .writer = true, .sender = true };
+static const SendMode mode_sender = { .sender = true };
+/* Two buffers of 1000 bytes: every record straddles buffers, and the
+ * encrypting thread waits for the sender all the time. */
+static const SendMode mode_small = { .sender = true, .nbufs = 2,
+                                     .buf_size = 1000 };
+static const SendMode mode_small_pipeline = {
+    .writer = true, .sender = true, .nbufs = 2, .buf_size = 1000 };
+
+static void client_start(TlsPair *p, const SendMode *m)
+{
+    if (m->writer) {
+        migration_tls_channel_start_writer(p->client.tls);
+    }
+    if (m->sender) {
+        migration_tls_channel_start_sender(p->client.tls, "test-sender",
+                                           m->nbufs, m->buf_size);
+    }
+}
+
 /* The writer thread: MiB each way at once, then close_notify after the
  * last queued byte (bye drains the queue first), then a clean EOF. */
-static void test_writer_round_trip(void)
+static void test_writer_round_trip(gconstpointer data)
 {
     const size_t len = 6 * 1024 * 1024 + 54321;
     Stream c2s_w, c2s_r, s2c_w, s2c_r;
@@ -333,7 +365,7 @@ static void test_writer_round_trip(void)
     TlsPair p;
 
     psk_pair(&p);
-    migration_tls_channel_start_writer(p.client.tls);
+    client_start(&p, data);
     c2s_w = (Stream) { .ch = p.client.tls, .seed = 4, .len = len,
                        .bye = true };
     c2s_r = (Stream) { .ch = p.server.tls, .seed = 4, .len = len };
@@ -360,14 +392,14 @@ static void test_writer_round_trip(void)
 }
 
 /* A flush reports what the writer thread could not send. */
-static void test_writer_flush_reports_error(void)
+static void test_writer_flush_reports_error(gconstpointer data)
 {
     static uint8_t buf[64 * 1024];
     GError *err = NULL;
     TlsPair p;
 
     psk_pair(&p);
-    migration_tls_channel_start_writer(p.client.tls);
+    client_start(&p, data);
     /* The connection under the session breaks: the writer thread's send
      * fails, though the write itself only queued the bytes. */
     mig_channel_shutdown(p.client.raw, MIG_CHANNEL_SHUTDOWN_WRITE);
@@ -408,7 +440,7 @@ static gpointer blocked_write(gpointer opaque)
 
 /* A writer blocked behind a peer that does not read is woken by a
  * shutdown of the TLS channel, with the shutdown's message. */
-static void test_writer_shutdown_wakes_writer(void)
+static void test_writer_shutdown_wakes_writer(gconstpointer data)
 {
     BlockedWrite b = { 0 };
     GThread *t;
@@ -417,7 +449,7 @@ static void test_writer_shutdown_wakes_writer(void)
     TlsPair p;
 
     psk_pair(&p);
-    migration_tls_channel_start_writer(p.client.tls);
+    client_start(&p, data);
     wt = tls_watch_start(&w, p.client.tls, p.server.tls);
     b.ch = p.client.tls;
     t = g_thread_new("blocked-writer", blocked_write, &b);
@@ -432,6 +464,77 @@ static void test_writer_shutdown_wakes_writer(void)
                     "migration-tls-outgoing: channel was shut down while "
                     "writing");
     g_clear_error(&b.err);
+    psk_pair_free(&p);
+}
+
+/*
+ * The peer hangs up: the sender thread's socket write fails (EPIPE), and
+ * the encrypting side hears it with the socket's reason -- from a write
+ * or a flush, and again from every later one (the error is sticky).
+ */
+static void test_sender_error_propagates(gconstpointer data)
+{
+    static uint8_t buf[64 * 1024];
+    const char *want = "Cannot write to TLS channel: test-client-raw: "
+                       "write failed: Broken pipe";
+    GError *err = NULL;
+    TlsPair p;
+
+    psk_pair(&p);
+    client_start(&p, data);
+    mig_channel_shutdown(p.server.raw, MIG_CHANNEL_SHUTDOWN_BOTH);
+    for (int i = 0; i < 4096 && !err; i++) {
+        if (mig_channel_write_all(p.client.tls, buf, sizeof(buf), &err)) {
+            mig_channel_flush(p.client.tls, &err);
+        }
+    }
+    g_assert_nonnull(err);
+    g_assert_cmpstr(err->message, ==, want);
+    g_clear_error(&err);
+    g_assert_false(mig_channel_write_all(p.client.tls, buf, 1, &err));
+    g_assert_cmpstr(err->message, ==, want);
+    g_clear_error(&err);
+    g_assert_false(mig_channel_flush(p.client.tls, &err));
+    g_assert_cmpstr(err->message, ==, want);
+    g_clear_error(&err);
+    g_assert_false(migration_tls_channel_bye(p.client.tls, &err));
+    g_assert_nonnull(err);
+    g_clear_error(&err);
+    psk_pair_free(&p);
+}
+
+/*
+ * Flush means on the socket: once it returns, cutting the connection
+ * under the session loses nothing -- the reader gets every byte, then
+ * the cut (no close_notify was sent).
+ */
+static void test_sender_flush_is_sent(gconstpointer data)
+{
+    const size_t len = 40000;
+    Stream rd = { .seed = 6, .len = len };
+    Stream wr = { .seed = 6, .len = len };
+    GError *err = NULL;
+    ssize_t n;
+    TlsPair p;
+
+    psk_pair(&p);
+    client_start(&p, data);
+    wr.ch = p.client.tls;
+    rd.ch = p.server.tls;
+    /* 40000 bytes fit the socket buffers even in 1000-byte writes (each
+     * costs an skb): nobody needs to read yet. */
+    stream_write(&wr);
+    stream_assert_ok(&wr, "writer");
+    g_assert_true(mig_channel_flush(p.client.tls, &err));
+    g_assert_no_error(err);
+    mig_channel_shutdown(p.client.raw, MIG_CHANNEL_SHUTDOWN_WRITE);
+    stream_read(&rd);
+    stream_assert_ok(&rd, "reader");
+    read_past_end(p.server.tls, &n, &err);
+    g_assert_cmpint(n, ==, -1);
+    g_assert_cmpstr(err->message, ==, "Cannot read from TLS channel: "
+                    "The TLS connection was non-properly terminated.");
+    g_clear_error(&err);
     psk_pair_free(&p);
 }
 
@@ -517,6 +620,16 @@ static void test_perf_encrypt(void)
 
 int main(int argc, char **argv)
 {
+    static const struct {
+        const char *name;
+        const SendMode *mode;
+    } modes[] = {
+        { "writer", &mode_writer },
+        { "writer+sender", &mode_pipeline },
+        { "sender", &mode_sender },
+        { "sender-small", &mode_small },
+        { "writer+sender-small", &mode_small_pipeline },
+    };
     int ret;
 
     g_test_init(&argc, &argv, NULL);
@@ -531,12 +644,31 @@ int main(int argc, char **argv)
                     test_shutdown_wakes_reader);
     g_test_add_func("/migration/tls/channel/shutdown-cancels-handshake",
                     test_shutdown_cancels_handshake);
-    g_test_add_func("/migration/tls/channel/writer/round-trip",
-                    test_writer_round_trip);
-    g_test_add_func("/migration/tls/channel/writer/flush-reports-error",
-                    test_writer_flush_reports_error);
-    g_test_add_func("/migration/tls/channel/writer/shutdown-wakes-writer",
-                    test_writer_shutdown_wakes_writer);
+    for (size_t i = 0; i < G_N_ELEMENTS(modes); i++) {
+        g_autofree char *rt = g_strdup_printf(
+            "/migration/tls/channel/%s/round-trip", modes[i].name);
+        g_autofree char *fe = g_strdup_printf(
+            "/migration/tls/channel/%s/flush-reports-error", modes[i].name);
+        g_autofree char *sd = g_strdup_printf(
+            "/migration/tls/channel/%s/shutdown-wakes-writer", modes[i].name);
+
+        g_test_add_data_func(rt, modes[i].mode, test_writer_round_trip);
+        g_test_add_data_func(fe, modes[i].mode,
+                             test_writer_flush_reports_error);
+        g_test_add_data_func(sd, modes[i].mode,
+                             test_writer_shutdown_wakes_writer);
+        if (modes[i].mode->sender) {
+            g_autofree char *ep = g_strdup_printf(
+                "/migration/tls/channel/%s/error-propagates", modes[i].name);
+            g_autofree char *fs = g_strdup_printf(
+                "/migration/tls/channel/%s/flush-is-sent", modes[i].name);
+
+            g_test_add_data_func(ep, modes[i].mode,
+                                 test_sender_error_propagates);
+            g_test_add_data_func(fs, modes[i].mode,
+                                 test_sender_flush_is_sent);
+        }
+    }
     if (g_test_perf()) {
         g_test_add_func("/migration/tls/perf/encrypt-aes-gcm",
                         test_perf_encrypt);

@@ -160,6 +160,16 @@ static void *hook_x509(QTestState *from, QTestState *to)
 
 static void *hook_tls(QTestState *from, QTestState *to)
 {
+    if (cur->src_error) {
+        /*
+         * Where the client's handshake ends before the server refuses
+         * it, the source learns of the refusal only when a write hits
+         * the dropped connection; a small stream may be all queued
+         * (writer and sender queues, socket buffers) by then and the
+         * source would move on to its switchover first. Keep it active.
+         */
+        migrate_ensure_non_converge(from);
+    }
     return cur->x509 ? hook_x509(from, to) : hook_psk(from, to);
 }
 
