@@ -103,6 +103,10 @@ def start_pair(emu, ram_mib, files, workdir, guest, timeout):
     src = mb.Proc(src_emu, workdir, "src",
                   mb.ram_args("random", ram_mib, files, False, False),
                   False, timeout)
+    # The destination's pages are allocated during the migration: make
+    # them pages the host backs already, for either emulator
+    # (mb.warm_memory).
+    mb.warm_memory(ram_mib)
     try:
         dst = mb.Proc(dst_emu, workdir, "dst",
                       mb.ram_args("random", ram_mib, files, True, False),
