@@ -394,25 +394,19 @@ bool qemu_file_ready(QEMUFile *f, size_t want)
 }
 
 /*
- * The buffer is empty and the caller still wants `want` bytes at dest:
- * one readv whose first element is dest and whose second is the whole
- * buffer, so the wanted bytes cross memory once (socket -> dest) and
- * whatever follows them (the next record's header) is read ahead as
- * fill_buffer() would. Returns the bytes stored at dest (> 0), or 0 with
- * the error set.
+ * One readv of iov[0..iovcnt): the caller's `want` bytes first, then
+ * the buffer's read-ahead as the last element. Bytes beyond `want` are
+ * left in the buffer. Returns the caller's bytes (> 0), or 0 with the
+ * error set (a failed read, or the end of the stream).
  */
-static size_t read_direct(QEMUFile *f, uint8_t *dest, size_t want)
+static size_t read_into_then_buffer(QEMUFile *f, struct iovec *iov,
+                                    int iovcnt, size_t want)
 {
-    struct iovec iov[2] = {
-        { .iov_base = dest, .iov_len = want },
-        { .iov_base = f->buf, .iov_len = IO_BUF_SIZE },
-    };
     GError *err = NULL;
     ssize_t n;
 
-    g_assert(f->buf_index == f->buf_size);
     f->buf_index = f->buf_size = 0;
-    n = mig_channel_readv(f->ch, iov, 2, &err);
+    n = mig_channel_readv(f->ch, iov, iovcnt, &err);
     if (n < 0) {
         qemu_file_set_error_obj(f, -EIO, err);
         return 0;
@@ -426,6 +420,25 @@ static size_t read_direct(QEMUFile *f, uint8_t *dest, size_t want)
         return want;
     }
     return n;
+}
+
+/*
+ * The buffer is empty and the caller still wants `want` bytes at dest:
+ * one readv whose first element is dest and whose second is the whole
+ * buffer, so the wanted bytes cross memory once (socket -> dest) and
+ * whatever follows them (the next record's header) is read ahead as
+ * fill_buffer() would. Returns the bytes stored at dest (> 0), or 0 with
+ * the error set.
+ */
+static size_t read_direct(QEMUFile *f, uint8_t *dest, size_t want)
+{
+    struct iovec iov[2] = {
+        { .iov_base = dest, .iov_len = want },
+        { .iov_base = f->buf, .iov_len = IO_BUF_SIZE },
+    };
+
+    g_assert(f->buf_index == f->buf_size);
+    return read_into_then_buffer(f, iov, 2, want);
 }
 
 size_t qemu_get_buffer(QEMUFile *f, uint8_t *buf, size_t len)
@@ -471,8 +484,6 @@ size_t qemu_get_scatter(QEMUFile *f, const struct iovec *iov, int iovcnt,
 {
     struct iovec v[QEMU_FILE_SCATTER_MAX + 1];
     size_t want = 0;
-    GError *err = NULL;
-    ssize_t n;
 
     g_assert(!f->writable && f->buf_index == f->buf_size);
     g_assert(iovcnt > 0 && iovcnt <= QEMU_FILE_SCATTER_MAX);
@@ -484,23 +495,9 @@ size_t qemu_get_scatter(QEMUFile *f, const struct iovec *iov, int iovcnt,
     if (qemu_file_get_error(f)) {
         return 0;
     }
-    f->buf_index = f->buf_size = 0;
     v[iovcnt].iov_base = f->buf;
     v[iovcnt].iov_len = ahead;
-    n = mig_channel_readv(f->ch, v, iovcnt + (ahead != 0), &err);
-    if (n < 0) {
-        qemu_file_set_error_obj(f, -EIO, err);
-        return 0;
-    }
-    if (n == 0) {
-        set_io_error(f, "%s: unexpected end of stream", f->ch->name);
-        return 0;
-    }
-    if ((size_t)n > want) {
-        f->buf_size = n - want;
-        return want;
-    }
-    return n;
+    return read_into_then_buffer(f, v, iovcnt + (ahead != 0), want);
 }
 
 void qemu_file_note_consumed(QEMUFile *f, const uint8_t *buf, size_t len)

@@ -15,29 +15,11 @@
 #include "migration/postcopy-ram.h"
 #include "migration/postcopy-stall.h"
 #include "migration/rp-postcopy.h"
+#include "postcopy-test-util.h"
 
 #define PAGE 4096ULL
 #define BLOCK_SIZE (64 * 1024ULL)
-#define DEADLINE_US (20 * G_USEC_PER_SEC)
-
-static GError *noerr_slot;
-static GError **noerr(void)
-{
-    g_assert_no_error(noerr_slot);
-    return &noerr_slot;
-}
-#define NOERR noerr()
-
-static char *uffd_missing;      /* why postcopy is unavailable, or NULL */
-
-static bool need_uffd(void)
-{
-    if (uffd_missing) {
-        g_test_skip(uffd_missing);
-        return false;
-    }
-    return true;
-}
+#define DEADLINE_US POSTCOPY_TEST_DEADLINE_US
 
 /* ---- recording request callback ---- */
 
@@ -108,44 +90,6 @@ static guint recorder_count(Recorder *r)
     return n;
 }
 
-/* ---- touching threads ---- */
-
-typedef struct Toucher {
-    const volatile uint8_t *addr;
-    uint8_t value;
-    int vcpu;                   /* register as this vCPU, or -1 */
-    int done;                   /* atomic */
-    GThread *thread;
-} Toucher;
-
-static gpointer toucher_fn(gpointer opaque)
-{
-    Toucher *t = opaque;
-
-    t->value = *t->addr;        /* blocks while the page is missing */
-    qatomic_set(&t->done, 1);
-    return NULL;
-}
-
-static void toucher_start(Toucher *t, const void *addr)
-{
-    t->addr = addr;
-    t->done = 0;
-    t->thread = g_thread_new("toucher", toucher_fn, t);
-}
-
-/* Join with a deadline (a missed wake-up fails instead of hanging). */
-static void toucher_join(Toucher *t)
-{
-    gint64 deadline = g_get_monotonic_time() + DEADLINE_US;
-
-    while (!qatomic_read(&t->done)) {
-        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
-        g_usleep(1000);
-    }
-    g_thread_join(t->thread);
-}
-
 static void wait_faults(PostcopyDest *d, uint64_t n)
 {
     gint64 deadline = g_get_monotonic_time() + DEADLINE_US;
@@ -207,7 +151,7 @@ static void test_fault_and_place(void)
     uint8_t page[PAGE];
     GError *err = NULL;
 
-    if (!need_uffd()) {
+    if (!postcopy_test_need_uffd()) {
         return;
     }
     fixture_setup(&f, 0, false);
@@ -286,7 +230,7 @@ static void test_placed_observer(void)
     uint8_t page[PAGE], other[PAGE];
     const Placed *p;
 
-    if (!need_uffd()) {
+    if (!postcopy_test_need_uffd()) {
         return;
     }
     fixture_setup(&f, 0, false);
@@ -334,7 +278,7 @@ static void test_zero_page(void)
     Toucher t;
     Req q;
 
-    if (!need_uffd()) {
+    if (!postcopy_test_need_uffd()) {
         return;
     }
     fixture_setup(&f, 0, false);
@@ -362,7 +306,7 @@ static void test_host_page_assembly(void)
     g_autoptr(PostcopyPageAssembler) a = NULL;
     GError *err = NULL;
 
-    if (!need_uffd()) {
+    if (!postcopy_test_need_uffd()) {
         return;
     }
     fixture_setup(&f, 4 * PAGE, false);
@@ -436,7 +380,7 @@ static void test_concurrent_faults_deduplicated(void)
     Toucher t[CONCURRENT];
     uint8_t page[PAGE];
 
-    if (!need_uffd()) {
+    if (!postcopy_test_need_uffd()) {
         return;
     }
     fixture_setup(&f, 0, false);
@@ -468,7 +412,7 @@ static void test_discard_faults_again(void)
     uint8_t page[PAGE];
     GError *err = NULL;
 
-    if (!need_uffd()) {
+    if (!postcopy_test_need_uffd()) {
         return;
     }
     fixture_setup(&f, 0, false);
@@ -539,7 +483,7 @@ static void test_pause_resume(void)
     Req q;
     uint8_t page[PAGE];
 
-    if (!need_uffd()) {
+    if (!postcopy_test_need_uffd()) {
         return;
     }
     fixture_setup(&f, 0, false);
@@ -582,7 +526,7 @@ static gpointer vcpu_fn(gpointer opaque)
         g_cond_wait(&v->cond, &v->lock);
     }
     g_mutex_unlock(&v->lock);
-    toucher_fn(&v->t);
+    toucher_read(&v->t);
     postcopy_unregister_vcpu_thread(0);
     return NULL;
 }
@@ -600,7 +544,7 @@ static void test_blocktime(void)
         .blocktime = true,
     };
 
-    if (!need_uffd()) {
+    if (!postcopy_test_need_uffd()) {
         return;
     }
     if (!postcopy_ram_thread_id_supported()) {
@@ -683,7 +627,7 @@ static void test_teardown_with_outstanding_fault(void)
     GThread *th;
     gint64 deadline;
 
-    if (!need_uffd()) {
+    if (!postcopy_test_need_uffd()) {
         return;
     }
     fixture_setup(&f, 0, false);
@@ -770,7 +714,7 @@ static void test_stall_probe(void)
     Fixture f;
     gint64 t0;
 
-    if (!need_uffd()) {
+    if (!postcopy_test_need_uffd()) {
         return;
     }
     fixture_setup(&f, 0, false);
@@ -812,8 +756,8 @@ int main(int argc, char **argv)
 
     g_test_init(&argc, &argv, NULL);
     if (!postcopy_ram_supported_by_host(&err)) {
-        uffd_missing = g_strdup_printf("Postcopy is not supported: %s",
-                                       err->message);
+        postcopy_test_uffd_missing =
+            g_strdup_printf("Postcopy is not supported: %s", err->message);
         g_clear_error(&err);
     }
     g_test_add_func("/postcopy-ram/probe", test_not_supported_message);

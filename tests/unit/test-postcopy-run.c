@@ -22,28 +22,10 @@
 #include "migration/qemu-file.h"
 #include "migration/ram.h"
 #include "migration/ram-internal.h"
+#include "postcopy-test-util.h"
 
 #define PAGE 4096ULL
-#define DEADLINE_US (20 * G_USEC_PER_SEC)
-
-static GError *noerr_slot;
-static GError **noerr(void)
-{
-    g_assert_no_error(noerr_slot);
-    return &noerr_slot;
-}
-#define NOERR noerr()
-
-static char *uffd_missing;
-
-static bool need_uffd(void)
-{
-    if (uffd_missing) {
-        g_test_skip(uffd_missing);
-        return false;
-    }
-    return true;
-}
+#define DEADLINE_US POSTCOPY_TEST_DEADLINE_US
 
 /* ---- observer: per target page, what it was said to hold ---- */
 
@@ -108,35 +90,6 @@ static guint requests_count(Requests *r)
     n = r->offsets->len;
     g_mutex_unlock(&r->lock);
     return n;
-}
-
-/* ---- a thread that reads one byte (blocks while the page is missing) */
-
-typedef struct Toucher {
-    const volatile uint8_t *addr;
-    uint8_t value;
-    int done;                   /* atomic */
-    GThread *thread;
-} Toucher;
-
-static gpointer toucher_fn(gpointer opaque)
-{
-    Toucher *t = opaque;
-
-    t->value = *t->addr;
-    qatomic_set(&t->done, 1);
-    return NULL;
-}
-
-static void toucher_join(Toucher *t)
-{
-    gint64 deadline = g_get_monotonic_time() + DEADLINE_US;
-
-    while (!qatomic_read(&t->done)) {
-        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
-        g_usleep(1000);
-    }
-    g_thread_join(t->thread);
 }
 
 /* ---- fixture: one block of `size` bytes ---- */
@@ -213,7 +166,7 @@ static void test_run_skips_received(void)
     Toucher t = { 0 };
     gint64 deadline;
 
-    if (!need_uffd()) {
+    if (!postcopy_test_need_uffd()) {
         return;
     }
     fixture_setup(&f, "run.ram", PAGES * PAGE, 0);
@@ -222,8 +175,7 @@ static void test_run_skips_received(void)
     fill(urgent, PAGE, 0x55);
     g_assert_true(postcopy_dest_place_page(f.d, f.rb, 5 * PAGE, urgent,
                                            NOERR));
-    t.addr = f.host + 9 * PAGE + 33;
-    t.thread = g_thread_new("toucher", toucher_fn, &t);
+    toucher_start(&t, f.host + 9 * PAGE + 33);
     deadline = g_get_monotonic_time() + DEADLINE_US;
     while (requests_count(&f.req) < 1) {
         g_assert_cmpint(g_get_monotonic_time(), <, deadline);
@@ -271,7 +223,7 @@ static void test_run_bounds(void)
     GError *err = NULL;
     Fixture f, h;
 
-    if (!need_uffd()) {
+    if (!postcopy_test_need_uffd()) {
         return;
     }
     fixture_setup(&f, "run.ram", 8 * PAGE, 0);
@@ -317,7 +269,7 @@ static void test_run_present_page(void)
     g_autofree uint8_t *copy = g_malloc(4 * PAGE);
     Fixture f;
 
-    if (!need_uffd()) {
+    if (!postcopy_test_need_uffd()) {
         return;
     }
     fixture_setup(&f, "run.ram", 8 * PAGE, 0);
@@ -352,7 +304,7 @@ static void test_run_corrupt_knob(void)
     g_autofree uint8_t *copy = g_malloc(4 * PAGE);
     Fixture f;
 
-    if (!need_uffd()) {
+    if (!postcopy_test_need_uffd()) {
         return;
     }
     fixture_setup(&f, "run.ram", 8 * PAGE, 0);
@@ -404,7 +356,7 @@ static void test_stager(void)
     Toucher t = { 0 };
     GError *err = NULL;
 
-    if (!need_uffd()) {
+    if (!postcopy_test_need_uffd()) {
         return;
     }
     fixture_setup(&f, "run.ram", PAGES * PAGE, 0);
@@ -434,8 +386,7 @@ static void test_stager(void)
     }
 
     /* A long run, split at the limit; a thread waits inside it. */
-    t.addr = f.host + (6 + MAXP + 10) * PAGE;
-    t.thread = g_thread_new("toucher", toucher_fn, &t);
+    toucher_start(&t, f.host + (6 + MAXP + 10) * PAGE);
     stage(r, &f, 6, PAGES - 6, 2);
     g_assert_true(postcopy_run_flush(r, NOERR));
     toucher_join(&t);
@@ -475,7 +426,7 @@ static void test_stager_block_switch(void)
     PostcopyDest *d;
     uint64_t runs, pages;
 
-    if (!need_uffd()) {
+    if (!postcopy_test_need_uffd()) {
         return;
     }
     rbs[0] = ram_block_new("a.ram", 4 * PAGE, false, -1, 0, NOERR);
@@ -561,7 +512,7 @@ static void test_loader_places_before_waiting(void)
     uint8_t want[PAGE];
     gint64 deadline;
 
-    if (!need_uffd()) {
+    if (!postcopy_test_need_uffd()) {
         return;
     }
     fixture_setup(&f, "idle.ram", 16 * PAGE, 0);
@@ -581,8 +532,7 @@ static void test_loader_places_before_waiting(void)
     g_assert_true(ram_load_setup(l.f, (void *)&scope, NOERR));
     l.thread = g_thread_new("loader", loader_fn, &l);
 
-    t.addr = f.host + 2 * PAGE + 7;
-    t.thread = g_thread_new("toucher", toucher_fn, &t);
+    toucher_start(&t, f.host + 2 * PAGE + 7);
     for (uint64_t k = 0; k < 4; k++) {
         put_page_record(w, k ? NULL : "idle.ram", k, 9);
     }
@@ -623,8 +573,8 @@ int main(int argc, char **argv)
 
     g_test_init(&argc, &argv, NULL);
     if (!postcopy_ram_supported_by_host(&err)) {
-        uffd_missing = g_strdup_printf("userfaultfd unavailable: %s",
-                                       err->message);
+        postcopy_test_uffd_missing =
+            g_strdup_printf("userfaultfd unavailable: %s", err->message);
     }
     g_test_add_func("/postcopy-run/skips-received", test_run_skips_received);
     g_test_add_func("/postcopy-run/bounds", test_run_bounds);
