@@ -104,10 +104,6 @@ def start_pair(emu, ram_mib, files, workdir, guest, timeout):
     src = mb.Proc(src_emu, workdir, "src",
                   mb.ram_args("random", ram_mib, files, False, False),
                   False, timeout)
-    # The destination's pages are allocated during the migration: make
-    # them pages the host backs already, for either emulator
-    # (mb.warm_memory).
-    mb.warm_memory(ram_mib)
     try:
         dst = mb.Proc(dst_emu, workdir, "dst",
                       mb.ram_args("random", ram_mib, files, True, False),
@@ -189,6 +185,14 @@ def migrate_case(emu, case, preempt, files, workdir, a, guest):
         bw = a.throttle_mib * MiB if case == "latency" else 0
         src.qmp.cmd("migrate-set-parameters", **{
             "max-bandwidth": 0, "max-postcopy-bandwidth": bw})
+        # The destination's pages are allocated during the migration: make
+        # them pages the host backs already, for either emulator
+        # (mb.warm_memory), and do it last, since this VM hands freed
+        # memory back to its host within seconds. Three times the RAM:
+        # with one, other processes' allocations took enough of the warm
+        # pages that 1 in 6 runs still paid the host's cost (up to 5x per
+        # page); with three, none in 10 (docs/devel/benchmarks.rst).
+        mb.warm_memory(3 * ram)
         cpu0 = (src.cpu_seconds(), dst.cpu_seconds())
         t0 = time.monotonic()
         src.qmp.cmd("migrate", uri=uri)
