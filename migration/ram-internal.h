@@ -25,6 +25,8 @@ bool ram_block_is_ignored(RAMBlock *rb);
 
 /* Is the target page at p all zeros? */
 bool ram_page_is_zero(const uint8_t *p);
+/* Does ram_page_is_zero() gain from ram_prefetch_page() on the next page? */
+bool ram_page_check_wants_prefetch(void);
 /*
  * Start loading the page at p into the cache. The hardware prefetcher
  * stops at every 4 KiB boundary, so a sweep over pages pays a cold start

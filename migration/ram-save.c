@@ -191,6 +191,7 @@ static uint64_t save_word(RAMState *rs, QEMUFile *f, RAMSaveBlock *blk,
     unsigned long known_zero = rs->zero_detect ?
         dirty & ~qatomic_read(&blk->written[wi]) : 0;
     uint64_t bytes = 0, zeros = 0;
+    bool prefetch = rs->zero_detect && ram_page_check_wants_prefetch();
 
     /* Only the bits this clear turned off: in postcopy the RP thread may
      * have sent some meanwhile (ram-urgent.c). */
@@ -210,8 +211,8 @@ static uint64_t save_word(RAMState *rs, QEMUFile *f, RAMSaveBlock *blk,
         const uint8_t *host = blk->host + offset;
 
         dirty &= dirty - 1;
-        if (dirty && !((known_zero >> __builtin_ctzl(dirty)) & 1) &&
-            rs->zero_detect) {
+        if (prefetch && dirty &&
+            !((known_zero >> __builtin_ctzl(dirty)) & 1)) {
             /* The next page is checked next: start fetching it now. */
             ram_prefetch_page(host + ((uint64_t)(__builtin_ctzl(dirty) - bit)
                                       << TARGET_PAGE_BITS));
