@@ -633,6 +633,23 @@ void postcopy_dest_test_corrupt(PostcopyDest *d, RAMBlock *rb,
     g_mutex_unlock(&d->lock);
 }
 
+/*
+ * Take d->lock for placing into b; false (lock not held) with errp set
+ * when the block is not registered yet: no page before LISTEN.
+ */
+static bool lock_registered(PostcopyDest *d, DestBlock *b, RAMBlock *rb,
+                            GError **errp)
+{
+    g_mutex_lock(&d->lock);
+    if (!b->registered) {
+        g_mutex_unlock(&d->lock);
+        error_setg(errp, "Postcopy page for RAM block '%s' before listen",
+                   ram_block_name(rb));
+        return false;
+    }
+    return true;
+}
+
 bool postcopy_dest_place_page(PostcopyDest *d, RAMBlock *rb, ram_addr_t offset,
                               const void *data, GError **errp)
 {
@@ -658,11 +675,7 @@ bool postcopy_dest_place_page(PostcopyDest *d, RAMBlock *rb, ram_addr_t offset,
      * must never see "not received" for a page that is already in, and
      * two channels placing the same page must not both count it.
      */
-    g_mutex_lock(&d->lock);
-    if (!b->registered) {
-        g_mutex_unlock(&d->lock);
-        error_setg(errp, "Postcopy page for RAM block '%s' before listen",
-                   ram_block_name(rb));
+    if (!lock_registered(d, b, rb, errp)) {
         return false;
     }
     if (host_page_received(b, offset)) {
@@ -764,11 +777,7 @@ bool postcopy_dest_place_run(PostcopyDest *d, RAMBlock *rb, ram_addr_t offset,
                    len, offset, ram_block_name(rb), b->page, b->len);
         return false;
     }
-    g_mutex_lock(&d->lock);
-    if (!b->registered) {
-        g_mutex_unlock(&d->lock);
-        error_setg(errp, "Postcopy page for RAM block '%s' before listen",
-                   ram_block_name(rb));
+    if (!lock_registered(d, b, rb, errp)) {
         return false;
     }
     if (d->corrupt_rb == rb && d->corrupt_offset >= offset &&
