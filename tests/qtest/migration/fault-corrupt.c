@@ -33,11 +33,10 @@ void fault_corrupt_stream(FaultCorrupt *fc, const char *state,
 {
     *fc = (FaultCorrupt) {
         .state = state, .proxy = p, .dir = FAULT_PROXY_TO_TARGET,
-        /* Not yet delivered: a page's byte, or a record header's. */
-        .offset = fault_proxy_bytes(p, FAULT_PROXY_TO_TARGET) + PAGE,
         .mask = 0x20, .skipped_page = -1,
     };
-    arm(fc);
+    /* Not yet read by the proxy: a page's byte, or a record header's. */
+    fc->offset = fault_proxy_corrupt_ahead(p, fc->dir, PAGE, fc->mask);
 }
 
 void fault_corrupt_recv_bitmap(FaultCorrupt *fc, const char *state,
@@ -97,6 +96,15 @@ static uint8_t delivered(const FaultCorrupt *fc)
                 fc->dir == FAULT_PROXY_TO_TARGET ? "stream" : "return path");
     }
     return was;
+}
+
+void fault_corrupt_check_failed(const FaultCorrupt *fc)
+{
+    uint8_t was = delivered(fc);
+
+    g_test_message("%s x corrupt: byte %" PRIu64 " flipped (0x%02x -> "
+                   "0x%02x): the destination failed, the source has the "
+                   "guest", fc->state, fc->offset, was, was ^ fc->mask);
 }
 
 void fault_corrupt_check_recovered(const FaultCorrupt *fc, QTestState *to)

@@ -23,7 +23,7 @@ typedef struct FaultCorrupt {
     int64_t skipped_page;       /* a flipped bitmap bit's page, else -1 */
 } FaultCorrupt;
 
-/* Flip a byte of the stream 4 KiB ahead of what p delivered. */
+/* Flip a byte of the stream 4 KiB ahead of what p has read. */
 void fault_corrupt_stream(FaultCorrupt *fc, const char *state,
                           FaultProxy *p);
 /*
@@ -34,6 +34,8 @@ void fault_corrupt_stream(FaultCorrupt *fc, const char *state,
  */
 void fault_corrupt_recv_bitmap(FaultCorrupt *fc, const char *state,
                                FaultProxy *p, const char *digest);
+/* The source has the guest again: the flip reached the destination. */
+void fault_corrupt_check_failed(const FaultCorrupt *fc);
 /* Both sides paused and recovery completed: the stream broke. */
 void fault_corrupt_check_recovered(const FaultCorrupt *fc, QTestState *to);
 /*

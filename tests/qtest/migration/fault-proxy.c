@@ -46,7 +46,8 @@ struct FaultProxy {
     bool blackhole;
     bool drop;
     bool half_closed[2];
-    uint64_t bytes[2];
+    uint64_t bytes[2];          /* handed to the receiver */
+    uint64_t examined[2];       /* read and past the corruption check */
     Corruption corrupt[2];
     unsigned connections;
     bool held[2];               /* fault_proxy_hold() */
@@ -232,7 +233,10 @@ static gpointer forwarder_run(gpointer opaque)
             break;
         }
         g_mutex_lock(&p->lock);
-        base = p->bytes[f->dir];
+        /* What is read is examined in full before it is forwarded, so
+         * examined, not bytes, is where a new corruption can still go. */
+        base = p->examined[f->dir];
+        p->examined[f->dir] += n;
         if (p->corrupt[f->dir].armed &&
             p->corrupt[f->dir].offset >= base &&
             p->corrupt[f->dir].offset < base + n) {
@@ -274,6 +278,7 @@ static void serve(FaultProxy *p, int client)
      */
     g_mutex_lock(&p->lock);
     p->bytes[0] = p->bytes[1] = 0;
+    p->examined[0] = p->examined[1] = 0;
     p->half_closed[0] = p->half_closed[1] = false;
     p->blackhole = false;
     p->drop = false;
@@ -503,6 +508,19 @@ void fault_proxy_corrupt(FaultProxy *p, FaultProxyDir dir, uint64_t offset,
     g_mutex_lock(&p->lock);
     p->corrupt[dir] = (Corruption) { true, offset, mask };
     g_mutex_unlock(&p->lock);
+}
+
+uint64_t fault_proxy_corrupt_ahead(FaultProxy *p, FaultProxyDir dir,
+                                   uint64_t ahead, uint8_t mask)
+{
+    uint64_t offset;
+
+    g_assert(mask);
+    g_mutex_lock(&p->lock);
+    offset = p->examined[dir] + ahead;
+    p->corrupt[dir] = (Corruption) { true, offset, mask };
+    g_mutex_unlock(&p->lock);
+    return offset;
 }
 
 bool fault_proxy_corrupted(FaultProxy *p, FaultProxyDir dir, uint8_t *was)

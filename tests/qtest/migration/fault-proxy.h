@@ -66,6 +66,14 @@ void fault_proxy_half_close(FaultProxy *p, FaultProxyDir dir);
 void fault_proxy_corrupt(FaultProxy *p, FaultProxyDir dir, uint64_t offset,
                          uint8_t mask);
 /*
+ * The same for the byte `ahead` bytes past the last one the proxy has
+ * read (not the last one it forwarded: a chunk being written is already
+ * past the check, and an offset inside it would never be flipped).
+ * Returns the offset chosen.
+ */
+uint64_t fault_proxy_corrupt_ahead(FaultProxy *p, FaultProxyDir dir,
+                                   uint64_t ahead, uint8_t mask);
+/*
  * True once the last fault_proxy_corrupt() of dir took effect: the byte
  * was flipped and handed to the receiver in full (its value before the
  * flip in *was, if given).  A test that promises a flip is detected

@@ -723,6 +723,9 @@ static Outcome cell_settle(Cell *c)
 
         g_assert_cmpstr(d, ==, c->digest);
         /* ... and can run it. */
+        if (c->fa == FA_CORRUPT) {
+            fault_corrupt_check_failed(&c->corrupt);
+        }
         qtest_qmp_assert_success(c->from, "{'execute': 'cont'}");
         wait_for_guest_progress(c->from);
         return OUT_SRC;
