@@ -138,6 +138,16 @@ void test_precopy_common(MigrateCommon *args)
         qtest_qmp_assert_success(from, "{'execute': 'stop'}");
         wait_for_stop(from, &src_state);
         migrate_ensure_converge(from);
+    } else {
+        /*
+         * The failing cases fail in the connect or the TLS handshake.
+         * With TLS 1.3 the client's side of a handshake the server then
+         * refuses completes first, so the source migrates until the
+         * refusal reaches it: on a loaded machine long enough for the
+         * default parameters to converge and reach device, which
+         * wait_for_migration_fail() rightly rejects. Keep it in active.
+         */
+        migrate_ensure_non_converge(from);
     }
 
     if (args->result == MIG_TEST_QMP_ERROR) {
