@@ -151,6 +151,13 @@ def parse_args(argv):
     p.add_argument("--compress-channels", type=int, default=4)
     p.add_argument("--peer", default=shutil.which("qemu-system-x86_64"))
     p.add_argument("--no-peer", metavar="REASON")
+    p.add_argument("--baseline", metavar="BINARY",
+                   help="another qemu-system-cr16 (e.g. before a change) "
+                        "run right before ours on every case")
+    p.add_argument("--repeat", type=int, default=1,
+                   help="run every case N times (rounds over all cases, "
+                        "so that load hits all alike); a summary gives "
+                        "the medians")
     p.add_argument("--deadline", type=float, default=300.0)
     p.add_argument("--workdir", default=None)
     p.add_argument("--json", metavar="FILE")
@@ -177,6 +184,10 @@ def parse_args(argv):
             a.pattern_mib % PATTERN_BLOCK_MIB:
         p.error("--pattern-mib must be a multiple of %d up to %d" %
                 (PATTERN_BLOCK_MIB, mb.OUR_MAX_MIB))
+    if not 1 <= a.repeat <= 50:
+        p.error("--repeat must be 1..50")
+    if a.baseline and not os.access(a.baseline, os.X_OK):
+        p.error("--baseline: %r is not an executable" % a.baseline)
     if not 1 <= a.compress_channels <= 255:
         p.error("--compress-channels must be 1..255")
     if a.no_peer:
@@ -188,11 +199,49 @@ def fmt(v, spec):
     return "-" if v is None else format(v, spec)
 
 
+def median(v):
+    v = sorted(v)
+    n = len(v)
+    return None if not n else (v[n // 2] if n % 2 else
+                               (v[n // 2 - 1] + v[n // 2]) / 2.0)
+
+
+def print_medians(rows, plan, emu_names):
+    """Per case and emulator: the medians of the rounds, and each
+    emulator's median time over QEMU's (the last emulator is the peer
+    when one ran)."""
+    print("medians:", flush=True)
+    for kind, size, n, method in plan:
+        med = {}
+        for name in emu_names:
+            got = [r for r in rows if r["emulator"] == name and
+                   not r["error"] and (r["kind"], r["size_mib"],
+                   r["channels"], r["method"]) == (kind, size, n, method)]
+            if not got:
+                continue
+            med[name] = {k: median([r[k] for r in got if r.get(k)
+                                    is not None])
+                         for k in ("total_ms", "src_cpu", "dst_cpu",
+                                   "ratio")}
+            med[name]["rounds"] = len(got)
+        peer = med.get("qemu")
+        for name, m in med.items():
+            rel = ("  %.2fx qemu" % (m["total_ms"] / peer["total_ms"])
+                   if peer and name != "qemu" else "")
+            print("  %-5s %-7s %5d MiB x%-2d %-4s  %7.0f ms  cpu src %.2f "
+                  "dst %.2f  limit ratio %s  (%d rounds)%s" %
+                  (name, kind, size, n, method, m["total_ms"], m["src_cpu"],
+                   m["dst_cpu"], fmt(m["ratio"], ".2f"), m["rounds"], rel),
+                  flush=True)
+
+
 def main(argv):
     a = parse_args(argv)
     plan = cases(a)
     emus = [mb.Emulator("ours", os.path.join(a.build, "qemu-system-cr16"),
                         "virt")]
+    if a.baseline:
+        emus.insert(0, mb.Emulator("base", a.baseline, "virt"))
     if a.peer:
         emus.append(mb.Emulator("qemu", a.peer, "pc"))
     print("multifd bench: %d cases x %s%s" % (
@@ -222,7 +271,7 @@ def main(argv):
 
         limits = measure()
         print("limits (start): %s" % json.dumps(limits), flush=True)
-        for case in plan:
+        for case in [c for _ in range(a.repeat) for c in plan]:
             kind, size, n, method = case
             lim, lim_name = limit_for(case, limits)
             for emu in emus:
@@ -271,6 +320,8 @@ def main(argv):
                 print("  %-5s %-7s %5d MiB x%-2d %-4s  %s" % (
                     row["emulator"], row["kind"], row["size_mib"],
                     row["channels"], row["method"], fmt(row["ratio"], ".2f")))
+        if a.repeat > 1:
+            print_medians(rows, plan, [e.name for e in emus])
         if a.json:
             with open(a.json, "w") as f:
                 json.dump({"limits": limits, "rows": rows}, f, indent=1)

@@ -40,6 +40,9 @@
 #define EXTRA_CONNECT_POLL_US (100 * 1000)
 /* Retry delay when only part of a magic or handshake has arrived. */
 #define PEEK_RETRY_MS 5
+/* A TLS multifd channel's queue of records for the socket. */
+#define MULTIFD_TLS_SEND_BUFS 6
+#define MULTIFD_TLS_SEND_BUF_SIZE (576 * 1024)
 
 /* ---- source: one extra connection ---- */
 
@@ -86,22 +89,17 @@ static void extra_connected(MigChannel *ch, GError *err, void *opaque)
     extra_connect_unref(c);
 }
 
-MigChannel *migration_connect_extra_channel(MigrationState *s,
-                                            GError **errp)
+/* Open one extra connection; its channel arrives in the main loop. */
+static ExtraConnect *extra_connect_start(MigrationState *s, GError **errp)
 {
-    gint64 deadline = g_get_monotonic_time() + EXTRA_CONNECT_TIMEOUT_US;
     ExtraConnect *c = g_new0(ExtraConnect, 1);
-    MigChannel *ch = NULL;
     GError *err = NULL;
     bool ok;
 
     g_mutex_init(&c->lock);
     g_cond_init(&c->cond);
-    c->refs = 2;                /* this thread and the callback */
+    c->refs = 2;                /* the waiter and the callback */
     bql_lock();
-    /* With TLS the callback gets the channel after its handshake, so
-     * each connection is up before the next one is opened: the
-     * destination, which cannot peek into TLS, sorts them by order. */
     ok = migration_channel_connect(s->addr, extra_connected, c, &err);
     bql_unlock();
     if (!ok) {
@@ -110,6 +108,16 @@ MigChannel *migration_connect_extra_channel(MigrationState *s,
         g_propagate_error(errp, err);
         return NULL;
     }
+    return c;
+}
+
+/* Wait for the connection c until deadline; drops the waiter's
+ * reference. */
+static MigChannel *extra_connect_wait(MigrationState *s, ExtraConnect *c,
+                                      gint64 deadline, GError **errp)
+{
+    MigChannel *ch = NULL;
+    GError *err = NULL;
 
     g_mutex_lock(&c->lock);
     while (!c->done) {
@@ -136,6 +144,69 @@ MigChannel *migration_connect_extra_channel(MigrationState *s,
         g_propagate_error(errp, err);
     }
     return ch;
+}
+
+MigChannel *migration_connect_extra_channel(MigrationState *s,
+                                            GError **errp)
+{
+    ExtraConnect *c = extra_connect_start(s, errp);
+
+    return c ? extra_connect_wait(s, c, g_get_monotonic_time() +
+                                  EXTRA_CONNECT_TIMEOUT_US, errp)
+             : NULL;
+}
+
+/*
+ * Connect the n multifd channels into chans. Plain connections are
+ * opened all at once (the destination sorts them by peeking, and each
+ * costs a main-loop round trip here). With TLS the callback gets the
+ * channel after its handshake, so each connection is up before the next
+ * one is opened: the destination, which cannot peek into TLS, sorts them
+ * by order. Returns how many channels were connected (n on success).
+ */
+static unsigned connect_channels(MigrationState *s, MigChannel **chans,
+                                 unsigned n, GError **errp)
+{
+    g_autofree ExtraConnect **pending = g_new0(ExtraConnect *, n);
+    gint64 deadline = g_get_monotonic_time() + EXTRA_CONNECT_TIMEOUT_US;
+    GError *err = NULL;
+    unsigned started = 0, got = 0;
+
+    if (migrate_tls()) {
+        for (got = 0; got < n; got++) {
+            chans[got] = migration_connect_extra_channel(s, &err);
+            if (!chans[got]) {
+                break;
+            }
+        }
+    } else {
+        for (; started < n; started++) {
+            pending[started] = extra_connect_start(s, &err);
+            if (!pending[started]) {
+                break;
+            }
+        }
+        /* Collect every started one, even after a failure, so that none
+         * is left behind. */
+        for (unsigned i = 0; i < started; i++) {
+            GError *e = NULL;
+            MigChannel *ch = extra_connect_wait(s, pending[i], deadline,
+                                                err ? NULL : &e);
+
+            if (ch && !err) {
+                chans[got++] = ch;
+            } else if (ch) {
+                mig_channel_unref(ch);
+            } else if (!err) {
+                err = e;
+            }
+        }
+    }
+    if (err) {
+        g_propagate_prefixed_error(errp, err, "multifd channel %u of %u: ",
+                                   got, n);
+    }
+    return got;
 }
 
 /* ---- source: the sender set ---- */
@@ -177,17 +248,17 @@ bool multifd_outgoing_setup(MigrationState *s, GError **errp)
     MultiFDSendParams p;
     unsigned i;
 
-    for (i = 0; i < n; i++) {
-        chans[i] = migration_connect_extra_channel(s, errp);
-        if (!chans[i]) {
-            error_prepend(errp, "multifd channel %u of %u: ", i, n);
-            break;
-        }
-        if (migration_tls_channel_is_tls(chans[i])) {
-            /* The send thread encrypts while this one writes the socket. */
-            g_autofree char *name = g_strdup_printf("mig/tls/send_%u", i);
+    i = connect_channels(s, chans, n, errp);
+    for (unsigned j = 0; j < i; j++) {
+        if (migration_tls_channel_is_tls(chans[j])) {
+            /* The send thread encrypts while this one writes the socket.
+             * Its buffers hold a packet's records each: the thread wakes
+             * once per buffer, and the encrypting side pays for that. */
+            g_autofree char *name = g_strdup_printf("mig/tls/send_%u", j);
 
-            migration_tls_channel_start_sender(chans[i], name, 0, 0);
+            migration_tls_channel_start_sender(chans[j], name,
+                                               MULTIFD_TLS_SEND_BUFS,
+                                               MULTIFD_TLS_SEND_BUF_SIZE);
         }
     }
     if (i == n) {

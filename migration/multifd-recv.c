@@ -114,31 +114,37 @@ static bool recv_readv_all(MigChannel *ch, struct iovec *iov, int cnt,
 }
 
 /*
- * Read the 12-byte header of the next packet. *eof is set (and true
- * returned) when the connection ends cleanly before it: the source closes
- * its channels after a completed migration (wire 6.2.8).
+ * Read the start of the next packet: at least its 12-byte header, and as
+ * much of the rest of a RAM packet's header as has arrived (one read
+ * instead of two; a RAM packet is the longest header, so nothing past it
+ * is taken, except after a device-state header, which fails anyway).
+ * *got says how many bytes are in c->header. *eof is set (and true
+ * returned) when the connection ends cleanly before it: the source
+ * closes its channels after a completed migration (wire 6.2.8).
  */
-static bool recv_header(RecvChannel *c, bool *eof, GError **errp)
+static bool recv_header(RecvChannel *c, size_t *got, bool *eof,
+                        GError **errp)
 {
-    size_t got = 0;
-
+    G_STATIC_ASSERT(MULTIFD_DEVICE_STATE_HDR_SIZE <= MULTIFD_RAM_PACKET_SIZE);
     *eof = false;
-    while (got < MULTIFD_HDR_SIZE) {
-        struct iovec iov = { c->header + got, MULTIFD_HDR_SIZE - got };
+    *got = 0;
+    while (*got < MULTIFD_HDR_SIZE) {
+        struct iovec iov = { c->header + *got,
+                             MULTIFD_RAM_PACKET_SIZE - *got };
         ssize_t n = mig_channel_readv(c->ch, &iov, 1, errp);
 
         if (n < 0) {
             return false;
         }
         if (n == 0) {
-            if (got == 0) {
+            if (*got == 0) {
                 *eof = true;
                 return true;
             }
             error_setg(errp, "%s: unexpected end of stream", c->ch->name);
             return false;
         }
-        got += n;
+        *got += n;
     }
     return true;
 }
@@ -200,11 +206,20 @@ static bool recv_pages(RecvChannel *c, GError **errp)
             return false;
         }
     } else if (normal) {
-        /* Straight into guest RAM. */
+        /* Straight into guest RAM; pages that follow each other in
+         * memory are one element. */
+        unsigned cnt = 0;
+
         for (unsigned i = 0; i < normal; i++) {
-            c->iov[i] = (struct iovec){ c->host[i], TARGET_PAGE_SIZE };
+            if (cnt && (uint8_t *)c->iov[cnt - 1].iov_base +
+                       c->iov[cnt - 1].iov_len == c->host[i]) {
+                c->iov[cnt - 1].iov_len += TARGET_PAGE_SIZE;
+            } else {
+                c->iov[cnt++] = (struct iovec){ c->host[i],
+                                                TARGET_PAGE_SIZE };
+            }
         }
-        if (!recv_readv_all(c->ch, c->iov, normal, errp)) {
+        if (!recv_readv_all(c->ch, c->iov, cnt, errp)) {
             return false;
         }
     }
@@ -226,9 +241,9 @@ static bool recv_packet(RecvChannel *c, bool *eof, GError **errp)
 {
     MultiFDRecv *r = c->set;
     uint32_t flags;
-    size_t rest;
+    size_t got, size;
 
-    if (!recv_header(c, eof, errp)) {
+    if (!recv_header(c, &got, eof, errp)) {
         return false;
     }
     if (*eof) {
@@ -237,9 +252,9 @@ static bool recv_packet(RecvChannel *c, bool *eof, GError **errp)
     if (!multifd_header_decode(c->header, c->id, &flags, errp)) {
         return false;
     }
-    rest = multifd_packet_rest_size(flags);
-    if (!mig_channel_read_all(c->ch, c->header + MULTIFD_HDR_SIZE, rest,
-                              errp)) {
+    size = MULTIFD_HDR_SIZE + multifd_packet_rest_size(flags);
+    if (got < size &&
+        !mig_channel_read_all(c->ch, c->header + got, size - got, errp)) {
         return false;
     }
     if (flags & MULTIFD_FLAG_DEVICE_STATE) {

@@ -3,11 +3,17 @@
  * Multifd source: the producer's batches, the sender threads and the
  * flush-and-sync of wire 6.2.6.
  *
- * One mutex and one condition variable guard the hand-over state of every
- * channel (busy, sync_pending, exited) and the set's error; every change
- * broadcasts. The producer swaps its filled batch with the empty batch of
- * an idle channel, so pages are never copied between them. A sender
- * thread drops the lock while it writes.
+ * One mutex guards the hand-over state of every channel (its queue,
+ * sync_pending) and the set's error. Each channel has a small ring of
+ * batches: the producer swaps its filled batch with the free slot after
+ * the queued ones, so pages are never copied, and it waits only when
+ * every ring is full. A sender takes every queued batch at once and
+ * writes their packets with one vectored write, the lock dropped.
+ *
+ * Wake-ups are targeted: a sender sleeps on its own condition variable
+ * and the producer on another, and each side signals only when the other
+ * said it sleeps. With 4 senders and the producer on 2 cores, waking
+ * everyone on every change cost several context switches per packet.
  */
 #include "qemu/osdep.h"
 
@@ -16,32 +22,49 @@
 #include "qapi/error.h"
 #include "migration/threadinfo.h"
 
+/*
+ * Batches a channel holds: the one being written plus the ones queued
+ * behind it. Enough that the producer rarely waits for a sender and a
+ * sender rarely finds its ring empty; every slot is a packet's worth of
+ * guest pages in flight.
+ */
+#define SEND_RING 3
+
 typedef struct SendBatch {
     RAMBlock *block;
     unsigned num;
     ram_addr_t offset[MULTIFD_PAGES_PER_PACKET];
 } SendBatch;
 
+/* What the sender builds for one batch: its packet and where the pages
+ * are. */
+typedef struct SendPacket {
+    MultiFDRamPacket packet;
+    uint8_t header[MULTIFD_RAM_PACKET_SIZE];
+    ram_addr_t zero[MULTIFD_PAGES_PER_PACKET];
+    const uint8_t *normal_host[MULTIFD_PAGES_PER_PACKET];
+} SendPacket;
+
 typedef struct SendChannel {
     MultiFDSend *set;
     unsigned id;
     MigChannel *ch;
     GThread *thread;
+    GCond cond;                 /* the sender waits here */
 
     /* Guarded by set->lock. */
-    bool busy;                  /* batch holds pages to send */
-    bool sync_pending;          /* send a sync packet after the batch */
+    SendBatch *slot[SEND_RING]; /* [head, head + queued) hold pages */
+    unsigned head;
+    unsigned queued;            /* including those being written */
+    bool sync_pending;          /* send a sync packet after the queue */
+    bool sleeping;              /* waits on cond */
     bool exited;
-    SendBatch *batch;
 
     /* The thread's own. */
     MultiFDCodec *codec;        /* NULL without compression */
     uint8_t *payload;           /* compressed payload buffer */
-    MultiFDRamPacket packet;
-    uint8_t header[MULTIFD_RAM_PACKET_SIZE];
-    ram_addr_t zero[MULTIFD_PAGES_PER_PACKET];
-    const uint8_t *normal_host[MULTIFD_PAGES_PER_PACKET];
-    struct iovec iov[1 + MULTIFD_PAGES_PER_PACKET];
+    SendPacket pkt[SEND_RING];
+    struct iovec iov[SEND_RING * (1 + MULTIFD_PAGES_PER_PACKET)];
 } SendChannel;
 
 struct MultiFDSend {
@@ -51,7 +74,8 @@ struct MultiFDSend {
     SendChannel *chan;
 
     GMutex lock;
-    GCond cond;
+    GCond cond;                 /* the producer waits here */
+    bool producer_sleeping;     /* lock */
     GError *error;              /* first error; set under lock, once */
     bool error_notified;        /* lock */
     bool quit;                  /* lock */
@@ -61,6 +85,31 @@ struct MultiFDSend {
     uint64_t packet_num;        /* atomic */
     MultiFDStats stats;         /* atomic */
 };
+
+/* Everyone waiting must look again (error, quit). Lock held. */
+static void wake_all_locked(MultiFDSend *s)
+{
+    g_cond_broadcast(&s->cond);
+    for (unsigned i = 0; i < s->n; i++) {
+        g_cond_broadcast(&s->chan[i].cond);
+    }
+}
+
+/* The producer waits for a free slot or a sync: tell it to look. Lock
+ * held. */
+static void wake_producer_locked(MultiFDSend *s)
+{
+    if (s->producer_sleeping) {
+        g_cond_signal(&s->cond);
+    }
+}
+
+static void wake_sender_locked(SendChannel *c)
+{
+    if (c->sleeping) {
+        g_cond_signal(&c->cond);
+    }
+}
 
 /*
  * Record err as the set's error if it is the first, shut every channel
@@ -83,7 +132,7 @@ static void send_fail(MultiFDSend *s, GError *err)
             }
         }
     }
-    g_cond_broadcast(&s->cond);
+    wake_all_locked(s);
     g_mutex_unlock(&s->lock);
     g_clear_error(&err);
     /* s->error no longer changes, so reading it unlocked is safe. */
@@ -107,15 +156,20 @@ static const char *wire_block_name(MultiFDSend *s, RAMBlock *rb)
                                 : ram_block_name(rb);
 }
 
-/* Build and write the packet of c->batch. Sender thread, lock not held. */
-static bool send_batch(SendChannel *c, GError **errp)
+/*
+ * Build the packet of batch b into pk and append its header and payload
+ * to iov at *iovcnt. The payload length goes to *bytes. Sender thread,
+ * lock not held.
+ */
+static bool build_packet(SendChannel *c, const SendBatch *b, SendPacket *pk,
+                         struct iovec *iov, unsigned *iovcnt,
+                         size_t *bytes, GError **errp)
 {
     MultiFDSend *s = c->set;
-    SendBatch *b = c->batch;
-    MultiFDRamPacket *p = &c->packet;
+    MultiFDRamPacket *p = &pk->packet;
     const uint8_t *host = ram_block_host(b->block);
     bool detect = s->params.zero_page_detection == ZERO_PAGE_DETECTION_MULTIFD;
-    unsigned normal = 0, zero = 0, iovcnt;
+    unsigned normal = 0, zero = 0, at = *iovcnt;
     size_t payload_len;
 
     memset(p, 0, offsetof(MultiFDRamPacket, offset));
@@ -130,30 +184,38 @@ static bool send_batch(SendChannel *c, GError **errp)
 
         if (detect && (!multifd_page_maybe_written(b->block, off) ||
                        multifd_page_is_zero(host + off))) {
-            c->zero[zero++] = off;
+            pk->zero[zero++] = off;
         } else {
-            c->normal_host[normal] = host + off;
+            pk->normal_host[normal] = host + off;
             p->offset[normal++] = off;
         }
     }
-    memcpy(p->offset + normal, c->zero, zero * sizeof(c->zero[0]));
+    memcpy(p->offset + normal, pk->zero, zero * sizeof(pk->zero[0]));
 
-    iovcnt = 1;
+    iov[at++] = (struct iovec){ pk->header, MULTIFD_RAM_PACKET_SIZE };
     if (normal == 0) {
         payload_len = 0;
     } else if (c->codec) {
-        if (!multifd_codec_compress(c->codec, c->normal_host, normal,
+        if (!multifd_codec_compress(c->codec, pk->normal_host, normal,
                                     c->payload,
                                     MULTIFD_COMPRESSED_PAYLOAD_MAX,
                                     &payload_len, errp)) {
             return false;
         }
-        c->iov[iovcnt++] = (struct iovec){ c->payload, payload_len };
+        iov[at++] = (struct iovec){ c->payload, payload_len };
     } else {
-        /* Straight from guest RAM: no copy. */
+        /* Straight from guest RAM: no copy. Pages that follow each other
+         * in memory are one element. */
         for (unsigned i = 0; i < normal; i++) {
-            c->iov[iovcnt++] = (struct iovec){ (void *)c->normal_host[i],
-                                               TARGET_PAGE_SIZE };
+            struct iovec *last = &iov[at - 1];
+
+            if (i > 0 && (const uint8_t *)last->iov_base + last->iov_len ==
+                         pk->normal_host[i]) {
+                last->iov_len += TARGET_PAGE_SIZE;
+            } else {
+                iov[at++] = (struct iovec){ (void *)pk->normal_host[i],
+                                            TARGET_PAGE_SIZE };
+            }
         }
         payload_len = (size_t)normal * TARGET_PAGE_SIZE;
     }
@@ -166,26 +228,52 @@ static bool send_batch(SendChannel *c, GError **errp)
     p->packet_num = __atomic_fetch_add(&s->packet_num, 1, __ATOMIC_RELAXED);
     g_strlcpy(p->ramblock, wire_block_name(s, b->block),
               sizeof(p->ramblock));
-    multifd_ram_packet_encode(p, c->header);
-    c->iov[0] = (struct iovec){ c->header, MULTIFD_RAM_PACKET_SIZE };
+    multifd_ram_packet_encode(p, pk->header);
+    *iovcnt = at;
+    *bytes = payload_len;
+    return true;
+}
 
+/*
+ * Write the packets of the n batches from slot first on, in one vectored
+ * write (a compressed payload has one buffer, so one batch then). Sender
+ * thread, lock not held: the producer does not touch queued slots.
+ */
+static bool send_batches(SendChannel *c, SendBatch *const *batch, unsigned n,
+                         GError **errp)
+{
+    MultiFDSend *s = c->set;
+    uint64_t normal = 0, zero = 0, bytes = 0;
+    unsigned iovcnt = 0;
+
+    for (unsigned i = 0; i < n; i++) {
+        size_t payload_len;
+
+        if (!build_packet(c, batch[i], &c->pkt[i], c->iov, &iovcnt,
+                          &payload_len, errp)) {
+            return false;
+        }
+        normal += c->pkt[i].packet.normal_pages;
+        zero += c->pkt[i].packet.zero_pages;
+        bytes += MULTIFD_RAM_PACKET_SIZE + payload_len;
+    }
     if (!mig_channel_writev_all(c->ch, c->iov, iovcnt, errp)) {
         return false;
     }
-    multifd_stats_add(&s->stats, 1, 0, normal, zero,
-                      MULTIFD_RAM_PACKET_SIZE + payload_len);
+    multifd_stats_add(&s->stats, n, 0, normal, zero, bytes);
     return true;
 }
 
 static bool send_sync_packet(SendChannel *c, GError **errp)
 {
     MultiFDSend *s = c->set;
+    SendPacket *pk = &c->pkt[0];
 
-    multifd_sync_packet_init(&c->packet,
+    multifd_sync_packet_init(&pk->packet,
                              __atomic_fetch_add(&s->packet_num, 1,
                                                 __ATOMIC_RELAXED));
-    multifd_ram_packet_encode(&c->packet, c->header);
-    if (!mig_channel_write_all(c->ch, c->header, MULTIFD_RAM_PACKET_SIZE,
+    multifd_ram_packet_encode(&pk->packet, pk->header);
+    if (!mig_channel_write_all(c->ch, pk->header, MULTIFD_RAM_PACKET_SIZE,
                                errp)) {
         return false;
     }
@@ -209,27 +297,36 @@ static gpointer send_thread(gpointer opaque)
 
     g_mutex_lock(&s->lock);
     for (;;) {
-        while (!c->busy && !c->sync_pending && !s->quit && !s->error) {
-            g_cond_wait(&s->cond, &s->lock);
+        bool ok;
+
+        while (!c->queued && !c->sync_pending && !s->quit && !s->error) {
+            c->sleeping = true;
+            g_cond_wait(&c->cond, &s->lock);
+            c->sleeping = false;
         }
         if (s->error) {
             break;
         }
         /* Pages first: a sync packet follows everything queued before. */
-        if (c->busy) {
-            bool ok;
+        if (c->queued) {
+            SendBatch *batch[SEND_RING];
+            unsigned n = c->codec ? 1 : c->queued;
 
+            for (unsigned i = 0; i < n; i++) {
+                batch[i] = c->slot[(c->head + i) % SEND_RING];
+            }
             g_mutex_unlock(&s->lock);
-            ok = send_batch(c, &err);
+            ok = send_batches(c, batch, n, &err);
             g_mutex_lock(&s->lock);
             if (!ok) {
                 break;
             }
-            c->batch->num = 0;
-            c->busy = false;
+            for (unsigned i = 0; i < n; i++) {
+                batch[i]->num = 0;
+            }
+            c->head = (c->head + n) % SEND_RING;
+            c->queued -= n;
         } else if (c->sync_pending) {
-            bool ok;
-
             g_mutex_unlock(&s->lock);
             ok = send_sync_packet(c, &err);
             g_mutex_lock(&s->lock);
@@ -240,7 +337,7 @@ static gpointer send_thread(gpointer opaque)
         } else {
             break;      /* quit, nothing left to send */
         }
-        g_cond_broadcast(&s->cond);
+        wake_producer_locked(s);
     }
     g_mutex_unlock(&s->lock);
 
@@ -253,7 +350,7 @@ out:
     }
     g_mutex_lock(&s->lock);
     c->exited = true;
-    g_cond_broadcast(&s->cond);
+    wake_producer_locked(s);
     g_mutex_unlock(&s->lock);
     return NULL;
 }
@@ -280,7 +377,10 @@ MultiFDSend *multifd_send_setup(MigChannel *const channels[], unsigned n,
         c->set = s;
         c->id = i;
         c->ch = mig_channel_ref(channels[i]);
-        c->batch = g_new0(SendBatch, 1);
+        g_cond_init(&c->cond);
+        for (unsigned j = 0; j < SEND_RING; j++) {
+            c->slot[j] = g_new0(SendBatch, 1);
+        }
         if (params->compression != MULTIFD_COMPRESSION_NONE) {
             int level = params->compression == MULTIFD_COMPRESSION_ZLIB
                         ? params->zlib_level : params->zstd_level;
@@ -318,11 +418,13 @@ fail:
     return NULL;
 }
 
-/* Give the producer's batch to the next idle channel. Producer thread. */
+/* Queue the producer's batch on the next channel with a free slot.
+ * Producer thread. */
 static bool send_hand_off(MultiFDSend *s, GError **errp)
 {
     SendChannel *c = NULL;
     SendBatch *empty;
+    unsigned at;
 
     g_mutex_lock(&s->lock);
     for (;;) {
@@ -333,7 +435,7 @@ static bool send_hand_off(MultiFDSend *s, GError **errp)
         for (unsigned i = 0; i < s->n; i++) {
             SendChannel *cand = &s->chan[(s->next + i) % s->n];
 
-            if (!cand->busy && !cand->sync_pending) {
+            if (cand->queued < SEND_RING && !cand->sync_pending) {
                 c = cand;
                 break;
             }
@@ -341,14 +443,17 @@ static bool send_hand_off(MultiFDSend *s, GError **errp)
         if (c) {
             break;
         }
+        s->producer_sleeping = true;
         g_cond_wait(&s->cond, &s->lock);
+        s->producer_sleeping = false;
     }
-    empty = c->batch;
-    c->batch = s->batch;
+    at = (c->head + c->queued) % SEND_RING;
+    empty = c->slot[at];
+    c->slot[at] = s->batch;
     s->batch = empty;
-    c->busy = true;
+    c->queued++;
     s->next = (c->id + 1) % s->n;
-    g_cond_broadcast(&s->cond);
+    wake_sender_locked(c);
     g_mutex_unlock(&s->lock);
     return true;
 }
@@ -392,8 +497,8 @@ bool multifd_send_sync_main(MultiFDSend *s, GError **errp)
     g_mutex_lock(&s->lock);
     for (unsigned i = 0; i < s->n; i++) {
         s->chan[i].sync_pending = true;
+        wake_sender_locked(&s->chan[i]);
     }
-    g_cond_broadcast(&s->cond);
     for (;;) {
         bool pending = false;
 
@@ -406,7 +511,9 @@ bool multifd_send_sync_main(MultiFDSend *s, GError **errp)
         if (!pending) {
             break;
         }
+        s->producer_sleeping = true;
         g_cond_wait(&s->cond, &s->lock);
+        s->producer_sleeping = false;
     }
     ok = copy_error_locked(s, errp);
     g_mutex_unlock(&s->lock);
@@ -425,7 +532,7 @@ bool multifd_send_shutdown(MultiFDSend *s, GError **errp)
 
     g_mutex_lock(&s->lock);
     s->quit = true;
-    g_cond_broadcast(&s->cond);
+    wake_all_locked(s);
     g_mutex_unlock(&s->lock);
 
     for (unsigned i = 0; i < s->n; i++) {
@@ -453,7 +560,10 @@ bool multifd_send_shutdown(MultiFDSend *s, GError **errp)
         }
         multifd_codec_free(c->codec);
         g_free(c->payload);
-        g_free(c->batch);
+        for (unsigned j = 0; j < SEND_RING; j++) {
+            g_free(c->slot[j]);
+        }
+        g_cond_clear(&c->cond);
     }
     ok = copy_error_locked(s, errp);
     g_clear_error(&s->error);

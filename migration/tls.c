@@ -33,9 +33,10 @@
 #include "tls-verify.h"
 #include "write-behind.h"
 
-/* How much one writev hands to GnuTLS at most: enough for full 16 KiB
- * records, small enough to bound the copy GnuTLS makes while corked. */
-#define TLS_WRITE_CHUNK (256 * 1024)
+/* How much one writev encrypts at most: a multifd writev of several
+ * packets (up to ~1.5 MiB) in one call, so that the records go to the
+ * sender thread with one kick, not one per 256 KiB. */
+#define TLS_WRITE_CHUNK (2 * 1024 * 1024)
 /* Read-ahead below GnuTLS: it asks for a record header, then the rest of
  * the record; one raw read of up to this much serves many records. */
 #define TLS_READ_AHEAD (256 * 1024)
@@ -307,9 +308,12 @@ static bool tls_send_record(MigChannel *ch, const guint8 *buf, size_t len,
  * Encrypt and send right here (no writer thread), as full records: small
  * elements (page headers, 4 KiB pages) would otherwise cost one record
  * each. Elements that lie back to back in memory (consecutive guest
- * pages) are one run; full records are encrypted straight from a run,
- * and only what does not fill a record is copied into the staging
- * buffer -- GnuTLS's own cork would copy every byte once more.
+ * pages) are one run. A run of at least a record is encrypted straight
+ * from memory in full records (what was staged before it goes out first,
+ * as a short record), and only its tail and small runs are copied into
+ * the staging buffer -- GnuTLS's own cork would copy every byte once
+ * more. So a multifd packet costs one short record for its header and
+ * no copy of its pages.
  */
 static ssize_t tls_send_iov(MigChannel *ch, const struct iovec *iov,
                             int iovcnt, GError **errp)
@@ -336,7 +340,13 @@ static ssize_t tls_send_iov(MigChannel *ch, const struct iovec *iov,
         while (ok && len) {
             size_t n;
 
-            if (t->stage_len || len < TLS_RECORD_MAX) {
+            if (t->stage_len && len >= TLS_RECORD_MAX) {
+                /* A long run follows: send the small pieces alone. */
+                ok = tls_send_record(ch, t->stage, t->stage_len, errp);
+                t->stage_len = 0;
+                continue;
+            }
+            if (len < TLS_RECORD_MAX) {
                 n = MIN(len, TLS_RECORD_MAX - t->stage_len);
                 memcpy(t->stage + t->stage_len, run, n);
                 t->stage_len += n;
