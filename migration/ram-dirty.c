@@ -9,6 +9,7 @@
 
 #include "migration/migration-stats.h"
 #include "ram-internal.h"
+#include "ram-zero-helper.h"
 #include "ram-digest-mig.h"
 
 /* Copies for other threads (query-migrate under the BQL, tests). */
@@ -192,5 +193,9 @@ void ram_dirty_sync(RAMState *rs)
 
     if (fn) {
         fn(rs->sync_count, opaque);
+    }
+    if (rs->zero_helper) {
+        ram_zero_helper_restart(rs->zero_helper, rs->scan_block,
+                                rs->scan_page / BITS_PER_LONG);
     }
 }

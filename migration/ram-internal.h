@@ -115,6 +115,8 @@ typedef struct RAMState {
 
     /* mapped-ram: pages go to file slots (ram-mapped.c), NULL if off. */
     struct RamMappedSave *mapped;
+    /* The zero check's second thread (ram-zero-helper.c), or NULL. */
+    struct RAMZeroHelper *zero_helper;
     /* multifd (multifd-ram.c): precopy pages go to this sender set. */
     struct MultiFDSend *mfd;
     bool mfd_legacy;            /* multifd-flush-after-each-section */
