@@ -638,11 +638,16 @@ static unsigned count_events(QTestMigrationState *st, const char *what)
     return n;
 }
 
+void postcopy_assert_recoveries(QTestState *to, unsigned n)
+{
+    events_seen(to, &dst_state);
+    g_assert_cmpuint(count_events(&dst_state, "postcopy-recover"), ==, n);
+}
+
 static void assert_three_recoveries(QTestState *from, QTestState *to,
                                     void *opaque)
 {
-    events_seen(to, &dst_state);
-    g_assert_cmpuint(count_events(&dst_state, "postcopy-recover"), ==, 3);
+    postcopy_assert_recoveries(to, 3);
 }
 
 /*
