@@ -187,6 +187,9 @@ typedef struct MigrationIncomingState {
     GMutex recover_lock;
     GCond recover_cond;
     struct MigChannel *recover_channel;
+    /* The accept count when the destination last paused: connections
+     * accepted up to it belong to the broken session (atomic). */
+    uint64_t recover_accept_floor;
     /* postcopy-preempt: the channel (file_lock) and its reader. */
     QEMUFile *preempt_file;
     GThread *preempt_thread;
@@ -334,6 +337,21 @@ bool postcopy_incoming_recover(MigrationIncomingState *mis,
  * taken. */
 bool postcopy_incoming_accept_extra(MigrationIncomingState *mis,
                                     MigChannel *ch);
+
+/* ---- postcopy-recover-dst.c ---- */
+
+/* Pausing (listen thread): every connection accepted so far belongs to
+ * the session that broke. */
+void postcopy_incoming_mark_stale_connections(MigrationIncomingState *mis);
+/* A connection accepted before the last pause: dropped (with a message)
+ * and true. Main loop; takes ch when true. */
+bool postcopy_incoming_drop_stale(MigrationIncomingState *mis,
+                                  MigChannel *ch);
+/* Test knob QEMU_TEST_POSTCOPY_LATE_PREEMPT (listen thread, just paused):
+ * hand in the held preempt connection and wait until that ran. */
+void postcopy_incoming_test_late_preempt(MigrationIncomingState *mis);
+/* Teardown: drop a preempt connection the knob still holds. */
+void postcopy_incoming_test_late_preempt_free(void);
 
 /* ---- cpu-throttle.c ---- */
 

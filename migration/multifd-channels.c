@@ -590,8 +590,14 @@ static bool incoming_has_main(MigrationIncomingState *mis)
 void migration_incoming_accept_channel(MigrationIncomingState *mis,
                                        MigChannel *ch)
 {
-    bool has_main = incoming_has_main(mis);
+    bool has_main;
     ChannelPeek *p;
+
+    /* The first listener also delivers late after a postcopy pause. */
+    if (postcopy_incoming_drop_stale(mis, ch)) {
+        return;
+    }
+    has_main = incoming_has_main(mis);
 
     /* Without multifd the order says it all: main, then preempt.  A
      * mapped-ram file is the main channel; its multifd channels are fds

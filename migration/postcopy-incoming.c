@@ -577,12 +577,16 @@ static void pause_and_wait(MigrationIncomingState *mis, MigrationStatus st)
     MigChannel *ch;
     QEMUFile *f, *rp;
 
+    /* First: a late connection of this session must not pass for the
+     * recovery's (postcopy-recover-dst.c). */
+    postcopy_incoming_mark_stale_connections(mis);
     postcopy_dest_pause(mis->pc_dest);
     drop_channels(mis);
     postcopy_preempt_incoming_stop(mis);
     ram_load_postcopy_pause();
     in_set_state(mis, st, MIGRATION_STATUS_POSTCOPY_PAUSED);
     error_report("Detected IO failure for postcopy. Migration paused.");
+    postcopy_incoming_test_late_preempt(mis);
 
     g_mutex_lock(&mis->recover_lock);
     while (!mis->recover_channel) {
@@ -702,6 +706,7 @@ void postcopy_incoming_teardown(MigrationIncomingState *mis)
 {
     PostcopyBlocktimeInfo info;
 
+    postcopy_incoming_test_late_preempt_free();
     postcopy_preempt_incoming_stop(mis);
     if (!mis->pc_dest) {
         g_atomic_int_set(&mis->pc_state, PC_IN_NONE);
@@ -740,56 +745,4 @@ bool postcopy_incoming_pause(MigrationIncomingState *mis, GError **errp)
         return false;
     }
     return true;
-}
-
-static void recover_accepted(MigChannel *ch, void *opaque)
-{
-    MigrationIncomingState *mis = opaque;
-
-    if (postcopy_incoming_accept_extra(mis, ch)) {
-        return;
-    }
-    g_mutex_lock(&mis->recover_lock);
-    if (mis->recover_channel ||
-        g_atomic_int_get(mis->state) != MIGRATION_STATUS_POSTCOPY_PAUSED) {
-        g_mutex_unlock(&mis->recover_lock);
-        error_report("migration: ignoring an extra incoming connection");
-        mig_channel_unref(ch);
-        return;
-    }
-    mis->recover_channel = ch;
-    g_cond_broadcast(&mis->recover_cond);
-    g_mutex_unlock(&mis->recover_lock);
-}
-
-/* The source retries with another migrate-recover / resume. */
-static void recover_accept_failed(GError *err, void *opaque)
-{
-    error_report("migration: recovery connection refused: %s",
-                 err->message);
-    g_error_free(err);
-}
-
-bool postcopy_incoming_recover(MigrationIncomingState *mis,
-                               MigrationAddress *addr, GError **errp)
-{
-    MigTransportListener *l;
-
-    if (mis->listener) {
-        migration_transport_listener_close(mis->listener);
-        mis->listener = NULL;
-    }
-    l = migration_channel_listen(addr, recover_accepted,
-                                 recover_accept_failed, mis, errp);
-    if (!l) {
-        return false;
-    }
-    mis->listener = l;
-    return true;
-}
-
-bool postcopy_incoming_accept_extra(MigrationIncomingState *mis,
-                                    MigChannel *ch)
-{
-    return postcopy_preempt_incoming_accept(mis, ch);
 }

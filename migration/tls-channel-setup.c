@@ -245,6 +245,13 @@ static void accept_job_free(TLSAcceptJob *job)
     g_free(job);
 }
 
+static uint64_t accepted_count;     /* atomic; written by the main loop */
+
+uint64_t migration_channel_accepted_count(void)
+{
+    return __atomic_load_n(&accepted_count, __ATOMIC_ACQUIRE);
+}
+
 /* Hand over every finished job at the head of the queue. Main loop. */
 static void acceptor_flush(TLSAcceptor *acc)
 {
@@ -254,6 +261,9 @@ static void acceptor_flush(TLSAcceptor *acc)
         g_queue_pop_head(&acc->jobs);
         if (!acc->closed) {
             if (job->ch) {
+                /* The TLS channel is a new object: it inherits the
+                 * stamp of the connection it wraps. */
+                job->ch->accept_seq = job->raw->accept_seq;
                 acc->cb(g_steal_pointer(&job->ch), acc->opaque);
             } else if (acc->failed) {
                 acc->failed(g_steal_pointer(&job->err), acc->opaque);
@@ -285,6 +295,9 @@ static void acceptor_accept(MigChannel *raw, void *opaque)
     TLSAcceptor *acc = opaque;
     TLSAcceptJob *job;
 
+    /* Stamped now, not at delivery: a handshake may take long. */
+    raw->accept_seq = __atomic_add_fetch(&accepted_count, 1,
+                                         __ATOMIC_ACQ_REL);
     if (!migration_tls_channel_wanted(raw) && g_queue_is_empty(&acc->jobs)) {
         acc->cb(raw, acc->opaque);
         return;

@@ -86,6 +86,15 @@ MigTransportListener *migration_channel_listen(const MigrationAddress *addr,
                                                void *opaque, GError **errp);
 
 /*
+ * How many connections every migration_channel_listen listener has
+ * accepted so far. A delivered channel's accept_seq is its place in that
+ * count, so a channel with accept_seq <= a count read earlier was
+ * accepted before that read -- whatever its handshake's delay. Any
+ * thread.
+ */
+uint64_t migration_channel_accepted_count(void);
+
+/*
  * Abort every outgoing handshake still running (migrate_cancel): its
  * connect callback then sees an error. Any thread.
  */

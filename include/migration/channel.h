@@ -65,6 +65,9 @@ struct MigChannel {
     gint refcount;
     int shutdown_flags;         /* MigChannelShutdown bits, atomic */
     void *opaque;               /* the implementation's own state */
+    /* When a listener accepted it: 1, 2, ... in accept order across the
+     * process (migration_channel_listen); 0 when not accepted there. */
+    uint64_t accept_seq;
 };
 
 /*

@@ -95,6 +95,9 @@ void migration_test_add_tls(MigrationTestEnv *env);
 void test_postcopy_hooked(TestMigrateStartHook start_hook,
                           TestMigrateEndHook end_hook, const char *extra_cap,
                           bool preempt, bool recovery);
+/* postcopy-tests.c: the destination went to postcopy-recover n times
+ * (a recovery test's end hook). */
+void postcopy_assert_recoveries(QTestState *to, unsigned n);
 void migration_test_add_digest(MigrationTestEnv *env);
 void migration_test_add_fault(MigrationTestEnv *env);
 

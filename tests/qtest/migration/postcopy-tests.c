@@ -627,6 +627,48 @@ static void test_postcopy_preempt_recovery(void)
     test_postcopy_recovery_common(&args, FAIL_NONE);
 }
 
+static unsigned count_events(QTestMigrationState *st, const char *what)
+{
+    g_auto(GStrv) items = g_strsplit(st->events, ",", -1);
+    unsigned n = 0;
+
+    for (char **i = items; *i; i++) {
+        n += !strcmp(*i, what);
+    }
+    return n;
+}
+
+void postcopy_assert_recoveries(QTestState *to, unsigned n)
+{
+    events_seen(to, &dst_state);
+    g_assert_cmpuint(count_events(&dst_state, "postcopy-recover"), ==, n);
+}
+
+static void assert_three_recoveries(QTestState *from, QTestState *to,
+                                    void *opaque)
+{
+    postcopy_assert_recoveries(to, 3);
+}
+
+/*
+ * A recovery's preempt connection that the destination gets only after
+ * it paused again (with TLS: its side of the handshake finished late;
+ * the source had long sent POSTCOPY_RESUME). It belongs to the broken
+ * session: taken for the next recovery's main channel, the destination
+ * went to postcopy-recover on its own, reading a dead connection, and
+ * refused migrate-recover or the real connection. A test knob holds
+ * the first one until the next pause, so this order happens every time.
+ */
+static void test_postcopy_preempt_recovery_late_channel(void)
+{
+    PostcopyArgs args = { .preempt = true,
+                          .end_hook = assert_three_recoveries };
+
+    g_setenv("QEMU_TEST_POSTCOPY_LATE_PREEMPT", "1", true);
+    test_postcopy_recovery_common(&args, FAIL_NONE);
+    g_unsetenv("QEMU_TEST_POSTCOPY_LATE_PREEMPT");
+}
+
 /* Recovery leaves the idle multifd channels alone. */
 static void test_multifd_postcopy_recovery(void)
 {
@@ -1005,6 +1047,8 @@ void migration_test_add_postcopy(MigrationTestEnv *env)
                        test_postcopy_preempt_early_channel);
     migration_test_add("/migration/postcopy/preempt/recovery/plain",
                        test_postcopy_preempt_recovery);
+    migration_test_add("/migration/postcopy/preempt/recovery/late-channel",
+                       test_postcopy_preempt_recovery_late_channel);
     migration_test_add("/migration/multifd+postcopy/plain",
                        test_multifd_postcopy);
     migration_test_add("/migration/multifd+postcopy/preempt/plain",

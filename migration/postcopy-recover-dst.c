@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The connections of a postcopy recovery on the destination
+ * (spec/migration-wire-format.md 4.6, 6.1): migrate-recover's listener,
+ * which connection is the new main channel and which the new preempt
+ * channel, and the connections that belong to the session that broke.
+ *
+ * Roles go by state and order: while paused with no main channel, a
+ * connection is the replacement main channel; once there is one, the
+ * next is the preempt channel. With TLS a connection is delivered only
+ * when the destination's side of its handshake is done, which can be
+ * long after the source's side is: the source then already sent
+ * POSTCOPY_RESUME, the destination may be postcopy-active and even
+ * paused again by the time a recovery's preempt connection shows up.
+ * Taken then, it would pass for the next recovery's main channel (the
+ * listen thread reads a dead connection, the real one is refused as
+ * extra and the source stays paused). So every connection carries when
+ * it was accepted (accept_seq), the destination notes the accept count
+ * when it pauses, and whatever was accepted before that is dropped.
+ */
+#include "qemu/osdep.h"
+#include "qemu/main-loop.h"
+#include "qemu/error-report.h"
+#include "system/qtest.h"
+#include "migration/migration-core.h"
+#include "migration/options.h"
+#include "migration/status.h"
+#include "migration/tls-channel-setup.h"
+
+void postcopy_incoming_mark_stale_connections(MigrationIncomingState *mis)
+{
+    __atomic_store_n(&mis->recover_accept_floor,
+                     migration_channel_accepted_count(), __ATOMIC_RELEASE);
+}
+
+bool postcopy_incoming_drop_stale(MigrationIncomingState *mis,
+                                  MigChannel *ch)
+{
+    uint64_t floor = __atomic_load_n(&mis->recover_accept_floor,
+                                     __ATOMIC_ACQUIRE);
+
+    if (!ch->accept_seq || ch->accept_seq > floor) {
+        return false;
+    }
+    error_report("migration: dropping a connection accepted before "
+                 "postcopy paused (it belonged to the broken session)");
+    mig_channel_unref(ch);
+    return true;
+}
+
+/*
+ * Test-only (qtest): QEMU_TEST_POSTCOPY_LATE_PREEMPT holds the first
+ * preempt connection of a recovery and hands it in again right after
+ * the destination paused the next time, the order a slow destination
+ * side of a TLS handshake produces. Main loop, except where noted.
+ */
+static struct {
+    GMutex lock;
+    MigChannel *held;
+    bool used;                  /* once per process */
+    bool handed_in;             /* the re-delivery ran (lock) */
+} late_preempt;
+
+static void recover_accepted(MigChannel *ch, void *opaque);
+
+static bool test_hold_late_preempt(MigrationIncomingState *mis,
+                                   MigChannel *ch)
+{
+    MigrationStatus st = g_atomic_int_get(mis->state);
+
+    if (!qtest_enabled() || !migrate_postcopy_preempt() ||
+        !g_getenv("QEMU_TEST_POSTCOPY_LATE_PREEMPT") ||
+        (st != MIGRATION_STATUS_POSTCOPY_RECOVER &&
+         st != MIGRATION_STATUS_POSTCOPY_ACTIVE)) {
+        return false;
+    }
+    g_mutex_lock(&late_preempt.lock);
+    if (late_preempt.used) {
+        g_mutex_unlock(&late_preempt.lock);
+        return false;
+    }
+    late_preempt.used = true;
+    late_preempt.held = ch;
+    g_mutex_unlock(&late_preempt.lock);
+    return true;
+}
+
+static void test_hand_in_late_preempt(void *opaque)
+{
+    MigChannel *ch;
+
+    g_mutex_lock(&late_preempt.lock);
+    ch = g_steal_pointer(&late_preempt.held);
+    g_mutex_unlock(&late_preempt.lock);
+    if (ch) {
+        recover_accepted(ch, opaque);
+    }
+    g_mutex_lock(&late_preempt.lock);
+    late_preempt.handed_in = true;
+    g_mutex_unlock(&late_preempt.lock);
+}
+
+void postcopy_incoming_test_late_preempt(MigrationIncomingState *mis)
+{
+    gint64 deadline = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
+    bool held;
+
+    /* Listen thread, just paused. */
+    g_mutex_lock(&late_preempt.lock);
+    held = late_preempt.held != NULL;
+    late_preempt.handed_in = false;
+    g_mutex_unlock(&late_preempt.lock);
+    if (!held) {
+        return;
+    }
+    main_loop_schedule(test_hand_in_late_preempt, mis);
+    /* Wait, so that whatever it is taken for happens before the test
+     * can see this pause. */
+    while (g_get_monotonic_time() < deadline) {
+        g_mutex_lock(&late_preempt.lock);
+        held = !late_preempt.handed_in;
+        g_mutex_unlock(&late_preempt.lock);
+        if (!held) {
+            return;
+        }
+        g_usleep(1000);
+    }
+    warn_report("postcopy test: the held preempt connection was not "
+                "handed in");
+}
+
+void postcopy_incoming_test_late_preempt_free(void)
+{
+    MigChannel *ch;
+
+    g_mutex_lock(&late_preempt.lock);
+    ch = g_steal_pointer(&late_preempt.held);
+    g_mutex_unlock(&late_preempt.lock);
+    if (ch) {
+        mig_channel_unref(ch);
+    }
+}
+
+/* ---- migrate-recover's listener ---- */
+
+static void recover_accepted(MigChannel *ch, void *opaque)
+{
+    MigrationIncomingState *mis = opaque;
+
+    if (postcopy_incoming_drop_stale(mis, ch) ||
+        test_hold_late_preempt(mis, ch) ||
+        postcopy_incoming_accept_extra(mis, ch)) {
+        return;
+    }
+    g_mutex_lock(&mis->recover_lock);
+    if (mis->recover_channel ||
+        g_atomic_int_get(mis->state) != MIGRATION_STATUS_POSTCOPY_PAUSED) {
+        g_mutex_unlock(&mis->recover_lock);
+        error_report("migration: ignoring an extra incoming connection");
+        mig_channel_unref(ch);
+        return;
+    }
+    mis->recover_channel = ch;
+    g_cond_broadcast(&mis->recover_cond);
+    g_mutex_unlock(&mis->recover_lock);
+}
+
+/* The source retries with another migrate-recover / resume. */
+static void recover_accept_failed(GError *err, void *opaque)
+{
+    error_report("migration: recovery connection refused: %s",
+                 err->message);
+    g_error_free(err);
+}
+
+bool postcopy_incoming_recover(MigrationIncomingState *mis,
+                               MigrationAddress *addr, GError **errp)
+{
+    MigTransportListener *l;
+
+    if (mis->listener) {
+        migration_transport_listener_close(mis->listener);
+        mis->listener = NULL;
+    }
+    l = migration_channel_listen(addr, recover_accepted,
+                                 recover_accept_failed, mis, errp);
+    if (!l) {
+        return false;
+    }
+    mis->listener = l;
+    return true;
+}
+
+bool postcopy_incoming_accept_extra(MigrationIncomingState *mis,
+                                    MigChannel *ch)
+{
+    return postcopy_preempt_incoming_accept(mis, ch);
+}
