@@ -330,7 +330,9 @@ void postcopy_incoming_teardown(MigrationIncomingState *mis);
 void postcopy_incoming_ping(MigrationIncomingState *mis, uint32_t value);
 /* migrate-pause on the destination: shut the main channel down. */
 bool postcopy_incoming_pause(MigrationIncomingState *mis, GError **errp);
-/* migrate-recover: listen on addr for the replacement main channel. */
+/* migrate-recover: listen on addr (taken) for the replacement main
+ * channel. Any thread: off the main loop it waits for the main loop to
+ * do it, and fails after a deadline (postcopy-recover-dst.c). */
 bool postcopy_incoming_recover(MigrationIncomingState *mis,
                                MigrationAddress *addr, GError **errp);
 /* A connection beyond the main channel (the preempt channel): true when

@@ -53,16 +53,12 @@ void qmp_migrate_recover(const char *uri, GError **errp)
     MigrationIncomingState *mis = migration_incoming_get_current();
     g_autoptr(MigrationAddress) addr = NULL;
 
-    if (migration_incoming_status() != MIGRATION_STATUS_POSTCOPY_PAUSED) {
-        error_setg(errp, "Migrate recover can only be run when postcopy is "
-                   "paused.");
-        return;
-    }
+    /* The state is checked where the listener is swapped. */
     addr = migration_uri_parse(uri, errp);
     if (!addr) {
         return;
     }
-    postcopy_incoming_recover(mis, addr, errp);
+    postcopy_incoming_recover(mis, g_steal_pointer(&addr), errp);
 }
 
 void qmp_migrate_start_postcopy(GError **errp)

@@ -19,6 +19,8 @@
  * when it pauses, and whatever was accepted before that is dropped.
  */
 #include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "qapi/qapi-types.h"
 #include "qemu/main-loop.h"
 #include "qemu/error-report.h"
 #include "system/qtest.h"
@@ -173,11 +175,17 @@ static void recover_accept_failed(GError *err, void *opaque)
     g_error_free(err);
 }
 
-bool postcopy_incoming_recover(MigrationIncomingState *mis,
-                               MigrationAddress *addr, GError **errp)
+/* Main loop: replace whatever listens now with a listener on addr. */
+static bool recover_listen(MigrationIncomingState *mis,
+                           const MigrationAddress *addr, GError **errp)
 {
     MigTransportListener *l;
 
+    if (migration_incoming_status() != MIGRATION_STATUS_POSTCOPY_PAUSED) {
+        error_setg(errp, "Migrate recover can only be run when postcopy is "
+                   "paused.");
+        return false;
+    }
     if (mis->listener) {
         migration_transport_listener_close(mis->listener);
         mis->listener = NULL;
@@ -189,6 +197,110 @@ bool postcopy_incoming_recover(MigrationIncomingState *mis,
     }
     mis->listener = l;
     return true;
+}
+
+/*
+ * migrate-recover may run out-of-band: in the monitor's I/O thread,
+ * without the BQL. The listeners belong to the main loop (their watches,
+ * the TLS acceptor, the addresses query-migrate reports), so closing one
+ * there could free it under a dispatch. Off the main loop the swap is
+ * handed to it and waited for, with a deadline: OOB exists for a main
+ * loop that may be stuck, and then the command fails instead of hanging
+ * the monitor.
+ */
+#define RECOVER_MAIN_LOOP_WAIT_S 10
+
+typedef struct RecoverJob {
+    MigrationIncomingState *mis;
+    MigrationAddress *addr;
+    GMutex lock;
+    GCond cond;
+    int refs;                   /* the waiter and the scheduled call */
+    bool done;
+    bool abandoned;             /* the waiter gave up: do nothing */
+    bool ok;
+    GError *err;
+} RecoverJob;
+
+static void recover_job_unref(RecoverJob *j)
+{
+    bool last;
+
+    g_mutex_lock(&j->lock);
+    last = --j->refs == 0;
+    g_mutex_unlock(&j->lock);
+    if (last) {
+        qapi_free_MigrationAddress(j->addr);
+        if (j->err) {
+            g_error_free(j->err);
+        }
+        g_mutex_clear(&j->lock);
+        g_cond_clear(&j->cond);
+        g_free(j);
+    }
+}
+
+static void recover_job_run(void *opaque)
+{
+    RecoverJob *j = opaque;
+    GError *err = NULL;
+    bool abandoned, ok = false;
+
+    g_mutex_lock(&j->lock);
+    abandoned = j->abandoned;
+    g_mutex_unlock(&j->lock);
+    if (!abandoned) {
+        ok = recover_listen(j->mis, j->addr, &err);
+    }
+    g_mutex_lock(&j->lock);
+    j->ok = ok;
+    j->err = err;
+    j->done = true;
+    g_cond_broadcast(&j->cond);
+    g_mutex_unlock(&j->lock);
+    recover_job_unref(j);
+}
+
+bool postcopy_incoming_recover(MigrationIncomingState *mis,
+                               MigrationAddress *addr, GError **errp)
+{
+    gint64 end = g_get_monotonic_time() +
+                 RECOVER_MAIN_LOOP_WAIT_S * G_USEC_PER_SEC;
+    RecoverJob *j;
+    bool ok;
+
+    if (bql_locked()) {
+        ok = recover_listen(mis, addr, errp);
+        qapi_free_MigrationAddress(addr);
+        return ok;
+    }
+    j = g_new0(RecoverJob, 1);
+    j->mis = mis;
+    j->addr = addr;
+    j->refs = 2;
+    g_mutex_init(&j->lock);
+    g_cond_init(&j->cond);
+    main_loop_schedule(recover_job_run, j);
+
+    g_mutex_lock(&j->lock);
+    while (!j->done && g_cond_wait_until(&j->cond, &j->lock, end)) {
+        /* woken: look again */
+    }
+    if (!j->done) {
+        j->abandoned = true;
+        error_setg(errp, "migrate-recover: the main loop did not respond "
+                   "within %d s; nothing was changed, try again",
+                   RECOVER_MAIN_LOOP_WAIT_S);
+        ok = false;
+    } else {
+        ok = j->ok;
+        if (!ok) {
+            g_propagate_error(errp, g_steal_pointer(&j->err));
+        }
+    }
+    g_mutex_unlock(&j->lock);
+    recover_job_unref(j);
+    return ok;
 }
 
 bool postcopy_incoming_accept_extra(MigrationIncomingState *mis,
