@@ -23,6 +23,7 @@
 #include "qapi/qapi-types.h"
 #include "qemu/main-loop.h"
 #include "qemu/error-report.h"
+#include "monitor/monitor.h"
 #include "system/qtest.h"
 #include "migration/migration-core.h"
 #include "migration/options.h"
@@ -213,6 +214,7 @@ static bool recover_listen(MigrationIncomingState *mis,
 typedef struct RecoverJob {
     MigrationIncomingState *mis;
     MigrationAddress *addr;
+    int taken_fd;               /* a getfd fd resolve_fd_name() took */
     GMutex lock;
     GCond cond;
     int refs;                   /* the waiter and the scheduled call */
@@ -230,6 +232,9 @@ static void recover_job_unref(RecoverJob *j)
     last = --j->refs == 0;
     g_mutex_unlock(&j->lock);
     if (last) {
+        if (!j->ok && j->taken_fd >= 0) {
+            close(j->taken_fd);     /* no listener took it over */
+        }
         qapi_free_MigrationAddress(j->addr);
         if (j->err) {
             g_error_free(j->err);
@@ -261,12 +266,44 @@ static void recover_job_run(void *opaque)
     recover_job_unref(j);
 }
 
+/*
+ * A getfd name is looked up in the monitor running the command, which
+ * only the calling thread knows (monitor_cur() is thread-local): take the
+ * fd out of it here and hand the main loop its number. *taken is the fd
+ * taken, or -1.
+ */
+static bool resolve_fd_name(MigrationAddress *addr, int *taken,
+                            GError **errp)
+{
+    char **name;
+    int fd;
+
+    *taken = -1;
+    if (addr->transport != MIGRATION_ADDRESS_TYPE_SOCKET ||
+        addr->u.socket.type != SOCKET_ADDRESS_TYPE_FD) {
+        return true;
+    }
+    name = &addr->u.socket.u.fd.str;
+    if (!monitor_cur() || g_ascii_isdigit((*name)[0])) {
+        return true;
+    }
+    fd = monitor_get_fd(monitor_cur(), *name, errp);
+    if (fd < 0) {
+        return false;
+    }
+    g_free(*name);
+    *name = g_strdup_printf("%d", fd);
+    *taken = fd;
+    return true;
+}
+
 bool postcopy_incoming_recover(MigrationIncomingState *mis,
                                MigrationAddress *addr, GError **errp)
 {
     gint64 end = g_get_monotonic_time() +
                  RECOVER_MAIN_LOOP_WAIT_S * G_USEC_PER_SEC;
     RecoverJob *j;
+    int taken_fd;
     bool ok;
 
     if (bql_locked()) {
@@ -274,9 +311,14 @@ bool postcopy_incoming_recover(MigrationIncomingState *mis,
         qapi_free_MigrationAddress(addr);
         return ok;
     }
+    if (!resolve_fd_name(addr, &taken_fd, errp)) {
+        qapi_free_MigrationAddress(addr);
+        return false;
+    }
     j = g_new0(RecoverJob, 1);
     j->mis = mis;
     j->addr = addr;
+    j->taken_fd = taken_fd;
     j->refs = 2;
     g_mutex_init(&j->lock);
     g_cond_init(&j->cond);
@@ -289,7 +331,7 @@ bool postcopy_incoming_recover(MigrationIncomingState *mis,
     if (!j->done) {
         j->abandoned = true;
         error_setg(errp, "migrate-recover: the main loop did not respond "
-                   "within %d s; nothing was changed, try again",
+                   "within %d s; try again",
                    RECOVER_MAIN_LOOP_WAIT_S);
         ok = false;
     } else {
