@@ -114,6 +114,16 @@ def start_pair(emu, ram_mib, files, workdir, guest, timeout):
     return src, dst
 
 
+def stop_pair(src, dst, workdir):
+    """Stop both processes of start_pair() and remove the socket the
+    migration used."""
+    for p in (src, dst):
+        p.stop()
+    sock = os.path.join(workdir, "mig.sock")
+    if os.path.exists(sock):
+        os.unlink(sock)
+
+
 def count_b(path):
     try:
         with open(path, "rb") as f:
@@ -274,11 +284,7 @@ def migrate_case(emu, case, preempt, files, workdir, a, guest):
             wait_until(lambda: count_b(guest["dst_serial"]) >= 1,
                        time.monotonic() + 60, "the destination guest's B")
     finally:
-        for p in (src, dst):
-            p.stop()
-        sock = os.path.join(workdir, "mig.sock")
-        if os.path.exists(sock):
-            os.unlink(sock)
+        stop_pair(src, dst, workdir)
     if walker_first is not None:
         # The trace log is complete once the destination has exited.
         peer_figures(r, guest, entries)

@@ -127,11 +127,7 @@ def one_run(emu, files, workdir, a):
             pp.send_signal(signal.SIGINT)
             pp.wait()
     finally:
-        for p in (src, dst):
-            p.stop()
-        sock = os.path.join(workdir, "mig.sock")
-        if os.path.exists(sock):
-            os.unlink(sock)
+        pb.stop_pair(src, dst, workdir)
     return t0, marks, s.samples, info
 
 
