@@ -250,6 +250,7 @@ def migrate_case(emu, case, preempt, files, workdir, a, guest):
             "requests": ramst.get("postcopy-requests", 0),
             "postcopy_bytes": ramst.get("postcopy-bytes", 0),
             "src_cpu": cpu[0], "dst_cpu": cpu[1],
+            "ram_pages": ram * MiB // 4096,
             "fault_phase_s": fault_phase_s,
         }
         for k in ("postcopy-blocktime", "postcopy-vcpu-blocktime"):
@@ -273,6 +274,7 @@ def migrate_case(emu, case, preempt, files, workdir, a, guest):
             ddbg = dst.qmp.cmd("x-query-postcopy")
             r["preempt_pages"] = sdbg["preempt-pages"]
             r["urgent_main_pages"] = sdbg["urgent-main-pages"]
+            r["moved_pages"] = ddbg["moved-pages"]
             r["stalls"] = ddbg["vcpu-stalls"]
             if ddbg["vcpu-stall-samples"]:
                 r["b_p50_us"] = ddbg["vcpu-stall-p50"] / 1000.0
@@ -355,10 +357,10 @@ def fmt_a(p):
 
 
 def print_table(rows):
-    hdr = "%-5s %-9s %-7s %8s %7s %7s %8s %8s %15s %15s %8s %8s" % (
+    hdr = "%-5s %-9s %-7s %8s %7s %7s %8s %8s %15s %15s %8s %8s %7s" % (
         "emu", "case", "preempt", "total ms", "down ms", "faults",
         "preempt", "main", "(a) p50 us", "(a) p99 us", "(b) p50",
-        "(b) p99")
+        "(b) p99", "moved")
     print(hdr)
     print("-" * len(hdr))
     for r in rows:
@@ -367,19 +369,28 @@ def print_table(rows):
             print("%-5s %-9s %-7s  %s" % (r["emu"], r["case"], r["preempt"],
                                           r["error"]))
             continue
-        print("%-5s %-9s %-7s %8d %7d %7d %8s %8s %15s %15s %8s %8s" % (
+        print("%-5s %-9s %-7s %8d %7d %7d %8s %8s %15s %15s %8s %8s %7s" % (
             r["emu"], r["case"], r["preempt"], m["total_ms"],
             m["downtime_ms"], m["requests"],
             fmt(m.get("preempt_pages"), "%d"),
             fmt(m.get("urgent_main_pages"), "%d"),
             fmt_a(m.get("a_p50")), fmt_a(m.get("a_p99")),
-            fmt(m.get("b_p50_us")), fmt(m.get("b_p99_us"))))
+            fmt(m.get("b_p50_us")), fmt(m.get("b_p99_us")),
+            fmt_moved(m)))
     print("faults: postcopy-requests on the source; preempt / main: "
           "requested pages sent on the preempt / main channel "
           "(x-query-postcopy); (a): postcopy-latency-dist, linear "
           "estimate [log2 bucket] (QEMU: its trace log put in the same "
           "buckets); (b): vCPU stall (ours: x-query-postcopy; QEMU: the "
-          "x86 walker's rdtsc log).")
+          "x86 walker's rdtsc log); moved: share of the pages placed "
+          "by moving whole huge pages (x-query-postcopy moved-pages).")
+
+
+def fmt_moved(m):
+    """moved-pages as a share of the guest's pages, or '-'."""
+    if m.get("moved_pages") is None or not m.get("ram_pages"):
+        return "-"
+    return "%d%%" % (100 * m["moved_pages"] // m["ram_pages"])
 
 
 def paused_runs(rows, emu, pre):

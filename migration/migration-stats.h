@@ -25,6 +25,9 @@ typedef struct MigrationAtomicStats {
      * (x-query-postcopy: proves which way urgent pages went). */
     uint64_t postcopy_preempt_pages;
     uint64_t postcopy_urgent_main_pages;
+    /* Destination: target pages moved into place as whole huge pages
+     * (UFFDIO_MOVE) rather than copied. */
+    uint64_t postcopy_moved_pages;
     uint64_t precopy_bytes;
     uint64_t transferred;             /* all channels */
     /* XBZRLE */

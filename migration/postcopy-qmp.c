@@ -87,6 +87,7 @@ PostcopyDebugInfo *qmp_x_query_postcopy(GError **errp)
     info->preempt_pages = qatomic_read(&mig_stats.postcopy_preempt_pages);
     info->urgent_main_pages =
         qatomic_read(&mig_stats.postcopy_urgent_main_pages);
+    info->moved_pages = qatomic_read(&mig_stats.postcopy_moved_pages);
     postcopy_stall_get(&st);
     info->vcpu_stalls = st.count;
     info->vcpu_stall_samples = st.sampled;

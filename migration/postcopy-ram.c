@@ -136,8 +136,16 @@ typedef struct DestBlock {
     uint64_t len;               /* used length at ADVISE */
     uint64_t page;              /* host page size for this block */
     unsigned long *received;    /* one bit per target page; PostcopyDest.lock */
+    /*
+     * One bit per POSTCOPY_RUN_MAX of the block: something was ever
+     * mapped there (before ADVISE, or placed, loaded or discarded since),
+     * so the kernel may keep a page table for it and a huge page cannot
+     * be moved in whole. PostcopyDest.lock.
+     */
+    unsigned long *touched;
     bool registered;
     bool has_zeropage;
+    bool movable;               /* whole huge pages may be moved in */
 } DestBlock;
 
 typedef struct Outstanding {
@@ -166,6 +174,7 @@ struct PostcopyDest {
     uint64_t requests_sent;
     uint64_t faults_seen;
     PostcopyBlocktime *bt;      /* NULL unless blocktime */
+    PostcopyRun *run;           /* the main stream's, or NULL */
     PostcopyPlacedFn *placed;   /* NULL: nobody watches placements */
     void *placed_opaque;
     /* Test only: the page holding this byte arrives with it flipped. */
@@ -260,12 +269,21 @@ static bool discard_host_range(DestBlock *b, uint64_t start, uint64_t len,
     return true;
 }
 
+static void set_touched(DestBlock *b, uint64_t offset, uint64_t len)
+{
+    for (uint64_t h = offset / POSTCOPY_RUN_MAX;
+         len && h <= (offset + len - 1) / POSTCOPY_RUN_MAX; h++) {
+        pc_set_bit(b->touched, h);
+    }
+}
+
 static void set_received(DestBlock *b, uint64_t offset, uint64_t len,
                          bool value)
 {
     uint64_t k = offset / TARGET_PAGE_SIZE;
     uint64_t end = (offset + len) / TARGET_PAGE_SIZE;
 
+    set_touched(b, offset, len);
     /* Atomic word updates (still under the lock): the stall probe reads
      * the bits without it (postcopy_dest_page_received_relaxed). One
      * update per word the range touches: runs are placed many at once. */
@@ -282,6 +300,28 @@ static void set_received(DestBlock *b, uint64_t offset, uint64_t len,
             __atomic_fetch_and(w, ~mask, __ATOMIC_RELAXED);
         }
         k += n;
+    }
+}
+
+/*
+ * What is mapped in b now (a -kernel image, firmware tables, precopy
+ * before ADVISE) is about to be discarded, which keeps its page tables:
+ * mark it touched. Where residency cannot be told, all of it is.
+ */
+static void note_resident(DestBlock *b)
+{
+    uint64_t n = b->len / TARGET_PAGE_SIZE;
+    g_autofree unsigned char *vec = g_try_malloc(n);
+
+    if (!vec || TARGET_PAGE_SIZE != sysconf(_SC_PAGESIZE) ||
+        mincore(b->host, b->len, vec) < 0) {
+        set_touched(b, 0, b->len);
+        return;
+    }
+    for (uint64_t k = 0; k < n; k++) {
+        if (vec[k] & 1) {
+            set_touched(b, k * TARGET_PAGE_SIZE, TARGET_PAGE_SIZE);
+        }
     }
 }
 
@@ -303,6 +343,10 @@ static bool init_block(PostcopyDest *d, DestBlock *b, RAMBlock *rb,
     }
     b->received = g_new0(unsigned long,
                          DIV_ROUND_UP(nr_target_pages(b), PC_BITS_PER_LONG));
+    b->touched = g_new0(unsigned long,
+                        DIV_ROUND_UP(DIV_ROUND_UP(b->len, POSTCOPY_RUN_MAX),
+                                     PC_BITS_PER_LONG));
+    note_resident(b);
     /* Advice; a kernel without THP fails it harmlessly. */
     if (!ram_block_is_shared(rb)) {
         madvise(b->host, b->len, MADV_NOHUGEPAGE);
@@ -463,6 +507,11 @@ static void handle_fault(PostcopyDest *d, uint64_t addr, uint32_t tid)
     o = g_new(Outstanding, 1);
     *o = (Outstanding) { b, offset, d->next_seq++ };
     g_hash_table_insert(d->outstanding, page_addr, o);
+    /* The page may sit in a run the reader holds while it waits for
+     * bytes: let it go in now rather than after a round trip. */
+    if (d->run) {
+        postcopy_run_kick(d->run);
+    }
     send = !d->paused && d->request;
     if (send) {
         d->requests_sent++;
@@ -522,8 +571,9 @@ static gpointer fault_thread_fn(gpointer opaque)
 
 bool postcopy_dest_listen(PostcopyDest *d, GError **errp)
 {
-    /* Thread ids cost nothing and let the callback name the faulter. */
-    unsigned want = POSTCOPY_UFFD_WANT_THREAD_ID;
+    /* Thread ids cost nothing and let the callback name the faulter;
+     * moving pages saves the copy of every page the stream brings. */
+    unsigned want = POSTCOPY_UFFD_WANT_THREAD_ID | POSTCOPY_UFFD_WANT_MOVE;
     size_t i;
 
     if (d->uffd >= 0) {
@@ -550,7 +600,19 @@ bool postcopy_dest_listen(PostcopyDest *d, GError **errp)
         }
         g_mutex_lock(&d->lock);
         b->registered = true;
+        /*
+         * UFFDIO_MOVE takes private anonymous memory only. Huge pages
+         * back on: with the range armed, khugepaged leaves a huge range
+         * with missing pages alone, so only a whole huge page moved in
+         * makes one (init_block turned them off for 4 KiB placement).
+         */
+        b->movable = (d->features & POSTCOPY_UFFD_WANT_MOVE) &&
+                     b->page == TARGET_PAGE_SIZE &&
+                     ram_block_fd(b->rb) < 0 && !ram_block_is_shared(b->rb);
         g_mutex_unlock(&d->lock);
+        if (b->movable) {
+            madvise(b->host, b->len, MADV_HUGEPAGE);
+        }
     }
     d->fault_thread = migration_threadinfo_spawn("mig/dst/fault",
                                                   fault_thread_fn, d, NULL);
@@ -598,6 +660,7 @@ void postcopy_dest_free(PostcopyDest *d)
             postcopy_uffd_unregister(d->uffd, b->host, b->len, NULL);
         }
         g_free(b->received);
+        g_free(b->touched);
     }
     if (d->wake_fd >= 0) {
         close(d->wake_fd);
@@ -733,7 +796,7 @@ bool postcopy_dest_place_page(PostcopyDest *d, RAMBlock *rb, ram_addr_t offset,
 
 /*
  * Bookkeeping for target pages [offset, offset + len) of b just placed,
- * content what they hold now: as postcopy_dest_place_page does for one
+ * content what they hold now (NULL: the observer was told already): as postcopy_dest_place_page does for one
  * page, with the per-page table look-ups only while something waits.
  * d->lock.
  */
@@ -745,7 +808,7 @@ static void run_placed_locked(PostcopyDest *d, DestBlock *b,
                  (d->bt && postcopy_blocktime_waiting(d->bt));
 
     set_received(b, offset, len, true);
-    if (d->placed) {
+    if (d->placed && content) {
         d->placed(d->placed_opaque, b->rb, offset, len, content);
     }
     for (uint64_t o = 0; waits && o < len; o += TARGET_PAGE_SIZE) {
@@ -758,13 +821,91 @@ static void run_placed_locked(PostcopyDest *d, DestBlock *b,
     }
 }
 
+/* Copy pages [at, end) of a run, skipping those already in, with
+ * d->lock held. Returns false with errp set (lock dropped). */
+static bool copy_run_piece_locked(PostcopyDest *d, DestBlock *b,
+                                  ram_addr_t offset, uint64_t at,
+                                  uint64_t end, const uint8_t *data,
+                                  bool told, int64_t now_ns, GError **errp)
+{
+    while (at < end) {
+        uint64_t stop = at, done;
+        int r;
+
+        /* Pages already in (an urgent page that overtook the run on the
+         * preempt channel, or precopy's) are skipped, as duplicates. */
+        if (host_page_received(b, offset + at)) {
+            at += TARGET_PAGE_SIZE;
+            continue;
+        }
+        while (stop < end && !host_page_received(b, offset + stop)) {
+            stop += TARGET_PAGE_SIZE;
+        }
+        r = postcopy_uffd_copy_upto(d->uffd, b->host + offset + at,
+                                    data + at, stop - at, &done);
+        if (done) {
+            run_placed_locked(d, b, offset + at, done,
+                              told ? NULL : data + at, now_ns);
+            at += done;
+        }
+        if (r == -EEXIST) {
+            /* Present though never placed: see postcopy_dest_place_page. */
+            run_placed_locked(d, b, offset + at, TARGET_PAGE_SIZE,
+                              told ? NULL : b->host + offset + at, now_ns);
+            at += TARGET_PAGE_SIZE;
+        } else if (r < 0) {
+            g_mutex_unlock(&d->lock);
+            error_setg_errno(errp, -r, "Postcopy cannot place the page at "
+                             "0x%" PRIx64 " of RAM block '%s'", offset + at,
+                             ram_block_name(b->rb));
+            return false;
+        }
+    }
+    return true;
+}
+
+/*
+ * Move a whole huge page of a run in (d->lock). Only where nothing of it
+ * is in yet, so the kernel can move the huge page itself: one page-table
+ * entry instead of a copy of 512 pages. Returns the bytes moved: all, or
+ * what went before a refusal (the rest is copied).
+ */
+static uint64_t move_run_locked(PostcopyDest *d, DestBlock *b,
+                                ram_addr_t offset, uint64_t len,
+                                uint8_t *data, int64_t now_ns, bool *told)
+{
+    uint64_t done = 0;
+
+    /* Never mapped (so nothing received either): no page table yet. */
+    if (pc_test_bit(b->touched, offset / POSTCOPY_RUN_MAX)) {
+        return 0;
+    }
+    /*
+     * The observer hears of the pages while they are still here: once
+     * moved, a running vCPU may change them before it could read them.
+     * What does not move is copied from the same bytes.
+     */
+    if (d->placed) {
+        d->placed(d->placed_opaque, b->rb, offset, len, data);
+        *told = true;
+    }
+    postcopy_uffd_move(d->uffd, b->host + offset, data, len, &done);
+    if (done) {
+        run_placed_locked(d, b, offset, done, NULL, now_ns);
+    }
+    return done;
+}
+
 bool postcopy_dest_place_run(PostcopyDest *d, RAMBlock *rb, ram_addr_t offset,
-                             uint64_t len, uint8_t *data, GError **errp)
+                             uint64_t len, uint8_t *data, bool movable,
+                             bool *moved, GError **errp)
 {
     DestBlock *b = dest_block_checked(d, rb, errp);
     int64_t now_ns = g_get_monotonic_time() * 1000;
     uint64_t at = 0;
+    bool told = false;
 
+    *moved = false;
     if (!b) {
         return false;
     }
@@ -784,36 +925,29 @@ bool postcopy_dest_place_run(PostcopyDest *d, RAMBlock *rb, ram_addr_t offset,
         d->corrupt_offset - offset < len) {
         data[d->corrupt_offset - offset] ^= 0xa5;
     }
+    if (movable && b->movable && len == POSTCOPY_RUN_MAX &&
+        offset % POSTCOPY_RUN_MAX == 0) {
+        at = move_run_locked(d, b, offset, len, data, now_ns, &told);
+        *moved = at > 0;
+    }
+    /*
+     * Copy the rest a piece at a time, letting go of the lock between
+     * pieces: the fault thread and an urgent page on the preempt channel
+     * need it, and copying 2 MiB takes the better part of a millisecond.
+     */
     while (at < len) {
-        uint64_t end = at, done;
-        int r;
+        uint64_t end = MIN(len, at + POSTCOPY_PLACE_PIECE);
 
-        /* Pages already in (an urgent page that overtook the run on the
-         * preempt channel, or precopy's) are skipped, as duplicates. */
-        if (host_page_received(b, offset + at)) {
-            at += TARGET_PAGE_SIZE;
-            continue;
-        }
-        while (end < len && !host_page_received(b, offset + end)) {
-            end += TARGET_PAGE_SIZE;
-        }
-        r = postcopy_uffd_copy_upto(d->uffd, b->host + offset + at,
-                                    data + at, end - at, &done);
-        if (done) {
-            run_placed_locked(d, b, offset + at, done, data + at, now_ns);
-            at += done;
-        }
-        if (r == -EEXIST) {
-            /* Present though never placed: see postcopy_dest_place_page. */
-            run_placed_locked(d, b, offset + at, TARGET_PAGE_SIZE,
-                              b->host + offset + at, now_ns);
-            at += TARGET_PAGE_SIZE;
-        } else if (r < 0) {
-            g_mutex_unlock(&d->lock);
-            error_setg_errno(errp, -r, "Postcopy cannot place the page at "
-                             "0x%" PRIx64 " of RAM block '%s'", offset + at,
-                             ram_block_name(rb));
+        if (!copy_run_piece_locked(d, b, offset, at, end, data, told,
+                                   now_ns, errp)) {
             return false;
+        }
+        at = end;
+        if (at < len) {
+            g_mutex_unlock(&d->lock);
+            if (!lock_registered(d, b, rb, errp)) {
+                return false;
+            }
         }
     }
     g_mutex_unlock(&d->lock);
@@ -821,6 +955,24 @@ bool postcopy_dest_place_run(PostcopyDest *d, RAMBlock *rb, ram_addr_t offset,
     ram_block_mark_written(rb, offset, len);
     memory_notify_ram_block_written(rb, offset, len);
     return true;
+}
+
+bool postcopy_dest_can_move(PostcopyDest *d, RAMBlock *rb)
+{
+    DestBlock *b = dest_block(d, rb);
+    bool movable;
+
+    g_mutex_lock(&d->lock);
+    movable = b && b->movable;
+    g_mutex_unlock(&d->lock);
+    return movable;
+}
+
+void postcopy_dest_set_run(PostcopyDest *d, PostcopyRun *r)
+{
+    g_mutex_lock(&d->lock);
+    d->run = r;
+    g_mutex_unlock(&d->lock);
 }
 
 /* ---- received bitmap ---- */

@@ -163,6 +163,8 @@ bool postcopy_dest_listen(PostcopyDest *d, GError **errp);
 bool postcopy_dest_place_page(PostcopyDest *d, RAMBlock *rb, ram_addr_t offset,
                               const void *data, GError **errp);
 
+typedef struct PostcopyRun PostcopyRun;
+
 /*
  * Install the target pages [offset, offset + len) of rb from data, for a
  * block whose host page is the target page: one UFFDIO_COPY per stretch
@@ -170,9 +172,20 @@ bool postcopy_dest_place_page(PostcopyDest *d, RAMBlock *rb, ram_addr_t offset,
  * (received and written bits, observer, requests and blocktime waits
  * ended; already received pages skipped; EEXIST counts as received).
  * data is scratch: the test corruption knob flips its byte in place.
+ * movable: data is a whole transparent huge page of the caller's that
+ * may be taken. A run of POSTCOPY_RUN_MAX at a multiple of it, none of
+ * it in yet, of a private anonymous block, is then moved in with
+ * UFFDIO_MOVE (where the kernel has it) instead of copied; *moved says
+ * data lost pages so (the caller fills it again before reuse).
  */
 bool postcopy_dest_place_run(PostcopyDest *d, RAMBlock *rb, ram_addr_t offset,
-                             uint64_t len, uint8_t *data, GError **errp);
+                             uint64_t len, uint8_t *data, bool movable,
+                             bool *moved, GError **errp);
+/* Can whole huge pages of rb be moved in (postcopy_dest_place_run)? */
+bool postcopy_dest_can_move(PostcopyDest *d, RAMBlock *rb);
+/* The run whose held pages a new fault lets go (postcopy_run_kick), or
+ * NULL. */
+void postcopy_dest_set_run(PostcopyDest *d, PostcopyRun *r);
 
 /* Precopy loaded the pages in [offset, offset + len): they are received. */
 void postcopy_dest_mark_received(PostcopyDest *d, RAMBlock *rb,
@@ -241,17 +254,20 @@ void postcopy_assembler_reset(PostcopyPageAssembler *a);
  * Run staging for the main stream (blocks whose host page is the target
  * page): postcopy_run_slot() says where the page at offset goes, after
  * handing what is staged to the placing thread when the page does not
- * continue it (another block, a gap, or POSTCOPY_RUN_MAX full); the
- * caller reads the page's bytes there and commits. Staged pages are not
- * received yet: the reader flushes before it could wait for bytes
- * (qemu_file_ready) and at every other record kind, so a page a vCPU
- * waits for is never held back behind a read, and drains at the end of
- * each section, so that a section's pages are all in when ram_load()
- * returns. One reader thread; the placing thread ("mig/dst/place")
- * lives from new to free.
+ * continue it (another block, a gap, or a multiple of POSTCOPY_RUN_MAX
+ * reached: runs are whole huge pages where they can be); the caller
+ * reads the page's bytes there and commits. Staged pages are not
+ * received yet: before it could wait for bytes (qemu_file_ready) the
+ * reader flushes, or holds a run that may still become whole while no
+ * vCPU waits (postcopy_run_before_wait), and a fault ends the hold, so
+ * a page a vCPU waits for is never held back behind a read; it flushes
+ * at every other record kind and drains at the end of each section, so
+ * that a section's pages are all in when ram_load() returns. One reader
+ * thread; the placing thread ("mig/dst/place") lives from new to free.
  */
-#define POSTCOPY_RUN_MAX (256 * 1024)
-typedef struct PostcopyRun PostcopyRun;
+#define POSTCOPY_RUN_MAX (2 * 1024 * 1024)
+/* Copied runs go in pieces of at most this, the lock let go between. */
+#define POSTCOPY_PLACE_PIECE (256 * 1024)
 PostcopyRun *postcopy_run_new(PostcopyDest *d);
 /* Places what is queued, then ends the placing thread. */
 void postcopy_run_free(PostcopyRun *r);
@@ -267,10 +283,26 @@ bool postcopy_run_flush(PostcopyRun *r, GError **errp);
 /* Flush, then wait until everything handed over is placed. */
 bool postcopy_run_drain(PostcopyRun *r, GError **errp);
 bool postcopy_run_pending(const PostcopyRun *r);
+/*
+ * The reader is about to wait for bytes with pages staged. A run that
+ * can still become a whole huge page is held (*held true) while nobody
+ * waits for a page, rather than placed in part and so copied; any other
+ * is flushed. A fault meanwhile (postcopy_run_kick) lets it go. false:
+ * a placement failed.
+ */
+bool postcopy_run_before_wait(PostcopyRun *r, bool *held, GError **errp);
+/* The wait is over: the run is the reader's again (or gone, if a
+ * fault let it go). */
+void postcopy_run_after_wait(PostcopyRun *r);
+/* A vCPU waits for a page (fault thread, PostcopyDest's lock): hand a
+ * held run to the placing thread. */
+void postcopy_run_kick(PostcopyRun *r);
 /* Drop what is staged, unplaced (channel failed, 4.6: it is resent);
  * what was handed over is placed first. */
 void postcopy_run_reset(PostcopyRun *r);
-/* Runs and pages placed so far. */
-void postcopy_run_stats(PostcopyRun *r, uint64_t *runs, uint64_t *pages);
+/* Runs and pages placed so far, and (moved, if not NULL) how many runs
+ * were moved in whole. */
+void postcopy_run_stats(PostcopyRun *r, uint64_t *runs, uint64_t *pages,
+                        uint64_t *moved);
 
 #endif /* MIGRATION_POSTCOPY_RAM_H */

@@ -16,6 +16,45 @@
 #define USERFAULTFD_IOC_NEW _IO(0xAA, 0x00)
 #endif
 
+/* Linux 6.8; older headers lack it. */
+#ifndef UFFD_FEATURE_MOVE
+#define UFFD_FEATURE_MOVE (1ULL << 16)
+#define _UFFDIO_MOVE 0x05
+struct uffdio_move {
+    __u64 dst;
+    __u64 src;
+    __u64 len;
+    __u64 mode;
+    __s64 move;
+};
+#define UFFDIO_MOVE _IOWR(UFFDIO, _UFFDIO_MOVE, struct uffdio_move)
+#endif
+
+/* /proc/self/pagemap's scan (Linux 6.7); older headers lack it. */
+#ifndef PAGEMAP_SCAN
+#define PAGEMAP_SCAN _IOWR('f', 16, struct pm_scan_arg)
+#define PAGE_IS_HUGE (1 << 6)
+struct page_region {
+    __u64 start;
+    __u64 end;
+    __u64 categories;
+};
+struct pm_scan_arg {
+    __u64 size;
+    __u64 flags;
+    __u64 start;
+    __u64 end;
+    __u64 walk_end;
+    __u64 vec;
+    __u64 vec_len;
+    __u64 max_pages;
+    __u64 category_inverted;
+    __u64 category_mask;
+    __u64 category_anyof_mask;
+    __u64 return_mask;
+};
+#endif
+
 #define RANGE_IOCTLS_NEEDED ((1ULL << _UFFDIO_COPY) | (1ULL << _UFFDIO_WAKE))
 #define API_IOCTLS_NEEDED   ((1ULL << _UFFDIO_REGISTER) | \
                              (1ULL << _UFFDIO_UNREGISTER))
@@ -58,7 +97,9 @@ static int uffd_create(GError **errp)
 
 static uint64_t want_to_uffd(unsigned want)
 {
-    return (want & POSTCOPY_UFFD_WANT_THREAD_ID) ? UFFD_FEATURE_THREAD_ID : 0;
+    return ((want & POSTCOPY_UFFD_WANT_THREAD_ID) ? UFFD_FEATURE_THREAD_ID
+                                                   : 0) |
+           ((want & POSTCOPY_UFFD_WANT_MOVE) ? UFFD_FEATURE_MOVE : 0);
 }
 
 unsigned postcopy_uffd_available_features(void)
@@ -70,9 +111,13 @@ unsigned postcopy_uffd_available_features(void)
     if (fd < 0) {
         return 0;
     }
-    if (ioctl(fd, UFFDIO_API, &api) == 0 &&
-        (api.features & UFFD_FEATURE_THREAD_ID)) {
-        have |= POSTCOPY_UFFD_WANT_THREAD_ID;
+    if (ioctl(fd, UFFDIO_API, &api) == 0) {
+        if (api.features & UFFD_FEATURE_THREAD_ID) {
+            have |= POSTCOPY_UFFD_WANT_THREAD_ID;
+        }
+        if (api.features & UFFD_FEATURE_MOVE) {
+            have |= POSTCOPY_UFFD_WANT_MOVE;
+        }
     }
     close(fd);
     return have;
@@ -208,4 +253,51 @@ int postcopy_uffd_zero(int fd, void *dst, uint64_t len)
         }
     }
     return 0;
+}
+
+int postcopy_uffd_move(int fd, void *dst, void *src, uint64_t len,
+                       uint64_t *done_out)
+{
+    uint64_t done = 0;
+    int r = 0;
+
+    while (done < len) {
+        struct uffdio_move m = {
+            .dst = (uintptr_t)dst + done,
+            .src = (uintptr_t)src + done,
+            .len = len - done,
+        };
+
+        if (ioctl(fd, UFFDIO_MOVE, &m) == 0) {
+            done = len;
+            break;
+        }
+        /* As for UFFDIO_COPY: EAGAIN with progress goes on, the rest is
+         * final (the caller copies what did not move). */
+        if (errno != EAGAIN || m.move <= 0) {
+            r = errno == EAGAIN ? -EBUSY : -errno;
+            break;
+        }
+        done += m.move;
+    }
+    *done_out = done;
+    return r;
+}
+
+bool postcopy_range_is_huge(int pagemap_fd, const void *p, uint64_t len)
+{
+    struct page_region reg[2];
+    struct pm_scan_arg a = {
+        .size = sizeof(a),
+        .start = (uintptr_t)p,
+        .end = (uintptr_t)p + len,
+        .vec = (uintptr_t)reg,
+        .vec_len = G_N_ELEMENTS(reg),
+        .category_mask = PAGE_IS_HUGE,
+        .return_mask = PAGE_IS_HUGE,
+    };
+
+    /* One region of huge-page mappings covering all of it. */
+    return pagemap_fd >= 0 && ioctl(pagemap_fd, PAGEMAP_SCAN, &a) == 1 &&
+           reg[0].start == a.start && reg[0].end == a.end;
 }

@@ -13,6 +13,7 @@
 
 /* Features postcopy_uffd_open() can ask for. */
 #define POSTCOPY_UFFD_WANT_THREAD_ID  (1u << 0)
+#define POSTCOPY_UFFD_WANT_MOVE       (1u << 1)   /* UFFDIO_MOVE, Linux 6.8 */
 
 /*
  * Open a non-blocking, close-on-exec userfaultfd (the syscall, else
@@ -45,7 +46,23 @@ int postcopy_uffd_copy(int fd, void *dst, const void *src, uint64_t len);
  */
 int postcopy_uffd_copy_upto(int fd, void *dst, const void *src, uint64_t len,
                             uint64_t *done);
+/*
+ * Move the pages of [src, src + len) (private anonymous, ours alone) to
+ * the missing range [dst, dst + len) without copying them, waking its
+ * waiters; whole transparent huge pages move as one page-table entry.
+ * *done: bytes moved before an error (src then has holes there). Needs
+ * POSTCOPY_UFFD_WANT_MOVE. Returns 0 or -errno.
+ */
+int postcopy_uffd_move(int fd, void *dst, void *src, uint64_t len,
+                       uint64_t *done);
 /* The same with zeros (UFFDIO_ZEROPAGE). */
 int postcopy_uffd_zero(int fd, void *dst, uint64_t len);
+
+/*
+ * Is [p, p + len) all mapped by transparent huge pages? Asks the open
+ * /proc/self/pagemap pagemap_fd (PAGEMAP_SCAN, Linux 6.7); false where
+ * that cannot tell.
+ */
+bool postcopy_range_is_huge(int pagemap_fd, const void *p, uint64_t len);
 
 #endif /* MIGRATION_POSTCOPY_UFFD_H */

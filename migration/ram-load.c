@@ -14,6 +14,7 @@
 #include "migration/qemu-file.h"
 #include "migration/options.h"
 #include "migration/xbzrle.h"
+#include "migration/migration-stats.h"
 #include "migration/postcopy-ram.h"
 #include "ram-internal.h"
 #include "ram-mapped.h"
@@ -434,6 +435,96 @@ static bool load_run_predicted(RAMLoadState *ls, QEMUFile *f,
     }
 }
 
+/*
+ * Postcopy's load_run_predicted: the page at `offset` goes into its slot
+ * `data` of the staged run (its first `start` bytes there already), and
+ * one readv also stores the guessed followers -- CONTINUE pages carrying
+ * on the run, as many as the run has room for -- straight into the next
+ * slots, so the stream's pages are not copied through the QEMUFile
+ * buffer. A wrong guess costs nothing to undo: slots not committed are
+ * scratch, and the bytes from the wrong header on go back to the file.
+ */
+static bool load_staged_predicted(RAMLoadState *ls, QEMUFile *f,
+                                  uint64_t offset, uint8_t *data,
+                                  size_t start, GError **errp)
+{
+    for (;;) {
+        uint64_t end = MIN(QEMU_ALIGN_UP(offset + 1, POSTCOPY_RUN_MAX),
+                           ls->used_length);
+        unsigned k = MIN(RAM_SPEC_MAX,
+                         (end - offset) / TARGET_PAGE_SIZE - 1);
+        struct iovec iov[1 + 2 * RAM_SPEC_MAX];
+        struct iovec back[2 * RAM_SPEC_MAX];
+        int cnt = 0, nback = 0;
+        size_t got, m;
+        unsigned i;
+
+        iov[cnt].iov_base = data + start;
+        iov[cnt++].iov_len = TARGET_PAGE_SIZE - start;
+        for (i = 1; i <= k; i++) {
+            iov[cnt].iov_base = &ls->spec_hdr[i - 1];
+            iov[cnt++].iov_len = sizeof(uint64_t);
+            iov[cnt].iov_base = data + (uint64_t)i * TARGET_PAGE_SIZE;
+            iov[cnt++].iov_len = TARGET_PAGE_SIZE;
+        }
+        got = qemu_get_scatter(f, iov, cnt, sizeof(uint64_t));
+        if (!got) {
+            return short_read(f, "reading a page", errp);
+        }
+        m = MIN(got, TARGET_PAGE_SIZE - start);
+        qemu_file_note_consumed(f, data + start, m);
+        got -= m;
+        start += m;
+        if (start < TARGET_PAGE_SIZE) {
+            continue;           /* the channel had no more yet */
+        }
+        postcopy_run_commit(ls->run);
+        start = 0;
+        for (i = 1; i <= k && got; i++) {
+            uint64_t page = offset + (uint64_t)i * TARGET_PAGE_SIZE;
+            uint64_t want = GUINT64_TO_BE(page | RAM_SAVE_FLAG_PAGE |
+                                          RAM_SAVE_FLAG_CONTINUE);
+
+            if (got < sizeof(uint64_t) || ls->spec_hdr[i - 1] != want) {
+                break;
+            }
+            qemu_file_note_consumed(f, (uint8_t *)&ls->spec_hdr[i - 1],
+                                    sizeof(uint64_t));
+            got -= sizeof(uint64_t);
+            m = MIN(got, TARGET_PAGE_SIZE);
+            qemu_file_note_consumed(f, data + (uint64_t)i * TARGET_PAGE_SIZE,
+                                    m);
+            got -= m;
+            if (m < TARGET_PAGE_SIZE) {
+                /* Its record began: the rest of its page comes next. */
+                offset = page;
+                data += (uint64_t)i * TARGET_PAGE_SIZE;
+                start = m;
+                break;
+            }
+            postcopy_run_commit(ls->run);
+        }
+        if (start) {
+            continue;
+        }
+        for (; i <= k && got; i++) {
+            m = MIN(got, sizeof(uint64_t));
+            back[nback].iov_base = &ls->spec_hdr[i - 1];
+            back[nback++].iov_len = m;
+            got -= m;
+            if (got) {
+                m = MIN(got, TARGET_PAGE_SIZE);
+                back[nback].iov_base = data + (uint64_t)i * TARGET_PAGE_SIZE;
+                back[nback++].iov_len = m;
+                got -= m;
+            }
+        }
+        g_assert(got == 0);
+        qemu_file_unget(f, back, nback);
+        return true;
+    }
+}
+
 static bool load_normal_page(RAMLoadState *ls, QEMUFile *f, uint64_t offset,
                              GError **errp)
 {
@@ -442,13 +533,18 @@ static bool load_normal_page(RAMLoadState *ls, QEMUFile *f, uint64_t offset,
 
     if (ls->run && !postcopy_assembler_busy(ls->assembler) &&
         postcopy_dest_host_page_size(ram_pc, ls->block) == TARGET_PAGE_SIZE) {
+        size_t have = MIN(qemu_file_buffered(f), TARGET_PAGE_SIZE);
+
         /* Straight from the stream into the run being staged. */
         data = postcopy_run_slot(ls->run, ls->block, offset, errp);
         if (!data) {
             return false;
         }
-        if (qemu_get_buffer(f, data, TARGET_PAGE_SIZE) != TARGET_PAGE_SIZE) {
+        if (qemu_get_buffer(f, data, have) != have) {
             return short_read(f, "reading a page", errp);
+        }
+        if (have < TARGET_PAGE_SIZE) {
+            return load_staged_predicted(ls, f, offset, data, have, errp);
         }
         postcopy_run_commit(ls->run);
         return true;
@@ -567,23 +663,30 @@ static bool load_postcopy_records(RAMLoadState *ls, QEMUFile *f,
     for (;;) {
         uint64_t word;
         uint64_t flags, addr;
+        bool held = false, eof;
 
         /*
          * Staged pages are not in guest RAM yet: place them before a
-         * read could wait, so that a vCPU never waits on a page we hold.
-         * A whole next page record (CONTINUE header and page) buffered or
-         * ready means the read will not wait.
+         * read could wait, or hold a run that can still become a whole
+         * huge page while no vCPU waits (a fault lets it go), so that a
+         * vCPU never waits on a page we hold. A whole next page record
+         * (CONTINUE header and page) buffered or ready means the read
+         * will not wait.
          */
         if (ls->run && postcopy_run_pending(ls->run) &&
             !qemu_file_ready(f, 8 + TARGET_PAGE_SIZE) &&
-            !postcopy_run_flush(ls->run, errp)) {
+            !postcopy_run_before_wait(ls->run, &held, errp)) {
             return false;
         }
-        if (until_eof && qemu_peek_byte(f, 0) < 0 &&
-            !qemu_file_get_error(f)) {
+        eof = until_eof && qemu_peek_byte(f, 0) < 0 &&
+              !qemu_file_get_error(f);
+        word = eof ? 0 : qemu_get_be64(f);
+        if (held) {
+            postcopy_run_after_wait(ls->run);
+        }
+        if (eof) {
             return true;        /* the preempt channel closed cleanly */
         }
-        word = qemu_get_be64(f);
         flags = word & (TARGET_PAGE_SIZE - 1);
         addr = word & TARGET_PAGE_MASK;
         switch (flags & ~RAM_SAVE_FLAG_CONTINUE) {
@@ -700,6 +803,8 @@ void ram_load_postcopy_advise(PostcopyDest *d)
 {
     ram_pc = d;
     ram_pc_placing = false;
+    /* x-query-postcopy tells this postcopy's moves. */
+    __atomic_store_n(&mig_stats.postcopy_moved_pages, 0, __ATOMIC_RELAXED);
 }
 
 void ram_load_postcopy_listen(void)

@@ -52,6 +52,37 @@ size_t ram_block_bitmap_words(const RAMBlock *rb)
     return DIV_ROUND_UP(ram_block_nr_pages(rb), BITS_PER_LONG);
 }
 
+/*
+ * Private anonymous RAM starts on a huge-page boundary, so that every
+ * whole 2 MiB of guest RAM can be one transparent huge page: for the
+ * guest's TLB, and for a postcopy destination, which moves whole huge
+ * pages into place (postcopy-run.c). Reserve the slack, then give back
+ * what lies outside the aligned range.
+ */
+#define RAM_HUGE_ALIGN (2 * 1024 * 1024)
+
+static void *map_huge_aligned(uint64_t size, int flags)
+{
+    uint8_t *p = mmap(NULL, size + RAM_HUGE_ALIGN, PROT_READ | PROT_WRITE,
+                      flags, -1, 0);
+    uint8_t *start;
+    size_t head, tail;
+
+    if (p == MAP_FAILED) {
+        return MAP_FAILED;
+    }
+    start = (uint8_t *)QEMU_ALIGN_UP((uintptr_t)p, RAM_HUGE_ALIGN);
+    head = start - p;
+    tail = RAM_HUGE_ALIGN - head;
+    if (head) {
+        munmap(p, head);
+    }
+    if (tail) {
+        munmap(start + size, tail);
+    }
+    return start;
+}
+
 RAMBlock *ram_block_new(const char *name, uint64_t size, bool shared,
                         int fd, uint64_t fd_offset, GError **errp)
 {
@@ -102,7 +133,8 @@ RAMBlock *ram_block_new(const char *name, uint64_t size, bool shared,
         if (!shared) {
             flags |= MAP_NORESERVE;
         }
-        host = mmap(NULL, size, PROT_READ | PROT_WRITE, flags, -1, 0);
+        host = shared ? mmap(NULL, size, PROT_READ | PROT_WRITE, flags, -1, 0)
+                      : map_huge_aligned(size, flags);
         if (host != MAP_FAILED && !shared) {
             /*
              * Guests stride through RAM (the A-B migration guest touches one

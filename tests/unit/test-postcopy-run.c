@@ -13,12 +13,14 @@
  */
 #include "qemu/osdep.h"
 
+#include <sys/mman.h>
 #include <sys/socket.h>
 
 #include "qapi/error.h"
 #include "system/memory.h"
 #include "migration/channel.h"
 #include "migration/postcopy-ram.h"
+#include "migration/postcopy-uffd.h"
 #include "migration/qemu-file.h"
 #include "migration/ram.h"
 #include "migration/ram-internal.h"
@@ -26,6 +28,18 @@
 
 #define PAGE 4096ULL
 #define DEADLINE_US POSTCOPY_TEST_DEADLINE_US
+
+/* A run placed by copying (its data not to be moved away). */
+static bool place_copy(PostcopyDest *d, RAMBlock *rb, ram_addr_t offset,
+                       uint64_t len, uint8_t *data, GError **errp)
+{
+    bool moved;
+    bool ok = postcopy_dest_place_run(d, rb, offset, len, data, false,
+                                      &moved, errp);
+
+    g_assert_false(moved);
+    return ok;
+}
 
 /* ---- observer: per target page, what it was said to hold ---- */
 
@@ -185,7 +199,7 @@ static void test_run_skips_received(void)
 
     fill(run, run_len, 0x10);
     memcpy(copy, run, run_len);
-    g_assert_true(postcopy_dest_place_run(f.d, f.rb, FIRST * PAGE, run_len,
+    g_assert_true(place_copy(f.d, f.rb, FIRST * PAGE, run_len,
                                           run, NOERR));
     toucher_join(&t);
     g_assert_cmpuint(t.value, ==, copy[(9 - FIRST) * PAGE + 33]);
@@ -208,7 +222,7 @@ static void test_run_skips_received(void)
 
     /* The same run again: all duplicates, nothing changes. */
     fill(run, run_len, 0x99);
-    g_assert_true(postcopy_dest_place_run(f.d, f.rb, FIRST * PAGE, run_len,
+    g_assert_true(place_copy(f.d, f.rb, FIRST * PAGE, run_len,
                                           run, NOERR));
     g_assert_cmpmem(f.host + 5 * PAGE, PAGE, urgent, PAGE);
     g_assert_cmpmem(f.host + FIRST * PAGE, PAGE, copy, PAGE);
@@ -227,19 +241,19 @@ static void test_run_bounds(void)
         return;
     }
     fixture_setup(&f, "run.ram", 8 * PAGE, 0);
-    g_assert_false(postcopy_dest_place_run(f.d, f.rb, 0, PAGE, run, &err));
+    g_assert_false(place_copy(f.d, f.rb, 0, PAGE, run, &err));
     g_assert_nonnull(strstr(err->message, "before listen"));
     g_clear_error(&err);
     g_assert_true(postcopy_dest_listen(f.d, NOERR));
     /* past the end, misaligned, empty */
-    g_assert_false(postcopy_dest_place_run(f.d, f.rb, 6 * PAGE, 3 * PAGE,
+    g_assert_false(place_copy(f.d, f.rb, 6 * PAGE, 3 * PAGE,
                                            run, &err));
     g_assert_nonnull(strstr(err->message, "not whole target pages"));
     g_clear_error(&err);
-    g_assert_false(postcopy_dest_place_run(f.d, f.rb, 100, PAGE, run, &err));
+    g_assert_false(place_copy(f.d, f.rb, 100, PAGE, run, &err));
     g_assert_nonnull(err);
     g_clear_error(&err);
-    g_assert_false(postcopy_dest_place_run(f.d, f.rb, 0, 0, run, &err));
+    g_assert_false(place_copy(f.d, f.rb, 0, 0, run, &err));
     g_assert_nonnull(err);
     g_clear_error(&err);
     for (int k = 0; k < 8; k++) {
@@ -250,7 +264,7 @@ static void test_run_bounds(void)
     /* A block of 16 KiB host pages goes through the assembler instead. */
     fixture_setup(&h, "huge.ram", 8 * PAGE, 4 * PAGE);
     g_assert_true(postcopy_dest_listen(h.d, NOERR));
-    g_assert_false(postcopy_dest_place_run(h.d, h.rb, 0, 4 * PAGE, run,
+    g_assert_false(place_copy(h.d, h.rb, 0, 4 * PAGE, run,
                                            &err));
     g_assert_nonnull(strstr(err->message, "host page size 0x4000"));
     g_clear_error(&err);
@@ -277,7 +291,7 @@ static void test_run_present_page(void)
     g_assert_true(postcopy_dest_listen(f.d, NOERR));
     fill(run, 4 * PAGE, 0x31);
     memcpy(copy, run, 4 * PAGE);
-    g_assert_true(postcopy_dest_place_run(f.d, f.rb, 0, 4 * PAGE, run,
+    g_assert_true(place_copy(f.d, f.rb, 0, 4 * PAGE, run,
                                           NOERR));
     for (int k = 0; k < 4; k++) {
         g_assert_true(received(&f, k));
@@ -312,7 +326,7 @@ static void test_run_corrupt_knob(void)
     g_assert_true(postcopy_dest_listen(f.d, NOERR));
     fill(run, 4 * PAGE, 0x42);
     memcpy(copy, run, 4 * PAGE);
-    g_assert_true(postcopy_dest_place_run(f.d, f.rb, 4 * PAGE, 4 * PAGE,
+    g_assert_true(place_copy(f.d, f.rb, 4 * PAGE, 4 * PAGE,
                                           run, NOERR));
     copy[2 * PAGE + 100] ^= 0xa5;
     g_assert_cmpmem(f.host + 4 * PAGE, 4 * PAGE, copy, 4 * PAGE);
@@ -339,6 +353,129 @@ static void check_page(Fixture *f, uint64_t k, uint8_t seed)
 
     fill(want, PAGE, (uint8_t)(seed + k));
     g_assert_cmpmem(f->host + k * PAGE, PAGE, want, PAGE);
+}
+
+/* Target pages [first, first + n) as stage() would stage them, into buf. */
+static void fill_pages(uint8_t *buf, uint64_t first, uint64_t n,
+                       uint8_t seed)
+{
+    for (uint64_t k = first; k < first + n; k++) {
+        fill(buf + (k - first) * PAGE, PAGE, (uint8_t)(seed + k));
+    }
+}
+
+/*
+ * A whole huge page of guest RAM staged in a buffer that is one huge
+ * page goes in by UFFDIO_MOVE: the guest range is then mapped by a huge
+ * page and the buffer is left empty, a thread waiting inside it wakes,
+ * the observer sees each page once with its bytes. Discarded and sent
+ * again, with one page of it in already (an urgent page), or not
+ * starting at a huge-page boundary, the run is copied. Skipped, with the reason, where the kernel cannot
+ * move pages or has no huge page to give.
+ */
+static void test_run_moves_huge(void)
+{
+    enum { HUGE = POSTCOPY_RUN_MAX, HP = HUGE / PAGE };
+    g_autofree uint8_t *urgent = g_malloc(PAGE);
+    uint8_t *area = MAP_FAILED, *buf;
+    int pagemap = -1;
+    Toucher t = { 0 };
+    bool moved;
+    Fixture f;
+
+    if (!postcopy_test_need_uffd()) {
+        return;
+    }
+    fixture_setup(&f, "huge.ram", 4 * HUGE, 0);
+    /* Private anonymous guest RAM starts on a huge-page boundary. */
+    g_assert_cmpuint((uintptr_t)f.host % HUGE, ==, 0);
+    /* Precopy loads a page of the fourth huge page, then it is dirtied. */
+    f.host[3 * HUGE + 5 * PAGE] = 1;
+    postcopy_dest_mark_received(f.d, f.rb, 3 * HUGE + 5 * PAGE, PAGE);
+    g_assert_true(postcopy_dest_discard_range(f.d, f.rb, 3 * HUGE, HUGE,
+                                              NOERR));
+    g_assert_true(postcopy_dest_listen(f.d, NOERR));
+    if (!postcopy_dest_can_move(f.d, f.rb)) {
+        g_test_skip("userfaultfd cannot move pages here (UFFDIO_MOVE needs "
+                    "Linux 6.8)");
+        goto out;
+    }
+    area = mmap(NULL, 2 * HUGE, PROT_READ | PROT_WRITE,
+                MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    g_assert_true(area != MAP_FAILED);
+    buf = (uint8_t *)QEMU_ALIGN_UP((uintptr_t)area, HUGE);
+    madvise(buf, HUGE, MADV_HUGEPAGE);
+    fill_pages(buf, 0, HP, 4);
+    pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+    if (!postcopy_range_is_huge(pagemap, buf, HUGE)) {
+        g_test_skip("the kernel gave the staging buffer no transparent "
+                    "huge page (THP off, or memory too fragmented)");
+        goto out;
+    }
+
+    toucher_start(&t, f.host + 300 * PAGE + 1);
+    g_assert_true(postcopy_dest_place_run(f.d, f.rb, 0, HUGE, buf, true,
+                                          &moved, NOERR));
+    g_assert_true(moved);
+    toucher_join(&t);
+    g_assert_true(postcopy_range_is_huge(pagemap, f.host, HUGE));
+    for (uint64_t k = 0; k < HP; k++) {
+        g_assert_true(received(&f, k));
+        check_page(&f, k, 4);
+        g_assert_cmpuint(f.seen.count[k], ==, 1);
+        g_assert_cmpmem(f.seen.bytes + k * PAGE, PAGE, f.host + k * PAGE,
+                        PAGE);
+    }
+    /* Moved away: the buffer reads as never written. */
+    g_assert_cmpuint(buf[0], ==, 0);
+    g_assert_cmpuint(buf[HUGE - 1], ==, 0);
+
+    /*
+     * Loaded by precopy, then discarded (the source dirtied it): missing
+     * again, but once mapped, so copied (a page table may be left there,
+     * which would make the kernel move page by page).
+     */
+    fill_pages(buf, 3 * HP, HP, 8);
+    g_assert_true(postcopy_dest_place_run(f.d, f.rb, 3 * HUGE, HUGE, buf,
+                                          true, &moved, NOERR));
+    g_assert_false(moved);
+    check_page(&f, 3 * HP, 8);
+    check_page(&f, 4 * HP - 1, 8);
+
+    /* Page 7 of the second huge page came first: copied around it. */
+    fill(urgent, PAGE, 99);
+    g_assert_true(postcopy_dest_place_page(f.d, f.rb, (HP + 7) * PAGE,
+                                           urgent, NOERR));
+    fill_pages(buf, HP, HP, 5);
+    g_assert_true(postcopy_dest_place_run(f.d, f.rb, HUGE, HUGE, buf, true,
+                                          &moved, NOERR));
+    g_assert_false(moved);
+    g_assert_cmpmem(f.host + (HP + 7) * PAGE, PAGE, urgent, PAGE);
+    for (uint64_t k = HP; k < 2 * HP; k++) {
+        g_assert_true(received(&f, k));
+        if (k != HP + 7) {
+            check_page(&f, k, 5);
+        }
+    }
+
+    /* Not at a huge-page boundary: copied. */
+    fill_pages(buf, 2 * HP + 1, HP - 1, 6);
+    g_assert_true(postcopy_dest_place_run(f.d, f.rb, (2 * HP + 1) * PAGE,
+                                          HUGE - PAGE, buf, true, &moved,
+                                          NOERR));
+    g_assert_false(moved);
+    check_page(&f, 2 * HP + 1, 6);
+    check_page(&f, 3 * HP - 1, 6);
+    g_assert_false(received(&f, 2 * HP));
+
+out:
+    if (pagemap >= 0) {
+        close(pagemap);
+    }
+    if (area != MAP_FAILED) {
+        munmap(area, 2 * HUGE);
+    }
+    fixture_teardown(&f);
 }
 
 /*
@@ -375,7 +512,7 @@ static void test_stager(void)
     stage(r, &f, 5, 1, 1);
     g_assert_true(postcopy_run_drain(r, NOERR));
     g_assert_false(postcopy_run_pending(r));
-    postcopy_run_stats(r, &runs, &pages);
+    postcopy_run_stats(r, &runs, &pages, NULL);
     g_assert_cmpuint(runs, ==, 2);
     g_assert_cmpuint(pages, ==, 4);
     for (int k = 0; k < 6; k++) {
@@ -391,7 +528,7 @@ static void test_stager(void)
     g_assert_true(postcopy_run_flush(r, NOERR));
     toucher_join(&t);
     g_assert_true(postcopy_run_drain(r, NOERR));
-    postcopy_run_stats(r, &runs, &pages);
+    postcopy_run_stats(r, &runs, &pages, NULL);
     g_assert_cmpuint(runs, ==, 4);
     g_assert_cmpuint(pages, ==, 4 + PAGES - 6);
     for (uint64_t k = 6; k < PAGES; k++) {
@@ -443,7 +580,7 @@ static void test_stager_block_switch(void)
         postcopy_run_commit(r);
     }
     g_assert_true(postcopy_run_drain(r, NOERR));
-    postcopy_run_stats(r, &runs, &pages);
+    postcopy_run_stats(r, &runs, &pages, NULL);
     /* a:0,1 then b:1,2 (b:1 follows a:1's offset, in another block) */
     g_assert_cmpuint(runs, ==, 2);
     g_assert_cmpuint(pages, ==, 4);
@@ -580,6 +717,7 @@ int main(int argc, char **argv)
     g_test_add_func("/postcopy-run/bounds", test_run_bounds);
     g_test_add_func("/postcopy-run/present-page", test_run_present_page);
     g_test_add_func("/postcopy-run/corrupt-knob", test_run_corrupt_knob);
+    g_test_add_func("/postcopy-run/moves-huge", test_run_moves_huge);
     g_test_add_func("/postcopy-run/stager", test_stager);
     g_test_add_func("/postcopy-run/stager-block-switch",
                     test_stager_block_switch);
