@@ -14,6 +14,7 @@
 
 #include "qapi/error.h"
 #include "migration/postcopy-bits.h"
+#include "migration/postcopy-dest.h"
 #include "migration/postcopy-ram.h"
 #include "migration/postcopy-stall.h"
 #include "migration/postcopy-uffd.h"
@@ -130,64 +131,12 @@ static int vcpu_index_of(uint32_t tid)
 
 /* ---- the destination object ---- */
 
-typedef struct DestBlock {
-    RAMBlock *rb;
-    uint8_t *host;
-    uint64_t len;               /* used length at ADVISE */
-    uint64_t page;              /* host page size for this block */
-    unsigned long *received;    /* one bit per target page; PostcopyDest.lock */
-    /*
-     * One bit per POSTCOPY_RUN_MAX of the block: something was ever
-     * mapped there (before ADVISE, or placed, loaded or discarded since),
-     * so the kernel may keep a page table for it and a huge page cannot
-     * be moved in whole. PostcopyDest.lock.
-     */
-    unsigned long *touched;
-    bool registered;
-    bool has_zeropage;
-    bool movable;               /* whole huge pages may be moved in */
-} DestBlock;
-
-typedef struct Outstanding {
-    DestBlock *b;
-    ram_addr_t offset;
-    uint64_t seq;               /* first-fault order, for resends */
-} Outstanding;
-
-struct PostcopyDest {
-    PostcopyRequestFn *request;
-    void *opaque;
-    DestBlock *blocks;
-    size_t nr_blocks;
-    uint8_t *zero_buf;          /* largest host page of zeros */
-
-    int uffd;                   /* -1 before LISTEN */
-    int wake_fd;                /* eventfd that stops the fault thread */
-    unsigned features;          /* POSTCOPY_UFFD_WANT_* granted */
-    GThread *fault_thread;
-
-    GMutex lock;
-    /* All below: lock. */
-    GHashTable *outstanding;    /* host page address -> Outstanding */
-    uint64_t next_seq;
-    bool paused;
-    uint64_t requests_sent;
-    uint64_t faults_seen;
-    PostcopyBlocktime *bt;      /* NULL unless blocktime */
-    PostcopyRun *run;           /* the main stream's, or NULL */
-    PostcopyPlacedFn *placed;   /* NULL: nobody watches placements */
-    void *placed_opaque;
-    /* Test only: the page holding this byte arrives with it flipped. */
-    RAMBlock *corrupt_rb;
-    ram_addr_t corrupt_offset;
-};
-
 static uint64_t nr_target_pages(const DestBlock *b)
 {
     return b->len / TARGET_PAGE_SIZE;
 }
 
-static DestBlock *dest_block(PostcopyDest *d, RAMBlock *rb)
+DestBlock *pc_dest_block(PostcopyDest *d, RAMBlock *rb)
 {
     for (size_t i = 0; i < d->nr_blocks; i++) {
         if (d->blocks[i].rb == rb) {
@@ -197,10 +146,10 @@ static DestBlock *dest_block(PostcopyDest *d, RAMBlock *rb)
     return NULL;
 }
 
-static DestBlock *dest_block_checked(PostcopyDest *d, RAMBlock *rb,
-                                     GError **errp)
+DestBlock *pc_dest_block_checked(PostcopyDest *d, RAMBlock *rb,
+                                 GError **errp)
 {
-    DestBlock *b = dest_block(d, rb);
+    DestBlock *b = pc_dest_block(d, rb);
 
     if (!b) {
         error_setg(errp, "RAM block '%s' is not part of this postcopy "
@@ -231,7 +180,7 @@ RAMBlock *postcopy_dest_block(PostcopyDest *d, size_t i)
 
 uint64_t postcopy_dest_host_page_size(PostcopyDest *d, RAMBlock *rb)
 {
-    DestBlock *b = dest_block(d, rb);
+    DestBlock *b = pc_dest_block(d, rb);
 
     return b ? b->page : ram_block_page_size(rb);
 }
@@ -277,8 +226,8 @@ static void set_touched(DestBlock *b, uint64_t offset, uint64_t len)
     }
 }
 
-static void set_received(DestBlock *b, uint64_t offset, uint64_t len,
-                         bool value)
+void pc_set_received(DestBlock *b, uint64_t offset, uint64_t len,
+                     bool value)
 {
     uint64_t k = offset / TARGET_PAGE_SIZE;
     uint64_t end = (offset + len) / TARGET_PAGE_SIZE;
@@ -414,7 +363,7 @@ bool postcopy_dest_discard_range(PostcopyDest *d, RAMBlock *rb,
                                  uint64_t start, uint64_t length,
                                  GError **errp)
 {
-    DestBlock *b = dest_block_checked(d, rb, errp);
+    DestBlock *b = pc_dest_block_checked(d, rb, errp);
     bool ok;
 
     if (!b) {
@@ -444,7 +393,7 @@ bool postcopy_dest_discard_range(PostcopyDest *d, RAMBlock *rb,
     }
     ok = discard_host_range(b, start, length, errp);
     if (ok) {
-        set_received(b, start, length, false);
+        pc_set_received(b, start, length, false);
     }
     g_mutex_unlock(&d->lock);
     return ok;
@@ -462,11 +411,6 @@ static DestBlock *block_of_address(PostcopyDest *d, uint64_t addr)
         }
     }
     return NULL;
-}
-
-static bool host_page_received(DestBlock *b, ram_addr_t offset)
-{
-    return pc_test_bit(b->received, offset / TARGET_PAGE_SIZE);
 }
 
 static void handle_fault(PostcopyDest *d, uint64_t addr, uint32_t tid)
@@ -491,7 +435,7 @@ static void handle_fault(PostcopyDest *d, uint64_t addr, uint32_t tid)
      * set bit means this event was queued before the page went in: the
      * thread is already running again.
      */
-    if (host_page_received(b, offset)) {
+    if (pc_host_page_received(b, offset)) {
         g_mutex_unlock(&d->lock);
         return;
     }
@@ -676,318 +620,19 @@ void postcopy_dest_free(PostcopyDest *d)
     g_free(d);
 }
 
-/* ---- placement ---- */
-
-void postcopy_dest_set_placed_fn(PostcopyDest *d, PostcopyPlacedFn *fn,
-                                 void *opaque)
-{
-    g_mutex_lock(&d->lock);
-    d->placed = fn;
-    d->placed_opaque = opaque;
-    g_mutex_unlock(&d->lock);
-}
-
-void postcopy_dest_test_corrupt(PostcopyDest *d, RAMBlock *rb,
-                                ram_addr_t offset)
-{
-    g_mutex_lock(&d->lock);
-    d->corrupt_rb = rb;
-    d->corrupt_offset = offset;
-    g_mutex_unlock(&d->lock);
-}
-
-/*
- * Take d->lock for placing into b; false (lock not held) with errp set
- * when the block is not registered yet: no page before LISTEN.
- */
-static bool lock_registered(PostcopyDest *d, DestBlock *b, RAMBlock *rb,
-                            GError **errp)
-{
-    g_mutex_lock(&d->lock);
-    if (!b->registered) {
-        g_mutex_unlock(&d->lock);
-        error_setg(errp, "Postcopy page for RAM block '%s' before listen",
-                   ram_block_name(rb));
-        return false;
-    }
-    return true;
-}
-
-bool postcopy_dest_place_page(PostcopyDest *d, RAMBlock *rb, ram_addr_t offset,
-                              const void *data, GError **errp)
-{
-    DestBlock *b = dest_block_checked(d, rb, errp);
-    g_autofree uint8_t *corrupted = NULL;
-    uint8_t *dst;
-    int r;
-
-    if (!b) {
-        return false;
-    }
-    if (offset % b->page || offset >= b->len) {
-        error_setg(errp, "Postcopy page at 0x%" PRIx64 " of RAM block '%s' "
-                   "is not a host page inside it (page size 0x%" PRIx64
-                   ", length 0x%" PRIx64 ")", offset, ram_block_name(rb),
-                   b->page, b->len);
-        return false;
-    }
-    dst = b->host + offset;
-
-    /*
-     * One lock around the ioctl and the bookkeeping: the fault thread
-     * must never see "not received" for a page that is already in, and
-     * two channels placing the same page must not both count it.
-     */
-    if (!lock_registered(d, b, rb, errp)) {
-        return false;
-    }
-    if (host_page_received(b, offset)) {
-        g_mutex_unlock(&d->lock);
-        return true;
-    }
-    if (d->corrupt_rb == rb && d->corrupt_offset >= offset &&
-        d->corrupt_offset - offset < b->page) {
-        corrupted = g_memdup2(data ? data : d->zero_buf, b->page);
-        corrupted[d->corrupt_offset - offset] ^= 0xa5;
-        data = corrupted;
-    }
-    if (data) {
-        r = postcopy_uffd_copy(d->uffd, dst, data, b->page);
-    } else if (b->has_zeropage) {
-        r = postcopy_uffd_zero(d->uffd, dst, b->page);
-    } else {
-        r = postcopy_uffd_copy(d->uffd, dst, d->zero_buf, b->page);
-    }
-    /*
-     * EEXIST: the page is present though never placed here; precopy
-     * loaded it and the source, not knowing (no mark_received), sent it
-     * again. Its contents already equal the source's (a page dirtied
-     * later would have been discarded), so it counts as received.
-     */
-    if (r < 0 && r != -EEXIST) {
-        g_mutex_unlock(&d->lock);
-        error_setg_errno(errp, -r, "Postcopy cannot place the page at 0x%"
-                         PRIx64 " of RAM block '%s'", offset,
-                         ram_block_name(rb));
-        return false;
-    }
-    set_received(b, offset, b->page, true);
-    if (d->placed) {
-        /* What the page holds now: what was copied, or (EEXIST) what
-         * was there already. */
-        d->placed(d->placed_opaque, rb, offset, b->page,
-                  r == -EEXIST ? dst : data);
-    }
-    g_hash_table_remove(d->outstanding, dst);
-    if (d->bt) {
-        postcopy_blocktime_page_arrived(d->bt, (uintptr_t)dst,
-                                        g_get_monotonic_time() * 1000);
-    }
-    g_mutex_unlock(&d->lock);
-
-    if (data) {
-        ram_block_mark_written(rb, offset, b->page);
-    }
-    /* The page was missing, so no decoded code can come from it; tell the
-     * CPU anyway, so placement never depends on that reasoning. */
-    memory_notify_ram_block_written(rb, offset, b->page);
-    return true;
-}
-
-/*
- * Bookkeeping for target pages [offset, offset + len) of b just placed,
- * content what they hold now (NULL: the observer was told already): as postcopy_dest_place_page does for one
- * page, with the per-page table look-ups only while something waits.
- * d->lock.
- */
-static void run_placed_locked(PostcopyDest *d, DestBlock *b,
-                              ram_addr_t offset, uint64_t len,
-                              const void *content, int64_t now_ns)
-{
-    bool waits = g_hash_table_size(d->outstanding) ||
-                 (d->bt && postcopy_blocktime_waiting(d->bt));
-
-    set_received(b, offset, len, true);
-    if (d->placed && content) {
-        d->placed(d->placed_opaque, b->rb, offset, len, content);
-    }
-    for (uint64_t o = 0; waits && o < len; o += TARGET_PAGE_SIZE) {
-        uint8_t *dst = b->host + offset + o;
-
-        g_hash_table_remove(d->outstanding, dst);
-        if (d->bt) {
-            postcopy_blocktime_page_arrived(d->bt, (uintptr_t)dst, now_ns);
-        }
-    }
-}
-
-/* Copy pages [at, end) of a run, skipping those already in, with
- * d->lock held. Returns false with errp set (lock dropped). */
-static bool copy_run_piece_locked(PostcopyDest *d, DestBlock *b,
-                                  ram_addr_t offset, uint64_t at,
-                                  uint64_t end, const uint8_t *data,
-                                  bool told, int64_t now_ns, GError **errp)
-{
-    while (at < end) {
-        uint64_t stop = at, done;
-        int r;
-
-        /* Pages already in (an urgent page that overtook the run on the
-         * preempt channel, or precopy's) are skipped, as duplicates. */
-        if (host_page_received(b, offset + at)) {
-            at += TARGET_PAGE_SIZE;
-            continue;
-        }
-        while (stop < end && !host_page_received(b, offset + stop)) {
-            stop += TARGET_PAGE_SIZE;
-        }
-        r = postcopy_uffd_copy_upto(d->uffd, b->host + offset + at,
-                                    data + at, stop - at, &done);
-        if (done) {
-            run_placed_locked(d, b, offset + at, done,
-                              told ? NULL : data + at, now_ns);
-            at += done;
-        }
-        if (r == -EEXIST) {
-            /* Present though never placed: see postcopy_dest_place_page. */
-            run_placed_locked(d, b, offset + at, TARGET_PAGE_SIZE,
-                              told ? NULL : b->host + offset + at, now_ns);
-            at += TARGET_PAGE_SIZE;
-        } else if (r < 0) {
-            g_mutex_unlock(&d->lock);
-            error_setg_errno(errp, -r, "Postcopy cannot place the page at "
-                             "0x%" PRIx64 " of RAM block '%s'", offset + at,
-                             ram_block_name(b->rb));
-            return false;
-        }
-    }
-    return true;
-}
-
-/*
- * Move a whole huge page of a run in (d->lock). Only where nothing of it
- * is in yet, so the kernel can move the huge page itself: one page-table
- * entry instead of a copy of 512 pages. Returns the bytes moved: all, or
- * what went before a refusal (the rest is copied).
- */
-static uint64_t move_run_locked(PostcopyDest *d, DestBlock *b,
-                                ram_addr_t offset, uint64_t len,
-                                uint8_t *data, int64_t now_ns, bool *told)
-{
-    uint64_t done = 0;
-
-    /* Never mapped (so nothing received either): no page table yet. */
-    if (pc_test_bit(b->touched, offset / POSTCOPY_RUN_MAX)) {
-        return 0;
-    }
-    /*
-     * The observer hears of the pages while they are still here: once
-     * moved, a running vCPU may change them before it could read them.
-     * What does not move is copied from the same bytes.
-     */
-    if (d->placed) {
-        d->placed(d->placed_opaque, b->rb, offset, len, data);
-        *told = true;
-    }
-    postcopy_uffd_move(d->uffd, b->host + offset, data, len, &done);
-    if (done) {
-        run_placed_locked(d, b, offset, done, NULL, now_ns);
-    }
-    return done;
-}
-
-bool postcopy_dest_place_run(PostcopyDest *d, RAMBlock *rb, ram_addr_t offset,
-                             uint64_t len, uint8_t *data, bool movable,
-                             bool *moved, GError **errp)
-{
-    DestBlock *b = dest_block_checked(d, rb, errp);
-    int64_t now_ns = g_get_monotonic_time() * 1000;
-    uint64_t at = 0;
-    bool told = false;
-
-    *moved = false;
-    if (!b) {
-        return false;
-    }
-    if (b->page != TARGET_PAGE_SIZE || offset % TARGET_PAGE_SIZE ||
-        len % TARGET_PAGE_SIZE || !len || offset >= b->len ||
-        len > b->len - offset) {
-        error_setg(errp, "Postcopy run of 0x%" PRIx64 " bytes at 0x%" PRIx64
-                   " of RAM block '%s' is not whole target pages inside it "
-                   "(host page size 0x%" PRIx64 ", length 0x%" PRIx64 ")",
-                   len, offset, ram_block_name(rb), b->page, b->len);
-        return false;
-    }
-    if (!lock_registered(d, b, rb, errp)) {
-        return false;
-    }
-    if (d->corrupt_rb == rb && d->corrupt_offset >= offset &&
-        d->corrupt_offset - offset < len) {
-        data[d->corrupt_offset - offset] ^= 0xa5;
-    }
-    if (movable && b->movable && len == POSTCOPY_RUN_MAX &&
-        offset % POSTCOPY_RUN_MAX == 0) {
-        at = move_run_locked(d, b, offset, len, data, now_ns, &told);
-        *moved = at > 0;
-    }
-    /*
-     * Copy the rest a piece at a time, letting go of the lock between
-     * pieces: the fault thread and an urgent page on the preempt channel
-     * need it, and copying 2 MiB takes the better part of a millisecond.
-     */
-    while (at < len) {
-        uint64_t end = MIN(len, at + POSTCOPY_PLACE_PIECE);
-
-        if (!copy_run_piece_locked(d, b, offset, at, end, data, told,
-                                   now_ns, errp)) {
-            return false;
-        }
-        at = end;
-        if (at < len) {
-            g_mutex_unlock(&d->lock);
-            if (!lock_registered(d, b, rb, errp)) {
-                return false;
-            }
-        }
-    }
-    g_mutex_unlock(&d->lock);
-
-    ram_block_mark_written(rb, offset, len);
-    memory_notify_ram_block_written(rb, offset, len);
-    return true;
-}
-
-bool postcopy_dest_can_move(PostcopyDest *d, RAMBlock *rb)
-{
-    DestBlock *b = dest_block(d, rb);
-    bool movable;
-
-    g_mutex_lock(&d->lock);
-    movable = b && b->movable;
-    g_mutex_unlock(&d->lock);
-    return movable;
-}
-
-void postcopy_dest_set_run(PostcopyDest *d, PostcopyRun *r)
-{
-    g_mutex_lock(&d->lock);
-    d->run = r;
-    g_mutex_unlock(&d->lock);
-}
-
 /* ---- received bitmap ---- */
 
 void postcopy_dest_mark_received(PostcopyDest *d, RAMBlock *rb,
                                  ram_addr_t offset, uint64_t len)
 {
-    DestBlock *b = dest_block(d, rb);
+    DestBlock *b = pc_dest_block(d, rb);
 
     if (!b || offset >= b->len) {
         return;
     }
     len = MIN(len, b->len - offset);
     g_mutex_lock(&d->lock);
-    set_received(b, QEMU_ALIGN_DOWN(offset, TARGET_PAGE_SIZE),
+    pc_set_received(b, QEMU_ALIGN_DOWN(offset, TARGET_PAGE_SIZE),
                  QEMU_ALIGN_UP(len, TARGET_PAGE_SIZE), true);
     g_mutex_unlock(&d->lock);
 }
@@ -995,7 +640,7 @@ void postcopy_dest_mark_received(PostcopyDest *d, RAMBlock *rb,
 bool postcopy_dest_page_received(PostcopyDest *d, RAMBlock *rb,
                                  ram_addr_t offset)
 {
-    DestBlock *b = dest_block(d, rb);
+    DestBlock *b = pc_dest_block(d, rb);
     bool r;
 
     if (!b || offset >= b->len) {
@@ -1010,7 +655,7 @@ bool postcopy_dest_page_received(PostcopyDest *d, RAMBlock *rb,
 bool postcopy_dest_page_received_relaxed(PostcopyDest *d, RAMBlock *rb,
                                          ram_addr_t offset)
 {
-    DestBlock *b = dest_block(d, rb);
+    DestBlock *b = pc_dest_block(d, rb);
     uint64_t bit;
 
     if (!b || offset >= b->len) {
@@ -1024,7 +669,7 @@ bool postcopy_dest_page_received_relaxed(PostcopyDest *d, RAMBlock *rb,
 unsigned long *postcopy_dest_received_bitmap(PostcopyDest *d, RAMBlock *rb,
                                              uint64_t *nbits)
 {
-    DestBlock *b = dest_block(d, rb);
+    DestBlock *b = pc_dest_block(d, rb);
     unsigned long *copy;
     size_t bytes;
 
@@ -1047,7 +692,7 @@ bool postcopy_dest_encode_recv_bitmap(PostcopyDest *d, RAMBlock *rb,
     uint64_t nbits;
     g_autofree unsigned long *map = NULL;
 
-    if (!dest_block_checked(d, rb, errp)) {
+    if (!pc_dest_block_checked(d, rb, errp)) {
         return false;
     }
     map = postcopy_dest_received_bitmap(d, rb, &nbits);
