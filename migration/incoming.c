@@ -111,6 +111,7 @@ static void incoming_yank(void *opaque)
     if (mis->preempt_file) {
         qemu_file_shutdown(mis->preempt_file);
     }
+    postcopy_preempt_incoming_main_shut(mis);
     g_mutex_unlock(&mis->file_lock);
 }
 

@@ -196,6 +196,18 @@ typedef struct MigrationIncomingState {
     /* A preempt connection that came before ADVISE (file_lock): held
      * until cmd_advise has the PostcopyDest its reader needs. */
     struct MigChannel *preempt_early;
+    /* POSTCOPY_RESUME waits on preempt_cond (file_lock) until a preempt
+     * reader runs (preempt_running), the main channel is shut down, or
+     * this recovery's preempt connection was refused (preempt_refused,
+     * kept while postcopy-recover or waiting; cleared at each pause). */
+    GCond preempt_cond;
+    bool preempt_running;
+    bool preempt_waiting;
+    GError *preempt_refused;
+    /* x-query-postcopy, this postcopy (atomic): preempt readers started
+     * and POSTCOPY_RESUMEs completed. */
+    uint64_t preempt_channels;
+    uint64_t resumes;
     /* Blocktime figures kept at teardown for query-migrate (BQL). */
     bool blocktime_valid;
     struct PostcopyBlocktimeInfo *blocktime;
@@ -259,6 +271,25 @@ bool postcopy_preempt_incoming_accept(MigrationIncomingState *mis,
 void postcopy_preempt_incoming_advised(MigrationIncomingState *mis);
 /* Destination: stop and join the preempt reader (pause, teardown). */
 void postcopy_preempt_incoming_stop(MigrationIncomingState *mis);
+/*
+ * Destination, listen thread, POSTCOPY_RESUME with postcopy-preempt
+ * (wire 4.3): wait until this recovery's preempt channel is connected
+ * and its reader runs. False with errp set when the wait ended without
+ * it: the main channel was shut down (migrate-pause, yank, a failed
+ * load) or the preempt connection was refused at its TLS handshake.
+ */
+bool postcopy_preempt_incoming_wait(MigrationIncomingState *mis,
+                                    GError **errp);
+/* The main channel was just shut down: end a resume wait. Call with
+ * file_lock held (where from_src_file is shut down). */
+void postcopy_preempt_incoming_main_shut(MigrationIncomingState *mis);
+/* A connection of the recovery listener was refused (main loop): in
+ * postcopy-recover or during a resume wait it was this recovery's
+ * preempt connection; remember why (a copy of err) and end the wait. */
+void postcopy_preempt_incoming_refused(MigrationIncomingState *mis,
+                                       const GError *err);
+/* Pausing (listen thread): forget the last recovery's refusal. */
+void postcopy_preempt_incoming_reset_wait(MigrationIncomingState *mis);
 
 /* ---- switchover.c ---- */
 
@@ -349,11 +380,15 @@ void postcopy_incoming_mark_stale_connections(MigrationIncomingState *mis);
  * and true. Main loop; takes ch when true. */
 bool postcopy_incoming_drop_stale(MigrationIncomingState *mis,
                                   MigChannel *ch);
-/* Test knob QEMU_TEST_POSTCOPY_LATE_PREEMPT (listen thread, just paused):
- * hand in the held preempt connection and wait until that ran. */
+/* Test knobs QEMU_TEST_POSTCOPY_LATE_PREEMPT / _SLOW_PREEMPT (listen
+ * thread, just paused): hand in the held preempt connection and wait
+ * until that ran. */
 void postcopy_incoming_test_late_preempt(MigrationIncomingState *mis);
-/* Teardown: drop a preempt connection the knob still holds. */
+/* Teardown: drop a preempt connection a knob still holds. */
 void postcopy_incoming_test_late_preempt_free(void);
+/* Test knob QEMU_TEST_POSTCOPY_SLOW_PREEMPT (listen thread, a resume
+ * wait begins): hand in the held preempt connection now. */
+void postcopy_incoming_test_preempt_waited(MigrationIncomingState *mis);
 
 /* ---- cpu-throttle.c ---- */
 

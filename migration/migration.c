@@ -31,6 +31,7 @@ void migration_core_init(void)
     g_mutex_init(&current_incoming->file_lock);
     g_mutex_init(&current_incoming->recover_lock);
     g_cond_init(&current_incoming->recover_cond);
+    g_cond_init(&current_incoming->preempt_cond);
 }
 
 MigrationState *migrate_get_current(void)

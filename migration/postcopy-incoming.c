@@ -214,6 +214,8 @@ static bool cmd_advise(MigrationIncomingState *mis, QEMUFile *f,
         return false;
     }
     g_atomic_int_set(&mis->safe_start_gate, 0);
+    __atomic_store_n(&mis->preempt_channels, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&mis->resumes, 0, __ATOMIC_RELAXED);
     __atomic_store_n(&mis->package_pong_sent, false, __ATOMIC_RELEASE);
     __atomic_store_n(&mis->safe_start_committed, false, __ATOMIC_RELEASE);
     test_wait_early_preempt(mis);
@@ -462,6 +464,14 @@ static bool cmd_resume(MigrationIncomingState *mis, GError **errp)
     if (migrate_postcopy_safe_start()) {
         safe_start_commit(mis);
     }
+    /* Last (4.3): until the new preempt channel is taken, this recovery
+     * is not over, and nothing read from the main channel can pause the
+     * next one -- so it cannot pass for the next main channel. */
+    if (migrate_postcopy_preempt() &&
+        !postcopy_preempt_incoming_wait(mis, errp)) {
+        return false;
+    }
+    __atomic_add_fetch(&mis->resumes, 1, __ATOMIC_RELAXED);
     return true;
 }
 
@@ -585,6 +595,8 @@ static void pause_and_wait(MigrationIncomingState *mis, MigrationStatus st)
     postcopy_preempt_incoming_stop(mis);
     ram_load_postcopy_pause();
     in_set_state(mis, st, MIGRATION_STATUS_POSTCOPY_PAUSED);
+    /* Paused: no refusal is recorded until postcopy-recover. */
+    postcopy_preempt_incoming_reset_wait(mis);
     error_report("Detected IO failure for postcopy. Migration paused.");
     postcopy_incoming_test_late_preempt(mis);
 
@@ -685,6 +697,7 @@ bool postcopy_incoming_join(MigrationIncomingState *mis, bool load_ok,
         if (f) {
             qemu_file_shutdown(f);
         }
+        postcopy_preempt_incoming_main_shut(mis);
         g_mutex_unlock(&mis->file_lock);
     }
     g_thread_join(mis->listen_thread);
@@ -708,6 +721,7 @@ void postcopy_incoming_teardown(MigrationIncomingState *mis)
 
     postcopy_incoming_test_late_preempt_free();
     postcopy_preempt_incoming_stop(mis);
+    postcopy_preempt_incoming_reset_wait(mis);
     if (!mis->pc_dest) {
         g_atomic_int_set(&mis->pc_state, PC_IN_NONE);
         return;
@@ -739,6 +753,7 @@ bool postcopy_incoming_pause(MigrationIncomingState *mis, GError **errp)
     if (f) {
         ret = qemu_file_shutdown(f);
     }
+    postcopy_preempt_incoming_main_shut(mis);
     g_mutex_unlock(&mis->file_lock);
     if (ret < 0) {
         error_setg(errp, "Failed to pause destination migration");

@@ -12,6 +12,9 @@
  * channel counts like one of the main channel. Destination: a
  * connection beyond the main channel is the preempt channel; its reader
  * thread ("mig/dst/preempt") places the pages with the postcopy rules.
+ * At a recovery POSTCOPY_RESUME waits for the new channel (wire 4.3), so
+ * that it is taken before the recovery ends and can never be left over
+ * for the next pause (postcopy-recover-dst.c).
  */
 #include "qemu/osdep.h"
 #include "qemu/error-report.h"
@@ -203,6 +206,7 @@ void postcopy_preempt_incoming_stop(MigrationIncomingState *mis)
     }
     g_mutex_lock(&mis->file_lock);
     mis->preempt_file = NULL;
+    mis->preempt_running = false;
     g_mutex_unlock(&mis->file_lock);
     if (f) {
         qemu_fclose(f);
@@ -269,4 +273,91 @@ static void preempt_incoming_start(MigrationIncomingState *mis,
     mis->preempt_thread = migration_threadinfo_spawn("mig/dst/preempt",
                                                      preempt_thread_fn, mis,
                                                      NULL);
+    __atomic_add_fetch(&mis->preempt_channels, 1, __ATOMIC_RELAXED);
+    g_mutex_lock(&mis->file_lock);
+    mis->preempt_running = true;
+    g_cond_broadcast(&mis->preempt_cond);
+    g_mutex_unlock(&mis->file_lock);
+}
+
+/* ---- destination: POSTCOPY_RESUME waits for the channel ---- */
+
+/*
+ * Why a resume wait gets its channel: the source connects the preempt
+ * channel and waits until it is connected (and, with TLS, its side of
+ * the handshake done) before it sends POSTCOPY_RESUME (wire 4.6 step
+ * 3), so by the time RESUME is read here the connection is at least
+ * queued on the recovery listener. The wait ends when the main loop
+ * has taken it. It never waits for something the source does after
+ * RESUME_ACK, so it cannot deadlock against the source.
+ */
+
+/* file_lock held. */
+static bool main_shut_down(MigrationIncomingState *mis)
+{
+    QEMUFile *f = mis->from_src_file;
+
+    return !f || (g_atomic_int_get(&qemu_file_get_channel(f)->shutdown_flags) &
+                  MIG_CHANNEL_SHUTDOWN_READ);
+}
+
+bool postcopy_preempt_incoming_wait(MigrationIncomingState *mis,
+                                    GError **errp)
+{
+    bool ok = false;
+
+    postcopy_incoming_test_preempt_waited(mis);
+    g_mutex_lock(&mis->file_lock);
+    mis->preempt_waiting = true;
+    for (;;) {
+        if (mis->preempt_running) {
+            ok = true;
+            break;
+        }
+        if (mis->preempt_refused) {
+            error_setg(errp, "POSTCOPY_RESUME: the postcopy-preempt "
+                       "connection of this recovery was refused: %s",
+                       mis->preempt_refused->message);
+            break;
+        }
+        if (main_shut_down(mis)) {
+            error_setg(errp, "POSTCOPY_RESUME: the main channel was shut "
+                       "down while waiting for the postcopy-preempt "
+                       "channel of this recovery");
+            break;
+        }
+        g_cond_wait(&mis->preempt_cond, &mis->file_lock);
+    }
+    mis->preempt_waiting = false;
+    g_mutex_unlock(&mis->file_lock);
+    return ok;
+}
+
+void postcopy_preempt_incoming_main_shut(MigrationIncomingState *mis)
+{
+    g_cond_broadcast(&mis->preempt_cond);
+}
+
+void postcopy_preempt_incoming_refused(MigrationIncomingState *mis,
+                                       const GError *err)
+{
+    MigrationStatus st = g_atomic_int_get(mis->state);
+
+    if (!migrate_postcopy_preempt()) {
+        return;
+    }
+    g_mutex_lock(&mis->file_lock);
+    if ((st == MIGRATION_STATUS_POSTCOPY_RECOVER || mis->preempt_waiting) &&
+        !mis->preempt_running && !mis->preempt_refused) {
+        mis->preempt_refused = g_error_copy(err);
+        g_cond_broadcast(&mis->preempt_cond);
+    }
+    g_mutex_unlock(&mis->file_lock);
+}
+
+void postcopy_preempt_incoming_reset_wait(MigrationIncomingState *mis)
+{
+    g_mutex_lock(&mis->file_lock);
+    g_clear_error(&mis->preempt_refused);
+    g_mutex_unlock(&mis->file_lock);
 }

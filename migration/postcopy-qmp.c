@@ -81,6 +81,7 @@ void qmp_migrate_start_postcopy(GError **errp)
 
 PostcopyDebugInfo *qmp_x_query_postcopy(GError **errp)
 {
+    MigrationIncomingState *mis = migration_incoming_get_current();
     PostcopyDebugInfo *info = g_new0(PostcopyDebugInfo, 1);
     PostcopyStallStats st;
 
@@ -96,5 +97,8 @@ PostcopyDebugInfo *qmp_x_query_postcopy(GError **errp)
     info->vcpu_stall_p99 = st.p99_ns;
     info->vcpu_stall_max = st.max_ns;
     info->vcpu_stall_mean = st.mean_ns;
+    info->preempt_channels = __atomic_load_n(&mis->preempt_channels,
+                                             __ATOMIC_RELAXED);
+    info->resumes = __atomic_load_n(&mis->resumes, __ATOMIC_RELAXED);
     return info;
 }

@@ -7,16 +7,25 @@
  *
  * Roles go by state and order: while paused with no main channel, a
  * connection is the replacement main channel; once there is one, the
- * next is the preempt channel. With TLS a connection is delivered only
- * when the destination's side of its handshake is done, which can be
- * long after the source's side is: the source then already sent
- * POSTCOPY_RESUME, the destination may be postcopy-active and even
- * paused again by the time a recovery's preempt connection shows up.
- * Taken then, it would pass for the next recovery's main channel (the
- * listen thread reads a dead connection, the real one is refused as
- * extra and the source stays paused). So every connection carries when
- * it was accepted (accept_seq), the destination notes the accept count
- * when it pauses, and whatever was accepted before that is dropped.
+ * next is the preempt channel. A recovery's preempt connection taken
+ * only after the *next* pause would pass for the next recovery's main
+ * channel (the listen thread reads a dead connection, the real one is
+ * refused as extra and the source stays paused). Two things keep it
+ * from being left over:
+ *
+ * - POSTCOPY_RESUME waits until this recovery's preempt channel is
+ *   taken (postcopy_preempt_incoming_wait, wire 4.3). The source
+ *   connects it before it sends RESUME, so it is queued by then, and
+ *   until the wait ends the listen thread reads nothing that could
+ *   pause the destination.
+ * - A local pause (migrate-pause, yank) ends that wait early, and with
+ *   TLS a connection is delivered only when the destination's side of
+ *   its handshake is done, which can be after that pause. So every
+ *   connection carries when it was accepted (accept_seq), the
+ *   destination notes the accept count when it pauses, and whatever was
+ *   accepted before that is dropped. Without TLS, a wait cut short
+ *   exactly while the plain connection still waits in the listen queue
+ *   is the one order neither covers.
  */
 #include "qemu/osdep.h"
 #include "qapi/error.h"
@@ -52,93 +61,130 @@ bool postcopy_incoming_drop_stale(MigrationIncomingState *mis,
 }
 
 /*
- * Test-only (qtest): QEMU_TEST_POSTCOPY_LATE_PREEMPT holds the first
- * preempt connection of a recovery and hands it in again right after
- * the destination paused the next time, the order a slow destination
- * side of a TLS handshake produces. Main loop, except where noted.
+ * Test-only (qtest) knobs that hold a recovery's preempt connection, so
+ * that a test sees orders that are otherwise races. Main loop, except
+ * where noted.
+ *
+ * QEMU_TEST_POSTCOPY_LATE_PREEMPT holds the first one until the
+ * destination paused the next time (a resume wait cut short by that
+ * pause, while the destination's side of the TLS handshake still ran);
+ * it keeps its accept stamp, as a TLS connection does.
+ *
+ * QEMU_TEST_POSTCOPY_SLOW_PREEMPT holds every one until POSTCOPY_RESUME
+ * waits for it, or else until the next pause: a main loop that gets to
+ * the plain socket's listener last. Handed in at a pause it has no
+ * stamp, as a plain connection accepted only after the pause would not
+ * be older than the pause either.
  */
 static struct {
     GMutex lock;
+    GCond cond;
     MigChannel *held;
-    bool used;                  /* once per process */
-    bool handed_in;             /* the re-delivery ran (lock) */
-} late_preempt;
+    bool slow;                  /* held by the SLOW knob */
+    bool late_used;             /* the LATE knob holds once per process */
+    bool resume_waits;          /* since the last pause (SLOW: no hold) */
+    bool handed_in;             /* the hand-in ran (lock) */
+} held_preempt;
 
-static void recover_accepted(MigChannel *ch, void *opaque);
+static void recover_take(MigrationIncomingState *mis, MigChannel *ch);
 
-static bool test_hold_late_preempt(MigrationIncomingState *mis,
-                                   MigChannel *ch)
+static bool test_hold_preempt(MigrationIncomingState *mis, MigChannel *ch)
 {
     MigrationStatus st = g_atomic_int_get(mis->state);
+    bool late = g_getenv("QEMU_TEST_POSTCOPY_LATE_PREEMPT") != NULL;
+    bool slow = g_getenv("QEMU_TEST_POSTCOPY_SLOW_PREEMPT") != NULL;
 
-    if (!qtest_enabled() || !migrate_postcopy_preempt() ||
-        !g_getenv("QEMU_TEST_POSTCOPY_LATE_PREEMPT") ||
+    if (!qtest_enabled() || !migrate_postcopy_preempt() || !(late || slow) ||
         (st != MIGRATION_STATUS_POSTCOPY_RECOVER &&
          st != MIGRATION_STATUS_POSTCOPY_ACTIVE)) {
         return false;
     }
-    g_mutex_lock(&late_preempt.lock);
-    if (late_preempt.used) {
-        g_mutex_unlock(&late_preempt.lock);
+    g_mutex_lock(&held_preempt.lock);
+    if (held_preempt.held || (!slow && held_preempt.late_used) ||
+        (slow && held_preempt.resume_waits)) {
+        g_mutex_unlock(&held_preempt.lock);
         return false;
     }
-    late_preempt.used = true;
-    late_preempt.held = ch;
-    g_mutex_unlock(&late_preempt.lock);
+    held_preempt.late_used |= !slow;
+    held_preempt.slow = slow;
+    held_preempt.held = ch;
+    g_mutex_unlock(&held_preempt.lock);
     return true;
 }
 
-static void test_hand_in_late_preempt(void *opaque)
+/* Main loop: hand the held connection in as if it was accepted now. */
+static void test_hand_in_preempt(void *opaque)
 {
+    MigrationIncomingState *mis = opaque;
     MigChannel *ch;
 
-    g_mutex_lock(&late_preempt.lock);
-    ch = g_steal_pointer(&late_preempt.held);
-    g_mutex_unlock(&late_preempt.lock);
-    if (ch) {
-        recover_accepted(ch, opaque);
+    g_mutex_lock(&held_preempt.lock);
+    ch = g_steal_pointer(&held_preempt.held);
+    g_mutex_unlock(&held_preempt.lock);
+    if (ch && !postcopy_incoming_drop_stale(mis, ch)) {
+        recover_take(mis, ch);
     }
-    g_mutex_lock(&late_preempt.lock);
-    late_preempt.handed_in = true;
-    g_mutex_unlock(&late_preempt.lock);
+    g_mutex_lock(&held_preempt.lock);
+    held_preempt.handed_in = true;
+    g_cond_broadcast(&held_preempt.cond);
+    g_mutex_unlock(&held_preempt.lock);
+}
+
+void postcopy_incoming_test_preempt_waited(MigrationIncomingState *mis)
+{
+    bool give;
+
+    /* Listen thread, in POSTCOPY_RESUME. A connection accepted from now
+     * on is not held (test_hold_preempt). */
+    g_mutex_lock(&held_preempt.lock);
+    held_preempt.resume_waits = true;
+    give = held_preempt.held && held_preempt.slow;
+    g_mutex_unlock(&held_preempt.lock);
+    if (give) {
+        main_loop_schedule(test_hand_in_preempt, mis);
+    }
 }
 
 void postcopy_incoming_test_late_preempt(MigrationIncomingState *mis)
 {
     gint64 deadline = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
-    bool held;
+    bool done = true;
 
     /* Listen thread, just paused. */
-    g_mutex_lock(&late_preempt.lock);
-    held = late_preempt.held != NULL;
-    late_preempt.handed_in = false;
-    g_mutex_unlock(&late_preempt.lock);
-    if (!held) {
-        return;
+    g_mutex_lock(&held_preempt.lock);
+    held_preempt.resume_waits = false;
+    if (held_preempt.held) {
+        if (held_preempt.slow) {
+            held_preempt.held->accept_seq = 0;
+        }
+        held_preempt.handed_in = false;
+        done = false;
+        main_loop_schedule(test_hand_in_preempt, mis);
     }
-    main_loop_schedule(test_hand_in_late_preempt, mis);
     /* Wait, so that whatever it is taken for happens before the test
      * can see this pause. */
-    while (g_get_monotonic_time() < deadline) {
-        g_mutex_lock(&late_preempt.lock);
-        held = !late_preempt.handed_in;
-        g_mutex_unlock(&late_preempt.lock);
-        if (!held) {
-            return;
+    while (!done) {
+        done = held_preempt.handed_in;
+        if (!done && !g_cond_wait_until(&held_preempt.cond,
+                                        &held_preempt.lock, deadline)) {
+            done = held_preempt.handed_in;
+            if (!done) {
+                warn_report("postcopy test: the held preempt connection "
+                            "was not handed in");
+                done = true;
+            }
         }
-        g_usleep(1000);
     }
-    warn_report("postcopy test: the held preempt connection was not "
-                "handed in");
+    g_mutex_unlock(&held_preempt.lock);
 }
 
 void postcopy_incoming_test_late_preempt_free(void)
 {
     MigChannel *ch;
 
-    g_mutex_lock(&late_preempt.lock);
-    ch = g_steal_pointer(&late_preempt.held);
-    g_mutex_unlock(&late_preempt.lock);
+    g_mutex_lock(&held_preempt.lock);
+    ch = g_steal_pointer(&held_preempt.held);
+    g_mutex_unlock(&held_preempt.lock);
     if (ch) {
         mig_channel_unref(ch);
     }
@@ -151,8 +197,16 @@ static void recover_accepted(MigChannel *ch, void *opaque)
     MigrationIncomingState *mis = opaque;
 
     if (postcopy_incoming_drop_stale(mis, ch) ||
-        test_hold_late_preempt(mis, ch) ||
-        postcopy_incoming_accept_extra(mis, ch)) {
+        test_hold_preempt(mis, ch)) {
+        return;
+    }
+    recover_take(mis, ch);
+}
+
+/* Main loop: the preempt channel, or else the new main channel. */
+static void recover_take(MigrationIncomingState *mis, MigChannel *ch)
+{
+    if (postcopy_incoming_accept_extra(mis, ch)) {
         return;
     }
     g_mutex_lock(&mis->recover_lock);
@@ -168,11 +222,13 @@ static void recover_accepted(MigChannel *ch, void *opaque)
     g_mutex_unlock(&mis->recover_lock);
 }
 
-/* The source retries with another migrate-recover / resume. */
+/* The source retries with another migrate-recover / resume. A refused
+ * preempt connection ends the resume wait (postcopy-preempt.c). */
 static void recover_accept_failed(GError *err, void *opaque)
 {
     error_report("migration: recovery connection refused: %s",
                  err->message);
+    postcopy_preempt_incoming_refused(opaque, err);
     g_error_free(err);
 }
 

@@ -97,6 +97,8 @@ typedef struct PostcopyArgs {
     TestMigrateStartHook start_hook;
     TestMigrateEndHook end_hook;
     void *hook_data;
+    /* Recovery: run once both sides are postcopy-active again. */
+    void (*recovered)(QTestState *from, QTestState *to, int cycle);
 } PostcopyArgs;
 
 static char *unix_uri(const char *name)
@@ -536,6 +538,9 @@ static void test_postcopy_recovery_common(PostcopyArgs *args,
         migrate_qmp(from, to, uri, NULL, "'resume': true");
         wait_for_migration_status(from, "postcopy-active", NULL);
         wait_for_migration_status(to, "postcopy-active", NULL);
+        if (args->recovered) {
+            args->recovered(from, to, cycle);
+        }
     }
     migrate_set_parameter_int(from, "max-postcopy-bandwidth", 0);
     assert_events(from, &src_state, "postcopy-recover-setup,"
@@ -620,9 +625,13 @@ static void test_postcopy_recovery_reconnect(void)
     test_postcopy_recovery_common(&args, FAIL_CHANNEL_ESTABLISH);
 }
 
+static void assert_resumed_with_preempt(QTestState *from, QTestState *to,
+                                        int cycle);
+
 static void test_postcopy_preempt_recovery(void)
 {
-    PostcopyArgs args = { .preempt = true };
+    PostcopyArgs args = { .preempt = true,
+                          .recovered = assert_resumed_with_preempt };
 
     test_postcopy_recovery_common(&args, FAIL_NONE);
 }
@@ -658,6 +667,8 @@ static void assert_three_recoveries(QTestState *from, QTestState *to,
  * went to postcopy-recover on its own, reading a dead connection, and
  * refused migrate-recover or the real connection. A test knob holds
  * the first one until the next pause, so this order happens every time.
+ * The first recovery's RESUME waits for that connection meanwhile, until
+ * the second cycle's migrate-pause on the destination ends the wait.
  */
 static void test_postcopy_preempt_recovery_late_channel(void)
 {
@@ -667,6 +678,111 @@ static void test_postcopy_preempt_recovery_late_channel(void)
     g_setenv("QEMU_TEST_POSTCOPY_LATE_PREEMPT", "1", true);
     test_postcopy_recovery_common(&args, FAIL_NONE);
     g_unsetenv("QEMU_TEST_POSTCOPY_LATE_PREEMPT");
+}
+
+/*
+ * Recovery `cycle` (0, 1, ...) completed its POSTCOPY_RESUME on the
+ * destination (x-query-postcopy "resumes"; postcopy-active is reported
+ * before RESUME waits): by then its preempt channel was taken -- the one
+ * of the postcopy start plus one per recovery.
+ */
+static void assert_resumed_with_preempt(QTestState *from, QTestState *to,
+                                        int cycle)
+{
+    gint64 deadline = g_get_monotonic_time() + MIG_TIMEOUT_US;
+
+    while (postcopy_debug_int(to, "resumes") < cycle + 1) {
+        if (g_get_monotonic_time() >= deadline) {
+            g_error("recovery %d: POSTCOPY_RESUME did not complete on the "
+                    "destination (preempt-channels %" PRId64 ")", cycle,
+                    postcopy_debug_int(to, "preempt-channels"));
+        }
+        g_usleep(10 * 1000);
+    }
+    g_assert_cmpint(postcopy_debug_int(to, "resumes"), ==, cycle + 1);
+    g_assert_cmpint(postcopy_debug_int(to, "preempt-channels"), ==,
+                    cycle + 2);
+}
+
+/*
+ * Every recovery's preempt connection reaches the destination as late as
+ * a plain socket's can: a test knob hands it over only once
+ * POSTCOPY_RESUME waits for it, or else at the next pause -- counted as
+ * accepted after that pause, so it would pass for the next recovery's
+ * main channel. RESUME waits for it (wire 4.3), so each recovery has
+ * taken its preempt channel when it completes, none is left over, and
+ * all three recoveries and the migration complete.
+ */
+static void test_postcopy_preempt_recovery_slow_channel(void)
+{
+    PostcopyArgs args = { .preempt = true,
+                          .recovered = assert_resumed_with_preempt,
+                          .end_hook = assert_three_recoveries };
+
+    g_setenv("QEMU_TEST_POSTCOPY_SLOW_PREEMPT", "1", true);
+    test_postcopy_recovery_common(&args, FAIL_NONE);
+    g_unsetenv("QEMU_TEST_POSTCOPY_SLOW_PREEMPT");
+}
+
+/*
+ * A recovery whose POSTCOPY_RESUME waits for a preempt connection that
+ * does not come (the LATE knob holds it until the next pause): yank on
+ * the destination ends the wait, both sides pause, and the next recovery
+ * completes with its own preempt channel.
+ */
+/* Pause (who: from or to) and recover once; both postcopy-active. */
+static void pause_and_recover(QTestState *from, QTestState *to,
+                              QTestState *who, const char *uri)
+{
+    static const char *paused_ungoals[] = { "failed", "active", "completed",
+                                            NULL };
+
+    if (who == to) {
+        /* yank: the user's way out, here of a waiting RESUME. */
+        qtest_qmp_assert_success(to, "{'execute': 'yank', 'arguments': "
+                                 "{'instances': [{'type': 'migration'}]}}");
+    } else {
+        qtest_qmp_assert_success(from, "{'execute': 'migrate-pause'}");
+    }
+    wait_for_migration_status(to, "postcopy-paused", paused_ungoals);
+    wait_for_migration_status(from, "postcopy-paused", paused_ungoals);
+    qtest_qmp_assert_success(to, "{'exec-oob': 'migrate-recover', "
+                             "'arguments': {'uri': '%s'}, "
+                             "'id': 'recover-cmd'}", uri);
+    migrate_qmp(from, to, uri, NULL, "'resume': true");
+    wait_for_migration_status(from, "postcopy-active", NULL);
+    wait_for_migration_status(to, "postcopy-active", NULL);
+}
+
+static void test_postcopy_preempt_recovery_yank_wait(void)
+{
+    PostcopyArgs args = { .preempt = true };
+    QTestState *from, *to;
+    g_autofree char *uri = unix_uri("migsocket-recover");
+    g_autofree char *path = mig_tmp_path("migsocket-recover");
+
+    g_setenv("QEMU_TEST_POSTCOPY_LATE_PREEMPT", "1", true);
+    args.start.hide_stderr = true;
+    args.start.oob = true;
+    postcopy_prepare(&from, &to, &args);
+    g_unsetenv("QEMU_TEST_POSTCOPY_LATE_PREEMPT");
+    migrate_set_parameter_int(from, "max-postcopy-bandwidth", 4096);
+    postcopy_start(from, to, 0);
+    wait_for_migration_status(from, "postcopy-active", NULL);
+
+    pause_and_recover(from, to, from, uri);
+    /* The held connection keeps this RESUME waiting. */
+    g_assert_cmpint(postcopy_debug_int(to, "resumes"), ==, 0);
+    g_assert_cmpint(postcopy_debug_int(to, "preempt-channels"), ==, 1);
+    pause_and_recover(from, to, to, uri);
+    /* The knob holds once: this recovery has its channel. */
+    assert_resumed_with_preempt(from, to, 0);
+
+    migrate_set_parameter_int(from, "max-postcopy-bandwidth", 0);
+    postcopy_assert_recoveries(to, 2);
+    assert_no_event(to, &dst_state, "failed");
+    postcopy_complete(from, to);
+    unlink(path);
 }
 
 /* Recovery leaves the idle multifd channels alone. */
@@ -1049,6 +1165,10 @@ void migration_test_add_postcopy(MigrationTestEnv *env)
                        test_postcopy_preempt_recovery);
     migration_test_add("/migration/postcopy/preempt/recovery/late-channel",
                        test_postcopy_preempt_recovery_late_channel);
+    migration_test_add("/migration/postcopy/preempt/recovery/slow-channel",
+                       test_postcopy_preempt_recovery_slow_channel);
+    migration_test_add("/migration/postcopy/preempt/recovery/yank-wait",
+                       test_postcopy_preempt_recovery_yank_wait);
     migration_test_add("/migration/multifd+postcopy/plain",
                        test_multifd_postcopy);
     migration_test_add("/migration/multifd+postcopy/preempt/plain",
