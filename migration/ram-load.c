@@ -456,6 +456,7 @@ static bool load_staged_predicted(RAMLoadState *ls, QEMUFile *f,
         struct iovec iov[1 + 2 * RAM_SPEC_MAX];
         struct iovec back[2 * RAM_SPEC_MAX];
         int cnt = 0, nback = 0;
+        bool unfinished = false;
         size_t got, m;
         unsigned i;
 
@@ -496,15 +497,17 @@ static bool load_staged_predicted(RAMLoadState *ls, QEMUFile *f,
                                     m);
             got -= m;
             if (m < TARGET_PAGE_SIZE) {
-                /* Its record began: the rest of its page comes next. */
+                /* Its header is in (maybe none of its page yet): the
+                 * rest of its page comes next. */
                 offset = page;
                 data += (uint64_t)i * TARGET_PAGE_SIZE;
                 start = m;
+                unfinished = true;
                 break;
             }
             postcopy_run_commit(ls->run);
         }
-        if (start) {
+        if (unfinished) {
             continue;
         }
         for (; i <= k && got; i++) {
