@@ -12,6 +12,8 @@ private and preallocated) and each way of writing the file:
                      its version has it (8.2+), else exec:cat >PATH /
                      exec:cat PATH (7.2 has no file: transport)
   qemu  mapped-ram   the same with mapped-ram, when its version has it (9.0+)
+  before (ours' modes) with --baseline BINARY: another build of ours,
+                     for a before/after figure in the same run
 
 save: `migrate` until the source reports completed (the file is written);
 restore: a new process with -incoming defer, `migrate-incoming` until it
@@ -30,6 +32,7 @@ import importlib.util
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -152,6 +155,10 @@ def main():
     ap.add_argument("--dir", default=None,
                     help="where the files go (default: a new directory "
                          "under $TMPDIR)")
+    ap.add_argument("--baseline", metavar="BINARY", default=None,
+                    help="also run this qemu-system-cr16 (another build "
+                         "of ours; rows 'before'), for a before/after "
+                         "figure in the same run")
     ap.add_argument("--no-peer", metavar="REASON", default=None,
                     help="skip Debian's QEMU, printing REASON")
     ap.add_argument("--deadline", type=float, default=600.0)
@@ -170,6 +177,9 @@ def main():
     ours = mb.Emulator("ours", os.path.join(args.build, "qemu-system-cr16"),
                        "virt")
     emus = [(ours, (99, 0))]
+    if args.baseline:
+        emus.append((mb.Emulator("before", args.baseline, "virt"),
+                     (99, 0)))
     peer_bin = shutil.which("qemu-system-x86_64")
     if args.no_peer:
         print("peer: %s" % args.no_peer)
@@ -206,10 +216,11 @@ def main():
                         r = run_case(emu, version, size, mode, files,
                                      workdir, args.deadline)
                         runs.setdefault(key, []).append(r)
-                        print("  round %d %s %s: save %.2f s, restore "
-                              "%.2f s" % (rnd + 1, emu.name, mode,
-                                          r["save_s"], r["restore_s"]),
-                              flush=True)
+                        print("  round %d %s %s: save %.2f s (%.2f cpu s), "
+                              "restore %.2f s (%.2f cpu s)" % (
+                                  rnd + 1, emu.name, mode, r["save_s"],
+                                  r["save_cpu"], r["restore_s"],
+                                  r["restore_cpu"]), flush=True)
                     except mb.BenchError as e:
                         runs.setdefault(key, [])
                         print("  round %d %s: %s" % (rnd + 1, emu.name, e),
@@ -218,10 +229,16 @@ def main():
                 got = runs.get((emu.name, mode))
                 row = {"emu": emu.name, "size": size, "mode": mode,
                        "r": best(got) if got else None,
+                       "med": median(got) if got else None,
                        "error": "every round failed"}
                 rows.append(row)
         for row in rows:
-            print_row(row, rows)
+            print_row(row, rows, "r")
+        if args.repeat > 1:
+            print("median of the rounds (on this VM a round's figures "
+                  "swing with the first touch of fresh memory):")
+            for row in rows:
+                print_row(row, rows, "med")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     print("best of %d rounds per figure (the least disturbed by other "
@@ -239,6 +256,11 @@ def best(results):
     return {k: min(r[k] for r in results) for k in results[0]}
 
 
+def median(results):
+    """Per figure, the median over the rounds."""
+    return {k: statistics.median(r[k] for r in results) for k in results[0]}
+
+
 def ref_row(rows, size):
     """The peer's plain file: row of a size, the figure we compare with."""
     for r in rows:
@@ -248,21 +270,21 @@ def ref_row(rows, size):
     return None
 
 
-HDR = "%-5s %-11s %5s %8s %8s %8s %8s %9s %9s" % (
+HDR = "%-6s %-11s %5s %8s %8s %8s %8s %9s %9s" % (
     "emu", "mode", "MiB", "save s", "cpu s", "rest s", "cpu s", "file MiB",
     "alloc MiB")
 
 
-def print_row(row, rows):
+def print_row(row, rows, which):
     if row is rows[0]:
         print(HDR)
         print("-" * len(HDR))
-    r = row["r"]
+    r = row[which]
     if not r:
-        print("%-5s %-11s %5d  %s" % (row["emu"], row["mode"], row["size"],
+        print("%-6s %-11s %5d  %s" % (row["emu"], row["mode"], row["size"],
                                       row["error"]), flush=True)
         return
-    print("%-5s %-11s %5d %8.2f %8.2f %8.2f %8.2f %9.0f %9.0f" % (
+    print("%-6s %-11s %5d %8.2f %8.2f %8.2f %8.2f %9.0f %9.0f" % (
         row["emu"], row["mode"], row["size"], r["save_s"], r["save_cpu"],
         r["restore_s"], r["restore_cpu"], r["file_mib"],
         r["file_alloc_mib"]), flush=True)
@@ -272,7 +294,7 @@ def print_targets(rows):
     print("target: ours mapped-ram save and restore <= 0.5 x QEMU's file "
           "times (same size, same run)")
     for r in rows:
-        if r["emu"] != "ours" or r["mode"] == "file" or not r["r"]:
+        if r["emu"] == "qemu" or r["mode"] == "file" or not r["r"]:
             continue
         ref = ref_row(rows, r["size"])
         if not ref:
@@ -280,9 +302,13 @@ def print_targets(rows):
             continue
         s = r["r"]["save_s"] / ref["save_s"]
         t = r["r"]["restore_s"] / ref["restore_s"]
-        print("  %s %d MiB: save %.2f x, restore %.2f x: %s" % (
-            r["mode"], r["size"], s, t,
-            "met" if s <= 0.5 and t <= 0.5 else "NOT met"))
+        print("  %s%s %d MiB: save %.2f x, restore %.2f x: %s (cpu s: "
+              "%.2f x, %.2f x)" % (
+                  "before: " if r["emu"] == "before" else "", r["mode"],
+                  r["size"], s, t,
+                  "met" if s <= 0.5 and t <= 0.5 else "NOT met",
+                  r["r"]["save_cpu"] / max(ref["save_cpu"], 0.01),
+                  r["r"]["restore_cpu"] / max(ref["restore_cpu"], 0.01)))
 
 
 if __name__ == "__main__":

@@ -507,6 +507,56 @@ static void test_file(void)
     ends_clear(&e);
 }
 
+/*
+ * Whatever the file held, the source leaves exactly `offset` bytes of it
+ * (shorter files grow with zeros) before the stream: also when it has
+ * that size already and the truncate is skipped (file.c).
+ */
+static void test_file_sizes(void)
+{
+    static const struct {
+        const char *opt;
+        gsize offset, before;
+    } cases[] = {
+        { "", 0, 0 },                       /* new, or empty */
+        { "", 0, 100 },
+        { ",offset=0x1000", 0x1000, 10 },   /* grows */
+        { ",offset=0x1000", 0x1000, 0x1000 },
+        { ",offset=0x1000", 0x1000, 0x1100 },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *path = g_build_filename(tmp_dir, "sizes.mig", NULL);
+        g_autofree char *uri = g_strdup_printf("file:%s%s", path,
+                                               cases[i].opt);
+        g_autoptr(MigrationAddress) addr = parse(uri);
+        g_autoptr(GError) err = NULL;
+        g_autofree char *prefill = g_strnfill(cases[i].before, 'M');
+        g_autofree char *got = NULL;
+        gsize len, kept = MIN(cases[i].before, cases[i].offset);
+        Ends e = { 0 };
+
+        unlink(path);
+        if (i) {
+            g_assert_true(g_file_set_contents(path, prefill,
+                                              cases[i].before, NULL));
+        }
+        g_assert_true(migration_transport_connect(addr, on_connected, &e,
+                                                  &err));
+        g_assert_no_error(err);
+        run_until(out_end, &e);
+        g_assert_true(mig_channel_write_all(e.out, "QEVM", 4, &err));
+        ends_clear(&e);
+        g_assert_true(g_file_get_contents(path, &got, &len, NULL));
+        g_assert_cmpuint(len, ==, cases[i].offset + 4);
+        g_assert_cmpint(memcmp(got, prefill, kept), ==, 0);
+        for (gsize k = kept; k < cases[i].offset; k++) {
+            g_assert_cmpint(got[k], ==, 0);
+        }
+        g_assert_cmpint(memcmp(got + cases[i].offset, "QEVM", 4), ==, 0);
+    }
+}
+
 static void test_file_errors(void)
 {
     g_autofree char *path = g_build_filename(tmp_dir, "no", "such", NULL);
@@ -579,6 +629,7 @@ int main(int argc, char **argv)
     g_test_add_func("/migration/transport/exec", test_exec);
     g_test_add_func("/migration/transport/exec-errors", test_exec_errors);
     g_test_add_func("/migration/transport/file", test_file);
+    g_test_add_func("/migration/transport/file-sizes", test_file_sizes);
     g_test_add_func("/migration/transport/file-errors", test_file_errors);
     g_test_add_func("/migration/transport/close-before-delivery",
                     test_close_before_delivery);
