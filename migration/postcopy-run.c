@@ -48,6 +48,7 @@ struct PostcopyRun {
     uint8_t *area;              /* the buffers' mapping */
     size_t area_len;
     int pagemap_fd;             /* -1: huge pages cannot be told, not used */
+    bool thp;                   /* the kernel gave a buffer a huge page */
     GThread *thread;
 
     GMutex lock;
@@ -82,6 +83,7 @@ static void buf_fill_memory(PostcopyRun *r, RunBuf *b, bool fresh)
     }
     b->huge = postcopy_range_is_huge(r->pagemap_fd, b->data,
                                      POSTCOPY_RUN_MAX);
+    r->thp |= b->huge;
 }
 
 static gpointer placer_fn(gpointer opaque)
@@ -110,12 +112,13 @@ static gpointer placer_fn(gpointer opaque)
              postcopy_dest_place_run(r->d, b->rb, b->start, b->len, b->data,
                                      b->huge, &moved, &err);
         /*
-         * Moved pages left holes; a buffer that is not one huge page
-         * tries for one again, once it held a whole run (the kernel may
-         * have had none free when it was filled).
+         * Moved pages left holes. A buffer that is not one huge page
+         * tries for one again after a whole run of a block that moves,
+         * where the kernel has given huge pages before (it may have had
+         * none free when this one was filled); without THP, never.
          */
-        if (moved || (!b->huge && r->pagemap_fd >= 0 &&
-                      b->len == POSTCOPY_RUN_MAX)) {
+        if (moved || (!b->huge && r->thp && b->len == POSTCOPY_RUN_MAX &&
+                      postcopy_dest_can_move(r->d, b->rb))) {
             buf_fill_memory(r, b, !moved);
         }
 
