@@ -22,6 +22,7 @@
 #include "qemu/error-report.h"
 #include "qemu/main-loop.h"
 #include "qapi/error.h"
+#include "system/qtest.h"
 #include "migration/migration-core.h"
 #include "migration/options.h"
 #include "migration/ram.h"
@@ -303,7 +304,21 @@ static void preempt_incoming_start(MigrationIncomingState *mis,
  * then and the destination must not wait for ever. Generous, as the
  * source's own connect timeout is 30 s.
  */
-#define PREEMPT_WAIT_TIMEOUT_S 60
+#define PREEMPT_WAIT_TIMEOUT_MS (60 * 1000)
+
+/* Test-only (qtest): QEMU_TEST_POSTCOPY_PREEMPT_WAIT_MS shortens it. */
+static unsigned wait_timeout_ms(void)
+{
+    const char *env = g_getenv("QEMU_TEST_POSTCOPY_PREEMPT_WAIT_MS");
+    guint64 ms;
+
+    if (qtest_enabled() && env &&
+        g_ascii_string_to_unsigned(env, 10, 1, PREEMPT_WAIT_TIMEOUT_MS, &ms,
+                                   NULL)) {
+        return ms;
+    }
+    return PREEMPT_WAIT_TIMEOUT_MS;
+}
 
 /* file_lock held. */
 static bool main_shut_down(MigrationIncomingState *mis)
@@ -317,8 +332,8 @@ static bool main_shut_down(MigrationIncomingState *mis)
 bool postcopy_preempt_incoming_wait(MigrationIncomingState *mis,
                                     const char *cmd, GError **errp)
 {
-    gint64 deadline = g_get_monotonic_time() +
-                      PREEMPT_WAIT_TIMEOUT_S * G_USEC_PER_SEC;
+    unsigned timeout_ms = wait_timeout_ms();
+    gint64 deadline = g_get_monotonic_time() + timeout_ms * (gint64)1000;
     bool ok = false;
 
     postcopy_incoming_test_preempt_waited(mis);
@@ -342,9 +357,9 @@ bool postcopy_preempt_incoming_wait(MigrationIncomingState *mis,
         if (!g_cond_wait_until(&mis->preempt_cond, &mis->file_lock,
                                deadline) &&
             g_get_monotonic_time() >= deadline && !mis->preempt_running) {
-            error_setg(errp, "%s: no postcopy-preempt channel within %d s "
-                       "although the source had connected it", cmd,
-                       PREEMPT_WAIT_TIMEOUT_S);
+            error_setg(errp, "%s: no postcopy-preempt channel within %u "
+                       "ms although the source had connected it", cmd,
+                       timeout_ms);
             break;
         }
     }

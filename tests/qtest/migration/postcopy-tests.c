@@ -414,6 +414,7 @@ typedef enum {
     PKG_LOST_YANK,              /* connection never comes; yank ends it */
     PKG_LOST_YANK_EXIT,         /* the same with exit-on-error */
     PKG_LOST_QUIT,              /* the destination quits while waiting */
+    PKG_LOST_TIMEOUT,           /* the wait's bound (shortened) ends it */
     PKG_REFUSED,                /* the connection is refused */
 } PackagedWaitEnd;
 
@@ -441,7 +442,8 @@ static void wait_for_packaged_wait(QTestState *to)
  * connection is held for good by a test knob and `yank` on the
  * destination ends the wait (the destination staying or, with
  * exit-on-error, exiting), or the destination quits while it waits, or
- * the connection is refused (as at a TLS handshake). A destination
+ * the wait's bound (shortened by a knob) passes, or the connection is
+ * refused (as at a TLS handshake). A destination
  * that stays fails with the reason; the package never loaded and the
  * guest never ran there. The source takes its guest back.
  */
@@ -459,8 +461,12 @@ static void test_postcopy_preempt_packaged_wait_end(const void *opaque)
 
     g_setenv("QEMU_TEST_POSTCOPY_LOST_PREEMPT",
              how == PKG_REFUSED ? "refuse" : "hold", true);
+    if (how == PKG_LOST_TIMEOUT) {
+        g_setenv("QEMU_TEST_POSTCOPY_PREEMPT_WAIT_MS", "500", true);
+    }
     postcopy_prepare(&from, &to, &args);
     g_unsetenv("QEMU_TEST_POSTCOPY_LOST_PREEMPT");
+    g_unsetenv("QEMU_TEST_POSTCOPY_PREEMPT_WAIT_MS");
     qtest_qmp_assert_success(from, "{'execute': 'migrate-start-postcopy'}");
     wait_for_stop(from, &src_state);
     migration_event_wait(from, "postcopy-device");
@@ -491,6 +497,9 @@ static void test_postcopy_preempt_packaged_wait_end(const void *opaque)
                                  "{'instances': [{'type': 'migration'}]}}");
         want = "PACKAGED: the main channel was shut down while waiting "
                "for the postcopy-preempt channel";
+        break;
+    case PKG_LOST_TIMEOUT:
+        want = "PACKAGED: no postcopy-preempt channel within 500 ms";
         break;
     case PKG_REFUSED:
     default:
@@ -1321,6 +1330,9 @@ void migration_test_add_postcopy(MigrationTestEnv *env)
                         test_postcopy_preempt_packaged_wait_end);
     qtest_add_data_func("/migration/postcopy/preempt/packaged-wait/quit",
                         GINT_TO_POINTER(PKG_LOST_QUIT),
+                        test_postcopy_preempt_packaged_wait_end);
+    qtest_add_data_func("/migration/postcopy/preempt/packaged-wait/timeout",
+                        GINT_TO_POINTER(PKG_LOST_TIMEOUT),
                         test_postcopy_preempt_packaged_wait_end);
     qtest_add_data_func("/migration/postcopy/preempt/packaged-wait/refused",
                         GINT_TO_POINTER(PKG_REFUSED),
