@@ -315,6 +315,8 @@ void migration_incoming_start_main(MigrationIncomingState *mis,
  * exit even with exit-on-error: the peer was never authenticated, and
  * whoever can reach the port must not be able to end a waiting
  * destination (QEMU too only reports it, spec/qtest.md 3.2.1 "fail").
+ * Later, with postcopy-preempt, a refused connection is taken for the
+ * preempt channel: PACKAGED then fails instead of waiting for ever.
  */
 static void incoming_accept_failed(GError *err, void *opaque)
 {
@@ -328,6 +330,11 @@ static void incoming_accept_failed(GError *err, void *opaque)
         incoming_set_state(mis, MIGRATION_STATUS_SETUP,
                            MIGRATION_STATUS_FAILED);
         return;
+    }
+    /* With the main channel there, it may have been the preempt
+     * channel that PACKAGED waits for: that wait must end. */
+    if (mis->from_src_file) {
+        postcopy_preempt_incoming_refused(mis, err);
     }
     g_error_free(err);
 }

@@ -196,10 +196,11 @@ typedef struct MigrationIncomingState {
     /* A preempt connection that came before ADVISE (file_lock): held
      * until cmd_advise has the PostcopyDest its reader needs. */
     struct MigChannel *preempt_early;
-    /* POSTCOPY_RESUME waits on preempt_cond (file_lock) until a preempt
-     * reader runs (preempt_running), the main channel is shut down, or
-     * this recovery's preempt connection was refused (preempt_refused,
-     * kept while postcopy-recover or waiting; cleared at each pause). */
+    /* PACKAGED and POSTCOPY_RESUME wait on preempt_cond (file_lock)
+     * until a preempt reader runs (preempt_running), the main channel is
+     * shut down, or the awaited preempt connection was refused
+     * (preempt_refused, kept from `active` or postcopy-recover or
+     * during a wait; cleared at each pause and at teardown). */
     GCond preempt_cond;
     bool preempt_running;
     bool preempt_waiting;
@@ -272,20 +273,23 @@ void postcopy_preempt_incoming_advised(MigrationIncomingState *mis);
 /* Destination: stop and join the preempt reader (pause, teardown). */
 void postcopy_preempt_incoming_stop(MigrationIncomingState *mis);
 /*
- * Destination, listen thread, POSTCOPY_RESUME with postcopy-preempt
- * (wire 4.3): wait until this recovery's preempt channel is connected
- * and its reader runs. False with errp set when the wait ended without
- * it: the main channel was shut down (migrate-pause, yank, a failed
- * load) or the preempt connection was refused at its TLS handshake.
+ * Destination, with postcopy-preempt (wire 4.3): wait until the preempt
+ * channel is connected and its reader runs -- the incoming thread at
+ * PACKAGED before the package loads, the listen thread at each
+ * POSTCOPY_RESUME. cmd names the command in the error. False with errp
+ * set when the wait ended without it: the main channel was shut down
+ * (yank, migrate-pause, a failed load) or the preempt connection was
+ * refused at its TLS handshake.
  */
 bool postcopy_preempt_incoming_wait(MigrationIncomingState *mis,
-                                    GError **errp);
-/* The main channel was just shut down: end a resume wait. Call with
+                                    const char *cmd, GError **errp);
+/* The main channel was just shut down: end a preempt wait. Call with
  * file_lock held (where from_src_file is shut down). */
 void postcopy_preempt_incoming_main_shut(MigrationIncomingState *mis);
-/* A connection of the recovery listener was refused (main loop): in
- * postcopy-recover or during a resume wait it was this recovery's
- * preempt connection; remember why (a copy of err) and end the wait. */
+/* A connection was refused (main loop) once the main channel exists:
+ * while `active` (before PACKAGED), in postcopy-recover or during a
+ * wait it was the awaited preempt connection; remember why (a copy of
+ * err) and end the wait. */
 void postcopy_preempt_incoming_refused(MigrationIncomingState *mis,
                                        const GError *err);
 /* Pausing (listen thread): forget the last recovery's refusal. */
@@ -386,8 +390,9 @@ bool postcopy_incoming_drop_stale(MigrationIncomingState *mis,
 void postcopy_incoming_test_late_preempt(MigrationIncomingState *mis);
 /* Teardown: drop a preempt connection a knob still holds. */
 void postcopy_incoming_test_late_preempt_free(void);
-/* Test knob QEMU_TEST_POSTCOPY_SLOW_PREEMPT (listen thread, a resume
- * wait begins): hand in the held preempt connection now. */
+/* Test knob QEMU_TEST_POSTCOPY_SLOW_PREEMPT (incoming or listen
+ * thread, a PACKAGED or RESUME wait begins): hand in the held preempt
+ * connection now. */
 void postcopy_incoming_test_preempt_waited(MigrationIncomingState *mis);
 
 /* ---- cpu-throttle.c ---- */

@@ -420,6 +420,17 @@ static bool cmd_packaged(MigrationIncomingState *mis, QEMUFile *f,
         }
         return false;
     }
+    /*
+     * 4.3: with postcopy-preempt, first the preempt channel. Loading the
+     * devices faults on guest RAM, and the source sends those pages on
+     * that channel. The source connected it before it sent PACKAGED.
+     * (No ADVISE, no PostcopyDest: the connection would only be parked,
+     * and the package's LISTEN fails anyway.)
+     */
+    if (migrate_postcopy_preempt() && mis->pc_dest &&
+        !postcopy_preempt_incoming_wait(mis, "PACKAGED", errp)) {
+        return false;
+    }
     ch = mig_channel_new_mem(buf, len, "package");
     pf = qemu_file_new_input(ch);
     mig_channel_unref(ch);
@@ -468,7 +479,7 @@ static bool cmd_resume(MigrationIncomingState *mis, GError **errp)
      * is not over, and nothing read from the main channel can pause the
      * next one -- so it cannot pass for the next main channel. */
     if (migrate_postcopy_preempt() &&
-        !postcopy_preempt_incoming_wait(mis, errp)) {
+        !postcopy_preempt_incoming_wait(mis, "POSTCOPY_RESUME", errp)) {
         return false;
     }
     __atomic_add_fetch(&mis->resumes, 1, __ATOMIC_RELAXED);

@@ -12,14 +12,17 @@
  * channel counts like one of the main channel. Destination: a
  * connection beyond the main channel is the preempt channel; its reader
  * thread ("mig/dst/preempt") places the pages with the postcopy rules.
- * At a recovery POSTCOPY_RESUME waits for the new channel (wire 4.3), so
- * that it is taken before the recovery ends and can never be left over
- * for the next pause (postcopy-recover-dst.c).
+ * PACKAGED waits for the channel before the package loads (wire 4.3),
+ * so that the faults of the device load already have it; at a recovery
+ * POSTCOPY_RESUME waits for the new channel, so that it is taken before
+ * the recovery ends and can never be left over for the next pause
+ * (postcopy-recover-dst.c).
  */
 #include "qemu/osdep.h"
 #include "qemu/error-report.h"
 #include "qemu/main-loop.h"
 #include "qapi/error.h"
+#include "system/qtest.h"
 #include "migration/migration-core.h"
 #include "migration/options.h"
 #include "migration/ram.h"
@@ -280,17 +283,42 @@ static void preempt_incoming_start(MigrationIncomingState *mis,
     g_mutex_unlock(&mis->file_lock);
 }
 
-/* ---- destination: POSTCOPY_RESUME waits for the channel ---- */
+/* ---- destination: PACKAGED and POSTCOPY_RESUME wait for the channel ---- */
 
 /*
- * Why a resume wait gets its channel: the source connects the preempt
- * channel and waits until it is connected (and, with TLS, its side of
- * the handshake done) before it sends POSTCOPY_RESUME (wire 4.6 step
- * 3), so by the time RESUME is read here the connection is at least
- * queued on the recovery listener. The wait ends when the main loop
- * has taken it. It never waits for something the source does after
- * RESUME_ACK, so it cannot deadlock against the source.
+ * Why a wait gets its channel: the source connects the preempt channel
+ * and waits until it is connected (and, with TLS, its side of the
+ * handshake done) before it sends PACKAGED (postcopy_outgoing_start,
+ * wire 4.4) or POSTCOPY_RESUME (wire 4.6 step 3), so by the time either
+ * is read here the connection is at least queued on the listener. The
+ * wait ends when the main loop has taken it. It never waits for
+ * something the source does after the command, so it cannot deadlock
+ * against the source.
  */
+
+/*
+ * The connection is already made when the wait begins, so it only takes
+ * the main loop's accept (and, with TLS, the end of the handshake). The
+ * bound is for a connection lost on its way (a proxy, a network) while
+ * nothing shuts the main channel down: the source may have given up by
+ * then and the destination must not wait for ever. Generous, as the
+ * source's own connect timeout is 30 s.
+ */
+#define PREEMPT_WAIT_TIMEOUT_MS (60 * 1000)
+
+/* Test-only (qtest): QEMU_TEST_POSTCOPY_PREEMPT_WAIT_MS shortens it. */
+static unsigned wait_timeout_ms(void)
+{
+    const char *env = g_getenv("QEMU_TEST_POSTCOPY_PREEMPT_WAIT_MS");
+    guint64 ms;
+
+    if (qtest_enabled() && env &&
+        g_ascii_string_to_unsigned(env, 10, 1, PREEMPT_WAIT_TIMEOUT_MS, &ms,
+                                   NULL)) {
+        return ms;
+    }
+    return PREEMPT_WAIT_TIMEOUT_MS;
+}
 
 /* file_lock held. */
 static bool main_shut_down(MigrationIncomingState *mis)
@@ -302,8 +330,10 @@ static bool main_shut_down(MigrationIncomingState *mis)
 }
 
 bool postcopy_preempt_incoming_wait(MigrationIncomingState *mis,
-                                    GError **errp)
+                                    const char *cmd, GError **errp)
 {
+    unsigned timeout_ms = wait_timeout_ms();
+    gint64 deadline = g_get_monotonic_time() + timeout_ms * (gint64)1000;
     bool ok = false;
 
     postcopy_incoming_test_preempt_waited(mis);
@@ -315,18 +345,23 @@ bool postcopy_preempt_incoming_wait(MigrationIncomingState *mis,
             break;
         }
         if (mis->preempt_refused) {
-            error_setg(errp, "POSTCOPY_RESUME: the postcopy-preempt "
-                       "connection of this recovery was refused: %s",
-                       mis->preempt_refused->message);
+            error_setg(errp, "%s: the postcopy-preempt connection was "
+                       "refused: %s", cmd, mis->preempt_refused->message);
             break;
         }
         if (main_shut_down(mis)) {
-            error_setg(errp, "POSTCOPY_RESUME: the main channel was shut "
-                       "down while waiting for the postcopy-preempt "
-                       "channel of this recovery");
+            error_setg(errp, "%s: the main channel was shut down while "
+                       "waiting for the postcopy-preempt channel", cmd);
             break;
         }
-        g_cond_wait(&mis->preempt_cond, &mis->file_lock);
+        if (!g_cond_wait_until(&mis->preempt_cond, &mis->file_lock,
+                               deadline) &&
+            g_get_monotonic_time() >= deadline && !mis->preempt_running) {
+            error_setg(errp, "%s: no postcopy-preempt channel within %u "
+                       "ms although the source had connected it", cmd,
+                       timeout_ms);
+            break;
+        }
     }
     mis->preempt_waiting = false;
     g_mutex_unlock(&mis->file_lock);
@@ -346,8 +381,11 @@ void postcopy_preempt_incoming_refused(MigrationIncomingState *mis,
     if (!migrate_postcopy_preempt()) {
         return;
     }
+    /* ACTIVE: the first preempt connection comes before PACKAGED (the
+     * caller only reports it once the main channel exists). */
     g_mutex_lock(&mis->file_lock);
-    if ((st == MIGRATION_STATUS_POSTCOPY_RECOVER || mis->preempt_waiting) &&
+    if ((st == MIGRATION_STATUS_ACTIVE ||
+         st == MIGRATION_STATUS_POSTCOPY_RECOVER || mis->preempt_waiting) &&
         !mis->preempt_running && !mis->preempt_refused) {
         mis->preempt_refused = g_error_copy(err);
         g_cond_broadcast(&mis->preempt_cond);

@@ -100,5 +100,8 @@ PostcopyDebugInfo *qmp_x_query_postcopy(GError **errp)
     info->preempt_channels = __atomic_load_n(&mis->preempt_channels,
                                              __ATOMIC_RELAXED);
     info->resumes = __atomic_load_n(&mis->resumes, __ATOMIC_RELAXED);
+    g_mutex_lock(&mis->file_lock);
+    info->preempt_waiting = mis->preempt_waiting;
+    g_mutex_unlock(&mis->file_lock);
     return info;
 }

@@ -74,13 +74,21 @@ bool postcopy_incoming_drop_stale(MigrationIncomingState *mis,
  * waits for it, or else until the next pause: a main loop that gets to
  * the plain socket's listener last. Handed in at a pause it has no
  * stamp, as a plain connection accepted only after the pause would not
- * be older than the pause either.
+ * be older than the pause either. It holds the postcopy's first preempt
+ * connection too (taken in `active`, before PACKAGED), until PACKAGED
+ * waits for it, else until the first pause.
+ *
+ * QEMU_TEST_POSTCOPY_LOST_PREEMPT=hold holds that first connection for
+ * good (a connection lost on its way: PACKAGED can only wait); =refuse
+ * drops it and reports it refused, as a TLS handshake the destination
+ * refused would be.
  */
 static struct {
     GMutex lock;
     GCond cond;
     MigChannel *held;
     bool slow;                  /* held by the SLOW knob */
+    bool lost;                  /* held by the LOST knob: never handed in */
     bool late_used;             /* the LATE knob holds once per process */
     bool resume_waits;          /* since the last pause (SLOW: no hold) */
     bool handed_in;             /* the hand-in ran (lock) */
@@ -107,6 +115,7 @@ static bool test_hold_preempt(MigrationIncomingState *mis, MigChannel *ch)
     }
     held_preempt.late_used |= !slow;
     held_preempt.slow = slow;
+    held_preempt.lost = false;
     held_preempt.held = ch;
     g_mutex_unlock(&held_preempt.lock);
     return true;
@@ -130,12 +139,55 @@ static void test_hand_in_preempt(void *opaque)
     g_mutex_unlock(&held_preempt.lock);
 }
 
+/* The first preempt connection, in `active` with the main channel up. */
+static bool test_hold_first_preempt(MigrationIncomingState *mis,
+                                    MigChannel *ch)
+{
+    const char *lost = g_getenv("QEMU_TEST_POSTCOPY_LOST_PREEMPT");
+    bool slow = g_getenv("QEMU_TEST_POSTCOPY_SLOW_PREEMPT") != NULL;
+    bool has_main;
+
+    if (!qtest_enabled() || !migrate_postcopy_preempt() || !(lost || slow) ||
+        g_atomic_int_get(mis->state) != MIGRATION_STATUS_ACTIVE) {
+        return false;
+    }
+    g_mutex_lock(&mis->file_lock);
+    has_main = mis->from_src_file != NULL;
+    g_mutex_unlock(&mis->file_lock);
+    if (!has_main) {
+        return false;
+    }
+    if (lost && !strcmp(lost, "refuse")) {
+        g_autoptr(GError) err = g_error_new(G_IO_ERROR, G_IO_ERROR_FAILED,
+                                            "refused by the test "
+                                            "(QEMU_TEST_POSTCOPY_LOST_"
+                                            "PREEMPT)");
+
+        error_report("migration: incoming connection refused: %s",
+                     err->message);
+        mig_channel_unref(ch);
+        postcopy_preempt_incoming_refused(mis, err);
+        return true;
+    }
+    g_mutex_lock(&held_preempt.lock);
+    if (held_preempt.held || (!lost && held_preempt.resume_waits)) {
+        g_mutex_unlock(&held_preempt.lock);
+        return false;
+    }
+    held_preempt.lost = lost != NULL;
+    held_preempt.slow = !lost;
+    held_preempt.held = ch;
+    g_mutex_unlock(&held_preempt.lock);
+    return true;
+}
+
 void postcopy_incoming_test_preempt_waited(MigrationIncomingState *mis)
 {
     bool give;
 
-    /* Listen thread, in POSTCOPY_RESUME. A connection accepted from now
-     * on is not held (test_hold_preempt). */
+    /* Incoming thread in PACKAGED, or listen thread in POSTCOPY_RESUME.
+     * A connection accepted from now on is not held (test_hold_preempt,
+     * test_hold_first_preempt). */
     g_mutex_lock(&held_preempt.lock);
     held_preempt.resume_waits = true;
     give = held_preempt.held && held_preempt.slow;
@@ -153,7 +205,7 @@ void postcopy_incoming_test_late_preempt(MigrationIncomingState *mis)
     /* Listen thread, just paused. */
     g_mutex_lock(&held_preempt.lock);
     held_preempt.resume_waits = false;
-    if (held_preempt.held) {
+    if (held_preempt.held && !held_preempt.lost) {
         if (held_preempt.slow) {
             held_preempt.held->accept_seq = 0;
         }
@@ -404,5 +456,8 @@ bool postcopy_incoming_recover(MigrationIncomingState *mis,
 bool postcopy_incoming_accept_extra(MigrationIncomingState *mis,
                                     MigChannel *ch)
 {
+    if (test_hold_first_preempt(mis, ch)) {
+        return true;
+    }
     return postcopy_preempt_incoming_accept(mis, ch);
 }

@@ -369,6 +369,165 @@ static void test_postcopy_preempt_early_channel(void)
     postcopy_complete(from, to);
 }
 
+/* A boolean member of x-query-postcopy. */
+static bool postcopy_debug_bool(QTestState *who, const char *key)
+{
+    JsonNode *ret = qtest_qmp_assert_success_ref(who,
+        "{'execute': 'x-query-postcopy'}");
+    bool v = json_object_get_boolean_member(json_node_get_object(ret), key);
+
+    json_node_unref(ret);
+    return v;
+}
+
+/*
+ * PACKAGED waits for the preempt channel before the package loads (wire
+ * 4.3). A test knob holds the preempt connection until that wait begins,
+ * or else until a pause that never comes: without the wait the
+ * destination loads the package and runs the guest with no preempt
+ * channel, and the count below is 0.
+ */
+static void assert_source_resumed(QTestState *from);
+
+static void test_postcopy_preempt_packaged_wait(void)
+{
+    PostcopyArgs args = {
+        .preempt = true, .start = { .opts_target = STALL_PROBE },
+    };
+    QTestState *from, *to;
+
+    g_setenv("QEMU_TEST_POSTCOPY_SLOW_PREEMPT", "1", true);
+    postcopy_prepare(&from, &to, &args);
+    g_unsetenv("QEMU_TEST_POSTCOPY_SLOW_PREEMPT");
+    postcopy_start(from, to, 0);
+    /* The guest runs on the destination: its channel came first. */
+    wait_for_migration_status(to, "postcopy-active", NULL);
+    g_assert_cmpint(postcopy_debug_int(to, "preempt-channels"), ==, 1);
+    g_assert_false(postcopy_debug_bool(to, "preempt-waiting"));
+    wait_for_migration_complete(from);
+    wait_for_migration_complete(to);
+    assert_urgent_channel(from, to, true);
+    postcopy_complete(from, to);
+}
+
+typedef enum {
+    PKG_LOST_YANK,              /* connection never comes; yank ends it */
+    PKG_LOST_YANK_EXIT,         /* the same with exit-on-error */
+    PKG_LOST_QUIT,              /* the destination quits while waiting */
+    PKG_LOST_TIMEOUT,           /* the wait's bound (shortened) ends it */
+    PKG_REFUSED,                /* the connection is refused */
+} PackagedWaitEnd;
+
+/* Until the destination waits at PACKAGED for its preempt channel. */
+static void wait_for_packaged_wait(QTestState *to)
+{
+    gint64 deadline = g_get_monotonic_time() + MIG_TIMEOUT_US;
+    g_autofree char *st = NULL;
+
+    while (!postcopy_debug_bool(to, "preempt-waiting")) {
+        if (g_get_monotonic_time() >= deadline) {
+            g_error("the destination never waited at PACKAGED for the "
+                    "preempt channel");
+        }
+        g_usleep(10 * 1000);
+    }
+    /* Waiting: the package is not loaded, nothing runs yet. */
+    st = migrate_query_status(to);
+    g_assert_cmpstr(st, ==, "active");
+    g_assert_cmpint(postcopy_debug_int(to, "preempt-channels"), ==, 0);
+}
+
+/*
+ * A PACKAGED wait that cannot be satisfied ends cleanly: the preempt
+ * connection is held for good by a test knob and `yank` on the
+ * destination ends the wait (the destination staying or, with
+ * exit-on-error, exiting), or the destination quits while it waits, or
+ * the wait's bound (shortened by a knob) passes, or the connection is
+ * refused (as at a TLS handshake). A destination
+ * that stays fails with the reason; the package never loaded and the
+ * guest never ran there. The source takes its guest back.
+ */
+static void test_postcopy_preempt_packaged_wait_end(const void *opaque)
+{
+    PackagedWaitEnd how = GPOINTER_TO_INT(opaque);
+    PostcopyArgs args = {
+        .preempt = true, .start = { .hide_stderr = true },
+        .dest_stays = how != PKG_LOST_YANK_EXIT,
+    };
+    QTestState *from, *to;
+    g_autoptr(JsonObject) info = NULL;
+    g_autofree char *rs_to = NULL;
+    const char *desc, *want;
+
+    g_setenv("QEMU_TEST_POSTCOPY_LOST_PREEMPT",
+             how == PKG_REFUSED ? "refuse" : "hold", true);
+    if (how == PKG_LOST_TIMEOUT) {
+        g_setenv("QEMU_TEST_POSTCOPY_PREEMPT_WAIT_MS", "500", true);
+    }
+    postcopy_prepare(&from, &to, &args);
+    g_unsetenv("QEMU_TEST_POSTCOPY_LOST_PREEMPT");
+    g_unsetenv("QEMU_TEST_POSTCOPY_PREEMPT_WAIT_MS");
+    qtest_qmp_assert_success(from, "{'execute': 'migrate-start-postcopy'}");
+    wait_for_stop(from, &src_state);
+    migration_event_wait(from, "postcopy-device");
+
+    switch (how) {
+    case PKG_LOST_QUIT:
+        wait_for_packaged_wait(to);
+        /* Nothing joins the waiting thread: the process just ends. */
+        qtest_quit(to);
+        assert_source_resumed(from);
+        qtest_quit(from);
+        migrate_end_cleanup();
+        return;
+    case PKG_LOST_YANK_EXIT:
+        wait_for_packaged_wait(to);
+        qtest_set_expected_status(to, 1);
+        qtest_qmp_assert_success(to, "{'execute': 'yank', 'arguments': "
+                                 "{'instances': [{'type': 'migration'}]}}");
+        qtest_wait_qemu(to);
+        assert_source_resumed(from);
+        qtest_quit(from);
+        qtest_quit(to);
+        migrate_end_cleanup();
+        return;
+    case PKG_LOST_YANK:
+        wait_for_packaged_wait(to);
+        qtest_qmp_assert_success(to, "{'execute': 'yank', 'arguments': "
+                                 "{'instances': [{'type': 'migration'}]}}");
+        want = "PACKAGED: the main channel was shut down while waiting "
+               "for the postcopy-preempt channel";
+        break;
+    case PKG_LOST_TIMEOUT:
+        want = "PACKAGED: no postcopy-preempt channel within 500 ms";
+        break;
+    case PKG_REFUSED:
+    default:
+        want = "PACKAGED: the postcopy-preempt connection was refused: "
+               "refused by the test";
+        break;
+    }
+
+    wait_for_migration_status(to, "failed",
+                              (const char *[]) { "completed",
+                                                 "postcopy-active", NULL });
+    info = migrate_query(to);
+    desc = json_object_get_string_member(info, "error-desc");
+    g_test_message("destination: %s", desc);
+    g_assert_nonnull(strstr(desc, want));
+    assert_events(to, &dst_state, "setup,active,failed,");
+    assert_no_event(to, &dst_state, "postcopy-device");
+    assert_no_event(to, &dst_state, "RESUME");
+    rs_to = query_run_state(to);
+    g_assert_cmpstr(rs_to, ==, "inmigrate");
+    g_assert_false(postcopy_debug_bool(to, "preempt-waiting"));
+
+    assert_source_resumed(from);
+    qtest_quit(from);
+    qtest_quit(to);
+    migrate_end_cleanup();
+}
+
 /*
  * multifd in precopy, then postcopy on the main channel (wire 3.8): the
  * prepare section syncs the channels, which stay idle afterwards.
@@ -1161,6 +1320,23 @@ void migration_test_add_postcopy(MigrationTestEnv *env)
                        test_postcopy_preempt);
     migration_test_add("/migration/postcopy/preempt/early-channel",
                        test_postcopy_preempt_early_channel);
+    migration_test_add("/migration/postcopy/preempt/packaged-wait/plain",
+                       test_postcopy_preempt_packaged_wait);
+    qtest_add_data_func("/migration/postcopy/preempt/packaged-wait/yank",
+                        GINT_TO_POINTER(PKG_LOST_YANK),
+                        test_postcopy_preempt_packaged_wait_end);
+    qtest_add_data_func("/migration/postcopy/preempt/packaged-wait/"
+                        "yank-exit", GINT_TO_POINTER(PKG_LOST_YANK_EXIT),
+                        test_postcopy_preempt_packaged_wait_end);
+    qtest_add_data_func("/migration/postcopy/preempt/packaged-wait/quit",
+                        GINT_TO_POINTER(PKG_LOST_QUIT),
+                        test_postcopy_preempt_packaged_wait_end);
+    qtest_add_data_func("/migration/postcopy/preempt/packaged-wait/timeout",
+                        GINT_TO_POINTER(PKG_LOST_TIMEOUT),
+                        test_postcopy_preempt_packaged_wait_end);
+    qtest_add_data_func("/migration/postcopy/preempt/packaged-wait/refused",
+                        GINT_TO_POINTER(PKG_REFUSED),
+                        test_postcopy_preempt_packaged_wait_end);
     migration_test_add("/migration/postcopy/preempt/recovery/plain",
                        test_postcopy_preempt_recovery);
     migration_test_add("/migration/postcopy/preempt/recovery/late-channel",
