@@ -19,9 +19,11 @@ typedef struct DestBlock {
     unsigned long *received;    /* one bit per target page; PostcopyDest.lock */
     /*
      * One bit per POSTCOPY_RUN_MAX of the block: something was ever
-     * mapped there (before ADVISE, or placed, loaded or discarded since),
-     * so the kernel may keep a page table for it and a huge page cannot
-     * be moved in whole. PostcopyDest.lock.
+     * mapped there (before ADVISE, or placed or loaded since; a later
+     * discard leaves the bit), so the kernel may keep a page table for
+     * it and a huge page cannot be moved in whole. A discard of what was
+     * never mapped (the source discards every page it has not sent)
+     * maps nothing. PostcopyDest.lock.
      */
     unsigned long *touched;
     bool registered;
@@ -68,7 +70,7 @@ DestBlock *pc_dest_block(PostcopyDest *d, RAMBlock *rb);
 DestBlock *pc_dest_block_checked(PostcopyDest *d, RAMBlock *rb,
                                  GError **errp);
 /* Set or clear the received bits of [offset, offset + len) (d->lock);
- * either way the range counts as touched. */
+ * setting them marks the range touched. */
 void pc_set_received(DestBlock *b, uint64_t offset, uint64_t len,
                      bool value);
 

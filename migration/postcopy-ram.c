@@ -232,7 +232,10 @@ void pc_set_received(DestBlock *b, uint64_t offset, uint64_t len,
     uint64_t k = offset / TARGET_PAGE_SIZE;
     uint64_t end = (offset + len) / TARGET_PAGE_SIZE;
 
-    set_touched(b, offset, len);
+    /* A discard maps nothing: it leaves what was there touched. */
+    if (value) {
+        set_touched(b, offset, len);
+    }
     /* Atomic word updates (still under the lock): the stall probe reads
      * the bits without it (postcopy_dest_page_received_relaxed). One
      * update per word the range touches: runs are placed many at once. */
