@@ -52,6 +52,7 @@ struct PostcopyDest {
     GMutex lock;
     /* All below: lock. */
     GHashTable *outstanding;    /* host page address -> Outstanding */
+    unsigned nr_outstanding;    /* its size, also read without the lock */
     uint64_t next_seq;
     bool paused;
     uint64_t requests_sent;
@@ -73,6 +74,13 @@ DestBlock *pc_dest_block_checked(PostcopyDest *d, RAMBlock *rb,
  * setting them marks the range touched. */
 void pc_set_received(DestBlock *b, uint64_t offset, uint64_t len,
                      bool value);
+
+/* After the outstanding table changed (d->lock). */
+static inline void pc_outstanding_changed(PostcopyDest *d)
+{
+    __atomic_store_n(&d->nr_outstanding, g_hash_table_size(d->outstanding),
+                     __ATOMIC_RELEASE);
+}
 
 static inline bool pc_host_page_received(DestBlock *b, ram_addr_t offset)
 {

@@ -114,6 +114,7 @@ bool postcopy_dest_place_page(PostcopyDest *d, RAMBlock *rb, ram_addr_t offset,
                   r == -EEXIST ? dst : data);
     }
     g_hash_table_remove(d->outstanding, dst);
+    pc_outstanding_changed(d);
     if (d->bt) {
         postcopy_blocktime_page_arrived(d->bt, (uintptr_t)dst,
                                         g_get_monotonic_time() * 1000);
@@ -153,6 +154,9 @@ static void run_placed_locked(PostcopyDest *d, DestBlock *b,
         if (d->bt) {
             postcopy_blocktime_page_arrived(d->bt, (uintptr_t)dst, now_ns);
         }
+    }
+    if (waits) {
+        pc_outstanding_changed(d);
     }
 }
 
@@ -290,6 +294,28 @@ bool postcopy_dest_place_run(PostcopyDest *d, RAMBlock *rb, ram_addr_t offset,
     ram_block_mark_written(rb, offset, len);
     memory_notify_ram_block_written(rb, offset, len);
     return true;
+}
+
+bool postcopy_dest_waits_for(PostcopyDest *d, RAMBlock *rb,
+                             ram_addr_t offset)
+{
+    DestBlock *b;
+    bool waits;
+
+    /* The common case, no request open, without the lock: the placing
+     * thread may hold it for a whole piece. */
+    if (!__atomic_load_n(&d->nr_outstanding, __ATOMIC_ACQUIRE)) {
+        return false;
+    }
+    b = pc_dest_block(d, rb);
+    if (!b || offset >= b->len) {
+        return false;
+    }
+    g_mutex_lock(&d->lock);
+    waits = g_hash_table_contains(d->outstanding,
+                                  b->host + QEMU_ALIGN_DOWN(offset, b->page));
+    g_mutex_unlock(&d->lock);
+    return waits;
 }
 
 bool postcopy_dest_can_move(PostcopyDest *d, RAMBlock *rb)

@@ -454,6 +454,7 @@ static void handle_fault(PostcopyDest *d, uint64_t addr, uint32_t tid)
     o = g_new(Outstanding, 1);
     *o = (Outstanding) { b, offset, d->next_seq++ };
     g_hash_table_insert(d->outstanding, page_addr, o);
+    pc_outstanding_changed(d);
     /* The page may sit in a run the reader holds while it waits for
      * bytes: let it go in now rather than after a round trip. */
     if (d->run) {

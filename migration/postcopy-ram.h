@@ -219,6 +219,9 @@ void postcopy_dest_pause(PostcopyDest *d);
 void postcopy_dest_resume(PostcopyDest *d);
 /* Host pages requested (or waiting to be) and not yet placed. */
 unsigned postcopy_dest_outstanding(PostcopyDest *d);
+/* Does a thread wait for the page at offset of rb (a request is open)? */
+bool postcopy_dest_waits_for(PostcopyDest *d, RAMBlock *rb,
+                             ram_addr_t offset);
 /* Host pages requested through the callback so far (re-sends included). */
 uint64_t postcopy_dest_requests_sent(PostcopyDest *d);
 /* Missing-page fault events read from the kernel so far (every thread's,

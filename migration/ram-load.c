@@ -538,6 +538,20 @@ static bool load_normal_page(RAMLoadState *ls, QEMUFile *f, uint64_t offset,
         postcopy_dest_host_page_size(ram_pc, ls->block) == TARGET_PAGE_SIZE) {
         size_t have = MIN(qemu_file_buffered(f), TARGET_PAGE_SIZE);
 
+        /*
+         * A page a vCPU waits for (the source's answer to its request,
+         * on this channel without preempt) goes in at once, by this
+         * thread, rather than behind the runs queued for placing.
+         */
+        if (postcopy_dest_waits_for(ram_pc, ls->block, offset)) {
+            data = ls->xbzrle_buf;
+            if (qemu_get_buffer_in_place(f, &data, TARGET_PAGE_SIZE) !=
+                TARGET_PAGE_SIZE) {
+                return short_read(f, "reading a page", errp);
+            }
+            return postcopy_dest_place_page(ram_pc, ls->block, offset, data,
+                                            errp);
+        }
         /* Straight from the stream into the run being staged. */
         data = postcopy_run_slot(ls->run, ls->block, offset, errp);
         if (!data) {
