@@ -328,21 +328,30 @@ static unsigned spec_followers(RAMLoadState *ls, uint64_t offset)
 }
 
 /*
- * Load the page at `offset` (its bytes from `start` on still to come),
- * nothing being buffered, guessing that the records after it are normal
- * pages continuing the run: one readv stores the page and each guessed
- * follower straight into guest RAM (their headers into spec_hdr), so the
- * bulk of a random-RAM stream crosses memory once, not via the buffer.
- * Each guess is checked against the header read; at the first wrong one
- * the bytes from there on go back into the QEMUFile and the pages they
- * landed in, never written before, are zeroed again.
+ * One guessing read (load_run_predicted, load_staged_predicted): the
+ * page at `offset` -- its bytes from `start` on still to come, nothing
+ * buffered -- goes to `base`, and one readv also stores the next `k`
+ * records, guessed to be normal CONTINUE pages carrying on the run, with
+ * their pages at base + i pages (headers into spec_hdr), so the bulk of a
+ * random-RAM stream crosses memory once, not via the QEMUFile buffer.
+ * Each guess is checked against the header read; at the first wrong or
+ * short one the bytes from there on go back into the QEMUFile.
  */
-static bool load_run_predicted(RAMLoadState *ls, QEMUFile *f,
-                               uint64_t offset, size_t start, GError **errp)
+typedef struct SpecRead {
+    /* A whole page is in: page offset, its bytes at `page`. */
+    void (*done)(RAMLoadState *ls, uint64_t offset, uint8_t *page);
+    /* A guessed page got bytes that went back (it held zeros). */
+    void (*undo)(uint8_t *page);
+    /* How many records to guess after the page at offset. */
+    unsigned (*guesses)(RAMLoadState *ls, uint64_t offset);
+} SpecRead;
+
+static bool load_guessing(RAMLoadState *ls, QEMUFile *f, const SpecRead *sr,
+                          uint64_t offset, uint8_t *base, size_t start,
+                          GError **errp)
 {
     for (;;) {
-        uint8_t *host = ls->host + offset;
-        unsigned k = spec_followers(ls, offset);
+        unsigned k = sr->guesses(ls, offset);
         struct iovec iov[1 + 2 * RAM_SPEC_MAX];
         struct iovec back[2 * RAM_SPEC_MAX];
         int cnt = 0, nback = 0;
@@ -350,12 +359,12 @@ static bool load_run_predicted(RAMLoadState *ls, QEMUFile *f,
         size_t got, m;
         unsigned i;
 
-        iov[cnt].iov_base = host + start;
+        iov[cnt].iov_base = base + start;
         iov[cnt++].iov_len = TARGET_PAGE_SIZE - start;
         for (i = 1; i <= k; i++) {
             iov[cnt].iov_base = &ls->spec_hdr[i - 1];
             iov[cnt++].iov_len = sizeof(uint64_t);
-            iov[cnt].iov_base = host + (uint64_t)i * TARGET_PAGE_SIZE;
+            iov[cnt].iov_base = base + (uint64_t)i * TARGET_PAGE_SIZE;
             iov[cnt++].iov_len = TARGET_PAGE_SIZE;
         }
         /* Also read ahead the header after the last guess. */
@@ -364,16 +373,17 @@ static bool load_run_predicted(RAMLoadState *ls, QEMUFile *f,
             return short_read(f, "reading a page", errp);
         }
         m = MIN(got, TARGET_PAGE_SIZE - start);
-        qemu_file_note_consumed(f, host + start, m);
+        qemu_file_note_consumed(f, base + start, m);
         got -= m;
-        if (start + m < TARGET_PAGE_SIZE) {
-            /* The channel had no more yet. */
-            start += m;
-            continue;
+        start += m;
+        if (start < TARGET_PAGE_SIZE) {
+            continue;           /* the channel had no more yet */
         }
+        sr->done(ls, offset, base);
         start = 0;
         for (i = 1; i <= k && got; i++) {
             uint64_t page = offset + (uint64_t)i * TARGET_PAGE_SIZE;
+            uint8_t *at = base + (uint64_t)i * TARGET_PAGE_SIZE;
             uint64_t want = GUINT64_TO_BE(page | RAM_SAVE_FLAG_PAGE |
                                           RAM_SAVE_FLAG_CONTINUE);
 
@@ -383,23 +393,25 @@ static bool load_run_predicted(RAMLoadState *ls, QEMUFile *f,
             qemu_file_note_consumed(f, (uint8_t *)&ls->spec_hdr[i - 1],
                                     sizeof(uint64_t));
             got -= sizeof(uint64_t);
-            written_note(ls, page);
-            ls->spec_next = page + TARGET_PAGE_SIZE;
             m = MIN(got, TARGET_PAGE_SIZE);
-            qemu_file_note_consumed(f, ls->host + page, m);
+            qemu_file_note_consumed(f, at, m);
             got -= m;
             if (m < TARGET_PAGE_SIZE) {
+                /* Its header is in (maybe none of its page yet): the
+                 * rest of its page comes next. */
                 offset = page;
+                base = at;
                 start = m;
                 unfinished = true;
                 break;
             }
+            sr->done(ls, page, at);
         }
         if (unfinished) {
             continue;
         }
         if (!got) {
-            if (i > k) {
+            if (i > k && ls->spec_depth) {
                 /* Every guess held and the channel kept up: guess more. */
                 ls->spec_depth = MIN(RAM_SPEC_MAX, ls->spec_depth * 2);
             }
@@ -421,111 +433,82 @@ static bool load_run_predicted(RAMLoadState *ls, QEMUFile *f,
             got -= m;
             if (got) {
                 m = MIN(got, TARGET_PAGE_SIZE);
-                back[nback].iov_base = host + (uint64_t)i * TARGET_PAGE_SIZE;
+                back[nback].iov_base = base + (uint64_t)i * TARGET_PAGE_SIZE;
                 back[nback++].iov_len = m;
                 got -= m;
             }
         }
         g_assert(got == 0);
         qemu_file_unget(f, back, nback);
-        for (int j = 1; j < nback; j += 2) {
-            memset(back[j].iov_base, 0, TARGET_PAGE_SIZE);
+        for (int j = 1; j < nback && sr->undo; j += 2) {
+            sr->undo(back[j].iov_base);
         }
         return true;
     }
 }
 
+/* ---- precopy: straight into guest RAM ---- */
+
+static void spec_ram_done(RAMLoadState *ls, uint64_t offset, uint8_t *page)
+{
+    /* The first page was noted by the caller. */
+    if (offset != ls->spec_next - TARGET_PAGE_SIZE) {
+        written_note(ls, offset);
+    }
+    ls->spec_next = offset + TARGET_PAGE_SIZE;
+}
+
+/* Wrong guesses only land in pages never written: zero again. */
+static void spec_ram_undo(uint8_t *page)
+{
+    memset(page, 0, TARGET_PAGE_SIZE);
+}
+
+static const SpecRead spec_ram = {
+    .done = spec_ram_done,
+    .undo = spec_ram_undo,
+    .guesses = spec_followers,
+};
+
+static bool load_run_predicted(RAMLoadState *ls, QEMUFile *f,
+                               uint64_t offset, size_t start, GError **errp)
+{
+    return load_guessing(ls, f, &spec_ram, offset, ls->host + offset, start,
+                         errp);
+}
+
+/* ---- postcopy: into the run being staged ---- */
+
+static void spec_run_done(RAMLoadState *ls, uint64_t offset, uint8_t *page)
+{
+    postcopy_run_commit(ls->run);
+}
+
+/* As many as the run has room for: it ends at a multiple of its size. */
+static unsigned spec_run_guesses(RAMLoadState *ls, uint64_t offset)
+{
+    uint64_t end = MIN(QEMU_ALIGN_UP(offset + 1, POSTCOPY_RUN_MAX),
+                       ls->used_length);
+
+    return MIN(RAM_SPEC_MAX, (end - offset) / TARGET_PAGE_SIZE - 1);
+}
+
+/* Slots never committed are scratch: nothing to undo. */
+static const SpecRead spec_run = {
+    .done = spec_run_done,
+    .guesses = spec_run_guesses,
+};
+
 /*
- * Postcopy's load_run_predicted: the page at `offset` goes into its slot
- * `data` of the staged run (its first `start` bytes there already), and
- * one readv also stores the guessed followers -- CONTINUE pages carrying
- * on the run, as many as the run has room for -- straight into the next
- * slots, so the stream's pages are not copied through the QEMUFile
- * buffer. A wrong guess costs nothing to undo: slots not committed are
- * scratch, and the bytes from the wrong header on go back to the file.
+ * Postcopy's guessing read: the page at `offset` into its slot `data` of
+ * the staged run (its first `start` bytes there already), the guessed
+ * followers into the next slots.
  */
 static bool load_staged_predicted(RAMLoadState *ls, QEMUFile *f,
                                   uint64_t offset, uint8_t *data,
                                   size_t start, GError **errp)
 {
-    for (;;) {
-        uint64_t end = MIN(QEMU_ALIGN_UP(offset + 1, POSTCOPY_RUN_MAX),
-                           ls->used_length);
-        unsigned k = MIN(RAM_SPEC_MAX,
-                         (end - offset) / TARGET_PAGE_SIZE - 1);
-        struct iovec iov[1 + 2 * RAM_SPEC_MAX];
-        struct iovec back[2 * RAM_SPEC_MAX];
-        int cnt = 0, nback = 0;
-        bool unfinished = false;
-        size_t got, m;
-        unsigned i;
-
-        iov[cnt].iov_base = data + start;
-        iov[cnt++].iov_len = TARGET_PAGE_SIZE - start;
-        for (i = 1; i <= k; i++) {
-            iov[cnt].iov_base = &ls->spec_hdr[i - 1];
-            iov[cnt++].iov_len = sizeof(uint64_t);
-            iov[cnt].iov_base = data + (uint64_t)i * TARGET_PAGE_SIZE;
-            iov[cnt++].iov_len = TARGET_PAGE_SIZE;
-        }
-        got = qemu_get_scatter(f, iov, cnt, sizeof(uint64_t));
-        if (!got) {
-            return short_read(f, "reading a page", errp);
-        }
-        m = MIN(got, TARGET_PAGE_SIZE - start);
-        qemu_file_note_consumed(f, data + start, m);
-        got -= m;
-        start += m;
-        if (start < TARGET_PAGE_SIZE) {
-            continue;           /* the channel had no more yet */
-        }
-        postcopy_run_commit(ls->run);
-        start = 0;
-        for (i = 1; i <= k && got; i++) {
-            uint64_t page = offset + (uint64_t)i * TARGET_PAGE_SIZE;
-            uint64_t want = GUINT64_TO_BE(page | RAM_SAVE_FLAG_PAGE |
-                                          RAM_SAVE_FLAG_CONTINUE);
-
-            if (got < sizeof(uint64_t) || ls->spec_hdr[i - 1] != want) {
-                break;
-            }
-            qemu_file_note_consumed(f, (uint8_t *)&ls->spec_hdr[i - 1],
-                                    sizeof(uint64_t));
-            got -= sizeof(uint64_t);
-            m = MIN(got, TARGET_PAGE_SIZE);
-            qemu_file_note_consumed(f, data + (uint64_t)i * TARGET_PAGE_SIZE,
-                                    m);
-            got -= m;
-            if (m < TARGET_PAGE_SIZE) {
-                /* Its header is in (maybe none of its page yet): the
-                 * rest of its page comes next. */
-                offset = page;
-                data += (uint64_t)i * TARGET_PAGE_SIZE;
-                start = m;
-                unfinished = true;
-                break;
-            }
-            postcopy_run_commit(ls->run);
-        }
-        if (unfinished) {
-            continue;
-        }
-        for (; i <= k && got; i++) {
-            m = MIN(got, sizeof(uint64_t));
-            back[nback].iov_base = &ls->spec_hdr[i - 1];
-            back[nback++].iov_len = m;
-            got -= m;
-            if (got) {
-                m = MIN(got, TARGET_PAGE_SIZE);
-                back[nback].iov_base = data + (uint64_t)i * TARGET_PAGE_SIZE;
-                back[nback++].iov_len = m;
-                got -= m;
-            }
-        }
-        g_assert(got == 0);
-        qemu_file_unget(f, back, nback);
-        return true;
-    }
+    return load_guessing(ls, f, &spec_run, offset, data, start, errp);
 }
 
 static bool load_normal_page(RAMLoadState *ls, QEMUFile *f, uint64_t offset,
