@@ -637,6 +637,66 @@ static void put_page_record(QEMUFile *w, const char *name, uint64_t k,
 }
 
 /*
+ * A loader on a one-block fixture after LISTEN, fed through a socket
+ * pair: the test writes the stream into w.
+ */
+typedef struct LoaderRig {
+    Fixture f;
+    const char *names[1];
+    RAMBlockScope scope;
+    int sv[2];
+    QEMUFile *w;
+    Loader l;
+} LoaderRig;
+
+static void loader_rig_start(LoaderRig *g, const char *name)
+{
+    MigChannel *a, *b;
+
+    memset(g, 0, sizeof(*g));
+    fixture_setup(&g->f, name, 16 * PAGE, 0);
+    g->names[0] = name;
+    g->scope = (RAMBlockScope) { 1, &g->f.rb, g->names };
+    g_assert_true(postcopy_dest_listen(g->f.d, NOERR));
+    ram_load_postcopy_advise(g->f.d);
+    ram_load_postcopy_listen();
+
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM, 0, g->sv), ==, 0);
+    a = mig_channel_new_fd(g->sv[0], "rig-w");
+    b = mig_channel_new_fd(g->sv[1], "rig-r");
+    g->w = qemu_file_new_output(a);
+    g->l.f = qemu_file_new_input(b);
+    mig_channel_unref(a);
+    mig_channel_unref(b);
+    g->l.scope = &g->scope;
+    g_assert_true(ram_load_setup(g->l.f, (void *)&g->scope, NOERR));
+    g->l.thread = g_thread_new("loader", loader_fn, &g->l);
+}
+
+/* Wait (with a deadline) for ram_load() to return; it must succeed. */
+static void loader_rig_join(LoaderRig *g)
+{
+    gint64 deadline = g_get_monotonic_time() + DEADLINE_US;
+
+    while (!qatomic_read(&g->l.done)) {
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        g_usleep(1000);
+    }
+    g_thread_join(g->l.thread);
+    g_assert_no_error(g->l.err);
+    g_assert_true(g->l.ok);
+}
+
+static void loader_rig_free(LoaderRig *g)
+{
+    ram_load_postcopy_end();
+    ram_load_cleanup(NULL);
+    qemu_fclose(g->w);
+    qemu_fclose(g->l.f);
+    fixture_teardown(&g->f);
+}
+
+/*
  * The stream stops after a run of pages, mid-section (the source is
  * throttled, or idle): the loader, about to wait for more bytes, must
  * have placed the run, or a thread waiting for one of its pages would
@@ -644,70 +704,35 @@ static void put_page_record(QEMUFile *w, const char *name, uint64_t k,
  */
 static void test_loader_places_before_waiting(void)
 {
-    static const char *const names[] = { "idle.ram" };
-    int sv[2];
-    MigChannel *a, *b;
-    QEMUFile *w;
-    RAMBlockScope scope;
-    Loader l = { 0 };
+    LoaderRig g;
     Toucher t = { 0 };
-    Fixture f;
     uint8_t want[PAGE];
-    gint64 deadline;
 
     if (!postcopy_test_need_uffd()) {
         return;
     }
-    fixture_setup(&f, "idle.ram", 16 * PAGE, 0);
-    scope = (RAMBlockScope) { 1, &f.rb, names };
-    g_assert_true(postcopy_dest_listen(f.d, NOERR));
-    ram_load_postcopy_advise(f.d);
-    ram_load_postcopy_listen();
-
-    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), ==, 0);
-    a = mig_channel_new_fd(sv[0], "idle-w");
-    b = mig_channel_new_fd(sv[1], "idle-r");
-    w = qemu_file_new_output(a);
-    l.f = qemu_file_new_input(b);
-    mig_channel_unref(a);
-    mig_channel_unref(b);
-    l.scope = &scope;
-    g_assert_true(ram_load_setup(l.f, (void *)&scope, NOERR));
-    l.thread = g_thread_new("loader", loader_fn, &l);
-
-    toucher_start(&t, f.host + 2 * PAGE + 7);
+    loader_rig_start(&g, "idle.ram");
+    toucher_start(&t, g.f.host + 2 * PAGE + 7);
     for (uint64_t k = 0; k < 4; k++) {
-        put_page_record(w, k ? NULL : "idle.ram", k, 9);
+        put_page_record(g.w, k ? NULL : "idle.ram", k, 9);
     }
-    qemu_fflush(w);
+    qemu_fflush(g.w);
 
     /* No EOS yet: only placing before the read can wake the toucher. */
     toucher_join(&t);
     fill(want, PAGE, 9 + 2);
     g_assert_cmpuint(t.value, ==, want[7]);
-    g_assert_false(qatomic_read(&l.done));
+    g_assert_false(qatomic_read(&g.l.done));
     for (int k = 0; k < 4; k++) {
-        g_assert_true(received(&f, k));
-        check_page(&f, k, 9);
+        g_assert_true(received(&g.f, k));
+        check_page(&g.f, k, 9);
     }
 
-    qemu_put_be64(w, RAM_SAVE_FLAG_EOS);
-    qemu_fflush(w);
-    deadline = g_get_monotonic_time() + DEADLINE_US;
-    while (!qatomic_read(&l.done)) {
-        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
-        g_usleep(1000);
-    }
-    g_thread_join(l.thread);
-    g_assert_no_error(l.err);
-    g_assert_true(l.ok);
-    g_assert_false(received(&f, 4));
-
-    ram_load_postcopy_end();
-    ram_load_cleanup(NULL);
-    qemu_fclose(w);
-    qemu_fclose(l.f);
-    fixture_teardown(&f);
+    qemu_put_be64(g.w, RAM_SAVE_FLAG_EOS);
+    qemu_fflush(g.w);
+    loader_rig_join(&g);
+    g_assert_false(received(&g.f, 4));
+    loader_rig_free(&g);
 }
 
 /* Until the reading end of a socket has taken every byte sent to it. */
@@ -734,71 +759,36 @@ static void wait_socket_drained(int fd)
  */
 static void test_loader_split_after_header(void)
 {
-    static const char *const names[] = { "split.ram" };
-    int sv[2];
-    MigChannel *a, *b;
-    QEMUFile *w;
-    RAMBlockScope scope;
-    Loader l = { 0 };
-    Fixture f;
+    LoaderRig g;
     uint8_t page[PAGE];
-    gint64 deadline;
 
     if (!postcopy_test_need_uffd()) {
         return;
     }
-    fixture_setup(&f, "split.ram", 16 * PAGE, 0);
-    scope = (RAMBlockScope) { 1, &f.rb, names };
-    g_assert_true(postcopy_dest_listen(f.d, NOERR));
-    ram_load_postcopy_advise(f.d);
-    ram_load_postcopy_listen();
-
-    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), ==, 0);
-    a = mig_channel_new_fd(sv[0], "split-w");
-    b = mig_channel_new_fd(sv[1], "split-r");
-    w = qemu_file_new_output(a);
-    l.f = qemu_file_new_input(b);
-    mig_channel_unref(a);
-    mig_channel_unref(b);
-    l.scope = &scope;
-    g_assert_true(ram_load_setup(l.f, (void *)&scope, NOERR));
-    l.thread = g_thread_new("loader", loader_fn, &l);
-
+    loader_rig_start(&g, "split.ram");
     /* Page 0's header alone: its page is read by the guessing readv. */
-    qemu_put_be64(w, 0 | RAM_SAVE_FLAG_PAGE);
-    qemu_put_counted_string(w, "split.ram");
-    qemu_fflush(w);
-    wait_socket_drained(sv[1]);
+    qemu_put_be64(g.w, 0 | RAM_SAVE_FLAG_PAGE);
+    qemu_put_counted_string(g.w, "split.ram");
+    qemu_fflush(g.w);
+    wait_socket_drained(g.sv[1]);
     /* Page 0, then page 1's header and nothing of its page. */
     fill(page, PAGE, 3);
-    qemu_put_buffer(w, page, PAGE);
-    qemu_put_be64(w, PAGE | RAM_SAVE_FLAG_PAGE | RAM_SAVE_FLAG_CONTINUE);
-    qemu_fflush(w);
-    wait_socket_drained(sv[1]);
+    qemu_put_buffer(g.w, page, PAGE);
+    qemu_put_be64(g.w, PAGE | RAM_SAVE_FLAG_PAGE | RAM_SAVE_FLAG_CONTINUE);
+    qemu_fflush(g.w);
+    wait_socket_drained(g.sv[1]);
     fill(page, PAGE, 4);
-    qemu_put_buffer(w, page, PAGE);
-    qemu_put_be64(w, RAM_SAVE_FLAG_EOS);
-    qemu_fflush(w);
+    qemu_put_buffer(g.w, page, PAGE);
+    qemu_put_be64(g.w, RAM_SAVE_FLAG_EOS);
+    qemu_fflush(g.w);
 
-    deadline = g_get_monotonic_time() + DEADLINE_US;
-    while (!qatomic_read(&l.done)) {
-        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
-        g_usleep(1000);
-    }
-    g_thread_join(l.thread);
-    g_assert_no_error(l.err);
-    g_assert_true(l.ok);
+    loader_rig_join(&g);
     for (int k = 0; k < 2; k++) {
-        g_assert_true(received(&f, k));
-        check_page(&f, k, 3);
+        g_assert_true(received(&g.f, k));
+        check_page(&g.f, k, 3);
     }
-    g_assert_false(received(&f, 2));
-
-    ram_load_postcopy_end();
-    ram_load_cleanup(NULL);
-    qemu_fclose(w);
-    qemu_fclose(l.f);
-    fixture_teardown(&f);
+    g_assert_false(received(&g.f, 2));
+    loader_rig_free(&g);
 }
 
 int main(int argc, char **argv)

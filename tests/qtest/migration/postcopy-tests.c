@@ -213,14 +213,29 @@ static void read_blocktime(QTestState *to)
 }
 
 /* A member of x-query-postcopy (qemu-cr16's postcopy counters). */
-static int64_t postcopy_debug_int(QTestState *who, const char *key)
+static JsonNode *postcopy_debug_member(QTestState *who, const char *key)
 {
     JsonNode *ret = qtest_qmp_assert_success_ref(who,
         "{'execute': 'x-query-postcopy'}");
-    int64_t v = json_object_get_int_member(json_node_get_object(ret), key);
+    JsonNode *v = json_object_dup_member(json_node_get_object(ret), key);
 
+    g_assert_nonnull(v);
     json_node_unref(ret);
     return v;
+}
+
+static int64_t postcopy_debug_int(QTestState *who, const char *key)
+{
+    g_autoptr(JsonNode) v = postcopy_debug_member(who, key);
+
+    return json_node_get_int(v);
+}
+
+static bool postcopy_debug_bool(QTestState *who, const char *key)
+{
+    g_autoptr(JsonNode) v = postcopy_debug_member(who, key);
+
+    return json_node_get_boolean(v);
 }
 
 /*
@@ -402,17 +417,6 @@ static void test_postcopy_preempt_early_channel(void)
     wait_for_migration_complete(to);
     assert_urgent_channel(from, to, true);
     postcopy_complete(from, to);
-}
-
-/* A boolean member of x-query-postcopy. */
-static bool postcopy_debug_bool(QTestState *who, const char *key)
-{
-    JsonNode *ret = qtest_qmp_assert_success_ref(who,
-        "{'execute': 'x-query-postcopy'}");
-    bool v = json_object_get_boolean_member(json_node_get_object(ret), key);
-
-    json_node_unref(ret);
-    return v;
 }
 
 /*
@@ -622,6 +626,18 @@ static void send_fd(QTestState *who, int fd)
 
 static void cancel_refused(QTestState *from, const char *status);
 
+/* The destination listens anew at uri, the source resumes to it, and
+ * both are postcopy-active again. */
+static void recover_at(QTestState *from, QTestState *to, const char *uri)
+{
+    qtest_qmp_assert_success(to, "{'exec-oob': 'migrate-recover', "
+                             "'arguments': {'uri': '%s'}, "
+                             "'id': 'recover-cmd'}", uri);
+    migrate_qmp(from, to, uri, NULL, "'resume': true");
+    wait_for_migration_status(from, "postcopy-active", NULL);
+    wait_for_migration_status(to, "postcopy-active", NULL);
+}
+
 static void recover_fail_fd(QTestState *from, QTestState *to,
                             RecoverFail stage, bool cancel_in_recover)
 {
@@ -726,12 +742,7 @@ static void test_postcopy_recovery_common(PostcopyArgs *args,
             recover_fail_fd(from, to, stage, false);
         }
 
-        qtest_qmp_assert_success(to, "{'exec-oob': 'migrate-recover', "
-                                 "'arguments': {'uri': '%s'}, "
-                                 "'id': 'recover-cmd'}", uri);
-        migrate_qmp(from, to, uri, NULL, "'resume': true");
-        wait_for_migration_status(from, "postcopy-active", NULL);
-        wait_for_migration_status(to, "postcopy-active", NULL);
+        recover_at(from, to, uri);
         if (args->recovered) {
             args->recovered(from, to, cycle);
         }
@@ -779,12 +790,7 @@ static void test_postcopy_recovery_yank(void)
     wait_for_migration_status(to, "postcopy-paused", paused_ungoals);
     wait_for_migration_status(from, "postcopy-paused", paused_ungoals);
 
-    qtest_qmp_assert_success(to, "{'exec-oob': 'migrate-recover', "
-                             "'arguments': {'uri': '%s'}, "
-                             "'id': 'recover-cmd'}", uri);
-    migrate_qmp(from, to, uri, NULL, "'resume': true");
-    wait_for_migration_status(from, "postcopy-active", NULL);
-    wait_for_migration_status(to, "postcopy-active", NULL);
+    recover_at(from, to, uri);
     migrate_set_parameter_int(from, "max-postcopy-bandwidth", 0);
     assert_no_event(to, &dst_state, "failed");
     postcopy_complete(from, to);
@@ -940,12 +946,7 @@ static void pause_and_recover(QTestState *from, QTestState *to,
     }
     wait_for_migration_status(to, "postcopy-paused", paused_ungoals);
     wait_for_migration_status(from, "postcopy-paused", paused_ungoals);
-    qtest_qmp_assert_success(to, "{'exec-oob': 'migrate-recover', "
-                             "'arguments': {'uri': '%s'}, "
-                             "'id': 'recover-cmd'}", uri);
-    migrate_qmp(from, to, uri, NULL, "'resume': true");
-    wait_for_migration_status(from, "postcopy-active", NULL);
-    wait_for_migration_status(to, "postcopy-active", NULL);
+    recover_at(from, to, uri);
 }
 
 static void test_postcopy_preempt_recovery_yank_wait(void)
