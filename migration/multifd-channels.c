@@ -51,7 +51,7 @@
 typedef struct ExtraConnect {
     GMutex lock;
     GCond cond;
-    int refs;                   /* lock */
+    gatomicrefcount refs;       /* the waiter and the callback */
     bool done;                  /* lock */
     MigChannel *ch;             /* lock */
     GError *err;                /* lock */
@@ -59,12 +59,7 @@ typedef struct ExtraConnect {
 
 static void extra_connect_unref(ExtraConnect *c)
 {
-    bool last;
-
-    g_mutex_lock(&c->lock);
-    last = --c->refs == 0;
-    g_mutex_unlock(&c->lock);
-    if (!last) {
+    if (!g_atomic_ref_count_dec(&c->refs)) {
         return;
     }
     if (c->ch) {
@@ -98,7 +93,8 @@ static ExtraConnect *extra_connect_start(MigrationState *s, GError **errp)
 
     g_mutex_init(&c->lock);
     g_cond_init(&c->cond);
-    c->refs = 2;                /* the waiter and the callback */
+    g_atomic_ref_count_init(&c->refs);
+    g_atomic_ref_count_inc(&c->refs);
     bql_lock();
     ok = migration_channel_connect(s->addr, extra_connected, c, &err);
     bql_unlock();

@@ -303,9 +303,8 @@ void postcopy_run_kick(PostcopyRun *r);
 /* Drop what is staged, unplaced (channel failed, 4.6: it is resent);
  * what was handed over is placed first. */
 void postcopy_run_reset(PostcopyRun *r);
-/* Runs and pages placed so far, and (moved, if not NULL) how many runs
- * were moved in whole. */
-void postcopy_run_stats(PostcopyRun *r, uint64_t *runs, uint64_t *pages,
-                        uint64_t *moved);
+/* Runs and pages placed so far (pages moved in whole: mig_stats'
+ * postcopy_moved_pages). */
+void postcopy_run_stats(PostcopyRun *r, uint64_t *runs, uint64_t *pages);
 
 #endif /* MIGRATION_POSTCOPY_RAM_H */

@@ -325,7 +325,7 @@ typedef struct RecoverJob {
     int taken_fd;               /* a getfd fd resolve_fd_name() took */
     GMutex lock;
     GCond cond;
-    int refs;                   /* the waiter and the scheduled call */
+    gatomicrefcount refs;       /* the waiter and the scheduled call */
     bool done;
     bool abandoned;             /* the waiter gave up: do nothing */
     bool ok;
@@ -334,12 +334,7 @@ typedef struct RecoverJob {
 
 static void recover_job_unref(RecoverJob *j)
 {
-    bool last;
-
-    g_mutex_lock(&j->lock);
-    last = --j->refs == 0;
-    g_mutex_unlock(&j->lock);
-    if (last) {
+    if (g_atomic_ref_count_dec(&j->refs)) {
         if (!j->ok && j->taken_fd >= 0) {
             close(j->taken_fd);     /* no listener took it over */
         }
@@ -427,7 +422,8 @@ bool postcopy_incoming_recover(MigrationIncomingState *mis,
     j->mis = mis;
     j->addr = addr;
     j->taken_fd = taken_fd;
-    j->refs = 2;
+    g_atomic_ref_count_init(&j->refs);
+    g_atomic_ref_count_inc(&j->refs);
     g_mutex_init(&j->lock);
     g_cond_init(&j->cond);
     main_loop_schedule(recover_job_run, j);

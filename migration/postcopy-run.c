@@ -62,7 +62,6 @@ struct PostcopyRun {
     GError *err;                /* the first placement failure */
     uint64_t runs_placed;
     uint64_t pages_placed;
-    uint64_t runs_moved;
 };
 
 /*
@@ -125,7 +124,6 @@ static gpointer placer_fn(gpointer opaque)
         g_mutex_lock(&r->lock);
         if (ok) {
             r->runs_placed++;
-            r->runs_moved += moved;
             if (moved) {
                 __atomic_fetch_add(&mig_stats.postcopy_moved_pages,
                                    POSTCOPY_RUN_MAX / TARGET_PAGE_SIZE,
@@ -305,15 +303,11 @@ void postcopy_run_commit(PostcopyRun *r)
     r->cur->len += TARGET_PAGE_SIZE;
 }
 
-void postcopy_run_stats(PostcopyRun *r, uint64_t *runs, uint64_t *pages,
-                        uint64_t *moved)
+void postcopy_run_stats(PostcopyRun *r, uint64_t *runs, uint64_t *pages)
 {
     g_mutex_lock(&r->lock);
     *runs = r->runs_placed;
     *pages = r->pages_placed;
-    if (moved) {
-        *moved = r->runs_moved;
-    }
     g_mutex_unlock(&r->lock);
 }
 

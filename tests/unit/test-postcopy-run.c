@@ -518,7 +518,7 @@ static void test_stager(void)
     stage(r, &f, 5, 1, 1);
     g_assert_true(postcopy_run_drain(r, NOERR));
     g_assert_false(postcopy_run_pending(r));
-    postcopy_run_stats(r, &runs, &pages, NULL);
+    postcopy_run_stats(r, &runs, &pages);
     g_assert_cmpuint(runs, ==, 2);
     g_assert_cmpuint(pages, ==, 4);
     for (int k = 0; k < 6; k++) {
@@ -534,7 +534,7 @@ static void test_stager(void)
     g_assert_true(postcopy_run_flush(r, NOERR));
     toucher_join(&t);
     g_assert_true(postcopy_run_drain(r, NOERR));
-    postcopy_run_stats(r, &runs, &pages, NULL);
+    postcopy_run_stats(r, &runs, &pages);
     g_assert_cmpuint(runs, ==, 4);
     g_assert_cmpuint(pages, ==, 4 + PAGES - 6);
     for (uint64_t k = 6; k < PAGES; k++) {
@@ -586,7 +586,7 @@ static void test_stager_block_switch(void)
         postcopy_run_commit(r);
     }
     g_assert_true(postcopy_run_drain(r, NOERR));
-    postcopy_run_stats(r, &runs, &pages, NULL);
+    postcopy_run_stats(r, &runs, &pages);
     /* a:0,1 then b:1,2 (b:1 follows a:1's offset, in another block) */
     g_assert_cmpuint(runs, ==, 2);
     g_assert_cmpuint(pages, ==, 4);
