@@ -41,6 +41,7 @@ int main(int argc, char **argv)
         migration_test_add_cancel(env);
         migration_test_add_misc(env);
         migration_test_add_postcopy(env);
+        migration_test_add_postcopy_wait(env);
         migration_test_add_quirks(env);
         migration_test_add_convergence(env);
         migration_test_add_digest(env);

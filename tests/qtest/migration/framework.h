@@ -79,13 +79,15 @@ void migration_test_add_file(MigrationTestEnv *env);
 void migration_test_add_misc(MigrationTestEnv *env);
 void migration_test_add_cancel(MigrationTestEnv *env);
 void migration_test_add_postcopy(MigrationTestEnv *env);
+/* postcopy-wait-tests.c: the waits for the preempt channel. */
+void migration_test_add_postcopy_wait(MigrationTestEnv *env);
 /* cancel-tests.c: migrate_cancel refused in a postcopy status (a
  * MigrationStatus value; postcopy-tests.c drives postcopy there). */
 void test_postcopy_cancel_after(int status);
 void migration_test_add_quirks(MigrationTestEnv *env);
 void migration_test_add_convergence(MigrationTestEnv *env);
 void migration_test_add_compression(MigrationTestEnv *env);
-/* postcopy-tests.c: can this host's harness use userfaultfd? */
+/* postcopy-common.c: can this host's harness use userfaultfd? */
 bool migration_host_has_uffd(void);
 void migration_test_add_tls(MigrationTestEnv *env);
 /* postcopy-tests.c, for other groups: a postcopy run (with one more
@@ -95,7 +97,7 @@ void migration_test_add_tls(MigrationTestEnv *env);
 void test_postcopy_hooked(TestMigrateStartHook start_hook,
                           TestMigrateEndHook end_hook, const char *extra_cap,
                           bool preempt, bool recovery);
-/* postcopy-tests.c: the destination went to postcopy-recover n times
+/* postcopy-common.c: the destination went to postcopy-recover n times
  * (a recovery test's end hook). */
 void postcopy_assert_recoveries(QTestState *to, unsigned n);
 void migration_test_add_digest(MigrationTestEnv *env);
