@@ -23,15 +23,20 @@
 #include "migration/threadinfo.h"
 
 /*
- * Batches a channel holds: the one being written plus the ones queued
- * behind it. Enough that the producer rarely waits for a sender and a
- * sender rarely finds its ring empty; every slot is a packet's worth of
- * guest pages in flight. A sender writes all it finds queued in one
- * writev, so a deeper ring also means fewer syscalls and wake-ups: 8
- * rather than 3 cut the 4-channel source's CPU per GiB by a fifth
- * (docs/devel/benchmarks.rst, "Multifd sender batching").
+ * Batches a channel may hold: the one being written plus the ones queued
+ * behind it, at most SEND_RING. Every queued batch is a packet's worth of
+ * guest pages in flight that the switchover must still flush, so the
+ * depth is set per migration to keep about SEND_IN_FLIGHT packets queued
+ * over all channels, and never below 3 so that the producer rarely waits
+ * for a sender. A sender writes all it finds queued in one writev, so a
+ * deeper ring means fewer syscalls and wake-ups: one channel at depth 8
+ * spends a seventh less CPU than at 3; four channels gained nothing from
+ * it but more data in flight (docs/devel/benchmarks.rst, "Multifd sender
+ * batching").
  */
 #define SEND_RING 8
+#define SEND_RING_MIN 3
+#define SEND_IN_FLIGHT 12
 
 typedef struct SendBatch {
     RAMBlock *block;
@@ -74,6 +79,7 @@ struct MultiFDSend {
     MultiFDSendParams params;
     uint32_t comp_flag;
     unsigned n;
+    unsigned depth;             /* batches queued per channel, at most */
     SendChannel *chan;
 
     GMutex lock;
@@ -369,6 +375,7 @@ MultiFDSend *multifd_send_setup(MigChannel *const channels[], unsigned n,
     s->params = *params;
     s->comp_flag = multifd_compress_flag(params->compression);
     s->n = n;
+    s->depth = CLAMP(SEND_IN_FLIGHT / n, SEND_RING_MIN, SEND_RING);
     s->chan = g_new0(SendChannel, n);
     s->batch = g_new0(SendBatch, 1);
     g_mutex_init(&s->lock);
@@ -438,7 +445,7 @@ static bool send_hand_off(MultiFDSend *s, GError **errp)
         for (unsigned i = 0; i < s->n; i++) {
             SendChannel *cand = &s->chan[(s->next + i) % s->n];
 
-            if (cand->queued < SEND_RING && !cand->sync_pending) {
+            if (cand->queued < s->depth && !cand->sync_pending) {
                 c = cand;
                 break;
             }
