@@ -33,6 +33,7 @@
 #include <sys/wait.h>
 
 #include "migration/ram-internal.h"
+#include "loopback.h"
 
 #define CHUNK (1u << 20)        /* bytes per write()/read() call */
 
@@ -242,26 +243,13 @@ static double unix_copy(size_t len, bool fresh)
 
 static double tcp_copy(size_t len, bool fresh)
 {
-    struct sockaddr_in a = { .sin_family = AF_INET };
-    socklen_t alen = sizeof(a);
-    int lfd = socket(AF_INET, SOCK_STREAM, 0);
-    int cfd, afd;
+    int fds[2];
 
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (lfd < 0 || bind(lfd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
-        listen(lfd, 1) < 0 ||
-        getsockname(lfd, (struct sockaddr *)&a, &alen) < 0) {
-        g_printerr("mig-limits: tcp listen: %s\n", g_strerror(errno));
+    if (!bench_tcp_pair(fds)) {
+        g_printerr("mig-limits: tcp pair: %s\n", g_strerror(errno));
         exit(1);
     }
-    cfd = socket(AF_INET, SOCK_STREAM, 0);
-    if (cfd < 0 || connect(cfd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
-        (afd = accept(lfd, NULL, NULL)) < 0) {
-        g_printerr("mig-limits: tcp connect: %s\n", g_strerror(errno));
-        exit(1);
-    }
-    close(lfd);
-    return stream_copy(afd, cfd, len, fresh);
+    return stream_copy(fds[1], fds[0], len, fresh);
 }
 
 static double bench_unix(size_t len)

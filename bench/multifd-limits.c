@@ -27,6 +27,8 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "loopback.h"
+
 #define CHUNK (4u << 20)        /* bytes per write()/read(), as mig-limits */
 #define PAGE 4096u
 #define PAGES_PER_PACKET 128u
@@ -88,24 +90,11 @@ static gpointer stream_thread(gpointer opaque)
 
 static void tcp_pair(int fds[2])
 {
-    struct sockaddr_in a = { .sin_family = AF_INET };
-    socklen_t alen = sizeof(a);
-    int l = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+    int one = 1;
 
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) < 0 ||
-        listen(l, 1) < 0 || getsockname(l, (struct sockaddr *)&a, &alen) < 0) {
-        die("listen");
+    if (!bench_tcp_pair(fds)) {
+        die("tcp pair");
     }
-    fds[0] = socket(AF_INET, SOCK_STREAM, 0);
-    if (connect(fds[0], (struct sockaddr *)&a, sizeof(a)) < 0) {
-        die("connect");
-    }
-    fds[1] = accept(l, NULL, NULL);
-    if (fds[1] < 0) {
-        die("accept");
-    }
-    close(l);
     setsockopt(fds[0], IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 }
 

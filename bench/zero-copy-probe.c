@@ -42,6 +42,8 @@
 #include <sys/uio.h>
 #include <sys/wait.h>
 
+#include "loopback.h"
+
 #define PAGE 4096u
 #define PACKET_PAGES 128u
 #define PACKET_HDR 1024u
@@ -273,26 +275,13 @@ static void connect_pairs(int *snd, int *rcv)
                 die("socketpair");
             }
         } else {
-            struct sockaddr_in a = { .sin_family = AF_INET };
-            socklen_t alen = sizeof(a);
-            int l = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+            int one = 1;
 
-            a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-            if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) < 0 ||
-                listen(l, 1) < 0 ||
-                getsockname(l, (struct sockaddr *)&a, &alen) < 0) {
-                die("listen");
+            if (!bench_tcp_pair(fds)) {
+                die("tcp pair");
             }
-            fds[0] = socket(AF_INET, SOCK_STREAM, 0);
+            /* Before the first send; any state of the socket will do. */
             setsockopt(fds[0], SOL_SOCKET, SO_ZEROCOPY, &one, sizeof(one));
-            if (connect(fds[0], (struct sockaddr *)&a, sizeof(a)) < 0) {
-                die("connect");
-            }
-            fds[1] = accept(l, NULL, NULL);
-            if (fds[1] < 0) {
-                die("accept");
-            }
-            close(l);
         }
         snd[i] = fds[0];
         rcv[i] = fds[1];
