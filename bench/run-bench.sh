@@ -28,6 +28,9 @@
 #     compression rates (bench/multifd-bench.py, bench/multifd-limits).
 #  8. TLS: precopy over tcp with TLS next to one core's GnuTLS record rate
 #     (bench/tls-bench.py, bench/tls-rate).
+#  9. ZERO_COPY: whether a sender could skip the kernel's copy here --
+#     writev, vmsplice+splice and MSG_ZEROCOPY in the multifd and precopy
+#     stream shapes (bench/zero-copy-probe; no peer).
 set -e
 build=${1:-build}
 secs=${BENCH_SECONDS:-5}
@@ -118,3 +121,10 @@ run_migration_bench() {
 # shellcheck disable=SC2086
 [ "${BENCH_SKIP_TLS:-0}" = 1 ] ||
     run_migration_bench "TLS precopy" tls-bench.py ${TLS_BENCH_ARGS:-}
+if [ "${BENCH_SKIP_ZERO_COPY:-0}" != 1 ]; then
+    echo "== Sending without the kernel's copy? (bench/zero-copy-probe)"
+    "$build/bench/zero-copy-probe"
+    "$build/bench/zero-copy-probe" --shape precopy --transport unix \
+        --streams 1 --methods writev,splice
+    "$build/bench/zero-copy-probe" --shape precopy --streams 1
+fi
