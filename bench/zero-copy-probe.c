@@ -34,6 +34,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <glib.h>
+#include <poll.h>
 #include <linux/errqueue.h>
 #include <netinet/in.h>
 #include <sys/mman.h>
@@ -138,15 +139,26 @@ typedef struct Stream {
     unsigned copied, completions;
 } Stream;
 
+/*
+ * Count every completion queued on the error queue. Reading it never
+ * blocks, so a caller that must wait for one sleeps in poll() (an error
+ * queue entry raises POLLERR) rather than spinning on the CPU it measures.
+ */
 static void reap_zerocopy(Stream *s, bool wait)
 {
+    if (wait) {
+        struct pollfd p = { .fd = s->fd };
+
+        while (poll(&p, 1, -1) < 0 && errno == EINTR) {
+        }
+    }
     for (;;) {
         char cbuf[128];
         struct msghdr m = { .msg_control = cbuf,
                             .msg_controllen = sizeof(cbuf) };
         struct cmsghdr *c;
 
-        if (recvmsg(s->fd, &m, MSG_ERRQUEUE | (wait ? 0 : MSG_DONTWAIT)) < 0) {
+        if (recvmsg(s->fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT) < 0) {
             if (errno == EAGAIN || errno == EINTR) {
                 return;
             }
@@ -164,7 +176,6 @@ static void reap_zerocopy(Stream *s, bool wait)
                 }
             }
         }
-        return;
     }
 }
 
@@ -210,8 +221,11 @@ static gpointer send_stream(gpointer opaque)
                     left -= m;
                 }
             }
-            if (n < 0 && (errno == EINTR || errno == ENOBUFS)) {
-                reap_zerocopy(s, true);
+            if (n < 0 && errno == EINTR) {
+                continue;
+            }
+            if (n < 0 && errno == ENOBUFS && s->method == M_ZEROCOPY) {
+                reap_zerocopy(s, true);     /* too many sends pinned */
                 continue;
             }
             if (n <= 0) {

@@ -32,7 +32,7 @@
  * deeper ring means fewer syscalls and wake-ups: one channel at depth 8
  * spends a seventh less CPU than at 3; four channels gained nothing from
  * it but more data in flight (docs/devel/benchmarks.rst, "Multifd sender
- * batching").
+ * batching and zero-copy sending").
  */
 #define SEND_RING 8
 #define SEND_RING_MIN 3
